@@ -1,0 +1,2 @@
+// Placeholder: the platform bootstrap replaces this.
+export {};

@@ -1,0 +1,139 @@
+/**
+ * The event store port. Every fact Cadre knows is an event appended here; every read model is
+ * derived from what this port returns. Adapters: PostgreSQL (production and the embedded default)
+ * and EventStoreDB. Both pass the one contract suite in `test/event-store/`.
+ */
+
+/**
+ * A global position. Opaque outside the store: compare with {@link EventStore.comparePositions},
+ * never by string or number comparison (an EventStoreDB position is a pair of 64-bit numbers; a
+ * PostgreSQL one is a transaction id and a sequence number).
+ */
+export type Position = string;
+
+/** What the caller believes about the stream before appending. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+/** Who acted: never a name, only the token's subject, roles and jurisdictions. */
+export interface Actor {
+  readonly sub: string;
+  readonly roles: readonly string[];
+  readonly jurisdictions: readonly string[];
+}
+
+export interface EventMetadata {
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly actor: Actor | null;
+  /** Business time, ISO 8601 UTC. */
+  readonly occurredAt: string;
+  readonly schemaVersion: number;
+  /** Why, when the event is back-dated or corrective. */
+  readonly reason?: string;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  /** A UUID chosen by the writer: appending the same event twice is a no-op. */
+  readonly eventId: string;
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = unknown> extends NewEvent<Type, Data> {
+  readonly stream: string;
+  /** 0 for the stream's first event. */
+  readonly revision: number;
+  readonly position: Position;
+  /** Record time, stamped by the store, ISO 8601 UTC. */
+  readonly recordedAt: string;
+  /** Hex sha256 of the previous hash and this event's canonical form (see hash-chain.ts). */
+  readonly hash: string;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** The revision of the last event now in the stream: pass it as the next expected revision. */
+  readonly nextRevision: number;
+  /** The global position of the last event appended. */
+  readonly position: Position;
+}
+
+export interface EventFilter {
+  /** Keep events whose type starts with one of these. */
+  readonly eventTypePrefixes?: readonly string[];
+  /** Keep events whose stream category (the part of the name before the first `-`) is one of these. */
+  readonly streamCategories?: readonly string[];
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** First revision returned (inclusive); defaults to the start (forwards) or the end (backwards). */
+  readonly fromRevision?: number;
+  /** Only events recorded at or before this instant: what was known then. */
+  readonly untilRecordedAt?: string | Date;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events after this position. From the beginning when absent. */
+  readonly after?: Position;
+  readonly limit?: number;
+  readonly filter?: EventFilter;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: resume after this position (a checkpoint). From the beginning when absent. */
+  readonly after?: Position;
+  readonly filter?: EventFilter;
+  /** Most events per batch handed to the consumer. */
+  readonly batchSize?: number;
+}
+
+/**
+ * Catch-up then live. Iterate it to receive batches in global order, each batch non-empty;
+ * the store reads ahead at most one batch, so a slow consumer slows the reading (back-pressure).
+ * Never skips an event that a slower concurrent writer commits later, never repeats one.
+ * When the store becomes unreachable, the subscription retries and resumes where it stopped.
+ */
+export interface Subscription extends AsyncIterable<readonly RecordedEvent[]> {
+  close(): Promise<void>;
+}
+
+export interface IntegrityProblem {
+  readonly revision: number;
+  readonly kind: 'hash_mismatch' | 'revision_gap';
+  readonly detail: string;
+}
+
+export interface StreamIntegrity {
+  readonly stream: string;
+  readonly ok: boolean;
+  readonly eventCount: number;
+  readonly headRevision: number | null;
+  readonly headHash: string | null;
+  readonly problems: readonly IntegrityProblem[];
+}
+
+export interface EventStore {
+  append(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Events of one stream; an unknown stream reads as empty. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events of every stream in global order. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  /** The position of the last event a reader may see now, or null when the store is empty. */
+  headPosition(): Promise<Position | null>;
+  /** Negative, zero or positive, as `a` is before, at or after `b`. Throws InvalidPositionError. */
+  comparePositions(a: Position, b: Position): number;
+  /** Throws InvalidPositionError when `position` was not issued by this store. */
+  parsePosition(position: string): Position;
+  /** Recomputes the stream's hash chain from its first event. */
+  verifyStream(stream: string): Promise<StreamIntegrity>;
+  /** Round trip to the store, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+/** DI token of the {@link EventStore} port. */
+export const EVENT_STORE = Symbol.for('cadre.EventStore');

@@ -1,0 +1,5 @@
+export * from './event-store.port.js';
+export * from './event-store.errors.js';
+export * from './event-store.tokens.js';
+export { canonicalEventJson, chainHash, verifyChain } from './hash-chain.js';
+export { streamCategory, MAX_EVENT_BYTES } from './event-validation.js';
