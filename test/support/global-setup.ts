@@ -1,0 +1,17 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedCluster } from '../../libs/event-store/src/postgres/embedded-postgres.js';
+
+/**
+ * Tests talk to a real PostgreSQL: DATABASE_URL when set (CI: the local server on 127.0.0.1:5432),
+ * otherwise an embedded cluster started here for the run. Each test file creates its own database
+ * (test/support/test-database.ts), so files and workers never share state.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL || process.env.CADRE_TEST_LAYER === 'unit') return;
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'cadre-test-pg-')), 'data');
+  const cluster = await startEmbeddedPostgres({ dataDir });
+  process.env.DATABASE_URL = cluster.url;
+  (globalThis as { __cadreEmbedded?: EmbeddedCluster }).__cadreEmbedded = cluster;
+}
