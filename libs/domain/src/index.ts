@@ -1,1 +1,2 @@
-export * from './shared/cadre-error.js';
+export * from './shared/index.js';
+export * from './framework/index.js';

@@ -1,0 +1,4 @@
+export * from './framework.commands.js';
+export * from './framework.decider.js';
+export * from './framework.errors.js';
+export * from './framework.events.js';
