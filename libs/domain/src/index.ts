@@ -1,2 +1,3 @@
 export * from './shared/index.js';
 export * from './framework/index.js';
+export * from './jurisdiction/index.js';

@@ -67,11 +67,13 @@ export function fold<State, Event extends DomainEvent>(
  */
 export function eventFactory<Event extends DomainEvent>(command: DomainCommand, context: DecisionContext) {
   const metadata = resolveOccurredAt(command.metadata, context.now);
-  return <Type extends Event['type']>(
+  const emit = <Type extends Event['type']>(
     type: Type,
     data: Extract<Event, { type: Type }>['data'],
   ): Extract<Event, { type: Type }> =>
     ({ type, data, metadata }) as unknown as Extract<Event, { type: Type }>;
+  /** `occurredAt`: the business time the events carry. */
+  return Object.assign(emit, { occurredAt: metadata.occurredAt });
 }
 
 /** Exhaustiveness guard: the compiler reports the case a switch forgot. */

@@ -1,0 +1,4 @@
+export * from './jurisdiction.commands.js';
+export * from './jurisdiction.decider.js';
+export * from './jurisdiction.errors.js';
+export * from './jurisdiction.events.js';

@@ -1,0 +1,112 @@
+import { describe, it } from '@jest/globals';
+import { deciderSpec, testContext } from '../testing/decider-spec.js';
+import { coordinatorOf, sampleFramework } from '../testing/fixtures.js';
+import { fold } from '../shared/decider.js';
+import { frameworkDecider } from '../framework/framework.decider.js';
+import { sampleFrameworkEvents } from '../testing/fixtures.js';
+import type { JurisdictionCommand } from './jurisdiction.commands.js';
+import { jurisdictionDecider, type JurisdictionContext } from './jurisdiction.decider.js';
+import type { JurisdictionEvent } from './jurisdiction.events.js';
+
+describe('jurisdiction decider', () => {
+  const spec = deciderSpec(jurisdictionDecider, (): JurisdictionContext => ({
+    ...testContext({ actor: coordinatorOf('AL') }),
+    framework: sampleFramework(),
+  }));
+
+  it('adopts a published framework version from a date', () => {
+    spec
+      .given([])
+      .when(adopt('v1', '2025-01-01'))
+      .then([adopted('v1', '2025-01-01')]);
+  });
+
+  it('refuses to adopt a draft version', () => {
+    const draft = fold(frameworkDecider, sampleFrameworkEvents().slice(0, -1));
+    spec.given([]).when(adopt('v1', '2025-01-01'), { framework: draft }).then('FRAMEWORK.NOT_PUBLISHED');
+  });
+
+  it('treats a repeated adoption as done, and refuses one taking effect before the latest', () => {
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(adopt('v1', '2025-01-01'))
+      .then([]);
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(adopt('v2', '2024-06-01'), { framework: sampleFramework('v2') })
+      .then('JURISDICTION.ADOPTION_OUT_OF_ORDER');
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(adopt('v2', '2026-01-01'), { framework: sampleFramework('v2') })
+      .then([adopted('v2', '2026-01-01')]);
+  });
+
+  it('lets only actors of that jurisdiction act', () => {
+    spec
+      .given([])
+      .when(adopt('v1', '2025-01-01'), { actor: coordinatorOf('RS') })
+      .then('ACTOR.OUTSIDE_JURISDICTION');
+  });
+
+  it('adds a requirement on top of the regional baseline', () => {
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('manager', 'dynamic-security', 'awareness'))
+      .then([added('manager', 'dynamic-security', 'awareness', NOW_INSTANT)]);
+  });
+
+  it('may raise a baseline requirement but never lower or repeat one', () => {
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('all-staff', 'radicalisation-awareness', 'specialised'))
+      .then([added('all-staff', 'radicalisation-awareness', 'specialised', NOW_INSTANT)]);
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('psychologist', 'vep-risk-assessment', 'awareness'))
+      .then('JURISDICTION.REQUIREMENT_NOT_STRICTER');
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('manager', 'radicalisation-awareness', 'awareness'))
+      .then('JURISDICTION.REQUIREMENT_NOT_STRICTER');
+  });
+
+  it('refuses an addition before any adoption, or naming what the framework lacks', () => {
+    spec
+      .given([])
+      .when(add('manager', 'dynamic-security', 'awareness'))
+      .then('JURISDICTION.NO_FRAMEWORK_ADOPTED');
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('chef', 'dynamic-security', 'awareness'))
+      .then('FRAMEWORK.UNKNOWN_ROLE');
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('manager', 'cooking', 'awareness'))
+      .then('FRAMEWORK.UNKNOWN_COMPETENCY');
+  });
+
+  const NOW_INSTANT = '2025-03-10T09:00:00.000Z';
+  const instant = (date: string) => `${date}T00:00:00.000Z`;
+  const adopt = (version: string, effectiveFrom: string): JurisdictionCommand => ({
+    type: 'AdoptFramework',
+    data: { jurisdiction: 'AL', version, effectiveFrom },
+  });
+  const adopted = (version: string, effectiveFrom: string): JurisdictionEvent => ({
+    type: 'FrameworkAdopted',
+    data: { jurisdiction: 'AL', version, effectiveFrom: instant(effectiveFrom) },
+  });
+  type L = 'awareness' | 'specialised';
+  const add = (role: string, competency: string, minLevel: L): JurisdictionCommand => ({
+    type: 'AddJurisdictionRequirement',
+    data: { jurisdiction: 'AL', role, competency, minLevel },
+  });
+  const added = (
+    role: string,
+    competency: string,
+    minLevel: L,
+    effectiveFrom: string,
+  ): JurisdictionEvent => ({
+    type: 'JurisdictionRequirementAdded',
+    data: { jurisdiction: 'AL', role, competency, minLevel, effectiveFrom },
+  });
+});

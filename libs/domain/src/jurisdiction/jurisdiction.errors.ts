@@ -1,0 +1,24 @@
+import { DomainConflictError, DomainRuleError, DomainValidationError } from '../shared/domain-errors.js';
+import type { Instant } from '../shared/time.js';
+
+/** Refusals of a jurisdiction's adoption and additions, by stable code. */
+export const jurisdictionErrors = {
+  invalidCode: (code: string) =>
+    new DomainValidationError(
+      'JURISDICTION.INVALID_CODE',
+      `"${code}" is not a jurisdiction code (capital letters and digits, e.g. AL).`,
+      { jurisdiction: code },
+    ),
+  adoptionOutOfOrder: (jurisdiction: string, effectiveFrom: Instant, latest: Instant) =>
+    new DomainConflictError(
+      'JURISDICTION.ADOPTION_OUT_OF_ORDER',
+      `${jurisdiction} already adopted a framework from ${latest}; a new adoption must take effect after that.`,
+      { jurisdiction, effectiveFrom, latest },
+    ),
+  notStricter: (jurisdiction: string, role: string, competency: string, inForce: string) =>
+    new DomainRuleError(
+      'JURISDICTION.REQUIREMENT_NOT_STRICTER',
+      `${jurisdiction} already requires "${competency}" at level ${inForce} for "${role}": an addition may raise a requirement, never lower or repeat it.`,
+      { jurisdiction, role, competency, inForce },
+    ),
+};

@@ -1,0 +1,49 @@
+import { fold } from '../shared/decider.js';
+import type { Actor } from '../shared/actor.js';
+import type { CompetencyLevels } from '../shared/validity.js';
+import { frameworkDecider, type FrameworkState } from '../framework/framework.decider.js';
+import type { FrameworkEvent } from '../framework/framework.events.js';
+
+/** A labelled sample framework for specs: not a real matrix (DOMAIN.md). */
+export const SAMPLE_LEVELS: CompetencyLevels = {
+  awareness: { validityMonths: 24, recertificationWindowDays: 60 },
+  specialised: { validityMonths: 36, recertificationWindowDays: 90 },
+  expert: { validityMonths: 36, recertificationWindowDays: 90 },
+  trainer: { validityMonths: 24, recertificationWindowDays: 90 },
+};
+
+const ROLES = ['all-staff', 'manager', 'psychologist', 'probation-officer', 'security-officer', 'trainer'];
+const COMPETENCIES = ['radicalisation-awareness', 'vep-risk-assessment', 'dynamic-security'];
+
+export const sampleFrameworkEvents = (version = 'v1'): FrameworkEvent[] => [
+  { type: 'FrameworkVersionDrafted', data: { version, title: 'Sample regional framework' } },
+  ...ROLES.map((role): FrameworkEvent => ({ type: 'RoleDefined', data: { version, role, title: role } })),
+  ...COMPETENCIES.map((competency): FrameworkEvent => ({
+    type: 'CompetencyDefined',
+    data: { version, competency, title: competency, levels: SAMPLE_LEVELS },
+  })),
+  {
+    type: 'RoleRequirementDefined',
+    data: { version, role: 'all-staff', competency: 'radicalisation-awareness', minLevel: 'awareness' },
+  },
+  {
+    type: 'RoleRequirementDefined',
+    data: { version, role: 'psychologist', competency: 'vep-risk-assessment', minLevel: 'specialised' },
+  },
+  { type: 'FrameworkVersionPublished', data: { version } },
+];
+
+export const sampleFramework = (version = 'v1'): FrameworkState =>
+  fold(frameworkDecider, sampleFrameworkEvents(version));
+
+export const managerOf = (jurisdiction: string, sub = 'manager-1'): Actor => ({
+  sub,
+  roles: ['manager'],
+  jurisdictions: [jurisdiction],
+});
+
+export const coordinatorOf = (jurisdiction: string, sub = 'coordinator-1'): Actor => ({
+  sub,
+  roles: ['training-coordinator'],
+  jurisdictions: [jurisdiction],
+});
