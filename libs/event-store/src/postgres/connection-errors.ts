@@ -14,8 +14,9 @@ const MESSAGES =
 
 /** Whether a `pg` error means the server could not be reached (as opposed to a refused statement). */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed: errors raised by Node's sockets may come from another realm (test runners' VMs).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.test(code))) return true;
-  return MESSAGES.test(error.message);
+  return typeof message === 'string' && MESSAGES.test(message);
 }
