@@ -1,0 +1,305 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { WrongExpectedRevisionError } from '../event-store.errors.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamIntegrity,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port.js';
+import { canonicalEventJson, chainHash, verifyChain } from '../hash-chain.js';
+import { checkEventSize, validateAppend } from '../event-validation.js';
+import { canonicalize } from 'json-canonicalize';
+import { guarded, translateError } from './esdb-errors.js';
+import { toEventData, toRecordedEvent } from './esdb-event-mapping.js';
+import { matchesFilter, serverFilter } from './esdb-filter.js';
+import { compareEsdbPositions, formatPosition, toEsdbPosition } from './esdb-position.js';
+import { readAllFiltered } from './esdb-read-all.js';
+import { findRepeat } from './esdb-repeat.js';
+import { EsdbSubscription } from './esdb-subscription.js';
+
+export interface EsdbEventStoreOptions {
+  /**
+   * Prepended to every EventStoreDB stream name and stripped on read, so that several stores can
+   * share one server without seeing each other (the contract suite against a real server).
+   */
+  readonly streamPrefix?: string;
+  /** Attempts of an `any` / `stream_exists` append that loses a race (re-read, re-hash, retry). */
+  readonly appendAttempts?: number;
+  /** How many of the stream's last events an append checks for a retried event id. */
+  readonly retryWindow?: number;
+}
+
+const DEFAULT_READ_ALL_LIMIT = 1000;
+const DEFAULT_BATCH_SIZE = 500;
+const HEAD_SCAN_PAGE = 100;
+
+/**
+ * The EventStore port on EventStoreDB (`@eventstore/db-client`). The per-stream hash chain lives in
+ * each event's metadata; to compute it the adapter reads the stream's head and appends with that
+ * exact revision, so a concurrent writer makes the append fail instead of forking the chain.
+ */
+export class EsdbEventStore implements EventStore {
+  private readonly prefix: string;
+  private readonly attempts: number;
+  private readonly retryWindow: number;
+  private readonly subscriptions = new Set<EsdbSubscription>();
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    options: EsdbEventStoreOptions = {},
+  ) {
+    this.prefix = options.streamPrefix ?? '';
+    this.attempts = options.appendAttempts ?? 5;
+    this.retryWindow = options.retryWindow ?? 100;
+  }
+
+  /** `esdb://host:2113?tls=false` and the other forms of EventStoreDB's connection strings. */
+  static connect(connectionString: string, options?: EsdbEventStoreOptions): EsdbEventStore {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString), options);
+  }
+
+  async append(
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    validateAppend(stream, events);
+    const expected: ExpectedRevision = options.expectedRevision ?? 'any';
+    if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
+      throw new WrongExpectedRevisionError(stream, expected, 'no_stream');
+    }
+    events.forEach((event, i) => checkEventSize(i, canonicalize(event.data), canonicalize(event.metadata)));
+    const name = this.prefix + stream;
+    let actual: number | 'no_stream' = 'no_stream';
+    for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
+      // Newest first: the head for the hash chain and the recent ids for idempotent retries.
+      const tail = await this.readRaw(name, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: this.retryWindow + events.length,
+      });
+      const repeat = findRepeat(stream, events, this.mapAll(tail));
+      if (repeat) return repeat;
+      const head = tail[0]?.event;
+      actual = head ? Number(head.revision) : 'no_stream';
+      if (!satisfies(expected, actual)) throw new WrongExpectedRevisionError(stream, expected, actual);
+      const headHash = head ? (toRecordedEvent(tail[0], this.prefix)?.hash ?? null) : null;
+      try {
+        return await this.write(name, stream, events, actual, headHash);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw translateError(error);
+        actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : 'no_stream';
+        // The caller's exact revision (or no_stream) was checked against what we read: a conflict now
+        // is another writer's event, which the caller must see. `any` and `stream_exists` retry.
+        if (typeof expected === 'number' || expected === 'no_stream') {
+          throw new WrongExpectedRevisionError(stream, expected, actual);
+        }
+      }
+    }
+    throw new WrongExpectedRevisionError(stream, expected, actual);
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const until =
+      options.untilRecordedAt === undefined ? undefined : new Date(options.untilRecordedAt).getTime();
+    const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    if (max <= 0) return [];
+    const from =
+      options.fromRevision === undefined ? (backwards ? END : START) : BigInt(options.fromRevision);
+    // Forwards, the events recorded after `until` are a suffix: the server may apply the count.
+    // Backwards they come first and are skipped here, so the count is applied here too.
+    const read = this.client.readStream(this.prefix + stream, {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: from,
+      maxCount: until === undefined || !backwards ? max : Number.MAX_SAFE_INTEGER,
+    });
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
+        const event = toRecordedEvent(resolved, this.prefix);
+        if (!event) continue;
+        if (until !== undefined && Date.parse(event.recordedAt) > until) {
+          if (backwards) continue;
+          break;
+        }
+        events.push(event);
+        if (events.length >= max) break;
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw translateError(error);
+    } finally {
+      await read.cancel();
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after === undefined ? undefined : toEsdbPosition(options.after);
+    const limit = options.limit ?? DEFAULT_READ_ALL_LIMIT;
+    if (limit <= 0) return [];
+    const head = await this.lastRawPosition();
+    if (head === null || (after && compareEsdbPositions(head, after) <= 0)) return [];
+    return readAllFiltered(this.client, {
+      after,
+      limit,
+      head,
+      filter: options.filter,
+      streamPrefix: this.prefix,
+      map: (resolved) => {
+        const event = toRecordedEvent(resolved, this.prefix);
+        return event && matchesFilter(event, options.filter) ? event : null;
+      },
+    });
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const filter = options.filter;
+    const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    const subscription: EsdbSubscription = new EsdbSubscription({
+      open: (after, highWaterMark) =>
+        this.client.subscribeToAll(
+          { fromPosition: after ?? START, filter: serverFilter(filter, this.prefix) },
+          { highWaterMark },
+        ),
+      map: (resolved) => {
+        const event = toRecordedEvent(resolved, this.prefix);
+        return event && matchesFilter(event, filter) ? event : null;
+      },
+      after: options.after === undefined ? undefined : toEsdbPosition(options.after),
+      batchSize,
+      onClose: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Scans `$all` backwards for the newest event this store shows (system events are skipped). */
+  async headPosition(): Promise<Position | null> {
+    let from: typeof END | { commit: bigint; prepare: bigint } = END;
+    for (;;) {
+      const page = await this.readAllRaw(from, HEAD_SCAN_PAGE);
+      for (const resolved of page) {
+        const event = toRecordedEvent(resolved, this.prefix);
+        if (event) return event.position;
+      }
+      const last = page.at(-1)?.event?.position;
+      if (page.length < HEAD_SCAN_PAGE || !last) return null;
+      from = last; // reading $all backwards from a position excludes that position
+    }
+  }
+
+  comparePositions(a: Position, b: Position): number {
+    return compareEsdbPositions(toEsdbPosition(a), toEsdbPosition(b));
+  }
+
+  parsePosition(position: string): Position {
+    return formatPosition(toEsdbPosition(position));
+  }
+
+  async verifyStream(stream: string): Promise<StreamIntegrity> {
+    return verifyChain(stream, await this.readStream(stream));
+  }
+
+  async ping(): Promise<void> {
+    await this.readAllRaw(END, 1);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+
+  private async write(
+    name: string,
+    stream: string,
+    events: readonly NewEvent[],
+    head: number | 'no_stream',
+    headHash: string | null,
+  ): Promise<AppendResult> {
+    let revision = head === 'no_stream' ? -1 : head;
+    let previous = headHash;
+    const data = events.map((event) => {
+      revision += 1;
+      previous = chainHash(previous, canonicalEventJson(event, stream, revision));
+      return toEventData(event, previous);
+    });
+    const result = await this.client.appendToStream(name, data, {
+      expectedRevision: head === 'no_stream' ? NO_STREAM : BigInt(head),
+    });
+    const nextRevision = Number(result.nextExpectedRevision);
+    // A write the server recognised as a repeat may come back without a position: look it up.
+    const position = result.position
+      ? formatPosition(result.position)
+      : (await this.readStream(stream, { fromRevision: nextRevision, maxCount: 1 }))[0].position;
+    return { nextRevision, position };
+  }
+
+  private async readRaw(
+    name: string,
+    options: Parameters<EventStoreDBClient['readStream']>[1],
+  ): Promise<ResolvedEvent[]> {
+    const events: ResolvedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(name, options) as AsyncIterable<ResolvedEvent>) {
+        events.push(resolved);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw translateError(error);
+    }
+    return events;
+  }
+
+  private readAllRaw(
+    from: typeof END | { commit: bigint; prepare: bigint },
+    maxCount: number,
+  ): Promise<ResolvedEvent[]> {
+    return guarded(async () => {
+      const events: ResolvedEvent[] = [];
+      for await (const resolved of this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: from,
+        maxCount,
+      })) {
+        events.push(resolved);
+      }
+      return events;
+    });
+  }
+
+  /** The last position in `$all`, of any event: where a bounded read of `$all` may stop. */
+  private async lastRawPosition(): Promise<{ commit: bigint; prepare: bigint } | null> {
+    return (await this.readAllRaw(END, 1))[0]?.event?.position ?? null;
+  }
+
+  private mapAll(events: readonly ResolvedEvent[]): RecordedEvent[] {
+    return events.map((resolved) => toRecordedEvent(resolved, this.prefix)).filter((e) => e !== null);
+  }
+}
+
+function satisfies(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === 'no_stream';
+  if (expected === 'stream_exists') return actual !== 'no_stream';
+  return actual === expected;
+}
