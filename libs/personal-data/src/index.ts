@@ -1,0 +1,3 @@
+export * from './key-encryption-keys.js';
+export { isSealedValue, type SealedValue } from './sealed-value.js';
+export { PersonalDataErasedError, PersonalDataVault } from './personal-data-vault.js';
