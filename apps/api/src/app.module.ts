@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { EventStoreModule } from '@cadre/event-store/nest';
+import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@cadre/platform';
+import { WorkerModule } from '../../worker/src/worker.module.js';
+
+/**
+ * The api process: platform (config, logs, auth, errors, health, metrics), the event store, and
+ * — unless CADRE_IN_PROCESS_WORKER=false — the worker in the same process (`npm start`).
+ */
+@Module({})
+export class AppModule {
+  static register(options: PlatformOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot(options),
+        EventStoreModule.forRoot(),
+        HttpPlatformModule,
+        ...(options.config.CADRE_IN_PROCESS_WORKER ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  PinoLoggerService,
+  fastifyOptions,
+  installRequestHooks,
+  setupSwagger,
+  type PlatformOptions,
+} from '@cadre/platform';
+import { AppModule } from './app.module.js';
+
+/**
+ * Builds the api application, ready to `listen` (main.ts) or to be driven by tests: the same
+ * modules, hooks and documentation either way. The embedded cluster, when used, is started here.
+ */
+export async function createApiApp(options: PlatformOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(options),
+    new FastifyAdapter(fastifyOptions(options.logger)),
+    { logger: new PinoLoggerService(options.logger), abortOnError: false },
+  );
+  installRequestHooks(app, options.logger);
+  setupSwagger(app, '1');
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,50 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { AppConfig, DATABASE, EventStoreMetrics, type Database } from '@cadre/platform';
+import type { EventStore } from '../event-store.port.js';
+import { EVENT_STORE } from '../event-store.tokens.js';
+import { DatabaseModule } from './database.module.js';
+import { MeteredEventStore } from './metered-event-store.js';
+
+/**
+ * Provides {@link EVENT_STORE}: the PostgreSQL adapter on the process's database (DATABASE_URL or
+ * the embedded cluster), or the EventStoreDB adapter when EVENT_STORE=esdb. Adapters load by
+ * dynamic import, so a process only loads the one it uses. The port reaches callers wrapped in
+ * {@link MeteredEventStore}; it is closed on shutdown before the embedded cluster stops.
+ */
+@Global()
+@Module({})
+export class EventStoreModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: EventStoreModule,
+      imports: [DatabaseModule],
+      providers: [
+        {
+          provide: EVENT_STORE,
+          useFactory: async (config: AppConfig, database: Database, metrics: EventStoreMetrics) => {
+            const store = await connect(config, database);
+            database.onShutdown(() => store.close());
+            return new MeteredEventStore(store, metrics);
+          },
+          inject: [AppConfig, DATABASE, EventStoreMetrics],
+        },
+      ],
+      exports: [EVENT_STORE, DatabaseModule],
+    };
+  }
+}
+
+async function connect(config: AppConfig, database: Database): Promise<EventStore> {
+  // EVENTSTORE_CONNECTION_STRING is required with esdb (loadConfig checks it).
+  if (config.EVENT_STORE === 'esdb') return connectEsdb(config);
+  const { PostgresEventStore } = await import('../postgres/postgres-event-store.js');
+  return PostgresEventStore.connect({ connectionString: database.url, applicationName: 'cadre-event-store' });
+}
+
+async function connectEsdb(config: AppConfig): Promise<EventStore> {
+  const { EsdbEventStore } = await import('../esdb/esdb-event-store.js');
+  const store = EsdbEventStore.connect(config.EVENTSTORE_CONNECTION_STRING as string);
+  // The client connects lazily: fail the start now, with a clear message, if the server is not there.
+  await store.ping();
+  return store;
+}

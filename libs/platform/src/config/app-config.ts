@@ -1,0 +1,112 @@
+import { Expose, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min } from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const EVENT_STORE_KINDS = ['postgres', 'esdb'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The development JWT secret: `npm start` and `npm run token` work with it out of the box.
+ * Anyone can read it here, so production refuses to start with it (see load-config.ts).
+ */
+export const DEVELOPMENT_JWT_SECRET = 'cadre-development-secret-NOT-FOR-PRODUCTION-0000000';
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  return value;
+};
+
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** The variables Cadre reads; nothing else in the environment is looked at. */
+export const CONFIG_VARIABLES = [
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'CADRE_DATA_DIR',
+  'EVENT_STORE',
+  'EVENTSTORE_CONNECTION_STRING',
+  'CADRE_JWT_SECRET',
+  'LOG_LEVEL',
+  'CADRE_IN_PROCESS_WORKER',
+] as const;
+
+/**
+ * The validated configuration of every Cadre process, read from the environment once at start
+ * (one loader: {@link loadConfig}). Property names are the variable names, so a refusal names the
+ * variable to fix. Inject it by class: `constructor(private readonly config: AppConfig)`.
+ */
+export class AppConfig {
+  @Expose()
+  @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  PORT = 3000;
+
+  /** Loopback by default; production (and docker) listens on every interface. */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  HOST?: string;
+
+  /** A `postgres://` URL; absent → an embedded PostgreSQL cluster in CADRE_DATA_DIR. */
+  @Expose()
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @Expose()
+  @IsString()
+  @MinLength(1)
+  CADRE_DATA_DIR = './data';
+
+  @Expose()
+  @IsIn(EVENT_STORE_KINDS, { message: `EVENT_STORE must be one of ${EVENT_STORE_KINDS.join(', ')}` })
+  EVENT_STORE: (typeof EVENT_STORE_KINDS)[number] = 'postgres';
+
+  @Expose()
+  @IsOptional()
+  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/\S+$/, {
+    message: 'EVENTSTORE_CONNECTION_STRING must be an esdb:// connection string',
+  })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'CADRE_JWT_SECRET must be at least 32 characters long' })
+  CADRE_JWT_SECRET?: string;
+
+  @Expose()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Run the worker (projections, process managers) inside the api process: `npm start`'s default. */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'CADRE_IN_PROCESS_WORKER must be true or false' })
+  CADRE_IN_PROCESS_WORKER = true;
+
+  /** Where the app listens: HOST, else 0.0.0.0 in production and 127.0.0.1 elsewhere. */
+  get host(): string {
+    return this.HOST ?? (this.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
+  }
+
+  /** The HS256 secret in force: the configured one, or the development default outside production. */
+  get jwtSecret(): string {
+    return this.CADRE_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
+  }
+
+  get usesDevelopmentJwtSecret(): boolean {
+    return this.jwtSecret === DEVELOPMENT_JWT_SECRET;
+  }
+}

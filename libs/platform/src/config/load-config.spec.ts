@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEVELOPMENT_JWT_SECRET } from './app-config.js';
+import { ConfigurationError, loadConfig } from './load-config.js';
+
+const productionSecret = 'p'.repeat(48);
+
+describe('loadConfig', () => {
+  it('gives the development defaults on an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      CADRE_DATA_DIR: './data',
+      EVENT_STORE: 'postgres',
+      LOG_LEVEL: 'info',
+      CADRE_IN_PROCESS_WORKER: true,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(config.usesDevelopmentJwtSecret).toBe(true);
+  });
+
+  it('converts numbers and booleans, and treats blank variables as absent', () => {
+    const config = loadConfig({ PORT: '8080', CADRE_IN_PROCESS_WORKER: 'false', DATABASE_URL: ' ' });
+    expect(config.PORT).toBe(8080);
+    expect(config.CADRE_IN_PROCESS_WORKER).toBe(false);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('listens on every interface in production unless HOST says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production', CADRE_JWT_SECRET: productionSecret }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [{ EVENT_STORE: 'mongo' }, 'EVENT_STORE'],
+    [{ EVENT_STORE: 'esdb' }, 'EVENTSTORE_CONNECTION_STRING'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CADRE_JWT_SECRET: 'short' }, 'CADRE_JWT_SECRET'],
+    [{ CADRE_IN_PROCESS_WORKER: 'maybe' }, 'CADRE_IN_PROCESS_WORKER'],
+  ])('refuses %j, naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigurationError);
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('names every bad variable at once', () => {
+    const error = catchError(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }));
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toMatch(/PORT[\s\S]*LOG_LEVEL/);
+  });
+
+  it('does not echo the value of a refused secret', () => {
+    expect(catchError(() => loadConfig({ CADRE_JWT_SECRET: 'tiny-secret' })).message).not.toContain(
+      'tiny-secret',
+    );
+  });
+
+  describe('in production', () => {
+    it('refuses a missing JWT secret', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CADRE_JWT_SECRET is required/);
+    });
+
+    it('refuses the development JWT secret', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', CADRE_JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(
+        /CADRE_JWT_SECRET is the public development secret/,
+      );
+    });
+
+    it('accepts a real secret', () => {
+      const config = loadConfig({ NODE_ENV: 'production', CADRE_JWT_SECRET: productionSecret });
+      expect(config.jwtSecret).toBe(productionSecret);
+      expect(config.usesDevelopmentJwtSecret).toBe(false);
+    });
+  });
+});
+
+function catchError(fn: () => unknown): ConfigurationError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigurationError');
+}

@@ -1,0 +1,64 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { AppConfig, CONFIG_VARIABLES, DEVELOPMENT_JWT_SECRET } from './app-config.js';
+
+/** The environment cannot start Cadre; the message names every variable to fix. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration, Cadre does not start:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * The one configuration loader: validates the environment and returns the typed configuration,
+ * or throws a {@link ConfigurationError} naming each bad variable (values are not echoed: some
+ * are secrets).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // Absent or blank variables keep the class defaults.
+  const plain = Object.fromEntries(
+    CONFIG_VARIABLES.filter((key) => env[key] !== undefined && env[key]?.trim() !== '').map((key) => [
+      key,
+      env[key],
+    ]),
+  );
+  const config = plainToInstance(AppConfig, plain, {
+    excludeExtraneousValues: true,
+    exposeDefaultValues: true,
+  });
+  const problems = validateSync(config, { forbidUnknownValues: true }).flatMap(describe);
+  problems.push(...productionRules(config));
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return config;
+}
+
+// Values of these are never repeated in a message or a log.
+const SECRET_VARIABLES = new Set(['CADRE_JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING']);
+
+function describe(error: ValidationError): string[] {
+  const messages = new Set(
+    Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+    ),
+  );
+  const got = SECRET_VARIABLES.has(error.property) ? '' : ` (got ${JSON.stringify(String(error.value))})`;
+  return [...messages].map((message) => message + got);
+}
+
+function productionRules(config: AppConfig): string[] {
+  const problems: string[] = [];
+  if (config.EVENT_STORE === 'esdb' && !config.EVENTSTORE_CONNECTION_STRING) {
+    problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=esdb');
+  }
+  if (config.NODE_ENV === 'production') {
+    if (!config.CADRE_JWT_SECRET) {
+      problems.push(
+        'CADRE_JWT_SECRET is required when NODE_ENV=production (a random string of at least 32 characters, e.g. `openssl rand -base64 48`)',
+      );
+    } else if (config.CADRE_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+      problems.push('CADRE_JWT_SECRET is the public development secret, which NODE_ENV=production refuses');
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,33 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators.js';
+import { EventStoreHealthIndicator } from './event-store.health.js';
+import { ReadModelHealthIndicator } from './read-model.health.js';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly eventStore: EventStoreHealthIndicator,
+    private readonly readModel: ReadModelHealthIndicator,
+  ) {}
+
+  /** The process is up: restart it when this fails. Touches no dependency. */
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  /** The process can serve: 503 while the event store or the read-model database is unreachable. */
+  @ApiOperation({ summary: 'Readiness: the event store and the read-model database answer' })
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.eventStore.check(), () => this.readModel.check()]);
+  }
+}

@@ -1,0 +1,52 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { MetricsRegistry } from '../metrics/metrics.registry.js';
+import { CORRELATION_ID_HEADER, correlationIdFrom, runInRequestContext } from '../logging/request-context.js';
+
+/** The largest request body the API reads; larger ones are refused with 413 before parsing. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Fastify's options: our pino logger, the correlation id as the request id, the body limit. */
+export function fastifyOptions(logger: Logger): FastifyServerOptions {
+  return {
+    loggerInstance: logger,
+    // One line per request is written by the onResponse hook below, with the route pattern.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (request) => correlationIdFrom(request.headers[CORRELATION_ID_HEADER]),
+  };
+}
+
+/**
+ * Hooks every request goes through, 404s and refused bodies included: the correlation id (kept
+ * for the request's async context and echoed to the caller), the access log line and the request
+ * duration metric. Call before `init()`/`listen()`.
+ */
+export function installRequestHooks(app: NestFastifyApplication, logger: Logger): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsRegistry);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(CORRELATION_ID_HEADER, request.id);
+    runInRequestContext({ correlationId: String(request.id) }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      seconds,
+    );
+    logger.info(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        route,
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+    done();
+  });
+}

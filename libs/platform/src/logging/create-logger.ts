@@ -1,0 +1,49 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { currentRequestContext } from './request-context.js';
+
+/** Paths pino replaces with `[redacted]`: credentials never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'authorization',
+  'token',
+  'accessToken',
+  'password',
+  'secret',
+  '*.authorization',
+  '*.token',
+  '*.accessToken',
+  '*.password',
+  '*.secret',
+];
+
+export interface LoggerSettings {
+  readonly level: string;
+  /** Where lines go; stdout when absent (tests pass a stream to read them). */
+  readonly destination?: NodeJS.WritableStream;
+}
+
+/**
+ * The one logger of a Cadre process: JSON lines on stdout, each carrying the correlation id of
+ * the request it belongs to (from the request context, so code deep in a handler needs no logger
+ * passed down), with credentials redacted. Fastify and Nest both write through it.
+ */
+export function createLogger(settings: LoggerSettings): Logger {
+  const options: LoggerOptions = {
+    level: settings.level,
+    base: { service: 'cadre' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin: () => {
+      const context = currentRequestContext();
+      return context ? { correlationId: context.correlationId } : {};
+    },
+  };
+  return settings.destination
+    ? pino(options, settings.destination as unknown as pino.DestinationStream)
+    : pino(options);
+}

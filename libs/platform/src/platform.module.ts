@@ -1,0 +1,75 @@
+import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AuthGuard } from './auth/auth.guard.js';
+import { JwtVerifier } from './auth/jwt.js';
+import { AppConfig } from './config/app-config.js';
+import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
+import { RequestValidationError } from './errors/request-errors.js';
+import { HealthModule } from './health/health.module.js';
+import { PINO_LOGGER } from './logging/logging.tokens.js';
+import { EventStoreMetrics } from './metrics/event-store.metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsRegistry } from './metrics/metrics.registry.js';
+
+export interface PlatformOptions {
+  /** The validated configuration (loadConfig), read once by the entry point. */
+  readonly config: AppConfig;
+  /** The process's pino logger (createLogger), shared with Fastify. */
+  readonly logger: Logger;
+}
+
+/**
+ * What every Cadre process has: configuration (`AppConfig`, and `ConfigService` over the same
+ * values), the pino logger, the metrics registry and the event-store metrics. Global.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot({ config, logger }: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] })],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: PINO_LOGGER, useValue: logger },
+        MetricsRegistry,
+        {
+          provide: EventStoreMetrics,
+          useFactory: (m: MetricsRegistry) => new EventStoreMetrics(m),
+          inject: [MetricsRegistry],
+        },
+      ],
+      exports: [AppConfig, PINO_LOGGER, MetricsRegistry, EventStoreMetrics],
+    };
+  }
+}
+
+/**
+ * What an HTTP process adds: the bearer-token guard on every route, the problem+json filter, the
+ * strict validation pipe, `/metrics` and `/health/*`.
+ */
+@Module({
+  imports: [HealthModule],
+  controllers: [MetricsController],
+  providers: [
+    {
+      provide: JwtVerifier,
+      useFactory: (config: AppConfig) => new JwtVerifier(config.jwtSecret),
+      inject: [AppConfig],
+    },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    {
+      provide: APP_PIPE,
+      useValue: new ValidationPipe({
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        transform: true,
+        exceptionFactory: (errors) => RequestValidationError.fromValidationErrors(errors),
+      }),
+    },
+  ],
+})
+export class HttpPlatformModule {}
