@@ -1,3 +1,4 @@
 export * from './shared/index.js';
 export * from './framework/index.js';
 export * from './jurisdiction/index.js';
+export * from './staff/index.js';

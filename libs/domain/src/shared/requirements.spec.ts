@@ -4,7 +4,7 @@ import { requirementsInForce, type JurisdictionRules } from './requirements.js';
 import type { FrameworkDefinition } from './requirements.js';
 
 describe('requirementsInForce', () => {
-  const framework = sampleFramework() as unknown as FrameworkDefinition;
+  const framework: FrameworkDefinition = sampleFramework();
   const al: JurisdictionRules = {
     code: 'AL',
     adoptions: [{ version: 'v1', effectiveFrom: '2025-01-01T00:00:00.000Z' }],

@@ -33,8 +33,13 @@ export const sampleFrameworkEvents = (version = 'v1'): FrameworkEvent[] => [
   { type: 'FrameworkVersionPublished', data: { version } },
 ];
 
-export const sampleFramework = (version = 'v1'): FrameworkState =>
-  fold(frameworkDecider, sampleFrameworkEvents(version));
+export type PublishedFramework = Extract<FrameworkState, { status: 'published' }>;
+
+export const sampleFramework = (version = 'v1'): PublishedFramework => {
+  const state = fold(frameworkDecider, sampleFrameworkEvents(version));
+  if (state.status !== 'published') throw new Error('the sample framework must be published');
+  return state;
+};
 
 export const managerOf = (jurisdiction: string, sub = 'manager-1'): Actor => ({
   sub,
