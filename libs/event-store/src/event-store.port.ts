@@ -1,3 +1,5 @@
+import type { Actor } from '@cadre/domain';
+
 /**
  * The event store port. Every fact Cadre knows is an event appended here; every read model is
  * derived from what this port returns. Adapters: PostgreSQL (production and the embedded default)
@@ -14,12 +16,8 @@ export type Position = string;
 /** What the caller believes about the stream before appending. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 
-/** Who acted: never a name, only the token's subject, roles and jurisdictions. */
-export interface Actor {
-  readonly sub: string;
-  readonly roles: readonly string[];
-  readonly jurisdictions: readonly string[];
-}
+/** Who acted: never a name, only the token's subject, roles and jurisdictions (the domain's type). */
+export type { Actor };
 
 export interface EventMetadata {
   readonly correlationId: string;

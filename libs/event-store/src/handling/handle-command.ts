@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
+import { CadreError } from '@cadre/domain';
+import { WrongExpectedRevisionError } from '../event-store.errors.js';
+import type { EventStore, NewEvent, Position, RecordedEvent } from '../event-store.port.js';
+
+/** Where a command comes from: who, in which request, caused by what, and when it is now. */
+export interface CommandEnvelope {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  /** The event or request that caused this command; the request's correlation id when absent. */
+  readonly causationId?: string | null;
+  /** The clock of the caller (injectable in tests and in process managers). */
+  readonly now: () => Date;
+  /** `If-Match`: the revision the caller saw. A mismatch is refused, never retried. */
+  readonly expectedRevision?: number;
+}
+
+export interface CommandDecider<Command extends DomainCommand, Event extends DomainEvent, State, Context> {
+  decide(command: Command, state: State, context: Context): Event[];
+  evolve(state: State, event: Event): State;
+  initialState(): State;
+}
+
+export interface CommandSpec<
+  Command extends DomainCommand,
+  Event extends DomainEvent,
+  State,
+  Context extends DecisionContext,
+> {
+  readonly stream: string;
+  readonly decider: CommandDecider<Command, Event, State, Context>;
+  readonly command: Command;
+  /**
+   * What the decision needs beyond the stream (the framework in force, the member's
+   * certifications…), loaded afresh on every attempt from the state just read.
+   */
+  readonly context?: (state: State, base: DecisionContext) => Promise<Context> | Context;
+}
+
+export interface CommandResult<State> {
+  /** The stream's revision after the command (-1: the stream is still empty). */
+  readonly revision: number;
+  /** The global position of the last event written, or of the stream's head when nothing was. */
+  readonly position: Position | null;
+  readonly events: readonly RecordedEvent[] | readonly NewEvent[];
+  readonly state: State;
+  /** Whether the command created the stream. */
+  readonly created: boolean;
+}
+
+/** The caller's `If-Match` revision is not the stream's: nothing was written (HTTP 412). */
+export class RevisionMismatchError extends CadreError {
+  readonly category = 'precondition' as const;
+  constructor(stream: string, expected: number, actual: number) {
+    super(
+      'COMMAND.REVISION_MISMATCH',
+      `The record changed since you read it: it is at revision ${actual}, not ${expected}. Read it again and retry.`,
+      { stream, expectedRevision: expected, actualRevision: actual },
+    );
+  }
+}
+
+/** Too many concurrent writers on one stream: the command may be retried (HTTP 409). */
+export class ConcurrencyExhaustedError extends CadreError {
+  readonly category = 'conflict' as const;
+  constructor(stream: string) {
+    super('COMMAND.CONCURRENT_UPDATE', `${stream} is being changed by others right now; retry the command.`, {
+      stream,
+    });
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+export const SCHEMA_VERSION = 1;
+
+/**
+ * The one load-decide-append path of Cadre (command handlers and process managers alike): read the
+ * stream, fold its state, ask the pure decider, append what it decided with the revision it read
+ * as the expected revision. A conflict re-reads and re-decides, a bounded number of times, unless
+ * the caller pinned the revision with `If-Match`.
+ */
+export async function handleCommand<
+  Command extends DomainCommand,
+  Event extends DomainEvent,
+  State,
+  Context extends DecisionContext,
+>(
+  store: EventStore,
+  spec: CommandSpec<Command, Event, State, Context>,
+  envelope: CommandEnvelope,
+): Promise<CommandResult<State>> {
+  for (let attempt = 1; ; attempt += 1) {
+    const recorded = await store.readStream(spec.stream);
+    const revision = recorded.length - 1;
+    if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
+      throw new RevisionMismatchError(spec.stream, envelope.expectedRevision, revision);
+    }
+    const state = recorded.reduce(
+      (current, event) => spec.decider.evolve(current, toDomainEvent<Event>(event)),
+      spec.decider.initialState(),
+    );
+    const base: DecisionContext = {
+      now: envelope.now().toISOString(),
+      newId: randomUUID,
+      actor: envelope.actor,
+    };
+    const context = spec.context ? await spec.context(state, base) : (base as Context);
+    const decided = spec.decider.decide(spec.command, state, context);
+    if (decided.length === 0) {
+      return { revision, position: recorded.at(-1)?.position ?? null, events: [], state, created: false };
+    }
+    const events = decided.map((event) => toNewEvent(event, envelope, base.now));
+    try {
+      const result = await store.append(spec.stream, events, {
+        expectedRevision: revision < 0 ? 'no_stream' : revision,
+      });
+      const next = decided.reduce(spec.decider.evolve, state);
+      return {
+        revision: result.nextRevision,
+        position: result.position,
+        events,
+        state: next,
+        created: revision < 0,
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (envelope.expectedRevision !== undefined) {
+        throw new RevisionMismatchError(spec.stream, envelope.expectedRevision, numeric(error.actual));
+      }
+      if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyExhaustedError(spec.stream);
+      // Jitter, so that writers that collided do not collide again in lock step.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** Reads a stream and folds it: the current state of one aggregate, and its revision (the ETag). */
+export async function loadAggregate<Event extends DomainEvent, State>(
+  store: EventStore,
+  stream: string,
+  decider: Pick<CommandDecider<DomainCommand, Event, State, never>, 'evolve' | 'initialState'>,
+): Promise<{ state: State; revision: number; events: RecordedEvent[] }> {
+  const events = await store.readStream(stream);
+  const state = events.reduce((s, e) => decider.evolve(s, toDomainEvent<Event>(e)), decider.initialState());
+  return { state, revision: events.length - 1, events };
+}
+
+/** A recorded event as the domain sees it: its id and business time travel in `metadata`. */
+export function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): Event {
+  return {
+    type: event.type,
+    data: event.data,
+    metadata: {
+      eventId: event.eventId,
+      occurredAt: event.metadata.occurredAt,
+      reason: event.metadata.reason,
+    },
+  } as unknown as Event;
+}
+
+function toNewEvent(event: DomainEvent, envelope: CommandEnvelope, now: string): NewEvent {
+  const reason = event.metadata?.reason;
+  return {
+    eventId: randomUUID(),
+    type: event.type,
+    data: event.data,
+    metadata: {
+      correlationId: envelope.correlationId,
+      causationId: envelope.causationId ?? envelope.correlationId,
+      actor: {
+        sub: envelope.actor.sub,
+        roles: [...envelope.actor.roles],
+        jurisdictions: [...envelope.actor.jurisdictions],
+      },
+      occurredAt: event.metadata?.occurredAt ?? now,
+      schemaVersion: SCHEMA_VERSION,
+      ...(reason ? { reason } : {}),
+    },
+  };
+}
+
+const numeric = (actual: number | 'no_stream'): number => (actual === 'no_stream' ? -1 : actual);
