@@ -7,6 +7,8 @@ import { readRpc } from './esdb-read.rpc.js';
 export interface EsdbTestDoubleOptions {
   /** Milliseconds since the epoch for each event's `created` stamp; the real clock by default. */
   readonly clockMs?: () => number;
+  /** A fixed port (to come back where a stopped double was); a free one by default. */
+  readonly port?: number;
 }
 
 /**
@@ -21,18 +23,21 @@ export class EsdbTestDouble {
     readonly port: number,
   ) {}
 
-  static async start(options: EsdbTestDoubleOptions = {}): Promise<EsdbTestDouble> {
-    const log = new EsdbLog(options.clockMs);
+  static start(options: EsdbTestDoubleOptions = {}): Promise<EsdbTestDouble> {
+    return EsdbTestDouble.serve(new EsdbLog(options.clockMs), options.port ?? 0);
+  }
+
+  private static async serve(log: EsdbLog, port: number): Promise<EsdbTestDouble> {
     const server = new grpc.Server();
     // Methods left out (BatchAppend, Delete, Tombstone, …) answer UNIMPLEMENTED (grpc-js default).
     server.addService(streamsGrpc.StreamsService, { append: appendRpc(log), read: readRpc(log) });
     server.addService(serverFeaturesGrpc.ServerFeaturesService, { getSupportedMethods });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+    const bound = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
         error ? reject(error) : resolve(bound),
       ),
     );
-    return new EsdbTestDouble(server, log, port);
+    return new EsdbTestDouble(server, log, bound);
   }
 
   get connectionString(): string {
@@ -42,6 +47,15 @@ export class EsdbTestDouble {
   /** Alters one stored event's data in place, behind the client's back (for tamper tests). */
   tamper(stream: string, revision: number, data: unknown): void {
     this.log.tamper(stream, revision, data);
+  }
+
+  /**
+   * Stops at once, cutting off open calls, then serves the same log on the same port again: a
+   * server that went away and came back.
+   */
+  async restart(): Promise<EsdbTestDouble> {
+    await this.stop();
+    return EsdbTestDouble.serve(this.log, this.port);
   }
 
   /** Stops at once: open calls (subscriptions) are cut off as if the server went away. */

@@ -9,6 +9,8 @@ import {
   WrongExpectedVersionError,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { setTimeout as delay } from 'node:timers/promises';
+import { canonicalize } from 'json-canonicalize';
 import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import type {
   AppendOptions,
@@ -26,7 +28,6 @@ import type {
 } from '../event-store.port.js';
 import { canonicalEventJson, chainHash, verifyChain } from '../hash-chain.js';
 import { checkEventSize, validateAppend } from '../event-validation.js';
-import { canonicalize } from 'json-canonicalize';
 import { guarded, translateError } from './esdb-errors.js';
 import { toEventData, toRecordedEvent } from './esdb-event-mapping.js';
 import { matchesFilter, serverFilter } from './esdb-filter.js';
@@ -67,7 +68,7 @@ export class EsdbEventStore implements EventStore {
     options: EsdbEventStoreOptions = {},
   ) {
     this.prefix = options.streamPrefix ?? '';
-    this.attempts = options.appendAttempts ?? 5;
+    this.attempts = options.appendAttempts ?? 20;
     this.retryWindow = options.retryWindow ?? 100;
   }
 
@@ -112,6 +113,8 @@ export class EsdbEventStore implements EventStore {
         if (typeof expected === 'number' || expected === 'no_stream') {
           throw new WrongExpectedRevisionError(stream, expected, actual);
         }
+        // Writers that lost together would collide again in lockstep: spread their retries.
+        await delay(Math.random() * 5 * attempt);
       }
     }
     throw new WrongExpectedRevisionError(stream, expected, actual);
