@@ -44,8 +44,11 @@ export function deciderSpec<
             return decider.decide(command, state, { ...defaultContext(), ...context });
           };
           return {
-            then(expected: Expected<Event>) {
-              if (typeof expected === 'string') return this.thenThrows(expected);
+            then(expected: Expected<Event>): Event[] {
+              if (typeof expected === 'string') {
+                this.thenThrows(expected);
+                return [];
+              }
               const actual = run();
               expect(actual.map((event, i) => comparable(event, expected[i]))).toEqual(expected);
               return actual;
