@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule } from '@cadre/event-store/nest';
+import { EventStoreModule, type DatabaseOptions } from '@cadre/event-store/nest';
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@cadre/platform';
 import { WorkerModule } from '../../worker/src/worker.module.js';
+
+export type ApiOptions = PlatformOptions & DatabaseOptions;
 
 /**
  * The api process: platform (config, logs, auth, errors, health, metrics), the event store, and
@@ -9,12 +11,12 @@ import { WorkerModule } from '../../worker/src/worker.module.js';
  */
 @Module({})
 export class AppModule {
-  static register(options: PlatformOptions): DynamicModule {
+  static register(options: ApiOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         PlatformModule.forRoot(options),
-        EventStoreModule.forRoot(),
+        EventStoreModule.forRoot(options),
         HttpPlatformModule,
         ...(options.config.CADRE_IN_PROCESS_WORKER ? [WorkerModule] : []),
       ],

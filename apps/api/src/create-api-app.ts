@@ -1,19 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  PinoLoggerService,
-  fastifyOptions,
-  installRequestHooks,
-  setupSwagger,
-  type PlatformOptions,
-} from '@cadre/platform';
-import { AppModule } from './app.module.js';
+import { PinoLoggerService, fastifyOptions, installRequestHooks, setupSwagger } from '@cadre/platform';
+import { AppModule, type ApiOptions } from './app.module.js';
 
 /**
  * Builds the api application, ready to `listen` (main.ts) or to be driven by tests: the same
  * modules, hooks and documentation either way. The embedded cluster, when used, is started here.
  */
-export async function createApiApp(options: PlatformOptions): Promise<NestFastifyApplication> {
+export async function createApiApp(options: ApiOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
     new FastifyAdapter(fastifyOptions(options.logger)),

@@ -19,3 +19,4 @@ export * from './health/health.module.js';
 export * from './http/http-app.js';
 export * from './http/swagger.js';
 export * from './platform.module.js';
+export * from './time/clock.js';

@@ -1,13 +1,23 @@
-import { resolve } from 'node:path';
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  Optional,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig, DATABASE, PINO_LOGGER, type Database } from '@cadre/platform';
-import { startEmbeddedPostgres, type EmbeddedCluster } from '../postgres/embedded-postgres.js';
+import { embeddedDataDir, startEmbeddedDatabase, type EmbeddedCluster } from './embedded-database.js';
+
+/** A cluster the entry point started early (see main.ts); this module then owns it. */
+const EARLY_CLUSTER = Symbol.for('cadre.EarlyEmbeddedCluster');
 
 /**
  * Owns the process's PostgreSQL: DATABASE_URL when set, otherwise an embedded cluster in
- * `<CADRE_DATA_DIR>/postgres` that it starts before the app listens and stops on shutdown, after
- * every pool registered with `onShutdown` has closed.
+ * `<CADRE_DATA_DIR>/postgres`, started before the app listens and stopped on shutdown after every
+ * client registered with `onShutdown` has closed.
  */
 @Injectable()
 export class DatabaseLifecycle implements OnApplicationShutdown {
@@ -17,6 +27,7 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(EARLY_CLUSTER) private readonly early?: Promise<EmbeddedCluster>,
   ) {}
 
   async open(): Promise<Database> {
@@ -24,14 +35,8 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
       this.closers.push(close);
     };
     if (this.config.DATABASE_URL) return { url: this.config.DATABASE_URL, embedded: false, onShutdown };
-    const dataDir = resolve(this.config.CADRE_DATA_DIR, 'postgres');
-    const started = Date.now();
-    const log = this.logger.child({ component: 'embedded-postgres' });
-    this.cluster = await startEmbeddedPostgres({ dataDir, log: (line) => log.debug(line) });
-    this.logger.info(
-      { dataDir, port: this.cluster.port, ms: Date.now() - started },
-      'embedded PostgreSQL started',
-    );
+    this.cluster = await (this.early ?? startEmbeddedDatabase(this.config.CADRE_DATA_DIR, this.logger));
+    const dataDir = embeddedDataDir(this.config.CADRE_DATA_DIR);
     return { url: this.cluster.url, embedded: true, dataDir, onShutdown };
   }
 
@@ -41,25 +46,36 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
         this.logger.warn({ err: error }, 'closing a database client failed'),
       );
     }
-    if (this.cluster) {
-      const cluster = this.cluster;
-      this.cluster = null;
+    const cluster = this.cluster;
+    this.cluster = null;
+    if (cluster) {
       await cluster.stop();
       this.logger.info('embedded PostgreSQL stopped');
     }
   }
 }
 
+export interface DatabaseOptions {
+  /** An embedded cluster already starting (main.ts starts it while Node loads the app). */
+  readonly embeddedCluster?: Promise<EmbeddedCluster>;
+}
+
 @Global()
-@Module({
-  providers: [
-    DatabaseLifecycle,
-    {
-      provide: DATABASE,
-      useFactory: (lifecycle: DatabaseLifecycle) => lifecycle.open(),
-      inject: [DatabaseLifecycle],
-    },
-  ],
-  exports: [DATABASE],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseOptions = {}): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        ...(options.embeddedCluster ? [{ provide: EARLY_CLUSTER, useValue: options.embeddedCluster }] : []),
+        DatabaseLifecycle,
+        {
+          provide: DATABASE,
+          useFactory: (lifecycle: DatabaseLifecycle) => lifecycle.open(),
+          inject: [DatabaseLifecycle],
+        },
+      ],
+      exports: [DATABASE],
+    };
+  }
+}

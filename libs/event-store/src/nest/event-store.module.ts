@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, DATABASE, EventStoreMetrics, type Database } from '@cadre/platform';
 import type { EventStore } from '../event-store.port.js';
 import { EVENT_STORE } from '../event-store.tokens.js';
-import { DatabaseModule } from './database.module.js';
+import { DatabaseModule, type DatabaseOptions } from './database.module.js';
 import { MeteredEventStore } from './metered-event-store.js';
 
 /**
@@ -14,10 +14,10 @@ import { MeteredEventStore } from './metered-event-store.js';
 @Global()
 @Module({})
 export class EventStoreModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: DatabaseOptions = {}): DynamicModule {
     return {
       module: EventStoreModule,
-      imports: [DatabaseModule],
+      imports: [DatabaseModule.forRoot(options)],
       providers: [
         {
           provide: EVENT_STORE,

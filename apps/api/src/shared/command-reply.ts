@@ -1,0 +1,32 @@
+import type { CommandResult } from '@cadre/event-store';
+
+/** The body of every command response. */
+export interface CommandReplyBody {
+  readonly id: string;
+  readonly revision: number;
+  /** The global position written (opaque): pass it as `minPosition` to read your own write. */
+  readonly position: string | null;
+}
+
+/**
+ * What a command controller returns: the status (201 created, 200 otherwise, 202 pending) and the
+ * body. The command-reply interceptor renders it, sets `ETag`, and records it for `Idempotency-Key`.
+ */
+export class CommandReply {
+  constructor(
+    readonly status: 200 | 201 | 202,
+    readonly body: CommandReplyBody,
+  ) {}
+
+  static of(
+    id: string,
+    result: Pick<CommandResult<unknown>, 'revision' | 'position' | 'created'>,
+    status?: 200 | 201 | 202,
+  ): CommandReply {
+    return new CommandReply(status ?? (result.created ? 201 : 200), {
+      id,
+      revision: result.revision,
+      position: result.position,
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
+import {
+  EVENT_STORE,
+  handleCommand,
+  type CommandResult,
+  type CommandSpec,
+  type EventStore,
+} from '@cadre/event-store';
+import { CLOCK, type Clock } from '@cadre/platform';
+import type { CommandRequest } from './command-request.js';
+
+/**
+ * The Nest face of the one load-decide-append path ({@link handleCommand}): every command
+ * handler of the api runs its decider through here, with the request's actor, correlation id,
+ * `If-Match` and the process clock.
+ */
+@Injectable()
+export class CommandRunner {
+  constructor(
+    @Inject(EVENT_STORE) readonly store: EventStore,
+    @Inject(CLOCK) readonly clock: Clock,
+  ) {}
+
+  run<Command extends DomainCommand, Event extends DomainEvent, State, Context extends DecisionContext>(
+    spec: CommandSpec<Command, Event, State, Context>,
+    request: CommandRequest,
+    options: { honourIfMatch?: boolean } = {},
+  ): Promise<CommandResult<State>> {
+    return handleCommand(this.store, spec, {
+      actor: request.actor,
+      correlationId: request.correlationId,
+      causationId: request.correlationId,
+      now: () => this.clock.now(),
+      expectedRevision: options.honourIfMatch === false ? undefined : request.expectedRevision,
+    });
+  }
+}

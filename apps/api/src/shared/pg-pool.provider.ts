@@ -1,0 +1,17 @@
+import type { Provider } from '@nestjs/common';
+import pg from 'pg';
+import { DATABASE, type Database } from '@cadre/platform';
+
+/** The api's pool on the process database (idempotency keys, personal-data keys, read models). */
+export const PG_POOL = Symbol.for('cadre.api.PgPool');
+
+export const pgPoolProvider: Provider = {
+  provide: PG_POOL,
+  useFactory: (database: Database): pg.Pool => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 10, application_name: 'cadre-api' });
+    pool.on('error', () => undefined);
+    database.onShutdown(() => pool.end());
+    return pool;
+  },
+  inject: [DATABASE],
+};

@@ -1,0 +1,3 @@
+// A light entry point (no Nest): entry points validate the environment before loading the app.
+export * from './app-config.js';
+export * from './load-config.js';
