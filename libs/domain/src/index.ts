@@ -2,3 +2,4 @@ export * from './shared/index.js';
 export * from './framework/index.js';
 export * from './jurisdiction/index.js';
 export * from './staff/index.js';
+export * from './programme/index.js';

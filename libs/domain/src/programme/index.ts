@@ -1,0 +1,4 @@
+export * from './programme.commands.js';
+export * from './programme.decider.js';
+export * from './programme.errors.js';
+export * from './programme.events.js';
