@@ -24,6 +24,13 @@ const swc = [
   },
 ];
 
+// @fastify/static (Swagger UI on Fastify) require()s content-disposition 3, an ES module: Node 20.19
+// loads it natively, Jest on Node 20 cannot, so Jest compiles that one package to CommonJS.
+const esmDependencyToCommonJs = [
+  '@swc/jest',
+  { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+];
+
 const layer = process.env.CADRE_TEST_LAYER ?? 'unit';
 const patterns = {
   unit: ['/(apps|libs)/.+\\.spec\\.ts$'],
@@ -35,7 +42,8 @@ export default {
   rootDir: '.',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '/node_modules/content-disposition/.+\\.js$': esmDependencyToCommonJs },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', ...aliases },
   testRegex: patterns[layer],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/data/'],

@@ -1,9 +1,13 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { EventStoreModule, type DatabaseOptions } from '@cadre/event-store/nest';
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@cadre/platform';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 
-export type ApiOptions = PlatformOptions & DatabaseOptions;
+export type ApiOptions = PlatformOptions &
+  DatabaseOptions & {
+    /** More modules to mount (tests mount routes of their own). */
+    readonly extraModules?: ModuleMetadata['imports'];
+  };
 
 /**
  * The api process: platform (config, logs, auth, errors, health, metrics), the event store, and
@@ -19,6 +23,7 @@ export class AppModule {
         EventStoreModule.forRoot(options),
         HttpPlatformModule,
         ...(options.config.CADRE_IN_PROCESS_WORKER ? [WorkerModule] : []),
+        ...(options.extraModules ?? []),
       ],
     };
   }

@@ -5,7 +5,7 @@ import { AppModule, type ApiOptions } from './app.module.js';
 
 /**
  * Builds the api application, ready to `listen` (main.ts) or to be driven by tests: the same
- * modules, hooks and documentation either way. The embedded cluster, when used, is started here.
+ * modules, hooks and documentation either way. The caller listens (or `init`s) and closes it.
  */
 export async function createApiApp(options: ApiOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -15,6 +15,5 @@ export async function createApiApp(options: ApiOptions): Promise<NestFastifyAppl
   );
   installRequestHooks(app, options.logger);
   setupSwagger(app, '1');
-  app.enableShutdownHooks();
   return app;
 }

@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   try {
     const { createApiApp } = await import('./create-api-app.js');
     const app = await createApiApp({ config, logger, embeddedCluster });
+    // SIGINT/SIGTERM close the app: pools first, then the embedded cluster (DatabaseLifecycle).
+    app.enableShutdownHooks();
     await app.listen({ port: config.PORT, host: config.host });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

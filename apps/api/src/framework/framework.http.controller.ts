@@ -1,0 +1,174 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
+import { loadAggregate } from '@cadre/event-store';
+import { Roles } from '@cadre/platform';
+import { withRevision } from '../shared/aggregate-reply.js';
+import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { CommandReply } from '../shared/command-reply.js';
+import { Command, type CommandRequest } from '../shared/command-request.js';
+import { CommandRunner } from '../shared/command-runner.js';
+import { ResourceNotFoundError } from '../shared/not-found.error.js';
+import { ExecuteFrameworkCommand, frameworkStream } from './framework.command-handler.js';
+import {
+  DefineCompetencyRequestDto,
+  DefineRequirementRequestDto,
+  DefineRoleRequestDto,
+  DraftFrameworkRequestDto,
+  PublishFrameworkRequestDto,
+  RetireFrameworkRequestDto,
+} from './framework.request.dto.js';
+
+/**
+ * The regional training framework matrix: drafted, filled and published by a regional
+ * (`*`) training coordinator; immutable once published.
+ */
+@ApiTags('framework')
+@ApiBearerAuth()
+@Controller('v1/frameworks')
+export class FrameworkHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly runner: CommandRunner,
+  ) {}
+
+  @Post()
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({ summary: 'Draft a framework version' })
+  draft(@Body() body: DraftFrameworkRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
+    return this.send(
+      body.version,
+      {
+        type: 'DraftFrameworkVersion',
+        data: { version: body.version, title: body.title },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+  }
+
+  @Post(':version/roles')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({ summary: 'Define a role in a draft version' })
+  defineRole(
+    @Param('version') version: string,
+    @Body() body: DefineRoleRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    return this.send(
+      version,
+      {
+        type: 'DefineRole',
+        data: { version, role: body.role, title: body.title },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+  }
+
+  @Post(':version/competencies')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({ summary: 'Define a competency, with validity and recertification window per level' })
+  defineCompetency(
+    @Param('version') version: string,
+    @Body() body: DefineCompetencyRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const levels = JSON.parse(JSON.stringify(body.levels)) as DefineCompetencyRequestDto['levels'];
+    return this.send(
+      version,
+      {
+        type: 'DefineCompetency',
+        data: { version, competency: body.competency, title: body.title, levels },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+  }
+
+  @Post(':version/requirements')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({ summary: 'Require a competency at a minimum level for a role' })
+  defineRequirement(
+    @Param('version') version: string,
+    @Body() body: DefineRequirementRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    return this.send(
+      version,
+      {
+        type: 'DefineRoleRequirement',
+        data: { version, role: body.role, competency: body.competency, minLevel: body.minLevel },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+  }
+
+  @Post(':version/publish')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({ summary: 'Publish a version: immutable from then on' })
+  publish(
+    @Param('version') version: string,
+    @Body() body: PublishFrameworkRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    return this.send(
+      version,
+      { type: 'PublishFrameworkVersion', data: { version }, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Post(':version/retire')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({ summary: 'Retire a published version' })
+  retire(
+    @Param('version') version: string,
+    @Body() body: RetireFrameworkRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    return this.send(
+      version,
+      {
+        type: 'RetireFrameworkVersion',
+        data: { version, reason: body.reason },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+  }
+
+  @Get(':version')
+  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
+  @ApiOperation({ summary: 'A framework version as it stands, with ETag = its revision' })
+  async get(
+    @Param('version') version: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const { state, revision } = await loadAggregate(
+      this.runner.store,
+      frameworkStream(version),
+      frameworkDecider,
+    );
+    if (state.status === 'none')
+      throw new ResourceNotFoundError('FRAMEWORK.NOT_FOUND', `Framework version ${version}`);
+    return withRevision(reply, revision, state);
+  }
+
+  private async send(
+    version: string,
+    command: FrameworkCommand,
+    request: CommandRequest,
+  ): Promise<CommandReply> {
+    const result = await this.commands.execute(new ExecuteFrameworkCommand(command, request));
+    return CommandReply.of(version, result);
+  }
+}

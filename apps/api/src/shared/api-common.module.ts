@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CLOCK, systemClock } from '@cadre/platform';
+import { CommandReplyInterceptor } from './command-reply.interceptor.js';
+import { CommandRunner } from './command-runner.js';
+import { IdempotencyStore } from './idempotency.store.js';
+import { pgPoolProvider, PG_POOL } from './pg-pool.provider.js';
+import { ReferenceData } from './reference-data.js';
+
+/** What every api context uses: the command bus, the load-decide-append runner, the clock, replies. */
+@Global()
+@Module({
+  imports: [CqrsModule.forRoot()],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    pgPoolProvider,
+    CommandRunner,
+    IdempotencyStore,
+    ReferenceData,
+    { provide: APP_INTERCEPTOR, useClass: CommandReplyInterceptor },
+  ],
+  exports: [CqrsModule, CLOCK, PG_POOL, CommandRunner, ReferenceData],
+})
+export class ApiCommonModule {}
