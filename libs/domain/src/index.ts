@@ -3,3 +3,4 @@ export * from './framework/index.js';
 export * from './jurisdiction/index.js';
 export * from './staff/index.js';
 export * from './programme/index.js';
+export * from './session/index.js';

@@ -1,0 +1,324 @@
+import { describe, expect, it } from '@jest/globals';
+import { fold } from '../shared/decider.js';
+import type { CertificationView } from '../shared/qualification.js';
+import { deciderSpec, recorded, testContext } from '../testing/decider-spec.js';
+import { coordinatorOf } from '../testing/fixtures.js';
+import { programmeDecider } from '../programme/programme.decider.js';
+import type { StaffSnapshot } from '../staff/staff.state.js';
+import type { ScheduleSession, SessionCommand } from './session.commands.js';
+import { sessionDecider, type SessionContext } from './session.decider.js';
+import type { SessionEvent } from './session.events.js';
+import { isJointSession, passedParticipants } from './session.state.js';
+
+describe('session decider', () => {
+  const spec = deciderSpec(sessionDecider, (): SessionContext => ({
+    ...testContext({ actor: coordinatorOf('AL') }),
+    programme,
+    trainerCertifications: { 't-1': [trainerCertification] },
+  }));
+
+  it('schedules a session whose trainers are accredited on the session dates', () => {
+    spec.given([]).when(schedule).then([scheduled]);
+  });
+
+  it('refuses a trainer without a valid trainer-level certification, naming what is missing', () => {
+    spec
+      .given([])
+      .when(schedule, { trainerCertifications: { 't-1': [{ ...trainerCertification, level: 'expert' }] } })
+      .thenThrows('SESSION.TRAINER_NOT_ACCREDITED', {
+        trainers: [
+          {
+            trainerId: 't-1',
+            competency: 'radicalisation-awareness',
+            held: expect.objectContaining({ level: 'expert' }),
+          },
+        ],
+      });
+    spec.given([]).when(schedule, { trainerCertifications: {} }).then('SESSION.TRAINER_NOT_ACCREDITED');
+  });
+
+  it('refuses a trainer whose certification expires before the session ends', () => {
+    const expiring = { ...trainerCertification, validUntil: '2025-03-11T00:00:00.000Z' };
+    spec
+      .given([])
+      .when(schedule, { trainerCertifications: { 't-1': [expiring] } })
+      .then('SESSION.TRAINER_NOT_ACCREDITED');
+  });
+
+  it('refuses a suspended trainer certification', () => {
+    const suspended = { ...trainerCertification, status: 'suspended' as const };
+    spec
+      .given([])
+      .when(schedule, { trainerCertifications: { 't-1': [suspended] } })
+      .then('SESSION.TRAINER_NOT_ACCREDITED');
+  });
+
+  it('refuses dates in the wrong order, a retired programme, no capacity', () => {
+    spec
+      .given([])
+      .when({ ...schedule, data: { ...schedule.data, endsAt: schedule.data.startsAt } })
+      .then('SESSION.INVALID_DATES');
+    const retired = fold(programmeDecider, [
+      programmeDefined,
+      { type: 'ProgrammeRetired', data: { programmeId: 'p-1', reason: null } },
+    ]);
+    spec.given([]).when(schedule, { programme: retired }).then('PROGRAMME.RETIRED');
+    spec
+      .given([])
+      .when({ ...schedule, data: { ...schedule.data, capacity: 0 } })
+      .then('COMMAND.FIELD_OUT_OF_RANGE');
+  });
+
+  it('enrols within capacity, once per person', () => {
+    spec
+      .given([scheduled])
+      .when(enrol('p-1'), { participant: prison })
+      .then([enrolled(prison)]);
+    spec
+      .given([scheduled, enrolled(prison)])
+      .when(enrol('p-1'), { participant: prison })
+      .then('SESSION.ALREADY_ENROLLED');
+    spec
+      .given([scheduled, enrolled(prison), enrolled(probation)])
+      .when(enrol('p-4'), { participant: { ...prison, staffId: 'p-4' } })
+      .then('SESSION.CAPACITY_REACHED');
+  });
+
+  it('frees a place when a participant withdraws', () => {
+    const withdrawn: SessionEvent = {
+      type: 'ParticipantWithdrawn',
+      data: { sessionId: 'ses-1', staffId: 'p-2', reason: null },
+    };
+    spec
+      .given([scheduled, enrolled(prison), enrolled(probation)])
+      .when({ type: 'WithdrawParticipant', data: { sessionId: 'ses-1', staffId: 'p-2' } })
+      .then([withdrawn]);
+    spec
+      .given([scheduled, enrolled(prison), enrolled(probation), withdrawn])
+      .when(enrol('p-4'), { participant: { ...prison, staffId: 'p-4' } })
+      .then([enrolled({ ...prison, staffId: 'p-4' })]);
+  });
+
+  it('refuses participants who left, of an agency or jurisdiction not invited, or the trainer', () => {
+    spec
+      .given([scheduled])
+      .when(enrol('p-1'), { participant: { ...prison, status: 'left' } })
+      .then('SESSION.PARTICIPANT_NOT_ELIGIBLE');
+    spec
+      .given([scheduled])
+      .when(enrol('p-1'), { participant: { ...prison, agency: 'police' } })
+      .then('SESSION.PARTICIPANT_NOT_ELIGIBLE');
+    spec
+      .given([scheduled])
+      .when(enrol('p-1'), { participant: { ...prison, jurisdiction: 'RS' } })
+      .then('SESSION.PARTICIPANT_NOT_ELIGIBLE');
+    spec
+      .given([scheduled])
+      .when(enrol('t-1'), { participant: { ...prison, staffId: 't-1' } })
+      .then('SESSION.PARTICIPANT_NOT_ELIGIBLE');
+  });
+
+  it('records attendance only once the session has started, for enrolled participants', () => {
+    const given = [scheduled, enrolled(prison)];
+    spec
+      .given(given)
+      .when(attend('p-1', 'present', 14))
+      .then([attended('p-1', 'present', 14)]);
+    spec
+      .given(given)
+      .when(attend('p-1', 'present', 14), { now: '2025-03-10T07:00:00.000Z' })
+      .then('SESSION.NOT_STARTED');
+    spec
+      .given(given)
+      .when(attend('p-9', 'present', 14))
+      .then('SESSION.NOT_ENROLLED');
+    spec
+      .given([...given, attended('p-1', 'present', 14)])
+      .when(attend('p-1', 'partial', 7))
+      .then('SESSION.ATTENDANCE_ALREADY_RECORDED');
+    spec
+      .given(given)
+      .when(attend('p-1', 'absent', 3))
+      .then('COMMAND.FIELD_OUT_OF_RANGE');
+  });
+
+  it('assesses enrolled participants only, never an absent one', () => {
+    const given = [scheduled, enrolled(prison)];
+    spec
+      .given(given)
+      .when(assess('p-1', 'passed'))
+      .then([assessed('p-1', 'passed')]);
+    spec.given(given).when(assess('p-9', 'passed')).then('SESSION.NOT_ENROLLED');
+    spec
+      .given([...given, attended('p-1', 'absent', 0)])
+      .when(assess('p-1', 'passed'))
+      .then('SESSION.ABSENT_NOT_ASSESSED');
+    spec
+      .given([...given, assessed('p-1', 'failed')])
+      .when(assess('p-1', 'passed'))
+      .then('SESSION.ASSESSMENT_ALREADY_RECORDED');
+  });
+
+  it('keeps a closed session read-only, except for voiding', () => {
+    const closed: SessionEvent = { type: 'SessionClosed', data: { sessionId: 'ses-1' } };
+    const given = [scheduled, enrolled(prison), recorded(assessed('p-1', 'passed'), 'evt-assess'), closed];
+    spec
+      .given([scheduled])
+      .when({ type: 'CloseSession', data: { sessionId: 'ses-1' } })
+      .then([closed]);
+    spec.given(given).when(assess('p-1', 'failed')).then('SESSION.CLOSED');
+    spec.given(given).when(enrol('p-2'), { participant: probation }).then('SESSION.CLOSED');
+    spec
+      .given(given)
+      .when({ type: 'CloseSession', data: { sessionId: 'ses-1' } })
+      .then('SESSION.CLOSED');
+    spec
+      .given(given)
+      .when({ type: 'VoidRecord', data: { targetEventId: 'evt-assess', reason: 'wrong participant' } })
+      .then([
+        {
+          type: 'RecordVoided',
+          data: {
+            stream: 'session-ses-1',
+            targetEventId: 'evt-assess',
+            targetType: 'AssessmentRecorded',
+            reason: 'wrong participant',
+          },
+        },
+      ]);
+  });
+
+  it('refuses closing before the start and anything after cancelling', () => {
+    spec
+      .given([scheduled])
+      .when({ type: 'CloseSession', data: { sessionId: 'ses-1' } }, { now: '2025-03-09T00:00:00.000Z' })
+      .then('SESSION.NOT_STARTED');
+    const cancelled: SessionEvent = {
+      type: 'SessionCancelled',
+      data: { sessionId: 'ses-1', reason: 'trainer ill' },
+    };
+    spec
+      .given([scheduled])
+      .when({ type: 'CancelSession', data: { sessionId: 'ses-1', reason: 'trainer ill' } })
+      .then([cancelled]);
+    spec.given([scheduled, cancelled]).when(enrol('p-1'), { participant: prison }).then('SESSION.CANCELLED');
+  });
+
+  it('derives joint from the attendance of both prison and probation, honouring voids', () => {
+    const both = [
+      scheduled,
+      enrolled(prison),
+      enrolled(probation),
+      attended('p-1', 'present', 14),
+      recorded(attended('p-2', 'partial', 7), 'evt-att-2'),
+    ];
+    expect(isJointSession(fold(sessionDecider, both))).toBe(true);
+    const voided: SessionEvent = {
+      type: 'RecordVoided',
+      data: {
+        stream: 'session-ses-1',
+        targetEventId: 'evt-att-2',
+        targetType: 'AttendanceRecorded',
+        reason: 'x',
+      },
+    };
+    expect(isJointSession(fold(sessionDecider, [...both, voided]))).toBe(false);
+    expect(
+      isJointSession(
+        fold(sessionDecider, [
+          scheduled,
+          enrolled(prison),
+          enrolled(probation),
+          attended('p-1', 'present', 14),
+          attended('p-2', 'absent', 0),
+        ]),
+      ),
+    ).toBe(false);
+  });
+
+  it('lists who passed, with the assessment as evidence, for the award process', () => {
+    const state = fold(sessionDecider, [
+      scheduled,
+      enrolled(prison),
+      enrolled(probation),
+      recorded(assessed('p-1', 'passed'), 'evt-a1'),
+      assessed('p-2', 'failed'),
+    ]);
+    expect(passedParticipants(state)).toEqual([{ staffId: 'p-1', assessmentEventId: 'evt-a1' }]);
+  });
+
+  const programmeDefined = {
+    type: 'ProgrammeDefined' as const,
+    data: {
+      programmeId: 'p-1',
+      title: 'Radicalisation awareness for front-line staff',
+      competencies: [{ competency: 'radicalisation-awareness', level: 'awareness' as const }],
+      kind: 'awareness' as const,
+      hours: 14,
+      methodology: 'Interactive',
+    },
+  };
+  const programme = fold(programmeDecider, [programmeDefined]);
+  const trainerCertification: CertificationView = {
+    certificationId: 'c-t1',
+    competency: 'radicalisation-awareness',
+    level: 'trainer',
+    validFrom: '2024-01-01T00:00:00.000Z',
+    validUntil: '2026-01-01T00:00:00.000Z',
+    status: 'active',
+  };
+  const schedule: ScheduleSession = {
+    type: 'ScheduleSession',
+    data: {
+      sessionId: 'ses-1',
+      programmeId: 'p-1',
+      startsAt: '2025-03-10T08:00:00.000Z',
+      endsAt: '2025-03-11T16:00:00.000Z',
+      location: 'Tirana training centre',
+      jurisdictions: ['AL'],
+      agencies: ['prison', 'probation'],
+      trainers: ['t-1'],
+      capacity: 2,
+    },
+  };
+  const scheduled: SessionEvent = {
+    type: 'SessionScheduled',
+    data: { ...schedule.data, competencies: programmeDefined.data.competencies },
+  };
+  const staff = (staffId: string, agency: 'prison' | 'probation'): StaffSnapshot => ({
+    staffId,
+    status: 'active',
+    agency,
+    jurisdiction: 'AL',
+    institution: 'x',
+    role: 'security-officer',
+    certifications: [],
+  });
+  const prison = staff('p-1', 'prison');
+  const probation = staff('p-2', 'probation');
+  const enrol = (staffId: string): SessionCommand => ({
+    type: 'EnrolParticipant',
+    data: { sessionId: 'ses-1', staffId },
+  });
+  const enrolled = (p: StaffSnapshot): SessionEvent => ({
+    type: 'ParticipantEnrolled',
+    data: { sessionId: 'ses-1', staffId: p.staffId, agency: p.agency, jurisdiction: p.jurisdiction },
+  });
+  type A = 'present' | 'partial' | 'absent';
+  const attend = (staffId: string, attendance: A, hours: number): SessionCommand => ({
+    type: 'RecordAttendance',
+    data: { sessionId: 'ses-1', staffId, attendance, hours },
+  });
+  const attended = (staffId: string, attendance: A, hours: number): SessionEvent => ({
+    type: 'AttendanceRecorded',
+    data: { sessionId: 'ses-1', staffId, attendance, hours },
+  });
+  const assess = (staffId: string, result: 'passed' | 'failed'): SessionCommand => ({
+    type: 'RecordAssessment',
+    data: { sessionId: 'ses-1', staffId, result, score: 80 },
+  });
+  const assessed = (staffId: string, result: 'passed' | 'failed'): SessionEvent => ({
+    type: 'AssessmentRecorded',
+    data: { sessionId: 'ses-1', staffId, result, score: 80 },
+  });
+});
