@@ -33,7 +33,13 @@ export const CONFIG_VARIABLES = [
   'CADRE_JWT_SECRET',
   'LOG_LEVEL',
   'CADRE_IN_PROCESS_WORKER',
+  'CADRE_KEK',
+  'CADRE_KEK_PREVIOUS',
 ] as const;
+
+const KEK = /^[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=$/;
+const KEK_LIST =
+  /^\s*[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=\s*(,\s*[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=\s*)*$/;
 
 /**
  * The validated configuration of every Cadre process, read from the environment once at start
@@ -95,6 +101,25 @@ export class AppConfig {
   @Transform(toBoolean)
   @IsBoolean({ message: 'CADRE_IN_PROCESS_WORKER must be true or false' })
   CADRE_IN_PROCESS_WORKER = true;
+
+  /**
+   * The key-encryption key that wraps personal-data keys, `<id>:<base64 of 32 bytes>`; absent →
+   * the development KEK of libs/personal-data (production requires one, and refuses that one).
+   */
+  @Expose()
+  @IsOptional()
+  @Matches(KEK, {
+    message: 'CADRE_KEK must be "<id>:<base64 of 32 random bytes>" (e.g. "k1:$(openssl rand -base64 32)")',
+  })
+  CADRE_KEK?: string;
+
+  /** Previous KEKs, comma-separated, while a rotation is under way. */
+  @Expose()
+  @IsOptional()
+  @Matches(KEK_LIST, {
+    message: 'CADRE_KEK_PREVIOUS must be a comma-separated list of "<id>:<base64 of 32 bytes>"',
+  })
+  CADRE_KEK_PREVIOUS?: string;
 
   /** Where the app listens: HOST, else 0.0.0.0 in production and 127.0.0.1 elsewhere. */
   get host(): string {

@@ -3,6 +3,8 @@ import { DEVELOPMENT_JWT_SECRET } from './app-config.js';
 import { ConfigurationError, loadConfig } from './load-config.js';
 
 const productionSecret = 'p'.repeat(48);
+const kek = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+const production = { NODE_ENV: 'production', CADRE_JWT_SECRET: productionSecret, CADRE_KEK: kek };
 
 describe('loadConfig', () => {
   it('gives the development defaults on an empty environment', () => {
@@ -22,14 +24,20 @@ describe('loadConfig', () => {
   });
 
   it('converts numbers and booleans, and treats blank variables as absent', () => {
-    const config = loadConfig({ PORT: '8080', CADRE_IN_PROCESS_WORKER: 'false', DATABASE_URL: ' ' });
+    const config = loadConfig({
+      PORT: '8080',
+      CADRE_IN_PROCESS_WORKER: 'false',
+      DATABASE_URL: ' ',
+      CADRE_KEK: kek,
+    });
+    expect(config.CADRE_KEK).toBe(kek);
     expect(config.PORT).toBe(8080);
     expect(config.CADRE_IN_PROCESS_WORKER).toBe(false);
     expect(config.DATABASE_URL).toBeUndefined();
   });
 
   it('listens on every interface in production unless HOST says otherwise', () => {
-    expect(loadConfig({ NODE_ENV: 'production', CADRE_JWT_SECRET: productionSecret }).host).toBe('0.0.0.0');
+    expect(loadConfig(production).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
   });
 
@@ -43,6 +51,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CADRE_JWT_SECRET: 'short' }, 'CADRE_JWT_SECRET'],
     [{ CADRE_IN_PROCESS_WORKER: 'maybe' }, 'CADRE_IN_PROCESS_WORKER'],
+    [{ CADRE_KEK: 'not-a-key' }, 'CADRE_KEK'],
+    [{ CADRE_KEK: kek, CADRE_KEK_PREVIOUS: `${kek},oops` }, 'CADRE_KEK_PREVIOUS'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(variable);
@@ -62,17 +72,23 @@ describe('loadConfig', () => {
 
   describe('in production', () => {
     it('refuses a missing JWT secret', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CADRE_JWT_SECRET is required/);
+      expect(() => loadConfig({ ...production, CADRE_JWT_SECRET: undefined })).toThrow(
+        /CADRE_JWT_SECRET is required/,
+      );
+    });
+
+    it('refuses a missing KEK', () => {
+      expect(() => loadConfig({ ...production, CADRE_KEK: undefined })).toThrow(/CADRE_KEK is required/);
     });
 
     it('refuses the development JWT secret', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production', CADRE_JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(
+      expect(() => loadConfig({ ...production, CADRE_JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(
         /CADRE_JWT_SECRET is the public development secret/,
       );
     });
 
     it('accepts a real secret', () => {
-      const config = loadConfig({ NODE_ENV: 'production', CADRE_JWT_SECRET: productionSecret });
+      const config = loadConfig(production);
       expect(config.jwtSecret).toBe(productionSecret);
       expect(config.usesDevelopmentJwtSecret).toBe(false);
     });

@@ -34,7 +34,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 // Values of these are never repeated in a message or a log.
-const SECRET_VARIABLES = new Set(['CADRE_JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING']);
+const SECRET_VARIABLES = new Set([
+  'CADRE_JWT_SECRET',
+  'DATABASE_URL',
+  'EVENTSTORE_CONNECTION_STRING',
+  'CADRE_KEK',
+  'CADRE_KEK_PREVIOUS',
+]);
 
 function describe(error: ValidationError): string[] {
   const messages = new Set(
@@ -58,6 +64,10 @@ function productionRules(config: AppConfig): string[] {
       );
     } else if (config.CADRE_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
       problems.push('CADRE_JWT_SECRET is the public development secret, which NODE_ENV=production refuses');
+    }
+    // That the KEK is not the development one is checked where it is parsed (libs/personal-data).
+    if (!config.CADRE_KEK) {
+      problems.push('CADRE_KEK is required when NODE_ENV=production ("<id>:<base64 of 32 random bytes>")');
     }
   }
   return problems;
