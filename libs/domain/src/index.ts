@@ -4,3 +4,4 @@ export * from './jurisdiction/index.js';
 export * from './staff/index.js';
 export * from './programme/index.js';
 export * from './session/index.js';
+export * from './team/index.js';
