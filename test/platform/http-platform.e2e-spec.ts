@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { Server } from 'node:http';
 import { startPlatformTestApp, type PlatformTestApp } from './support/platform-test-app.js';
-import { SampleRoutesModule } from './support/sample-routes.module.js';
+import { SampleRoutesModule, UndeclaredRouteModule } from './support/sample-routes.module.js';
 
 describe('the HTTP platform', () => {
   let subject: PlatformTestApp;
@@ -34,6 +34,7 @@ describe('the HTTP platform', () => {
       expect(body.openapi).toMatch(/^3\./);
       expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
       expect(body.security).toEqual([{ bearer: [] }]);
+      expect(body.paths['/health/ready'].get.security).toEqual([]);
       expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
       const ui = await request(server).get('/docs').redirects(1).expect(200);
       expect(ui.text).toContain('swagger');
@@ -83,6 +84,12 @@ describe('the HTTP platform', () => {
         .expect(403);
       expectProblem(res, 403, 'AUTH.ROLE_NOT_ADMITTED');
       expect(res.body.admittedRoles).toEqual(['auditor']);
+    });
+
+    it('refuses to start when a route declares neither roles nor @Public()', async () => {
+      await expect(startPlatformTestApp({ extraModules: [UndeclaredRouteModule] })).rejects.toThrow(
+        /ForgottenController\.undeclared/,
+      );
     });
 
     it('gives the route the actor of the token', async () => {

@@ -1,8 +1,9 @@
 import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard } from './auth/auth.guard.js';
+import { RouteRolesAudit } from './auth/route-roles.audit.js';
 import { JwtVerifier } from './auth/jwt.js';
 import { AppConfig } from './config/app-config.js';
 import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
@@ -51,9 +52,10 @@ export class PlatformModule {
  * strict validation pipe, `/metrics` and `/health/*`.
  */
 @Module({
-  imports: [HealthModule],
+  imports: [HealthModule, DiscoveryModule],
   controllers: [MetricsController],
   providers: [
+    RouteRolesAudit,
     {
       provide: JwtVerifier,
       useFactory: (config: AppConfig) => new JwtVerifier(config.jwtSecret),

@@ -84,3 +84,15 @@ class SampleController {
 
 @Module({ controllers: [SampleController] })
 export class SampleRoutesModule {}
+
+@Controller('forgotten')
+class ForgottenController {
+  @Get()
+  undeclared() {
+    return { ok: true };
+  }
+}
+
+/** A route that declares neither roles nor @Public(): the app must refuse to start. */
+@Module({ controllers: [ForgottenController] })
+export class UndeclaredRouteModule {}

@@ -16,7 +16,7 @@ export class HealthController {
   ) {}
 
   /** The process is up: restart it when this fails. Touches no dependency. */
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOperation({ summary: 'Liveness: the process answers', security: [] })
   @Get('live')
   @HealthCheck()
   live() {
@@ -24,7 +24,7 @@ export class HealthController {
   }
 
   /** The process can serve: 503 while the event store or the read-model database is unreachable. */
-  @ApiOperation({ summary: 'Readiness: the event store and the read-model database answer' })
+  @ApiOperation({ summary: 'Readiness: the event store and the read-model database answer', security: [] })
   @Get('ready')
   @HealthCheck()
   ready() {
