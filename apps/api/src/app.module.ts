@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common'
 import { EventStoreModule, type DatabaseOptions } from '@cadre/event-store/nest';
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@cadre/platform';
 import { WorkerModule } from '../../worker/src/worker.module.js';
+import { ApiModule } from './api.module.js';
 
 export type ApiOptions = PlatformOptions &
   DatabaseOptions & {
@@ -22,6 +23,7 @@ export class AppModule {
         PlatformModule.forRoot(options),
         EventStoreModule.forRoot(options),
         HttpPlatformModule,
+        ApiModule,
         ...(options.config.CADRE_IN_PROCESS_WORKER ? [WorkerModule] : []),
         ...(options.extraModules ?? []),
       ],

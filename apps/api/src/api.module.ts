@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { FrameworkModule } from './framework/framework.module.js';
+import { ApiCommonModule } from './shared/api-common.module.js';
+
+/** Every bounded context of the HTTP api (`/v1/...`). */
+@Module({
+  imports: [ApiCommonModule, FrameworkModule],
+})
+export class ApiModule {}
