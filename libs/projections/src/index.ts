@@ -1,0 +1,3 @@
+export * from './projection.js';
+export * from './checkpoint-store.js';
+export * from './projection-runner.js';

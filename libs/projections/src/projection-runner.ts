@@ -1,0 +1,261 @@
+import pg from 'pg';
+import type { EventStore, RecordedEvent, Subscription } from '@cadre/event-store';
+import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
+import type { Projection, ProjectionTransaction } from './projection.js';
+
+/** Advisory-lock class of projection leases (the second key is hashtext(name)). */
+const LEASE_CLASS = 4_711_002;
+
+export type RunnerState = 'idle' | 'waiting-for-lease' | 'running' | 'failed' | 'stopped';
+
+export interface RunnerStatus {
+  readonly name: string;
+  readonly state: RunnerState;
+  readonly position: string | null;
+  readonly lastRecordedAt: string | null;
+  readonly appliedSinceStart: number;
+  readonly error: string | null;
+}
+
+export interface ProjectionRunnerOptions {
+  readonly batchSize?: number;
+  /** How often a runner without the lease tries to take it (a dead holder's lease frees at once). */
+  readonly leaseRetryMs?: number;
+  readonly log?: (
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => void;
+  /** Called after each committed batch (metrics). */
+  readonly onBatch?: (status: RunnerStatus, applied: number) => void;
+  /** Test-only: awaited inside a batch's transaction, before it commits. */
+  readonly inBatchHookForTests?: (events: readonly RecordedEvent[]) => Promise<void>;
+}
+
+/** Another runner moved the checkpoint: this one lost its lease and must start over. */
+class CheckpointMovedError extends Error {}
+
+/**
+ * Runs one projection: takes its lease (a session advisory lock, so a dead process frees it at
+ * once and another worker takes over within `leaseRetryMs`), subscribes from its checkpoint, and
+ * applies each batch in one transaction that also advances the checkpoint — after checking, under
+ * a row lock, that the checkpoint is still where this runner left it.
+ */
+export class ProjectionRunner {
+  private state: RunnerState = 'idle';
+  private position: string | null = null;
+  private lastRecordedAt: string | null = null;
+  private applied = 0;
+  private error: string | null = null;
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private subscription: Subscription | null = null;
+  private leaseClient: pg.Client | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+    readonly projection: Projection,
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {}
+
+  start(): void {
+    this.stopping = false;
+    this.loop ??= this.run().finally(() => {
+      this.loop = null;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.subscription?.close();
+    await this.loop;
+    this.state = 'stopped';
+  }
+
+  status(): RunnerStatus {
+    return {
+      name: this.projection.name,
+      state: this.state,
+      position: this.position,
+      lastRecordedAt: this.lastRecordedAt,
+      appliedSinceStart: this.applied,
+      error: this.error,
+    };
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        this.state = 'waiting-for-lease';
+        if (!(await this.acquireLease())) {
+          await this.sleep(this.options.leaseRetryMs ?? 1000);
+          continue;
+        }
+        this.state = 'running';
+        await this.prepare();
+        await this.follow();
+        failures = 0;
+      } catch (error) {
+        if (this.stopping) break;
+        this.state = 'failed';
+        this.error = error instanceof Error ? error.message : String(error);
+        this.log('error', `projection ${this.projection.name} stopped on an error; retrying`, {
+          error: this.error,
+        });
+        await this.sleep(Math.min(30_000, 500 * 2 ** failures++));
+      } finally {
+        await this.releaseLease();
+      }
+    }
+  }
+
+  /** Tables exist; a checkpoint of another version means the tables are rebuilt from the start. */
+  private async prepare(): Promise<void> {
+    await this.transaction(async (tx, client) => {
+      await ensureCheckpoints(client);
+      await this.projection.createTables(tx, this.projection.schema);
+      const checkpoint = await readCheckpoint(client, this.projection.name, true);
+      if (!checkpoint || checkpoint.version !== this.projection.version) {
+        if (checkpoint) {
+          this.log('warn', `projection ${this.projection.name} changed version: rebuilding from the start`, {
+            from: checkpoint.version,
+            to: this.projection.version,
+          });
+          for (const table of this.projection.tables)
+            await tx.query(`TRUNCATE ${this.projection.schema}.${table}`);
+        }
+        await resetCheckpoint(client, this.projection.name, this.projection.version);
+        this.position = null;
+      } else {
+        this.position = checkpoint.position;
+        this.lastRecordedAt = checkpoint.lastRecordedAt;
+      }
+    });
+  }
+
+  private async follow(): Promise<void> {
+    const handles = new Set(this.projection.handles);
+    this.subscription = this.store.subscribeToAll({
+      after: this.position ?? undefined,
+      filter: { eventTypePrefixes: this.projection.handles },
+      batchSize: this.options.batchSize ?? 500,
+    });
+    try {
+      for await (const batch of this.subscription) {
+        if (this.stopping || !this.leaseClient) break;
+        await this.applyBatch(
+          batch.filter((event) => handles.has(event.type)),
+          batch[batch.length - 1],
+        );
+      }
+    } finally {
+      await this.subscription.close();
+      this.subscription = null;
+    }
+  }
+
+  private async applyBatch(events: readonly RecordedEvent[], last: RecordedEvent): Promise<void> {
+    const expected = this.position;
+    await this.transaction(async (tx, client) => {
+      const checkpoint = await readCheckpoint(client, this.projection.name, true);
+      if ((checkpoint?.position ?? null) !== expected) {
+        throw new CheckpointMovedError(
+          `checkpoint of ${this.projection.name} moved: another runner is applying it`,
+        );
+      }
+      if (events.length > 0) await this.projection.apply(events, tx);
+      await this.options.inBatchHookForTests?.(events);
+      await writeCheckpoint(
+        client,
+        this.projection.name,
+        this.projection.version,
+        last.position,
+        events.length,
+        last.recordedAt,
+      );
+    });
+    this.position = last.position;
+    this.lastRecordedAt = last.recordedAt;
+    this.applied += events.length;
+    this.error = null;
+    this.options.onBatch?.(this.status(), events.length);
+  }
+
+  private async transaction(
+    work: (tx: ProjectionTransaction, client: pg.PoolClient) => Promise<void>,
+  ): Promise<void> {
+    const client = await this.pool.connect();
+    const tx: ProjectionTransaction = {
+      schema: this.projection.schema,
+      query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
+        (await client.query(sql, params as unknown[])).rows as Row[],
+    };
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await work(tx, client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async acquireLease(): Promise<boolean> {
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: `cadre-lease-${this.projection.name}`,
+    });
+    client.on('error', () => {
+      // The lease is gone with its connection: stop applying; the checkpoint check guards the rest.
+      if (this.leaseClient === client) this.leaseClient = null;
+      void this.subscription?.close();
+    });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ got: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS got',
+        [LEASE_CLASS, this.projection.name],
+      );
+      if (rows[0]?.got) {
+        this.leaseClient = client;
+        this.log('info', `projection ${this.projection.name}: lease taken`);
+        return true;
+      }
+    } catch {
+      // The database is unreachable: try again later.
+    }
+    await client.end().catch(() => undefined);
+    return false;
+  }
+
+  private async releaseLease(): Promise<void> {
+    const client = this.leaseClient;
+    this.leaseClient = null;
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+    this.options.log?.(level, message, fields);
+  }
+}

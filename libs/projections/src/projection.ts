@@ -1,0 +1,32 @@
+import type { RecordedEvent } from '@cadre/event-store';
+
+/** The transaction a projection writes a batch in: the checkpoint commits with it. */
+export interface ProjectionTransaction {
+  /** The schema the projection's tables live in now (the live one, or a rebuild's fresh one). */
+  readonly schema: string;
+  query<Row extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<Row[]>;
+}
+
+/**
+ * A read model fed by the event log. It declares the event types it handles and applies them in
+ * batches; the runner commits each batch together with the projection's checkpoint, so a crash
+ * neither loses nor doubles an event. `apply` must only write inside `tx.schema`.
+ */
+export interface Projection {
+  /** Stable name: the checkpoint's key and the lease's. */
+  readonly name: string;
+  /** Bump when the tables' meaning changes: a projection whose checkpoint has another version is rebuilt. */
+  readonly version: number;
+  /** The event types it reads; others never reach `apply`. */
+  readonly handles: readonly string[];
+  /** Its tables (unqualified), all in one schema of its own: what a rebuild copies and swaps. */
+  readonly tables: readonly string[];
+  /** The live schema of its tables. */
+  readonly schema: string;
+  /** Creates its tables in `schema` if missing (idempotent). Migrations of the live schema call it too. */
+  createTables(tx: ProjectionTransaction, schema: string): Promise<void>;
+  apply(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void>;
+}
