@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { FrameworkModule } from './framework/framework.module.js';
+import { ProgrammeModule } from './programmes/programme.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 
 /** Every bounded context of the HTTP api (`/v1/...`). */
 @Module({
-  imports: [ApiCommonModule, FrameworkModule],
+  imports: [ApiCommonModule, FrameworkModule, ProgrammeModule],
 })
 export class ApiModule {}

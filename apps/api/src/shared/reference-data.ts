@@ -1,9 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  adoptedVersionAt,
+  certificationsOf,
+  DomainRuleError,
   frameworkDecider,
   jurisdictionDecider,
+  programmeDecider,
+  programmeStream,
+  staffDecider,
+  staffSnapshot,
+  staffStream,
+  type CertificationView,
+  type FrameworkDefinition,
   type FrameworkState,
+  type Instant,
+  type JurisdictionRules,
   type JurisdictionState,
+  type ProgrammeState,
+  type StaffSnapshot,
 } from '@cadre/domain';
 import { EVENT_STORE, loadAggregate, type EventStore } from '@cadre/event-store';
 
@@ -22,5 +36,56 @@ export class ReferenceData {
 
   async jurisdiction(code: string): Promise<JurisdictionState> {
     return (await loadAggregate(this.store, `jurisdiction-${code}`, jurisdictionDecider)).state;
+  }
+
+  async programme(programmeId: string): Promise<ProgrammeState> {
+    return (await loadAggregate(this.store, programmeStream(programmeId), programmeDecider)).state;
+  }
+
+  /** A staff member as a team or a session reads them, from their stream at its current revision. */
+  async staffSnapshot(staffId: string): Promise<StaffSnapshot | undefined> {
+    return staffSnapshot((await loadAggregate(this.store, staffStream(staffId), staffDecider)).state);
+  }
+
+  /** Each person's certifications (empty for someone never registered), read in parallel. */
+  async certificationsOf(staffIds: readonly string[]): Promise<Record<string, CertificationView[]>> {
+    const read = await Promise.all(
+      staffIds.map(async (staffId) => {
+        const { state } = await loadAggregate(this.store, staffStream(staffId), staffDecider);
+        return [staffId, certificationsOf(state)] as const;
+      }),
+    );
+    return Object.fromEntries(read);
+  }
+
+  /**
+   * A jurisdiction's rules and the framework version it had adopted at `at`: what team
+   * assignments check. Refused (422) when the jurisdiction had adopted no framework then.
+   */
+  async teamRules(
+    code: string,
+    at: Instant,
+  ): Promise<{ framework: FrameworkDefinition; jurisdiction: JurisdictionRules }> {
+    const state = await this.jurisdiction(code);
+    const jurisdiction: JurisdictionRules =
+      state.status === 'active' ? state : { code, adoptions: [], additions: [] };
+    const version = adoptedVersionAt(jurisdiction, at);
+    const framework = version === undefined ? undefined : await this.framework(version);
+    if (framework === undefined || framework.status === 'none') {
+      throw new DomainRuleError(
+        'JURISDICTION.NO_FRAMEWORK_ADOPTED',
+        `${code} had not adopted a training framework on ${at}, so no requirements can be checked.`,
+        { jurisdiction: code, date: at },
+      );
+    }
+    return { framework, jurisdiction };
+  }
+
+  /**
+   * The framework version a jurisdiction had adopted at `at`: the roles a staff member may hold
+   * and the validity a certification gets. Refused (422) when it had adopted none then.
+   */
+  async frameworkInForce(code: string, at: Instant): Promise<FrameworkDefinition> {
+    return (await this.teamRules(code, at)).framework;
   }
 }

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import {
+  frameworkDecider,
+  jurisdictionDecider,
+  staffDecider,
+  staffStream,
+  type Actor,
+  type Agency,
+  type DecisionContext,
+  type DomainCommand,
+  type DomainEvent,
+  type FrameworkCommand,
+  type FrameworkState,
+  type Level,
+  type StaffCommand,
+} from '@cadre/domain';
+import {
+  EVENT_STORE,
+  handleCommand,
+  loadAggregate,
+  type CommandDecider,
+  type EventStore,
+} from '@cadre/event-store';
+import type { PlatformTestApp } from '../../platform/support/platform-test-app.js';
+
+/** The sample framework the api tests share: one version, adopted by AL and RS since 2020. */
+export const SAMPLE_VERSION = 'v1';
+export const SAMPLE_ADOPTED_FROM = '2020-01-01T00:00:00.000Z';
+const COMPETENCIES = [
+  'radicalisation-awareness',
+  'dynamic-security',
+  'vep-risk-assessment',
+  'multi-agency-working',
+] as const;
+const ROLES = ['trainer', 'probation-officer', 'psychologist', 'front-line-security-officer', 'manager'];
+/** Requirement: role → competency → level (the sample names no all-staff requirement). */
+const REQUIREMENTS: readonly [string, string, Level][] = [
+  ['probation-officer', 'radicalisation-awareness', 'specialised'],
+  ['psychologist', 'vep-risk-assessment', 'specialised'],
+  ['psychologist', 'radicalisation-awareness', 'awareness'],
+  ['front-line-security-officer', 'dynamic-security', 'awareness'],
+];
+
+const ADMIN: Actor = { sub: 'fixture-admin', roles: ['admin'], jurisdictions: ['*'] };
+const DAY_MS = 86_400_000;
+
+export interface StaffSpec {
+  readonly agency?: Agency;
+  readonly jurisdiction?: string;
+  readonly institution?: string;
+  readonly role?: string;
+}
+
+/**
+ * What the api tests need before they speak HTTP: the framework in force, staff members and their
+ * certifications, appended through the deciders (`handleCommand`) straight to the app's store.
+ * Staff registration over HTTP lives elsewhere; the journey test uses it.
+ */
+export class CadreFixtures {
+  private constructor(readonly store: EventStore) {}
+
+  static of(subject: PlatformTestApp): CadreFixtures {
+    return new CadreFixtures(subject.app.get<EventStore>(EVENT_STORE));
+  }
+
+  /** Drafts, fills and publishes the sample framework, and has each jurisdiction adopt it. */
+  async sampleFramework(jurisdictions: readonly string[] = ['AL', 'RS']): Promise<void> {
+    const version = SAMPLE_VERSION;
+    const framework = (command: FrameworkCommand) =>
+      this.run(`framework-${version}`, frameworkDecider, command);
+    await framework({ type: 'DraftFrameworkVersion', data: { version, title: 'Sample framework' } });
+    for (const role of ROLES) await framework({ type: 'DefineRole', data: { version, role, title: role } });
+    const policy = { validityMonths: 24, recertificationWindowDays: 60 };
+    for (const competency of COMPETENCIES) {
+      const levels = { awareness: policy, specialised: policy, expert: policy, trainer: policy };
+      await framework({ type: 'DefineCompetency', data: { version, competency, title: competency, levels } });
+    }
+    for (const [role, competency, minLevel] of REQUIREMENTS) {
+      await framework({ type: 'DefineRoleRequirement', data: { version, role, competency, minLevel } });
+    }
+    await framework({ type: 'PublishFrameworkVersion', data: { version } });
+    const published = await this.framework();
+    for (const jurisdiction of jurisdictions) {
+      await this.run(
+        `jurisdiction-${jurisdiction}`,
+        jurisdictionDecider,
+        {
+          type: 'AdoptFramework',
+          data: { jurisdiction, version, effectiveFrom: SAMPLE_ADOPTED_FROM },
+        },
+        (_state, base) => ({ ...base, framework: published }),
+      );
+    }
+  }
+
+  /** Registers a staff member (sealed-looking personal data) and returns their id. */
+  async staff(spec: StaffSpec = {}): Promise<string> {
+    const staffId = randomUUID();
+    const framework = await this.framework();
+    await this.staffCommand(
+      {
+        type: 'RegisterStaffMember',
+        data: {
+          staffId,
+          agency: spec.agency ?? 'probation',
+          jurisdiction: spec.jurisdiction ?? 'AL',
+          institution: spec.institution ?? 'Probation office Tirana',
+          role: spec.role ?? 'probation-officer',
+          personalData: { ciphertext: randomUUID(), keyId: 'fixture', iv: 'fixture', tag: 'fixture' },
+        },
+      },
+      framework,
+    );
+    return staffId;
+  }
+
+  /** Awards a certification on external evidence, valid from `validFrom` (default: 30 days ago). */
+  async certify(
+    staffId: string,
+    competency: string,
+    level: Level,
+    validFrom: string = new Date(Date.now() - 30 * DAY_MS).toISOString(),
+  ): Promise<string> {
+    const result = await this.staffCommand(
+      {
+        type: 'AwardCertification',
+        data: {
+          staffId,
+          competency,
+          level,
+          validFrom,
+          evidence: { kind: 'external', issuer: 'Fixture academy', reference: randomUUID() },
+        },
+      },
+      await this.framework(),
+    );
+    return (result.events[0]?.data as { certificationId: string }).certificationId;
+  }
+
+  /** A trainer-level trainer of every sample competency, in `jurisdiction`. */
+  async trainer(jurisdiction = 'AL'): Promise<string> {
+    const staffId = await this.staff({ agency: 'prison', jurisdiction, role: 'trainer' });
+    for (const competency of COMPETENCIES) await this.certify(staffId, competency, 'trainer');
+    return staffId;
+  }
+
+  async leaves(staffId: string): Promise<void> {
+    await this.staffCommand({ type: 'RecordStaffDeparture', data: { staffId } }, await this.framework());
+  }
+
+  async revoke(staffId: string, certificationId: string): Promise<void> {
+    await this.staffCommand(
+      { type: 'RevokeCertification', data: { staffId, certificationId, reason: 'Fixture revocation' } },
+      await this.framework(),
+    );
+  }
+
+  async framework(): Promise<FrameworkState> {
+    return (await loadAggregate(this.store, `framework-${SAMPLE_VERSION}`, frameworkDecider)).state;
+  }
+
+  private staffCommand(command: Exclude<StaffCommand, { type: 'VoidRecord' }>, framework: FrameworkState) {
+    if (framework.status === 'none') throw new Error('Seed the sample framework first.');
+    return this.run(staffStream(command.data.staffId), staffDecider, command, (_state, base) => ({
+      ...base,
+      framework,
+    }));
+  }
+
+  private run<
+    Command extends DomainCommand,
+    Event extends DomainEvent,
+    State,
+    Context extends DecisionContext,
+  >(
+    stream: string,
+    decider: CommandDecider<Command, Event, State, Context>,
+    command: Command,
+    context?: (state: State, base: DecisionContext) => Context,
+  ) {
+    return handleCommand(
+      this.store,
+      { stream, decider, command, context },
+      { actor: ADMIN, correlationId: randomUUID(), now: () => new Date() },
+    );
+  }
+}
