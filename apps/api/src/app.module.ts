@@ -3,6 +3,7 @@ import { EventStoreModule, type DatabaseOptions } from '@cadre/event-store/nest'
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@cadre/platform';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { ApiModule } from './api.module.js';
+import { readModelsModule } from '../../worker/src/read-models.module.js';
 
 export type ApiOptions = PlatformOptions &
   DatabaseOptions & {
@@ -23,6 +24,7 @@ export class AppModule {
         PlatformModule.forRoot(options),
         EventStoreModule.forRoot(options),
         HttpPlatformModule,
+        readModelsModule({ run: options.config.CADRE_IN_PROCESS_WORKER }),
         ApiModule,
         ...(options.config.CADRE_IN_PROCESS_WORKER ? [WorkerModule] : []),
         ...(options.extraModules ?? []),

@@ -10,6 +10,7 @@ import {
   loadConfig,
   type PlatformOptions,
 } from '@cadre/platform';
+import { readModelsModule } from './read-models.module.js';
 import { WorkerModule } from './worker.module.js';
 
 @Module({})
@@ -17,7 +18,12 @@ class WorkerAppModule {
   static register(options: PlatformOptions): DynamicModule {
     return {
       module: WorkerAppModule,
-      imports: [PlatformModule.forRoot(options), EventStoreModule.forRoot(), WorkerModule],
+      imports: [
+        PlatformModule.forRoot(options),
+        EventStoreModule.forRoot(),
+        readModelsModule({ run: true }),
+        WorkerModule,
+      ],
     };
   }
 }

@@ -1,0 +1,19 @@
+import type { MigrationInterface } from 'typeorm';
+import type { Projection } from '../projection.js';
+
+/**
+ * Every read model of Cadre: its projection (how events become rows), its TypeORM entities (how
+ * the api reads them) and its migrations (how its live tables are created). One folder per read
+ * model under read-models/; add each one here.
+ */
+export interface ReadModelDependencies {
+  /** Unseals personal fields for read models that show names (null once erased). */
+  readonly unseal?: (staffId: string, field: string, sealed: unknown) => Promise<string | null>;
+}
+
+export const readModelProjections = (_deps: ReadModelDependencies): Projection[] => [];
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+export const READ_MODEL_ENTITIES: Function[] = [];
+
+export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [];
