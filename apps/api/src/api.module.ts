@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { FrameworkModule } from './framework/framework.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
+import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 
 /** Every bounded context of the HTTP api (`/v1/...`). */
 @Module({
-  imports: [ApiCommonModule, FrameworkModule, ProgrammeModule],
+  imports: [ApiCommonModule, FrameworkModule, ProgrammeModule, SessionModule],
 })
 export class ApiModule {}

@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@cadre/platform';
+import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import type { CommandReply } from '../shared/command-reply.js';
+import { Command, type CommandRequest } from '../shared/command-request.js';
+import { ResourceNotFoundError } from '../shared/not-found.error.js';
+import { SessionId, sendSession } from './session.http.controller.js';
+import {
+  ParticipantRequestDto,
+  RecordAssessmentRequestDto,
+  RecordAttendanceRequestDto,
+  WithdrawParticipantRequestDto,
+} from './session.request.dto.js';
+
+const StaffId = new ParseUUIDPipe({
+  exceptionFactory: () => new ResourceNotFoundError('SESSION.NOT_ENROLLED', 'This participant'),
+});
+
+/** A session's participants: enrolment within capacity, attendance once started, assessment. */
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Controller('v1/sessions/:id')
+@Roles('training-coordinator', 'admin')
+export class SessionParticipantHttpController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('enrolments')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Enrol a staff member (422 SESSION.CAPACITY_REACHED when full, 409 when already enrolled)',
+  })
+  enrol(
+    @Param('id', SessionId) sessionId: string,
+    @Body() body: ParticipantRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { sessionId, staffId: body.staffId };
+    return sendSession(
+      this.commands,
+      { type: 'EnrolParticipant', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Delete('enrolments/:staffId')
+  @ApiOperation({ summary: 'Withdraw a participant whose attendance is not yet recorded' })
+  withdraw(
+    @Param('id', SessionId) sessionId: string,
+    @Param('staffId', StaffId) staffId: string,
+    @Body() body: WithdrawParticipantRequestDto = {},
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { sessionId, staffId, reason: body.reason };
+    return sendSession(
+      this.commands,
+      { type: 'WithdrawParticipant', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Post('attendance')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a participant’s attendance, once the session has started' })
+  attendance(
+    @Param('id', SessionId) sessionId: string,
+    @Body() body: RecordAttendanceRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const { staffId, attendance, hours } = body;
+    const data = { sessionId, staffId, attendance, hours };
+    return sendSession(
+      this.commands,
+      { type: 'RecordAttendance', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Post('assessments')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record an enrolled participant’s assessment' })
+  assessment(
+    @Param('id', SessionId) sessionId: string,
+    @Body() body: RecordAssessmentRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const { staffId, result, score } = body;
+    const data = { sessionId, staffId, result, score };
+    return sendSession(
+      this.commands,
+      { type: 'RecordAssessment', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  actsIn,
+  assertActsIn,
+  isJointSession,
+  sessionDecider,
+  sessionStream,
+  type Actor,
+} from '@cadre/domain';
+import { loadAggregate } from '@cadre/event-store';
+import { CurrentActor, Roles } from '@cadre/platform';
+import { withRevision } from '../shared/aggregate-reply.js';
+import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { CommandReply } from '../shared/command-reply.js';
+import { Command, type CommandRequest } from '../shared/command-request.js';
+import { CommandRunner } from '../shared/command-runner.js';
+import { ResourceNotFoundError } from '../shared/not-found.error.js';
+import { ExecuteSessionCommand } from './session.command-handler.js';
+import {
+  CancelSessionRequestDto,
+  CloseSessionRequestDto,
+  ScheduleSessionRequestDto,
+} from './session.request.dto.js';
+
+export const sessionNotFound = () => new ResourceNotFoundError('SESSION.NOT_FOUND', 'This training session');
+/** An id that is not a UUID names no session: 404, like any unknown id. */
+export const SessionId = new ParseUUIDPipe({ exceptionFactory: sessionNotFound });
+
+/**
+ * Training sessions: scheduled by a coordinator with accredited trainers, closed once held (the
+ * award process then certifies those who passed) or cancelled.
+ */
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Controller('v1/sessions')
+export class SessionHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly runner: CommandRunner,
+  ) {}
+
+  @Post()
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({
+    summary: 'Schedule a session of a programme (201, its id is chosen by the server)',
+    description:
+      'Refused with 422 SESSION.TRAINER_NOT_ACCREDITED unless every trainer holds a valid trainer-level certification of each competency taught, from start to end.',
+  })
+  async schedule(
+    @Body() body: ScheduleSessionRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const sessionId = randomUUID();
+    const { programmeId, startsAt, endsAt, location, capacity } = body;
+    const data = {
+      sessionId,
+      programmeId,
+      startsAt,
+      endsAt,
+      location,
+      capacity,
+      jurisdictions: [...body.jurisdictions],
+      agencies: [...body.agencies],
+      trainers: [...body.trainers],
+    };
+    return sendSession(
+      this.commands,
+      { type: 'ScheduleSession', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({ summary: 'Close a session once started: read-only from then on, save voiding' })
+  close(
+    @Param('id', SessionId) sessionId: string,
+    @Body() body: CloseSessionRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    return sendSession(
+      this.commands,
+      { type: 'CloseSession', data: { sessionId }, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({ summary: 'Cancel a session; `reason` is required' })
+  cancel(
+    @Param('id', SessionId) sessionId: string,
+    @Body() body: CancelSessionRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { sessionId, reason: body.reason ?? '' };
+    return sendSession(
+      this.commands,
+      { type: 'CancelSession', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Get(':id')
+  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
+  @ApiOperation({
+    summary: 'A session as it stands, with the derived `joint` flag and ETag = its revision',
+  })
+  async get(
+    @Param('id', SessionId) sessionId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const { state, revision } = await loadAggregate(
+      this.runner.store,
+      sessionStream(sessionId),
+      sessionDecider,
+    );
+    if (state.status === 'none') throw sessionNotFound();
+    if (!state.jurisdictions.some((code) => actsIn(actor, code))) assertActsIn(actor, state.jurisdictions);
+    return withRevision(reply, revision, { ...state, joint: isJointSession(state) });
+  }
+}
+
+/** Sends a session command through the bus and shapes the reply (the id is the session's). */
+export async function sendSession(
+  commands: CommandBus,
+  command: ExecuteSessionCommand['command'],
+  request: CommandRequest,
+): Promise<CommandReply> {
+  const result = await commands.execute(new ExecuteSessionCommand(command, request));
+  return CommandReply.of(command.data.sessionId, result);
+}
