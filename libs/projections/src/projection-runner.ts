@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@cadre/event-store';
 import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
-import type { Projection, ProjectionTransaction } from './projection.js';
+import { ALL_EVENTS, type Projection, type ProjectionTransaction } from './projection.js';
 
 /** Advisory-lock class of projection leases (the second key is hashtext(name)). */
 const LEASE_CLASS = 4_711_002;
@@ -139,17 +139,18 @@ export class ProjectionRunner {
   }
 
   private async follow(): Promise<void> {
+    const all = this.projection.handles.includes(ALL_EVENTS);
     const handles = new Set(this.projection.handles);
     this.subscription = this.store.subscribeToAll({
       after: this.position ?? undefined,
-      filter: { eventTypePrefixes: this.projection.handles },
+      filter: all ? undefined : { eventTypePrefixes: this.projection.handles },
       batchSize: this.options.batchSize ?? 500,
     });
     try {
       for await (const batch of this.subscription) {
         if (this.stopping || !this.leaseClient) break;
         await this.applyBatch(
-          batch.filter((event) => handles.has(event.type)),
+          all ? batch : batch.filter((event) => handles.has(event.type)),
           batch[batch.length - 1],
         );
       }

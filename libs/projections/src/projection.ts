@@ -20,7 +20,7 @@ export interface Projection {
   readonly name: string;
   /** Bump when the tables' meaning changes: a projection whose checkpoint has another version is rebuilt. */
   readonly version: number;
-  /** The event types it reads; others never reach `apply`. */
+  /** The event types it reads; others never reach `apply`. `[ALL_EVENTS]` reads every event. */
   readonly handles: readonly string[];
   /** Its tables (unqualified), all in one schema of its own: what a rebuild copies and swaps. */
   readonly tables: readonly string[];
@@ -30,3 +30,6 @@ export interface Projection {
   createTables(tx: ProjectionTransaction, schema: string): Promise<void>;
   apply(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void>;
 }
+
+/** `handles: [ALL_EVENTS]`: a projection of the whole log (history, stream heads). */
+export const ALL_EVENTS = '*';

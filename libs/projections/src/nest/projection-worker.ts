@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { DATABASE, MetricsRegistry, PINO_LOGGER, type Database } from '@cadre/platform';
-import type { Projection } from '../projection.js';
+import { ALL_EVENTS, type Projection } from '../projection.js';
 import { ProjectionRunner, type RunnerStatus } from '../projection-runner.js';
 import { PROJECTIONS, READ_MODEL_POOL } from './projections.tokens.js';
 
@@ -88,7 +88,9 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
           const pending = await this.store.readAll({
             after: status.position ?? undefined,
             limit: LAG_COUNT_CAP,
-            filter: { eventTypePrefixes: runner.projection.handles },
+            filter: runner.projection.handles.includes(ALL_EVENTS)
+              ? undefined
+              : { eventTypePrefixes: runner.projection.handles },
           });
           lagEvents = pending.length;
           const oldest = pending[0]?.recordedAt;

@@ -1,5 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import type { Projection } from '../projection.js';
+import { History1764000000000 } from './history/1764000000000-history.migration.js';
+import { historyProjection } from './history/history.projection.js';
 
 /**
  * Every read model of Cadre: its projection (how events become rows), its TypeORM entities (how
@@ -11,9 +13,11 @@ export interface ReadModelDependencies {
   readonly unseal?: (staffId: string, field: string, sealed: unknown) => Promise<string | null>;
 }
 
-export const readModelProjections = (_deps: ReadModelDependencies): Projection[] => [];
+export const readModelProjections = (_deps: ReadModelDependencies): Projection[] => [historyProjection()];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
 export const READ_MODEL_ENTITIES: Function[] = [];
 
-export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [];
+export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [History1764000000000];
+
+export { HISTORY_SCHEMA } from './history/history.projection.js';
