@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CursorKey } from './cursor.js';
+
+/** True when the client asked for a CSV export (`Accept: text/csv`). */
+export function wantsCsv(request: Pick<FastifyRequest, 'headers'>): boolean {
+  const accept = request.headers.accept ?? '';
+  return accept.split(',').some((part) => part.trim().toLowerCase().startsWith('text/csv'));
+}
+
+/** A CSV column: its header and how a row gives its value. Times are written in ISO 8601 UTC. */
+export interface CsvColumn<Row> {
+  readonly header: string;
+  /** A time column: its header says "(UTC)". */
+  readonly time?: boolean;
+  readonly value: (row: Row) => unknown;
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvLine = (cells: readonly unknown[]): string => `${cells.map(csvCell).join(',')}\r\n`;
+
+/**
+ * All the rows of a paginated query, page after page: the export holds one page in memory at a
+ * time, never the whole result.
+ */
+export async function* allPages<Row>(
+  fetchPage: (after: CursorKey | undefined) => Promise<readonly Row[]>,
+  sortKey: (row: Row) => CursorKey,
+): AsyncGenerator<Row> {
+  let after: CursorKey | undefined;
+  for (;;) {
+    const rows = await fetchPage(after);
+    for (const row of rows) yield row;
+    const last = rows[rows.length - 1];
+    if (last === undefined) return;
+    after = sortKey(last);
+  }
+}
+
+/**
+ * Streams a CSV export to the client row by row (backpressure included). The header row states
+ * that times are UTC: each time column's header ends with "(UTC)".
+ */
+export function sendCsv<Row>(
+  reply: FastifyReply,
+  filename: string,
+  columns: readonly CsvColumn<Row>[],
+  rows: AsyncIterable<Row>,
+): FastifyReply {
+  async function* lines(): AsyncGenerator<string> {
+    yield csvLine(columns.map((column) => (column.time ? `${column.header} (UTC)` : column.header)));
+    for await (const row of rows) yield csvLine(columns.map((column) => column.value(row)));
+  }
+  return reply
+    .header('Content-Type', 'text/csv; charset=utf-8')
+    .header('Content-Disposition', `attachment; filename="${filename}.csv"`)
+    .send(Readable.from(lines()));
+}
