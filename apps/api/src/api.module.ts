@@ -3,9 +3,10 @@ import { FrameworkModule } from './framework/framework.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
+import { StaffModule } from './staff/staff.module.js';
 
 /** Every bounded context of the HTTP api (`/v1/...`). */
 @Module({
-  imports: [ApiCommonModule, FrameworkModule, ProgrammeModule, SessionModule],
+  imports: [ApiCommonModule, FrameworkModule, ProgrammeModule, SessionModule, StaffModule],
 })
 export class ApiModule {}

@@ -11,6 +11,12 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  */
 export const DEVELOPMENT_JWT_SECRET = 'cadre-development-secret-NOT-FOR-PRODUCTION-0000000';
 
+/**
+ * DEVELOPMENT ONLY. The public key of the blind index (the keyed hash naming employeeRef
+ * reservation streams), so that `npm start` works on a fresh machine; production refuses it.
+ */
+export const DEVELOPMENT_BLIND_INDEX_KEY = 'cadre-development-blind-index-key-NOT-FOR-PRODUCTION';
+
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
   if (/^(true|1|yes|on)$/i.test(value)) return true;
@@ -35,6 +41,7 @@ export const CONFIG_VARIABLES = [
   'CADRE_IN_PROCESS_WORKER',
   'CADRE_KEK',
   'CADRE_KEK_PREVIOUS',
+  'CADRE_BLIND_INDEX_KEY',
 ] as const;
 
 const KEK = /^[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=$/;
@@ -121,6 +128,17 @@ export class AppConfig {
   })
   CADRE_KEK_PREVIOUS?: string;
 
+  /**
+   * The key of the blind index that keeps employeeRefs unique per jurisdiction without writing
+   * them in clear (≥ 32 characters). Never change it on a running deployment: every reservation
+   * is named by it. Absent → the development key (production requires one, and refuses that one).
+   */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'CADRE_BLIND_INDEX_KEY must be at least 32 characters long' })
+  CADRE_BLIND_INDEX_KEY?: string;
+
   /** Where the app listens: HOST, else 0.0.0.0 in production and 127.0.0.1 elsewhere. */
   get host(): string {
     return this.HOST ?? (this.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
@@ -133,5 +151,10 @@ export class AppConfig {
 
   get usesDevelopmentJwtSecret(): boolean {
     return this.jwtSecret === DEVELOPMENT_JWT_SECRET;
+  }
+
+  /** The blind-index key in force: the configured one, or the development default outside production. */
+  get blindIndexKey(): string {
+    return this.CADRE_BLIND_INDEX_KEY ?? DEVELOPMENT_BLIND_INDEX_KEY;
   }
 }

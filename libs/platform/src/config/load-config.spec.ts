@@ -1,10 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEVELOPMENT_JWT_SECRET } from './app-config.js';
+import { DEVELOPMENT_BLIND_INDEX_KEY, DEVELOPMENT_JWT_SECRET } from './app-config.js';
 import { ConfigurationError, loadConfig } from './load-config.js';
 
 const productionSecret = 'p'.repeat(48);
 const kek = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
-const production = { NODE_ENV: 'production', CADRE_JWT_SECRET: productionSecret, CADRE_KEK: kek };
+const blindIndexKey = 'b'.repeat(48);
+const production = {
+  NODE_ENV: 'production',
+  CADRE_JWT_SECRET: productionSecret,
+  CADRE_KEK: kek,
+  CADRE_BLIND_INDEX_KEY: blindIndexKey,
+};
 
 describe('loadConfig', () => {
   it('gives the development defaults on an empty environment', () => {
@@ -53,6 +59,7 @@ describe('loadConfig', () => {
     [{ CADRE_IN_PROCESS_WORKER: 'maybe' }, 'CADRE_IN_PROCESS_WORKER'],
     [{ CADRE_KEK: 'not-a-key' }, 'CADRE_KEK'],
     [{ CADRE_KEK: kek, CADRE_KEK_PREVIOUS: `${kek},oops` }, 'CADRE_KEK_PREVIOUS'],
+    [{ CADRE_BLIND_INDEX_KEY: 'short' }, 'CADRE_BLIND_INDEX_KEY'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(variable);
@@ -81,6 +88,15 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ...production, CADRE_KEK: undefined })).toThrow(/CADRE_KEK is required/);
     });
 
+    it('refuses a missing or development blind-index key', () => {
+      expect(() => loadConfig({ ...production, CADRE_BLIND_INDEX_KEY: undefined })).toThrow(
+        /CADRE_BLIND_INDEX_KEY is required/,
+      );
+      expect(() => loadConfig({ ...production, CADRE_BLIND_INDEX_KEY: DEVELOPMENT_BLIND_INDEX_KEY })).toThrow(
+        /CADRE_BLIND_INDEX_KEY is the public development key/,
+      );
+    });
+
     it('refuses the development JWT secret', () => {
       expect(() => loadConfig({ ...production, CADRE_JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(
         /CADRE_JWT_SECRET is the public development secret/,
@@ -91,6 +107,7 @@ describe('loadConfig', () => {
       const config = loadConfig(production);
       expect(config.jwtSecret).toBe(productionSecret);
       expect(config.usesDevelopmentJwtSecret).toBe(false);
+      expect(config.blindIndexKey).toBe(blindIndexKey);
     });
   });
 });

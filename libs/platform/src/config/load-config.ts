@@ -1,6 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { AppConfig, CONFIG_VARIABLES, DEVELOPMENT_JWT_SECRET } from './app-config.js';
+import {
+  AppConfig,
+  CONFIG_VARIABLES,
+  DEVELOPMENT_BLIND_INDEX_KEY,
+  DEVELOPMENT_JWT_SECRET,
+} from './app-config.js';
 
 /** The environment cannot start Cadre; the message names every variable to fix. */
 export class ConfigurationError extends Error {
@@ -40,6 +45,7 @@ const SECRET_VARIABLES = new Set([
   'EVENTSTORE_CONNECTION_STRING',
   'CADRE_KEK',
   'CADRE_KEK_PREVIOUS',
+  'CADRE_BLIND_INDEX_KEY',
 ]);
 
 function describe(error: ValidationError): string[] {
@@ -68,6 +74,13 @@ function productionRules(config: AppConfig): string[] {
     // That the KEK is not the development one is checked where it is parsed (libs/personal-data).
     if (!config.CADRE_KEK) {
       problems.push('CADRE_KEK is required when NODE_ENV=production ("<id>:<base64 of 32 random bytes>")');
+    }
+    if (!config.CADRE_BLIND_INDEX_KEY) {
+      problems.push(
+        'CADRE_BLIND_INDEX_KEY is required when NODE_ENV=production (a random string of at least 32 characters, e.g. `openssl rand -base64 48`)',
+      );
+    } else if (config.CADRE_BLIND_INDEX_KEY === DEVELOPMENT_BLIND_INDEX_KEY) {
+      problems.push('CADRE_BLIND_INDEX_KEY is the public development key, which NODE_ENV=production refuses');
     }
   }
   return problems;

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { employeeRefDecider, employeeRefStream, type EmployeeRefCommand } from '@cadre/domain';
+import { PersonalDataVault } from '@cadre/personal-data';
+import { PINO_LOGGER } from '@cadre/platform';
+import type { Logger } from 'pino';
+import type { CommandRequest } from '../shared/command-request.js';
+import { CommandRunner } from '../shared/command-runner.js';
+import { employeeRefKey } from './staff-personal-data.js';
+
+/**
+ * The employeeRef reservations (`employee-ref-<jurisdiction>-<blind index>`), one stream per
+ * reference and jurisdiction, through the employee-ref decider: the reference itself never
+ * appears in a stream name or an event, only its keyed hash.
+ */
+@Injectable()
+export class EmployeeRefReservations {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly vault: PersonalDataVault,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Reserves the reference for the member; 409 STAFF.EMPLOYEE_REF_TAKEN when another holds it. */
+  async reserve(jurisdiction: string, employeeRef: string, staffId: string, request: CommandRequest) {
+    await this.send('ReserveEmployeeRef', jurisdiction, employeeRef, staffId, request);
+  }
+
+  /**
+   * Frees the member's reservation. Best effort: it runs after another write failed or succeeded,
+   * and must not hide that outcome; a reservation left behind blocks only that one reference.
+   */
+  async release(jurisdiction: string, employeeRef: string, staffId: string, request: CommandRequest) {
+    await this.send('ReleaseEmployeeRef', jurisdiction, employeeRef, staffId, request).catch(
+      (error: unknown) =>
+        this.logger.error(
+          { err: error, staffId, jurisdiction },
+          'employeeRef reservation could not be released; it blocks that reference until freed',
+        ),
+    );
+  }
+
+  private async send(
+    type: EmployeeRefCommand['type'],
+    jurisdiction: string,
+    employeeRef: string,
+    staffId: string,
+    request: CommandRequest,
+  ): Promise<void> {
+    const refKey = employeeRefKey(this.vault, jurisdiction, employeeRef);
+    await this.runner.run(
+      {
+        stream: employeeRefStream(jurisdiction, refKey),
+        decider: employeeRefDecider,
+        command: { type, data: { jurisdiction, refKey, staffId } },
+      },
+      request,
+      { honourIfMatch: false },
+    );
+  }
+}

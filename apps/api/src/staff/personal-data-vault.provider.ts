@@ -1,0 +1,25 @@
+import type { Provider } from '@nestjs/common';
+import type pg from 'pg';
+import {
+  DEVELOPMENT_KEK,
+  PersonalDataVault,
+  assertProductionKeyRing,
+  parseKeyRing,
+} from '@cadre/personal-data';
+import { AppConfig } from '@cadre/platform';
+import { PG_POOL } from '../shared/pg-pool.provider.js';
+
+/**
+ * The personal-data vault on the api's pool: per-person data keys wrapped by the configured KEK
+ * ring, and the blind-index key. Production refuses to start on the development KEK (the config
+ * loader already refuses a missing one, and the development blind-index key).
+ */
+export const personalDataVaultProvider: Provider = {
+  provide: PersonalDataVault,
+  useFactory: (pool: pg.Pool, config: AppConfig): Promise<PersonalDataVault> => {
+    const ring = parseKeyRing(config.CADRE_KEK ?? DEVELOPMENT_KEK, config.CADRE_KEK_PREVIOUS);
+    if (config.NODE_ENV === 'production') assertProductionKeyRing(ring);
+    return PersonalDataVault.connect(pool, ring, config.blindIndexKey);
+  },
+  inject: [PG_POOL, AppConfig],
+};

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { staffDecider, type CommandMetadata, type RegisterStaffMember, type StaffState } from '@cadre/domain';
+import type { CommandResult } from '@cadre/event-store';
+import { PersonalDataVault } from '@cadre/personal-data';
+import type { CommandRequest } from '../shared/command-request.js';
+import { CommandRunner } from '../shared/command-runner.js';
+import { ReferenceData } from '../shared/reference-data.js';
+import { EmployeeRefReservations } from './employee-ref-reservations.js';
+import { ExecuteStaffCommand, staffContext } from './staff.command-handler.js';
+import { sealPersonalData, type StaffPersonalData } from './staff-personal-data.js';
+
+export interface StaffRegistration {
+  readonly agency: RegisterStaffMember['data']['agency'];
+  readonly jurisdiction: string;
+  readonly institution: string;
+  readonly role: string;
+  readonly personalData: StaffPersonalData;
+  readonly metadata?: CommandMetadata;
+}
+
+/** Registers a new staff member under a fresh surrogate id. */
+export class RegisterStaff extends Command<{ staffId: string; result: CommandResult<StaffState> }> {
+  constructor(
+    readonly registration: StaffRegistration,
+    readonly request: CommandRequest,
+  ) {
+    super();
+  }
+}
+
+// Stands in for the sealed data while the registration is checked, before anything is written.
+const NOT_YET_SEALED = { ciphertext: 'not-yet-sealed' };
+
+/**
+ * Two streams, never half a write. The registration is decided first on the empty state (a
+ * refused one reserves nothing and seals nothing); then the employeeRef is reserved on its own
+ * stream (a second registration of it in the jurisdiction is a 409); then the personal data is
+ * sealed and the staff stream created. If that fails, the reservation is released again, so that
+ * a retry (or another member) can take the reference.
+ */
+@CommandHandler(RegisterStaff)
+export class RegisterStaffHandler implements ICommandHandler<RegisterStaff> {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly runner: CommandRunner,
+    private readonly reference: ReferenceData,
+    private readonly vault: PersonalDataVault,
+    private readonly reservations: EmployeeRefReservations,
+  ) {}
+
+  async execute({ registration, request }: RegisterStaff): Promise<{
+    staffId: string;
+    result: CommandResult<StaffState>;
+  }> {
+    const staffId = randomUUID();
+    const { personalData, metadata, ...placement } = registration;
+    const command = (sealed: RegisterStaffMember['data']['personalData']): RegisterStaffMember => ({
+      type: 'RegisterStaffMember',
+      data: { staffId, ...placement, personalData: sealed },
+      metadata,
+    });
+    await this.check(command(NOT_YET_SEALED), request);
+
+    const { jurisdiction } = placement;
+    await this.reservations.reserve(jurisdiction, personalData.employeeRef, staffId, request);
+    try {
+      const sealed = await sealPersonalData(this.vault, staffId, personalData);
+      const result = await this.commands.execute(
+        new ExecuteStaffCommand(staffId, command(sealed), request, false),
+      );
+      return { staffId, result };
+    } catch (error) {
+      await this.reservations.release(jurisdiction, personalData.employeeRef, staffId, request);
+      throw error;
+    }
+  }
+
+  /** Decides the registration on the empty state, without writing: throws its refusal. */
+  private async check(command: RegisterStaffMember, request: CommandRequest): Promise<void> {
+    const base = { now: this.runner.clock.now().toISOString(), newId: randomUUID, actor: request.actor };
+    const state = staffDecider.initialState();
+    staffDecider.decide(command, state, await staffContext(this.reference, command)(state, base));
+  }
+}

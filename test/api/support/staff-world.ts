@@ -1,0 +1,37 @@
+import type { Server } from 'node:http';
+import type { EventStore } from '@cadre/event-store';
+import type { PlatformTestApp } from '../../platform/support/platform-test-app.js';
+import { CadreFixtures } from './cadre-fixtures.js';
+
+export interface StaffWorld {
+  readonly server: Server;
+  readonly store: EventStore;
+  readonly fixtures: CadreFixtures;
+  /** `Bearer …` for the given roles and jurisdictions. */
+  bearer(roles: string[], jurisdictions: string[], sub?: string): Promise<string>;
+}
+
+/** The sample framework (cadre-fixtures), adopted by `adopters`, and tokens on demand. */
+export async function staffWorld(subject: PlatformTestApp, adopters: string[]): Promise<StaffWorld> {
+  const fixtures = CadreFixtures.of(subject);
+  await fixtures.sampleFramework(adopters);
+  return {
+    server: subject.app.getHttpServer() as Server,
+    store: fixtures.store,
+    fixtures,
+    bearer: async (roles, jurisdictions, sub = 'someone') =>
+      `Bearer ${await subject.token({ sub, roles: roles as never, jurisdictions })}`,
+  };
+}
+
+/** A valid registration body; override what the test is about. */
+export const registration = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  agency: 'probation',
+  jurisdiction: 'AL',
+  institution: 'Tirana probation office',
+  role: 'probation-officer',
+  name: 'Ana Hoxha',
+  email: 'ana.hoxha@example.org',
+  employeeRef: 'AL-PRB-0001',
+  ...overrides,
+});
