@@ -1,0 +1,2 @@
+export * from './checkpoint-signing-key.js';
+export * from './signed-checkpoints.js';
