@@ -42,6 +42,8 @@ export const CONFIG_VARIABLES = [
   'CADRE_KEK',
   'CADRE_KEK_PREVIOUS',
   'CADRE_BLIND_INDEX_KEY',
+  'CADRE_CHECKPOINT_KEY',
+  'CADRE_CHECKPOINT_INTERVAL_SECONDS',
 ] as const;
 
 const KEK = /^[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=$/;
@@ -138,6 +140,25 @@ export class AppConfig {
   @IsString()
   @MinLength(32, { message: 'CADRE_BLIND_INDEX_KEY must be at least 32 characters long' })
   CADRE_BLIND_INDEX_KEY?: string;
+
+  /**
+   * The Ed25519 key that signs integrity checkpoints, `<id>:<base64 of a 32-byte seed>`; never
+   * stored in the database. Absent → the development key (production requires one, and refuses that one).
+   */
+  @Expose()
+  @IsOptional()
+  @Matches(KEK, {
+    message:
+      'CADRE_CHECKPOINT_KEY must be "<id>:<base64 of a 32-byte seed>" (e.g. "k1:$(openssl rand -base64 32)")',
+  })
+  CADRE_CHECKPOINT_KEY?: string;
+
+  /** How often the worker signs an integrity checkpoint of the log (seconds; 0 = only on demand). */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_CHECKPOINT_INTERVAL_SECONDS must be a whole number of seconds' })
+  @Min(0, { message: 'CADRE_CHECKPOINT_INTERVAL_SECONDS must be 0 or more' })
+  CADRE_CHECKPOINT_INTERVAL_SECONDS = 3600;
 
   /** Where the app listens: HOST, else 0.0.0.0 in production and 127.0.0.1 elsewhere. */
   get host(): string {

@@ -10,6 +10,7 @@ const production = {
   CADRE_JWT_SECRET: productionSecret,
   CADRE_KEK: kek,
   CADRE_BLIND_INDEX_KEY: blindIndexKey,
+  CADRE_CHECKPOINT_KEY: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
 };
 
 describe('loadConfig', () => {
@@ -89,6 +90,9 @@ describe('loadConfig', () => {
     });
 
     it('refuses a missing or development blind-index key', () => {
+      expect(() => loadConfig({ ...production, CADRE_CHECKPOINT_KEY: undefined })).toThrow(
+        /CADRE_CHECKPOINT_KEY is required/,
+      );
       expect(() => loadConfig({ ...production, CADRE_BLIND_INDEX_KEY: undefined })).toThrow(
         /CADRE_BLIND_INDEX_KEY is required/,
       );

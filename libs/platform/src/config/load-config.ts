@@ -46,6 +46,7 @@ const SECRET_VARIABLES = new Set([
   'CADRE_KEK',
   'CADRE_KEK_PREVIOUS',
   'CADRE_BLIND_INDEX_KEY',
+  'CADRE_CHECKPOINT_KEY',
 ]);
 
 function describe(error: ValidationError): string[] {
@@ -74,6 +75,12 @@ function productionRules(config: AppConfig): string[] {
     // That the KEK is not the development one is checked where it is parsed (libs/personal-data).
     if (!config.CADRE_KEK) {
       problems.push('CADRE_KEK is required when NODE_ENV=production ("<id>:<base64 of 32 random bytes>")');
+    }
+    // That it is not the development key is checked where it is parsed (libs/projections/integrity).
+    if (!config.CADRE_CHECKPOINT_KEY) {
+      problems.push(
+        'CADRE_CHECKPOINT_KEY is required when NODE_ENV=production ("<id>:<base64 of a 32-byte Ed25519 seed>")',
+      );
     }
     if (!config.CADRE_BLIND_INDEX_KEY) {
       problems.push(
