@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssignmentLedgerModule } from './read-side/assignment-ledger/assignment-ledger.module.js';
 import { FrameworkModule } from './framework/framework.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
 import { SessionModule } from './sessions/session.module.js';
@@ -7,6 +8,13 @@ import { StaffModule } from './staff/staff.module.js';
 
 /** Every bounded context of the HTTP api (`/v1/...`). */
 @Module({
-  imports: [ApiCommonModule, FrameworkModule, ProgrammeModule, SessionModule, StaffModule],
+  imports: [
+    ApiCommonModule,
+    FrameworkModule,
+    ProgrammeModule,
+    SessionModule,
+    StaffModule,
+    AssignmentLedgerModule,
+  ],
 })
 export class ApiModule {}

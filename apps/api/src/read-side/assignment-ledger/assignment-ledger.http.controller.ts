@@ -1,0 +1,114 @@
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '@cadre/domain';
+import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import {
+  allPages,
+  decodeCursor,
+  jurisdictionScope,
+  optionalText,
+  pageOf,
+  parseLimit,
+  parsePointInTime,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+  type Page,
+} from '../shared/index.js';
+import { AssignmentLedgerQuery, ledgerSortKey, type LedgerRow } from './assignment-ledger.query.js';
+
+/**
+ * Who assigned whom, when, in which role and on which certifications; overrides with requester
+ * and approver; releases — as it stood at `asOf`, as Cadre knew it at `knownAt`.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit/assignments')
+export class AssignmentLedgerHttpController {
+  constructor(
+    private readonly ledger: AssignmentLedgerQuery,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles('auditor', 'manager', 'admin')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: 'The assignment ledger (asOf, knownAt, jurisdiction, team, cursor; Accept: text/csv)',
+  })
+  async list(
+    @Query() params: Record<string, unknown>,
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Page<object> | FastifyReply> {
+    const query = {
+      ...parsePointInTime(params, this.clock.now()),
+      scope: jurisdictionScope(actor, params.jurisdiction),
+      team: optionalText(params.team, 'team'),
+    };
+    const after = decodeCursor(params.cursor, 2);
+    if (wantsCsv(request)) {
+      const rows = allPages((key) => this.ledger.page(query, key ?? after, 1000), ledgerSortKey);
+      return sendCsv(reply, 'assignments', CSV_COLUMNS, rows);
+    }
+    const limit = parseLimit(params.limit);
+    const rows = await this.ledger.page(query, after, limit + 1);
+    return pageOf(rows, limit, ledgerSortKey, ledgerItem);
+  }
+}
+
+const ledgerItem = (row: LedgerRow) => ({
+  eventId: row.event_id,
+  kind: row.kind,
+  occurredAt: row.valid_from.toISOString(),
+  recordedAt: row.recorded_at.toISOString(),
+  jurisdiction: row.jurisdiction,
+  teamId: row.team_id,
+  staffId: row.staff_id,
+  teamRole: row.team_role,
+  actedBy: row.acted_by,
+  override:
+    row.override_id === null
+      ? null
+      : {
+          overrideId: row.override_id,
+          requestedBy: row.requested_by,
+          approvedBy: row.approved_by,
+          justification: row.justification,
+          violations: row.violations,
+        },
+  qualification: row.qualification,
+  requirementsVersion: row.requirements_version,
+  reason: row.reason,
+  correlationId: row.correlation_id,
+});
+
+/** The certifications of a qualification snapshot, one `competency:level:certificationId` each. */
+const certifications = (row: LedgerRow): string =>
+  Array.isArray(row.qualification)
+    ? (row.qualification as { competency: string; level: string | null; certificationId: string | null }[])
+        .filter((entry) => entry.certificationId)
+        .map((entry) => `${entry.competency}:${entry.level}:${entry.certificationId}`)
+        .join('; ')
+    : '';
+
+const CSV_COLUMNS: readonly CsvColumn<LedgerRow>[] = [
+  { header: 'occurredAt', time: true, value: (r) => r.valid_from },
+  { header: 'recordedAt', time: true, value: (r) => r.recorded_at },
+  { header: 'jurisdiction', value: (r) => r.jurisdiction },
+  { header: 'teamId', value: (r) => r.team_id },
+  { header: 'kind', value: (r) => r.kind },
+  { header: 'staffId', value: (r) => r.staff_id },
+  { header: 'teamRole', value: (r) => r.team_role },
+  { header: 'actedBy', value: (r) => r.acted_by },
+  { header: 'overrideId', value: (r) => r.override_id },
+  { header: 'requestedBy', value: (r) => r.requested_by },
+  { header: 'approvedBy', value: (r) => r.approved_by },
+  { header: 'justification', value: (r) => r.justification },
+  { header: 'certifications', value: certifications },
+  { header: 'requirementsVersion', value: (r) => r.requirements_version },
+  { header: 'reason', value: (r) => r.reason },
+  { header: 'eventId', value: (r) => r.event_id },
+];

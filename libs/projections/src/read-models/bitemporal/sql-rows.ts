@@ -1,0 +1,43 @@
+import type { ProjectionTransaction } from '../../projection.js';
+
+/** A column of a multi-row insert: its name and the PostgreSQL type its array is cast to. */
+export interface Column {
+  readonly name: string;
+  readonly type: 'text' | 'uuid' | 'timestamptz' | 'int' | 'jsonb' | 'boolean' | 'text[]';
+}
+
+/**
+ * One statement for many rows: `INSERT … SELECT * FROM unnest($1::text[], …)`. A `text[]` column
+ * travels as JSON (unnest would flatten a two-dimensional array) and a `jsonb` one as text.
+ */
+export async function insertRows(
+  tx: ProjectionTransaction,
+  table: string,
+  columns: readonly Column[],
+  rows: readonly (readonly unknown[])[],
+  onConflict = 'ON CONFLICT DO NOTHING',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const params = columns.map((column, i) =>
+    rows.map((row) => {
+      const value = row[i];
+      if (value === null || value === undefined) return null;
+      return column.type === 'jsonb' || column.type === 'text[]' ? JSON.stringify(value) : value;
+    }),
+  );
+  const selected = columns.map((column, i) => {
+    if (column.type === 'jsonb') return `u.c${i}::jsonb`;
+    if (column.type === 'text[]') return `ARRAY(SELECT jsonb_array_elements_text(u.c${i}::jsonb))::text[]`;
+    return `u.c${i}`;
+  });
+  const arrays = columns.map((column, i) => {
+    const type = column.type === 'jsonb' || column.type === 'text[]' ? 'text' : column.type;
+    return `$${i + 1}::${type}[]`;
+  });
+  await tx.query(
+    `INSERT INTO ${tx.schema}.${table} (${columns.map((c) => c.name).join(', ')})
+     SELECT ${selected.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${columns.map((_, i) => `c${i}`).join(', ')})
+     ${onConflict}`,
+    params,
+  );
+}

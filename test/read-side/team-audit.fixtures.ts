@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { teamDecider, teamStream, type Actor, type TeamCommand } from '@cadre/domain';
+import { EVENT_STORE, handleCommand, type EventStore } from '@cadre/event-store';
+import { ReferenceData } from '../../apps/api/src/shared/reference-data.js';
+import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
+
+export const manager = (sub: string, jurisdiction = 'AL'): Actor => ({
+  sub,
+  roles: ['manager'],
+  jurisdictions: [jurisdiction],
+});
+
+/** Team commands straight through the decider on the app's store (what the team routes do). */
+export class TeamFixtures {
+  private constructor(
+    private readonly store: EventStore,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  static of(subject: PlatformTestApp): TeamFixtures {
+    return new TeamFixtures(
+      subject.app.get<EventStore>(EVENT_STORE),
+      subject.app.get(ReferenceData, { strict: false }),
+    );
+  }
+
+  async form(actor: Actor, spec: { jurisdiction?: string; kind?: string; roles?: string[] } = {}) {
+    const teamId = randomUUID();
+    await this.send(actor, {
+      type: 'FormTeam',
+      data: {
+        teamId,
+        name: `Team ${teamId.slice(0, 6)}`,
+        jurisdiction: spec.jurisdiction ?? 'AL',
+        institutions: ['Probation office Tirana'],
+        kind: (spec.kind ?? 'probation') as 'probation',
+        caseRef: `CASE-${teamId.slice(0, 4)}`,
+        requiredDisciplines: (spec.roles ?? ['probation-officer']).map((role) => ({ role, minCount: 1 })),
+      },
+    });
+    return teamId;
+  }
+
+  send(actor: Actor, command: TeamCommand, metadata?: { occurredAt: string; reason: string }) {
+    const withMetadata = (metadata ? { ...command, metadata } : command) as TeamCommand;
+    return handleCommand(
+      this.store,
+      {
+        stream: teamStream(command.data.teamId),
+        decider: teamDecider,
+        command: withMetadata,
+        context: async (state, base) => {
+          if (state.status === 'none') return base;
+          const staffId = 'staffId' in command.data ? command.data.staffId : undefined;
+          const at = metadata?.occurredAt ?? base.now;
+          const pendingStaff =
+            command.type === 'ApproveAssignmentOverride'
+              ? (state as { overrides: Record<string, { staffId: string }> }).overrides[
+                  command.data.overrideId
+                ]?.staffId
+              : staffId;
+          return {
+            ...base,
+            candidate: pendingStaff ? await this.reference.staffSnapshot(pendingStaff) : undefined,
+            rules: await this.reference.teamRules(state.jurisdiction, at),
+          };
+        },
+      },
+      { actor, correlationId: randomUUID(), now: () => new Date() },
+    );
+  }
+}
+
+/** Polls a GET until `ready` holds of its body (projections are eventually consistent). */
+export async function eventually(
+  server: Server,
+  path: string,
+  authorization: string,
+  ready: (body: { items?: unknown[] } & Record<string, unknown>) => boolean,
+  timeoutMs = 10_000,
+): Promise<request.Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await request(server).get(path).set('Authorization', authorization);
+    if (response.status === 200 && ready(response.body)) return response;
+    if (Date.now() > deadline)
+      throw new Error(`${path} never got ready: ${response.status} ${JSON.stringify(response.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
