@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
+import { CadreFixtures } from './support/cadre-fixtures.js';
 
 describe('training programmes over HTTP', () => {
   let subject: PlatformTestApp;
   let server: Server;
-  let store: EventStore;
+  let fixtures: CadreFixtures;
   let coordinator: string;
 
   beforeAll(async () => {
     subject = await startPlatformTestApp();
     server = subject.app.getHttpServer();
-    store = subject.app.get<EventStore>(EVENT_STORE);
+    fixtures = CadreFixtures.of(subject);
     coordinator = `Bearer ${await subject.token({ sub: 'coord', roles: ['training-coordinator'], jurisdictions: ['AL'] })}`;
   });
   afterAll(async () => subject?.close());
@@ -55,18 +55,18 @@ describe('training programmes over HTTP', () => {
     const read = await request(server).get(`/v1/programmes/${body.id}`).set('Authorization', coordinator);
     expect(read.body).toMatchObject({ status: 'retired', hours: 24, title: programme.title });
 
-    const head = await store.headPosition();
+    const head = await fixtures.head();
     const refused = await request(server)
       .post(`/v1/programmes/${body.id}/revise`)
       .set('Authorization', coordinator)
       .send({ hours: 8 })
       .expect(409);
     expect(refused.body.code).toBe('PROGRAMME.RETIRED');
-    expect(await store.headPosition()).toBe(head);
+    expect(await fixtures.head()).toBe(head);
   });
 
   it('refuses invalid bodies naming each field, unknown ids with 404, other roles with 403', async () => {
-    const head = await store.headPosition();
+    const head = await fixtures.head();
     const invalid = await define({
       ...programme,
       competencies: [{ competency: 'Not A Code', level: 'guru' }],
@@ -96,7 +96,7 @@ describe('training programmes over HTTP', () => {
       .expect(404);
     const manager = `Bearer ${await subject.token({ roles: ['manager'], jurisdictions: ['AL'] })}`;
     await request(server).post('/v1/programmes').set('Authorization', manager).send(programme).expect(403);
-    expect(await store.headPosition()).toBe(head);
+    expect(await fixtures.head()).toBe(head);
   });
 });
 

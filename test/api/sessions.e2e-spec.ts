@@ -50,7 +50,7 @@ describe('training sessions over HTTP', () => {
   it('refuses a trainer without a valid trainer-level certification (422), naming the gap, writing nothing', async () => {
     const expert = await fixtures.staff({ agency: 'prison', role: 'trainer' });
     await fixtures.certify(expert, 'dynamic-security', 'expert');
-    const head = await fixtures.store.headPosition();
+    const head = await fixtures.head();
     const refused = await post('/v1/sessions', sessionBody({ trainers: [expert] })).expect(422);
     expect(refused.body).toMatchObject({
       code: 'SESSION.TRAINER_NOT_ACCREDITED',
@@ -67,7 +67,7 @@ describe('training sessions over HTTP', () => {
       sessionBody({ startsAt: iso(later), endsAt: iso(later + DAY) }),
     ).expect(422);
     expect(tooLate.body.trainers[0]).toMatchObject({ trainerId: trainer, held: { standing: 'expired' } });
-    expect(await fixtures.store.headPosition()).toBe(head);
+    expect(await fixtures.head()).toBe(head);
   });
 
   it('keeps capacity: the enrolment past it is refused (422) and withdrawal frees a place', async () => {
@@ -75,10 +75,10 @@ describe('training sessions over HTTP', () => {
     const [a, b, c] = await Promise.all([participant(), participant(), participant()]);
     await enrol(id, a).expect(200);
     await enrol(id, b).expect(200);
-    const head = await fixtures.store.headPosition();
+    const head = await fixtures.head();
     const full = await enrol(id, c).expect(422);
     expect(full.body).toMatchObject({ code: 'SESSION.CAPACITY_REACHED', capacity: 2 });
-    expect(await fixtures.store.headPosition()).toBe(head);
+    expect(await fixtures.head()).toBe(head);
     const again = await enrol(id, a).expect(409);
     expect(again.body.code).toBe('SESSION.ALREADY_ENROLLED');
     await request(server)
@@ -94,12 +94,12 @@ describe('training sessions over HTTP', () => {
     const id = await schedule({ startsAt: iso(tomorrow), endsAt: iso(tomorrow + DAY) });
     const staffId = await participant();
     await enrol(id, staffId).expect(200);
-    const head = await fixtures.store.headPosition();
+    const head = await fixtures.head();
     const early = await post(`/v1/sessions/${id}/attendance`, { staffId, attendance: 'present', hours: 8 });
     expect(early.status).toBe(422);
     expect(early.body.code).toBe('SESSION.NOT_STARTED');
     await post(`/v1/sessions/${id}/close`, {}).expect(422);
-    expect(await fixtures.store.headPosition()).toBe(head);
+    expect(await fixtures.head()).toBe(head);
   });
 
   it('assesses only enrolled participants (422 otherwise) and never an absent one', async () => {
@@ -107,11 +107,11 @@ describe('training sessions over HTTP', () => {
     const [enrolled, absent, stranger] = await Promise.all([participant(), participant(), participant()]);
     await enrol(id, enrolled).expect(200);
     await enrol(id, absent).expect(200);
-    const head = await fixtures.store.headPosition();
+    const head = await fixtures.head();
     const refused = await post(`/v1/sessions/${id}/assessments`, { staffId: stranger, result: 'passed' });
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('SESSION.NOT_ENROLLED');
-    expect(await fixtures.store.headPosition()).toBe(head);
+    expect(await fixtures.head()).toBe(head);
     await post(`/v1/sessions/${id}/attendance`, { staffId: absent, attendance: 'absent', hours: 0 }).expect(
       200,
     );
@@ -147,7 +147,7 @@ describe('training sessions over HTTP', () => {
     await post(`/v1/sessions/${id}/close`, {}).expect(200);
     expect((await read(id)).status).toBe('closed');
     const latecomer = await participant();
-    const head = await fixtures.store.headPosition();
+    const head = await fixtures.head();
     for (const [path, body] of [
       ['assessments', { staffId: probation, result: 'passed' }],
       ['enrolments', { staffId: latecomer }],
@@ -157,7 +157,7 @@ describe('training sessions over HTTP', () => {
       const refused = await post(`/v1/sessions/${id}/${path}`, body);
       expect([refused.status, refused.body.code]).toEqual([409, 'SESSION.CLOSED']);
     }
-    expect(await fixtures.store.headPosition()).toBe(head);
+    expect(await fixtures.head()).toBe(head);
   });
 
   it('cancels with a reason only; a cancelled session takes no enrolment (409)', async () => {
@@ -170,7 +170,7 @@ describe('training sessions over HTTP', () => {
   });
 
   it('answers 404 for unknown sessions, programmes and staff; 403 outside the jurisdiction', async () => {
-    const head = await fixtures.store.headPosition();
+    const head = await fixtures.head();
     const unknown = '00000000-0000-4000-8000-000000000000';
     await request(server).get(`/v1/sessions/${unknown}`).set('Authorization', coordinator).expect(404);
     await post(`/v1/sessions/${unknown}/close`, {}).expect(404);
@@ -185,7 +185,7 @@ describe('training sessions over HTTP', () => {
     await request(server).get(`/v1/sessions/${id}`).set('Authorization', serbian).expect(403);
     const auditor = await bearer({ roles: ['auditor'], jurisdictions: ['*'] });
     await request(server).get(`/v1/sessions/${id}`).set('Authorization', auditor).expect(200);
-    expect(await fixtures.store.headPosition()).not.toBe(head);
+    expect(await fixtures.head()).not.toBe(head);
   });
 
   const bearer = async (claims: Parameters<PlatformTestApp['token']>[0]) =>

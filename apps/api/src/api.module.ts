@@ -5,6 +5,7 @@ import { ProgrammeModule } from './programmes/programme.module.js';
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 import { StaffModule } from './staff/staff.module.js';
+import { TeamModule } from './teams/team.module.js';
 
 /** Every bounded context of the HTTP api (`/v1/...`). */
 @Module({
@@ -15,6 +16,7 @@ import { StaffModule } from './staff/staff.module.js';
     SessionModule,
     StaffModule,
     AssignmentLedgerModule,
+    TeamModule,
   ],
 })
 export class ApiModule {}

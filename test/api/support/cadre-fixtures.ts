@@ -21,6 +21,8 @@ import {
   type CommandDecider,
   type EventStore,
 } from '@cadre/event-store';
+import type pg from 'pg';
+import { PG_POOL } from '../../../apps/api/src/shared/pg-pool.provider.js';
 import type { PlatformTestApp } from '../../platform/support/platform-test-app.js';
 
 /** The sample framework the api tests share: one version, adopted by AL and RS since 2020. */
@@ -57,10 +59,30 @@ export interface StaffSpec {
  * Staff registration over HTTP lives elsewhere; the journey test uses it.
  */
 export class CadreFixtures {
-  private constructor(readonly store: EventStore) {}
+  private constructor(
+    readonly store: EventStore,
+    private readonly pool: pg.Pool,
+  ) {}
 
   static of(subject: PlatformTestApp): CadreFixtures {
-    return new CadreFixtures(subject.app.get<EventStore>(EVENT_STORE));
+    return new CadreFixtures(subject.app.get<EventStore>(EVENT_STORE), subject.app.get<pg.Pool>(PG_POOL));
+  }
+
+  /**
+   * `store.headPosition()` once it shows every event already committed. The head trails the
+   * transaction-id horizon (decision 0005), which any open transaction on the shared test cluster
+   * holds back, so "the head did not move" is only meaningful between two settled reads.
+   */
+  async head(): Promise<string | null> {
+    const { rows } = await this.pool.query<{ position: string }>(
+      `SELECT tx_id::text || '-' || seq::text AS position FROM cadre_es.events ORDER BY tx_id DESC, seq DESC LIMIT 1`,
+    );
+    const written = rows[0]?.position ?? null;
+    for (let waited = 0; ; waited += 10) {
+      const head = await this.store.headPosition();
+      if (head === written || waited > 10_000) return head;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Drafts, fills and publishes the sample framework, and has each jurisdiction adopt it. */

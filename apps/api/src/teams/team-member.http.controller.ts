@@ -1,0 +1,119 @@
+import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@cadre/platform';
+import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { CommandReply } from '../shared/command-reply.js';
+import { Command, type CommandRequest } from '../shared/command-request.js';
+import { ResourceNotFoundError } from '../shared/not-found.error.js';
+import { ExecuteTeamCommand } from './team.command-handler.js';
+import { TeamId, sendTeam } from './team.http.controller.js';
+import {
+  AssignMemberRequestDto,
+  ReasonedTeamRequestDto,
+  TeamDecisionRequestDto,
+} from './team.request.dto.js';
+
+const OverrideId = new ParseUUIDPipe({
+  exceptionFactory: () => new ResourceNotFoundError('TEAM.OVERRIDE_NOT_FOUND', 'This override request'),
+});
+const MemberId = new ParseUUIDPipe({
+  exceptionFactory: () => new ResourceNotFoundError('TEAM.NOT_A_MEMBER', 'This team member'),
+});
+
+/**
+ * Who serves on a team: a manager assigns a qualified member, or requests an override for an
+ * unqualified one, which a different manager approves with their own token.
+ */
+@ApiTags('teams')
+@ApiBearerAuth()
+@Controller('v1/teams/:id')
+@Roles('manager', 'admin')
+export class TeamMemberHttpController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('members')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Assign a member in a team role',
+    description:
+      'A member who does not meet every requirement in force for the role is refused with 422 TEAM.MEMBER_NOT_QUALIFIED and `violations: [{role, competency, requiredLevel, held}]` — unless `override.justification` is given: then the assignment awaits a second manager (202, with `overrideId`).',
+  })
+  @ApiResponse({ status: 200, description: 'Assigned' })
+  @ApiResponse({
+    status: 202,
+    description: 'Override requested: pending a second manager; the body carries `overrideId`',
+  })
+  async assign(
+    @Param('id', TeamId) teamId: string,
+    @Body() body: AssignMemberRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const { staffId, teamRole } = body;
+    const override = body.override && { justification: body.override.justification };
+    const result = await this.commands.execute(
+      new ExecuteTeamCommand(
+        {
+          type: 'AssignMember',
+          data: { teamId, staffId, teamRole, override },
+          metadata: commandMetadata(body),
+        },
+        request,
+      ),
+    );
+    const requested = result.events.find((event) => event.type === 'AssignmentOverrideRequested');
+    if (!requested) return CommandReply.of(teamId, result);
+    const { overrideId } = requested.data as { overrideId: string };
+    const pending = { ...CommandReply.of(teamId, result).body, overrideId };
+    return new CommandReply(202, pending);
+  }
+
+  @Post('overrides/:overrideId/approve')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Approve a pending override: a different manager (403 TEAM.OVERRIDE_SELF_APPROVAL otherwise); the member is assigned',
+  })
+  approve(
+    @Param('id', TeamId) teamId: string,
+    @Param('overrideId', OverrideId) overrideId: string,
+    @Body() body: TeamDecisionRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { teamId, overrideId };
+    return sendTeam(
+      this.commands,
+      { type: 'ApproveAssignmentOverride', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Post('overrides/:overrideId/reject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reject a pending override; `reason` is required' })
+  reject(
+    @Param('id', TeamId) teamId: string,
+    @Param('overrideId', OverrideId) overrideId: string,
+    @Body() body: ReasonedTeamRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { teamId, overrideId, reason: body.reason ?? '' };
+    return sendTeam(
+      this.commands,
+      { type: 'RejectAssignmentOverride', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Delete('members/:staffId')
+  @ApiOperation({ summary: 'Release a member; `reason` is required' })
+  release(
+    @Param('id', TeamId) teamId: string,
+    @Param('staffId', MemberId) staffId: string,
+    @Body() body: ReasonedTeamRequestDto = {},
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { teamId, staffId, reason: body.reason ?? '' };
+    return sendTeam(this.commands, { type: 'ReleaseMember', data, metadata: commandMetadata(body) }, request);
+  }
+}

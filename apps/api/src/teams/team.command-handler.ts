@@ -1,0 +1,76 @@
+import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  isManagerOf,
+  resolveOccurredAt,
+  staffErrors,
+  teamDecider,
+  teamStream,
+  type DecisionContext,
+  type TeamCommand,
+  type TeamContext,
+  type TeamState,
+} from '@cadre/domain';
+import type { CommandResult } from '@cadre/event-store';
+import type { CommandRequest } from '../shared/command-request.js';
+import { CommandRunner } from '../shared/command-runner.js';
+import { ReferenceData } from '../shared/reference-data.js';
+
+/** A team command on its way to the decider (the @nestjs/cqrs message). */
+export class ExecuteTeamCommand extends Command<CommandResult<TeamState>> {
+  constructor(
+    readonly command: TeamCommand,
+    readonly request: CommandRequest,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ExecuteTeamCommand)
+export class TeamCommandHandler implements ICommandHandler<ExecuteTeamCommand> {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  execute({ command, request }: ExecuteTeamCommand): Promise<CommandResult<TeamState>> {
+    return this.runner.run(
+      {
+        stream: teamStream(command.data.teamId),
+        decider: teamDecider,
+        command,
+        context: (state, base) => this.context(command, state, base),
+      },
+      request,
+    );
+  }
+
+  /**
+   * An assignment (or an override's approval) reads the member's stream and the team
+   * jurisdiction's rules as of the command's business time, afresh on every attempt: a retry after
+   * a concurrent write to the team decides again on what is current. Nothing is read when the
+   * decider will refuse anyway (no such team, dissolved, not a manager, unknown override).
+   */
+  private async context(command: TeamCommand, state: TeamState, base: DecisionContext): Promise<TeamContext> {
+    const staffId = memberConcerned(command, state);
+    if (staffId === undefined || state.status === 'none' || state.status === 'dissolved') return base;
+    if (!isManagerOf(base.actor, state.jurisdiction)) return base;
+    const { occurredAt } = resolveOccurredAt(command.metadata, base.now);
+    const [candidate, rules] = await Promise.all([
+      this.reference.staffSnapshot(staffId),
+      this.reference.teamRules(state.jurisdiction, occurredAt),
+    ]);
+    if (!candidate) throw staffErrors.notFound(staffId);
+    return { ...base, candidate, rules };
+  }
+}
+
+function memberConcerned(command: TeamCommand, state: TeamState): string | undefined {
+  switch (command.type) {
+    case 'AssignMember':
+      return command.data.staffId;
+    case 'ApproveAssignmentOverride':
+      return state.status === 'none' ? undefined : state.overrides[command.data.overrideId]?.staffId;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  assertActsIn,
+  readiness,
+  teamDecider,
+  teamStream,
+  type Actor,
+  type TeamCommand,
+} from '@cadre/domain';
+import { loadAggregate } from '@cadre/event-store';
+import { CurrentActor, Roles } from '@cadre/platform';
+import { withRevision } from '../shared/aggregate-reply.js';
+import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { CommandReply } from '../shared/command-reply.js';
+import { Command, type CommandRequest } from '../shared/command-request.js';
+import { CommandRunner } from '../shared/command-runner.js';
+import { ResourceNotFoundError } from '../shared/not-found.error.js';
+import { ExecuteTeamCommand } from './team.command-handler.js';
+import {
+  FormTeamRequestDto,
+  ReasonedTeamRequestDto,
+  StaffRefRequestDto,
+  TeamDecisionRequestDto,
+} from './team.request.dto.js';
+
+export const teamNotFound = () => new ResourceNotFoundError('TEAM.NOT_FOUND', 'This team');
+/** An id that is not a UUID names no team: 404, like any unknown id. */
+export const TeamId = new ParseUUIDPipe({ exceptionFactory: teamNotFound });
+
+/**
+ * Multi-disciplinary teams formed around a case, by managers of the team's jurisdiction (the
+ * domain checks that, whatever the token's roles). Members: see the team-member controller.
+ */
+@ApiTags('teams')
+@ApiBearerAuth()
+@Controller('v1/teams')
+export class TeamHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly runner: CommandRunner,
+  ) {}
+
+  @Post()
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'Form a team around a case (201, its id is chosen by the server)' })
+  form(@Body() body: FormTeamRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
+    const { name, jurisdiction, kind, caseRef } = body;
+    const data = {
+      teamId: randomUUID(),
+      name,
+      jurisdiction,
+      kind,
+      caseRef,
+      institutions: [...body.institutions],
+      requiredDisciplines: body.requiredDisciplines.map(({ role, minCount }) => ({ role, minCount })),
+    };
+    return sendTeam(this.commands, { type: 'FormTeam', data, metadata: commandMetadata(body) }, request);
+  }
+
+  @Post(':id/lead')
+  @HttpCode(200)
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'Designate a member as the team lead' })
+  lead(
+    @Param('id', TeamId) teamId: string,
+    @Body() body: StaffRefRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { teamId, staffId: body.staffId };
+    return sendTeam(
+      this.commands,
+      { type: 'DesignateTeamLead', data, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Post(':id/operational')
+  @HttpCode(200)
+  @Roles('manager', 'admin')
+  @ApiOperation({
+    summary:
+      'Declare the team operational: refused (422 TEAM.NOT_READY) until every required discipline is present',
+  })
+  operational(
+    @Param('id', TeamId) teamId: string,
+    @Body() body: TeamDecisionRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const command: TeamCommand = {
+      type: 'DeclareTeamOperational',
+      data: { teamId },
+      metadata: commandMetadata(body),
+    };
+    return sendTeam(this.commands, command, request);
+  }
+
+  @Post(':id/dissolve')
+  @HttpCode(200)
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'Dissolve the team (final); `reason` is required' })
+  dissolve(
+    @Param('id', TeamId) teamId: string,
+    @Body() body: ReasonedTeamRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { teamId, reason: body.reason ?? '' };
+    return sendTeam(this.commands, { type: 'DissolveTeam', data, metadata: commandMetadata(body) }, request);
+  }
+
+  @Get(':id')
+  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
+  @ApiOperation({
+    summary:
+      'A team as it stands (members, pending overrides, what it lacks to be operational), ETag = revision',
+  })
+  async get(
+    @Param('id', TeamId) teamId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const { state, revision } = await loadAggregate(this.runner.store, teamStream(teamId), teamDecider);
+    if (state.status === 'none') throw teamNotFound();
+    assertActsIn(actor, [state.jurisdiction]);
+    return withRevision(reply, revision, { ...state, readiness: readiness(state) });
+  }
+}
+
+/** Sends a team command through the bus; the reply's id is the team's. */
+export async function sendTeam(
+  commands: CommandBus,
+  command: TeamCommand,
+  request: CommandRequest,
+): Promise<CommandReply> {
+  const result = await commands.execute(new ExecuteTeamCommand(command, request));
+  return CommandReply.of(command.data.teamId, result);
+}
