@@ -4,6 +4,7 @@ import { FrameworkModule } from './framework/framework.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { TeamModule } from './teams/team.module.js';
 
@@ -11,6 +12,7 @@ import { TeamModule } from './teams/team.module.js';
 @Module({
   imports: [
     ApiCommonModule,
+    AuditModule,
     FrameworkModule,
     ProgrammeModule,
     SessionModule,

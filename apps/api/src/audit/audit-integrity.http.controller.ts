@@ -1,0 +1,54 @@
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@cadre/platform';
+import { SignedCheckpoints, type IntegrityReport } from '@cadre/projections';
+import { AccessLog, AccessLogged, type AccessLogEntry } from './access-log.js';
+import { AccessLogQueryDto, IntegrityQueryDto } from './audit.request.dto.js';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditIntegrityHttpController {
+  constructor(
+    private readonly checkpoints: SignedCheckpoints,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  @Get('integrity')
+  @Roles('auditor', 'admin')
+  @AccessLogged('integrity')
+  @ApiOperation({
+    summary:
+      "Verifies a stream's hash chain against the latest signed checkpoint (every stream: npm run cadre -- integrity:verify)",
+  })
+  verify(@Query() query: IntegrityQueryDto): Promise<IntegrityReport> {
+    return this.checkpoints.verify({ stream: query.stream });
+  }
+
+  @Post('integrity/checkpoints')
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Signs a checkpoint of every stream head now (the worker also does so periodically)',
+  })
+  async checkpoint(): Promise<object> {
+    const written = await this.checkpoints.write();
+    return {
+      id: written.id,
+      createdAt: written.body.createdAt,
+      headPosition: written.body.headPosition,
+      streams: written.body.streams.length,
+    };
+  }
+
+  @Get('access-log')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Who read staff records and audit data, and when (newest first)' })
+  async log(
+    @Query() query: AccessLogQueryDto,
+  ): Promise<{ entries: AccessLogEntry[]; nextBefore: number | null }> {
+    const limit = query.limit ?? 100;
+    const entries = await this.accessLog.list({ before: query.before, actor: query.actor, limit });
+    return { entries, nextBefore: entries.length === limit ? Number(entries[entries.length - 1].id) : null };
+  }
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import request from 'supertest';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import { DATABASE, type Database } from '@cadre/platform';
+import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
+
+describe('history and proof for auditors', () => {
+  let subject: PlatformTestApp;
+  let server: Server;
+  let sql: pg.Pool;
+  let coordinator: string;
+  let auditor: string;
+  let admin: string;
+  let correlationId: string;
+
+  beforeAll(async () => {
+    subject = await startPlatformTestApp();
+    server = subject.app.getHttpServer();
+    sql = new pg.Pool({ connectionString: subject.app.get<Database>(DATABASE).url, max: 2 });
+    coordinator = `Bearer ${await subject.token({ sub: 'coord', roles: ['training-coordinator'], jurisdictions: ['*'] })}`;
+    auditor = `Bearer ${await subject.token({ sub: 'audrey', roles: ['auditor'], jurisdictions: ['*'] })}`;
+    admin = `Bearer ${await subject.token({ sub: 'root', roles: ['admin'], jurisdictions: ['*'] })}`;
+    correlationId = 'audit-e2e-request-1';
+    await request(server)
+      .post('/v1/frameworks')
+      .set('Authorization', coordinator)
+      .set('x-correlation-id', correlationId)
+      .send({ version: 'v1', title: 'Sample' })
+      .expect(201);
+    await request(server)
+      .post('/v1/frameworks/v1/roles')
+      .set('Authorization', coordinator)
+      .send({ role: 'trainer', title: 'Trainer' })
+      .expect(200);
+    await request(server)
+      .post('/v1/frameworks/v1/roles')
+      .set('Authorization', coordinator)
+      .send({ role: 'manager', title: 'Manager' })
+      .expect(200);
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await subject?.close();
+  });
+
+  it("shows a stream's events with who, when (both clocks) and caused by what", async () => {
+    const res = await request(server)
+      .get('/v1/audit/streams/framework-v1/events')
+      .set('Authorization', auditor)
+      .expect(200);
+    expect(res.body.headRevision).toBe(2);
+    expect(res.body.events[0]).toMatchObject({
+      type: 'FrameworkVersionDrafted',
+      revision: 0,
+      actor: { sub: 'coord', roles: ['training-coordinator'], jurisdictions: ['*'] },
+      correlationId,
+      occurredAt: expect.any(String),
+      recordedAt: expect.any(String),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    await request(server)
+      .get('/v1/audit/streams/framework-v9/events')
+      .set('Authorization', auditor)
+      .expect(404);
+    await request(server)
+      .get('/v1/audit/streams/framework-v1/events?limit=0')
+      .set('Authorization', auditor)
+      .expect(400);
+  });
+
+  it('lists everything one request caused, once the history has it', async () => {
+    const res = await poll(
+      () => request(server).get(`/v1/audit/correlations/${correlationId}`).set('Authorization', auditor),
+      200,
+    );
+    expect(res.body.events.map((e: { type: string }) => e.type)).toEqual(['FrameworkVersionDrafted']);
+  });
+
+  it('verifies a stream against a signed checkpoint, and reports a row altered behind the store', async () => {
+    const checkpoint = await request(server)
+      .post('/v1/audit/integrity/checkpoints')
+      .set('Authorization', admin)
+      .expect(201);
+    expect(checkpoint.body.streams).toBeGreaterThanOrEqual(1);
+    await request(server).post('/v1/audit/integrity/checkpoints').set('Authorization', auditor).expect(403);
+
+    const clean = await request(server)
+      .get('/v1/audit/integrity?stream=framework-v1')
+      .set('Authorization', auditor)
+      .expect(200);
+    expect(clean.body).toMatchObject({ ok: true, findings: [] });
+
+    await sql.query(
+      `UPDATE cadre_es.events SET data = '{"version":"v1","role":"trainer","title":"Forged"}' WHERE stream_id = 'framework-v1' AND revision = 1`,
+    );
+    const broken = await request(server)
+      .get('/v1/audit/integrity?stream=framework-v1')
+      .set('Authorization', auditor)
+      .expect(200);
+    expect(broken.body.ok).toBe(false);
+    expect(broken.body.findings).toEqual([expect.objectContaining({ kind: 'hash_mismatch', revision: 1 })]);
+    await request(server).get('/v1/audit/integrity').set('Authorization', auditor).expect(400);
+  });
+
+  it('logs who read audit data, visible to admins only', async () => {
+    const log = await request(server).get('/v1/audit/access-log').set('Authorization', admin).expect(200);
+    expect(log.body.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actorSub: 'audrey',
+          subject: 'stream-history',
+          path: '/v1/audit/streams/framework-v1/events',
+        }),
+        expect.objectContaining({ actorSub: 'audrey', subject: 'integrity' }),
+      ]),
+    );
+    await request(server).get('/v1/audit/access-log').set('Authorization', auditor).expect(403);
+  });
+
+  it("keeps an auditor of one jurisdiction out of another jurisdiction's records", async () => {
+    const local = `Bearer ${await subject.token({ sub: 'al-auditor', roles: ['auditor'], jurisdictions: ['AL'] })}`;
+    const store = subject.app.get<EventStore>(EVENT_STORE);
+    await store.append('staff-rs1', [
+      {
+        eventId: randomUUID(),
+        type: 'StaffMemberTransferred',
+        data: { staffId: 'rs1', jurisdiction: 'RS', institution: 'Belgrade' },
+        metadata: {
+          correlationId: 'c',
+          causationId: null,
+          actor: null,
+          occurredAt: new Date().toISOString(),
+          schemaVersion: 1,
+        },
+      },
+    ]);
+    const refused = await request(server)
+      .get('/v1/audit/streams/staff-rs1/events')
+      .set('Authorization', local)
+      .expect(403);
+    expect(refused.body.code).toBe('ACTOR.OUTSIDE_JURISDICTION');
+    await request(server).get('/v1/audit/streams/staff-rs1/events').set('Authorization', auditor).expect(200);
+  });
+});
+
+async function poll(
+  send: () => PromiseLike<request.Response>,
+  status: number,
+  timeoutMs = 10_000,
+): Promise<request.Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await send();
+    if (res.status === status || Date.now() > deadline) return res;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
