@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { TeamListModule } from './read-side/team-list/team-list.module.js';
+import { SessionListModule } from './read-side/session-list/session-list.module.js';
 import { AssignmentLedgerModule } from './read-side/assignment-ledger/assignment-ledger.module.js';
 import { FrameworkModule } from './framework/framework.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
+import { StaffDirectoryModule } from './read-side/staff-directory/staff-directory.module.js';
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -17,8 +20,11 @@ import { TeamModule } from './teams/team.module.js';
     ProgrammeModule,
     SessionModule,
     StaffModule,
-    AssignmentLedgerModule,
     TeamModule,
+    AssignmentLedgerModule,
+    StaffDirectoryModule,
+    TeamListModule,
+    SessionListModule,
   ],
 })
 export class ApiModule {}

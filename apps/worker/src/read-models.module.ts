@@ -1,6 +1,20 @@
 import type { DynamicModule } from '@nestjs/common';
-import { READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS, readModelProjections } from '@cadre/projections';
-import { ProjectionsModule } from '@cadre/projections/nest';
+import type { ModuleRef } from '@nestjs/core';
+import type pg from 'pg';
+import {
+  DEVELOPMENT_KEK,
+  PersonalDataVault,
+  assertProductionKeyRing,
+  parseKeyRing,
+} from '@cadre/personal-data';
+import { AppConfig } from '@cadre/platform';
+import {
+  READ_MODEL_ENTITIES,
+  READ_MODEL_MIGRATIONS,
+  readModelProjections,
+  type ReadModelDependencies,
+} from '@cadre/projections';
+import { ProjectionsModule, READ_MODEL_POOL } from '@cadre/projections/nest';
 
 /**
  * The read models: their tables (migrations) and TypeORM entities in every process; their
@@ -8,9 +22,37 @@ import { ProjectionsModule } from '@cadre/projections/nest';
  */
 export function readModelsModule({ run }: { run: boolean }): DynamicModule {
   return ProjectionsModule.forRoot({
-    projections: () => readModelProjections({}),
+    projections: (moduleRef) => readModelProjections({ unseal: vaultUnsealer(moduleRef) }),
     entities: READ_MODEL_ENTITIES,
     migrations: READ_MODEL_MIGRATIONS,
     run,
   });
+}
+
+/**
+ * Unsealing for the projections, through a vault of this process on the read-model pool (so the
+ * standalone worker needs no api provider), built from the configured KEK ring on first use — by
+ * then the pool exists. Events carry the sealed value as `{ alg, v, iv, ciphertext, tag }`.
+ */
+function vaultUnsealer(moduleRef: ModuleRef): NonNullable<ReadModelDependencies['unseal']> {
+  let vault: Promise<PersonalDataVault> | undefined;
+  const connect = (): Promise<PersonalDataVault> => {
+    const config = moduleRef.get(AppConfig, { strict: false });
+    const ring = parseKeyRing(config.CADRE_KEK ?? DEVELOPMENT_KEK, config.CADRE_KEK_PREVIOUS);
+    if (config.NODE_ENV === 'production') assertProductionKeyRing(ring);
+    const pool = moduleRef.get<pg.Pool>(READ_MODEL_POOL, { strict: false });
+    return PersonalDataVault.connect(pool, ring, config.blindIndexKey);
+  };
+  return async (staffId, field, sealed) => {
+    vault ??= connect().catch((error: unknown) => {
+      vault = undefined;
+      throw error;
+    });
+    const value = sealed as Record<string, string> | null;
+    const stored =
+      value && typeof value === 'object' && 'ciphertext' in value
+        ? { v: Number(value.v), alg: value.alg, iv: value.iv, ct: value.ciphertext, tag: value.tag }
+        : value;
+    return (await vault).unseal(staffId, field, stored);
+  };
 }

@@ -9,7 +9,7 @@ export interface ReadFilters {
   readonly competency?: string;
 }
 
-const TOKEN = /^[\p{L}\p{N} ._'()/-]{1,200}$/u;
+const TOKEN = /^[^\p{Cc}]{1,200}$/u;
 
 /** An optional free-text filter value (≤ 200 characters, no control characters). */
 export function optionalText(value: unknown, parameter: string): string | undefined {
