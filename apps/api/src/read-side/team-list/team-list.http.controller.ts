@@ -1,0 +1,77 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
+import type { Actor } from '@cadre/domain';
+import { TEAM_LIST_SCHEMA } from '@cadre/projections';
+import { READ_MODELS } from '@cadre/projections/nest';
+import { CurrentActor, Roles } from '@cadre/platform';
+import {
+  InvalidQueryParameterError,
+  SqlConditions,
+  decodeCursor,
+  jurisdictionScope,
+  pageOf,
+  parseLimit,
+  type Page,
+} from '../shared/index.js';
+
+const STATUSES = ['forming', 'operational', 'dissolved'];
+
+interface TeamRow {
+  team_id: string;
+  name: string;
+  jurisdiction: string;
+  institutions: string[];
+  kind: string;
+  case_ref: string;
+  required_disciplines: unknown;
+  status: string;
+  member_count: number;
+  lead_staff_id: string | null;
+  formed_at: Date;
+}
+
+/** The managers' team list (current state), within their jurisdictions. */
+@ApiTags('teams')
+@ApiBearerAuth()
+@Controller('v1/teams')
+export class TeamListHttpController {
+  constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
+
+  @Get()
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'Teams (jurisdiction, status, cursor, limit)' })
+  async list(@Query() params: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<Page<object>> {
+    const scope = jurisdictionScope(actor, params.jurisdiction);
+    const status = params.status === undefined || params.status === '' ? undefined : String(params.status);
+    if (status !== undefined && !STATUSES.includes(status))
+      throw new InvalidQueryParameterError('status', STATUSES.join(', '));
+    const limit = parseLimit(params.limit);
+    const sql = new SqlConditions()
+      .inScope('jurisdiction', scope)
+      .equals('status', status)
+      .after(['formed_at', 'team_id'], decodeCursor(params.cursor, 2));
+    const rows: TeamRow[] = await this.readModels.query(
+      `SELECT * FROM ${TEAM_LIST_SCHEMA}.teams ${sql.where()} ORDER BY formed_at, team_id LIMIT ${sql.param(limit + 1)}`,
+      sql.params,
+    );
+    return pageOf(
+      rows,
+      limit,
+      (row) => [row.formed_at.toISOString(), row.team_id],
+      (row) => ({
+        teamId: row.team_id,
+        name: row.name,
+        jurisdiction: row.jurisdiction,
+        institutions: row.institutions,
+        kind: row.kind,
+        caseRef: row.case_ref,
+        requiredDisciplines: row.required_disciplines,
+        status: row.status,
+        memberCount: row.member_count,
+        leadStaffId: row.lead_staff_id,
+        formedAt: row.formed_at.toISOString(),
+      }),
+    );
+  }
+}
