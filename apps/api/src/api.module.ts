@@ -2,9 +2,6 @@ import { Module } from '@nestjs/common';
 import { TeamListModule } from './read-side/team-list/team-list.module.js';
 import { SessionListModule } from './read-side/session-list/session-list.module.js';
 import { AssignmentLedgerModule } from './read-side/assignment-ledger/assignment-ledger.module.js';
-import { TeamListModule } from './read-side/team-list/team-list.module.js';
-import { SessionListModule } from './read-side/session-list/session-list.module.js';
-import { AssignmentLedgerModule } from './read-side/assignment-ledger/assignment-ledger.module.js';
 import { FrameworkModule } from './framework/framework.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
 import { StaffDirectoryModule } from './read-side/staff-directory/staff-directory.module.js';
@@ -26,9 +23,6 @@ import { TeamModule } from './teams/team.module.js';
     TeamModule,
     AssignmentLedgerModule,
     StaffDirectoryModule,
-    TeamListModule,
-    SessionListModule,
-    AssignmentLedgerModule,
     TeamListModule,
     SessionListModule,
   ],

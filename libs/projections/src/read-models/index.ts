@@ -12,18 +12,6 @@ import {
   AssignmentLedgerTeamEntity,
 } from './assignment-ledger/assignment-ledger.entity.js';
 import { assignmentLedgerProjection } from './assignment-ledger/assignment-ledger.projection.js';
-import { TeamList1764057700000 } from './team-list/1764057700000-team-list.migration.js';
-import { TeamListEntity } from './team-list/team-list.entity.js';
-import { teamListProjection } from './team-list/team-list.projection.js';
-import { SessionList1764057800000 } from './session-list/1764057800000-session-list.migration.js';
-import { SessionListEntity } from './session-list/session-list.entity.js';
-import { sessionListProjection } from './session-list/session-list.projection.js';
-import { AssignmentLedger1764057600000 } from './assignment-ledger/1764057600000-assignment-ledger.migration.js';
-import {
-  AssignmentLedgerEntryEntity,
-  AssignmentLedgerTeamEntity,
-} from './assignment-ledger/assignment-ledger.entity.js';
-import { assignmentLedgerProjection } from './assignment-ledger/assignment-ledger.projection.js';
 import { History1764000000000 } from './history/1764000000000-history.migration.js';
 import { historyProjection } from './history/history.projection.js';
 import { StaffDirectory1764100000000 } from './staff-directory/1764100000000-staff-directory.migration.js';
@@ -46,9 +34,6 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   staffDirectoryProjection(deps),
   teamListProjection(),
   sessionListProjection(),
-  assignmentLedgerProjection(),
-  teamListProjection(),
-  sessionListProjection(),
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
@@ -56,10 +41,6 @@ export const READ_MODEL_ENTITIES: Function[] = [
   AssignmentLedgerEntryEntity,
   AssignmentLedgerTeamEntity,
   StaffDirectoryEntity,
-  TeamListEntity,
-  SessionListEntity,
-  AssignmentLedgerEntryEntity,
-  AssignmentLedgerTeamEntity,
   TeamListEntity,
   SessionListEntity,
 ];
@@ -70,16 +51,10 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   StaffDirectory1764100000000,
   TeamList1764057700000,
   SessionList1764057800000,
-  AssignmentLedger1764057600000,
-  TeamList1764057700000,
-  SessionList1764057800000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';
 export { ASSIGNMENT_LEDGER_SCHEMA } from './assignment-ledger/assignment-ledger.projection.js';
 export { STAFF_DIRECTORY_SCHEMA } from './staff-directory/staff-directory.projection.js';
-export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
-export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
-export { ASSIGNMENT_LEDGER_SCHEMA } from './assignment-ledger/assignment-ledger.projection.js';
 export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
