@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
+import type pg from 'pg';
 import type { EventStore } from '@cadre/event-store';
+import { PG_POOL } from '../../../apps/api/src/shared/pg-pool.provider.js';
 import type { PlatformTestApp } from '../../platform/support/platform-test-app.js';
 import { CadreFixtures } from './cadre-fixtures.js';
 
@@ -7,6 +9,11 @@ export interface StaffWorld {
   readonly server: Server;
   readonly store: EventStore;
   readonly fixtures: CadreFixtures;
+  /**
+   * How many events the store holds, counted in its table: unlike `headPosition()`, which shows
+   * only what lies below the transaction horizon (an open transaction elsewhere holds it back).
+   */
+  eventCount(): Promise<number>;
   /** `Bearer …` for the given roles and jurisdictions. */
   bearer(roles: string[], jurisdictions: string[], sub?: string): Promise<string>;
 }
@@ -19,6 +26,10 @@ export async function staffWorld(subject: PlatformTestApp, adopters: string[]): 
     server: subject.app.getHttpServer() as Server,
     store: fixtures.store,
     fixtures,
+    eventCount: async () => {
+      const pool = subject.app.get<pg.Pool>(PG_POOL);
+      return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cadre_es.events')).rows[0].n;
+    },
     bearer: async (roles, jurisdictions, sub = 'someone') =>
       `Bearer ${await subject.token({ sub, roles: roles as never, jurisdictions })}`,
   };

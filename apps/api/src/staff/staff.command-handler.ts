@@ -1,11 +1,9 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   assertActsIn,
-  staffDecider,
   staffStream,
   type DecisionContext,
   type Instant,
-  type StaffCommand,
   type StaffContext,
   type StaffState,
 } from '@cadre/domain';
@@ -13,12 +11,13 @@ import type { CommandResult } from '@cadre/event-store';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ReferenceData } from '../shared/reference-data.js';
+import { staffApiDecider, type StaffApiCommand } from './renew-certification.decider.js';
 
 /** A staff command on its way to the decider (the @nestjs/cqrs message). */
 export class ExecuteStaffCommand extends Command<CommandResult<StaffState>> {
   constructor(
     readonly staffId: string,
-    readonly command: StaffCommand,
+    readonly command: StaffApiCommand,
     readonly request: CommandRequest,
     /** False for a command that creates the stream: `If-Match` names no revision of it. */
     readonly honourIfMatch = true,
@@ -43,7 +42,7 @@ export class StaffCommandHandler implements ICommandHandler<ExecuteStaffCommand>
     return this.runner.run(
       {
         stream: staffStream(staffId),
-        decider: staffDecider,
+        decider: staffApiDecider,
         command,
         context: staffContext(this.reference, command),
       },
@@ -59,7 +58,7 @@ export class StaffCommandHandler implements ICommandHandler<ExecuteStaffCommand>
  * an award (its level gives the validity). Read on every attempt, after the jurisdiction check,
  * so that a caller outside the jurisdiction learns nothing of its framework.
  */
-export function staffContext(reference: ReferenceData, command: StaffCommand) {
+export function staffContext(reference: ReferenceData, command: StaffApiCommand) {
   return async (state: StaffState, base: DecisionContext): Promise<StaffContext> => {
     const at = frameworkDate(command, base.now);
     const jurisdiction =
@@ -75,12 +74,13 @@ export function staffContext(reference: ReferenceData, command: StaffCommand) {
   };
 }
 
-function frameworkDate(command: StaffCommand, now: Instant): Instant | undefined {
+function frameworkDate(command: StaffApiCommand, now: Instant): Instant | undefined {
   switch (command.type) {
     case 'RegisterStaffMember':
     case 'ChangeStaffRole':
       return now;
     case 'AwardCertification':
+    case 'RenewCertification':
       return command.data.validFrom;
     default:
       return undefined;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CertificationHttpController } from './certification.http.controller.js';
 import { EmployeeRefReservations } from './employee-ref-reservations.js';
 import { ErasePersonalDataHandler } from './erase-personal-data.command-handler.js';
 import { ErasureReapplier } from './erasure-reapplier.js';
@@ -9,7 +10,7 @@ import { StaffHttpController } from './staff.http.controller.js';
 import { TransferStaffHandler } from './transfer-staff.command-handler.js';
 
 @Module({
-  controllers: [StaffHttpController],
+  controllers: [StaffHttpController, CertificationHttpController],
   providers: [
     personalDataVaultProvider,
     EmployeeRefReservations,

@@ -1,0 +1,207 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { StaffState } from '@cadre/domain';
+import type { CommandResult } from '@cadre/event-store';
+import { Roles } from '@cadre/platform';
+import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { CommandReply } from '../shared/command-reply.js';
+import { Command, type CommandRequest } from '../shared/command-request.js';
+import {
+  AwardCertificationRequestDto,
+  CertificationDecisionRequestDto,
+  ReinstateCertificationRequestDto,
+  RenewCertificationRequestDto,
+} from './certification.request.dto.js';
+import type { StaffApiCommand } from './renew-certification.decider.js';
+import { ExecuteStaffCommand } from './staff.command-handler.js';
+
+/**
+ * Certifications in the staff member's stream. Awards on external evidence and renewals are the
+ * training coordinators' (and admins'); a manager may also suspend one, pending a decision. The
+ * reply's `id` is the certification's id; its ETag is the staff stream's revision.
+ */
+@ApiTags('certifications')
+@ApiBearerAuth()
+@Controller('v1/staff/:id/certifications')
+export class CertificationHttpController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({
+    summary: 'Award a certification on external evidence (training coordinator or admin)',
+    description:
+      "validUntil and the recertification window come from the framework the member's jurisdiction had adopted at validFrom. Passing again at the same level while certified renews that certification (the reply names it); the same evidence twice records nothing. 422 FRAMEWORK.UNKNOWN_COMPETENCY, FRAMEWORK.LEVEL_NOT_DEFINED, STAFF.MEMBER_LEFT, JURISDICTION.NO_FRAMEWORK_ADOPTED; 400 CERTIFICATION.VALID_FROM_IN_FUTURE; 409 CERTIFICATION.SUSPENDED.",
+  })
+  async award(
+    @Param('id') staffId: string,
+    @Body() body: AwardCertificationRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const evidence = {
+      kind: 'external' as const,
+      issuer: body.evidence.issuer,
+      reference: body.evidence.reference,
+    };
+    const result = await this.send(
+      staffId,
+      {
+        type: 'AwardCertification',
+        data: {
+          staffId,
+          competency: body.competency,
+          level: body.level,
+          validFrom: body.validFrom,
+          evidence,
+        },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+    return CommandReply.of(certificationWithEvidence(result.state, evidence) ?? staffId, result);
+  }
+
+  @Post(':certificationId/renew')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({
+    summary:
+      'Renew a certification on a new external award at the same level (training coordinator or admin)',
+    description:
+      'Only while it is valid or in its recertification window: 422 CERTIFICATION.NOT_RENEWABLE otherwise (record a new certification). 409 CERTIFICATION.SUSPENDED, CERTIFICATION.REVOKED; 404 CERTIFICATION.NOT_FOUND.',
+  })
+  async renew(
+    @Param('id') staffId: string,
+    @Param('certificationId') certificationId: string,
+    @Body() body: RenewCertificationRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const { issuer, reference } = body.evidence;
+    const result = await this.send(
+      staffId,
+      {
+        type: 'RenewCertification',
+        data: {
+          staffId,
+          certificationId,
+          validFrom: body.validFrom,
+          evidence: { kind: 'external', issuer, reference },
+        },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+    return CommandReply.of(certificationId, result);
+  }
+
+  @Post(':certificationId/suspend')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'manager', 'admin')
+  @ApiOperation({
+    summary: 'Suspend a certification, with a reason (training coordinator, manager or admin)',
+    description: '409 CERTIFICATION.ALREADY_SUSPENDED, CERTIFICATION.REVOKED; 400 without a reason.',
+  })
+  suspend(
+    @Param('id') staffId: string,
+    @Param('certificationId') certificationId: string,
+    @Body() body: CertificationDecisionRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    return this.decide(
+      staffId,
+      certificationId,
+      {
+        type: 'SuspendCertification',
+        data: { staffId, certificationId, reason: body.reason ?? '' },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+  }
+
+  @Post(':certificationId/reinstate')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({
+    summary: 'Reinstate a suspended certification (training coordinator or admin)',
+    description: '409 CERTIFICATION.NOT_SUSPENDED.',
+  })
+  reinstate(
+    @Param('id') staffId: string,
+    @Param('certificationId') certificationId: string,
+    @Body() body: ReinstateCertificationRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    return this.decide(
+      staffId,
+      certificationId,
+      {
+        type: 'ReinstateCertification',
+        data: { staffId, certificationId, reason: body.reason },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+  }
+
+  @Post(':certificationId/revoke')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({
+    summary: 'Revoke a certification for good, with a reason (training coordinator or admin)',
+    description: '409 CERTIFICATION.REVOKED; 400 without a reason.',
+  })
+  revoke(
+    @Param('id') staffId: string,
+    @Param('certificationId') certificationId: string,
+    @Body() body: CertificationDecisionRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    return this.decide(
+      staffId,
+      certificationId,
+      {
+        type: 'RevokeCertification',
+        data: { staffId, certificationId, reason: body.reason ?? '' },
+        metadata: commandMetadata(body),
+      },
+      request,
+    );
+  }
+
+  private async decide(
+    staffId: string,
+    certificationId: string,
+    command: StaffApiCommand,
+    request: CommandRequest,
+  ): Promise<CommandReply> {
+    return CommandReply.of(certificationId, await this.send(staffId, command, request));
+  }
+
+  private send(
+    staffId: string,
+    command: StaffApiCommand,
+    request: CommandRequest,
+  ): Promise<CommandResult<StaffState>> {
+    return this.commands.execute(new ExecuteStaffCommand(staffId, command, request));
+  }
+}
+
+/** The certification that holds this evidence: the new one, the renewed one, or the one recorded before. */
+function certificationWithEvidence(
+  state: StaffState,
+  evidence: { issuer: string; reference: string },
+): string | undefined {
+  if (state.status === 'unregistered') return undefined;
+  return Object.values(state.certifications).find((certification) =>
+    certification.periods.some(
+      (period) =>
+        !period.voided &&
+        period.evidence.kind === 'external' &&
+        period.evidence.issuer === evidence.issuer &&
+        period.evidence.reference === evidence.reference,
+    ),
+  )?.certificationId;
+}
