@@ -3,3 +3,4 @@ export * from './checkpoint-store.js';
 export * from './projection-runner.js';
 export * from './read-models/index.js';
 export * from './integrity/index.js';
+export * from './projection-rebuilder.js';
