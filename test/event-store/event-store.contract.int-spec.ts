@@ -228,6 +228,19 @@ describe.each(adapters)('event store contract: $name', (adapter) => {
     });
   });
 
+  describe('locating an event by id', () => {
+    it('names the stream and revision of a recorded event, and null for an unknown or malformed id', async () => {
+      if (!store.locateEvent) throw new Error(`${adapter.name} does not implement locateEvent`);
+      const target = event('AttendanceRecorded');
+      await store.append(s('session'), [event('SessionScheduled'), target]);
+      await store.append(s('staff'), [event('StaffMemberRegistered')]);
+
+      expect(await store.locateEvent(target.eventId)).toEqual({ stream: s('session'), revision: 1 });
+      expect(await store.locateEvent(randomUUID())).toBeNull();
+      expect(await store.locateEvent('not-an-event-id')).toBeNull();
+    });
+  });
+
   describe('subscription', () => {
     it('catches up, then goes live, without gap or duplicate, and resumes after a checkpoint', async () => {
       for (let i = 0; i < 30; i += 1) await store.append(s(`staff${i % 3}`), [event(`Old${i}`)]);

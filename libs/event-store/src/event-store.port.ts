@@ -101,6 +101,12 @@ export interface Subscription extends AsyncIterable<readonly RecordedEvent[]> {
   close(): Promise<void>;
 }
 
+/** Where an event was recorded: its stream and its revision there. */
+export interface EventLocation {
+  readonly stream: string;
+  readonly revision: number;
+}
+
 export interface IntegrityProblem {
   readonly revision: number;
   readonly kind: 'hash_mismatch' | 'revision_gap';
@@ -129,6 +135,12 @@ export interface EventStore {
   comparePositions(a: Position, b: Position): number;
   /** Throws InvalidPositionError when `position` was not issued by this store. */
   parsePosition(position: string): Position;
+  /**
+   * Where the event with this id was recorded, or null when no stream holds it (an id that is not
+   * a UUID included). Optional: an adapter without a cheap way to find it may leave it out; the
+   * callers that need it (voiding a record by its event id) say so when it is missing.
+   */
+  locateEvent?(eventId: string): Promise<EventLocation | null>;
   /** Recomputes the stream's hash chain from its first event. */
   verifyStream(stream: string): Promise<StreamIntegrity>;
   /** Round trip to the store, for readiness checks. */

@@ -15,6 +15,7 @@ import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import type {
   AppendOptions,
   AppendResult,
+  EventLocation,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -51,6 +52,9 @@ export interface EsdbEventStoreOptions {
 const DEFAULT_READ_ALL_LIMIT = 1000;
 const DEFAULT_BATCH_SIZE = 500;
 const HEAD_SCAN_PAGE = 100;
+/** How far back `locateEvent` looks in `$all`, in events (system events included). */
+const LOCATE_SCAN_LIMIT = 100_000;
+const LOCATE_SCAN_PAGE = 1000;
 
 /**
  * The EventStore port on EventStoreDB (`@eventstore/db-client`). The per-stream hash chain lives in
@@ -209,6 +213,29 @@ export class EsdbEventStore implements EventStore {
       if (page.length < HEAD_SCAN_PAGE || !last) return null;
       from = last; // reading $all backwards from a position excludes that position
     }
+  }
+
+  /**
+   * EventStoreDB has no index by event id: this scans `$all` backwards from the head, page by
+   * page, and gives up (null) after {@link LOCATE_SCAN_LIMIT} events. Its cost grows with how long
+   * ago the event was recorded — fine for a rare act on a recent record (voiding a mistaken
+   * attendance), not for a hot path. A deployment that voids old records on EventStoreDB needs an
+   * event-id → stream read model instead.
+   */
+  async locateEvent(eventId: string): Promise<EventLocation | null> {
+    let from: typeof END | { commit: bigint; prepare: bigint } = END;
+    for (let scanned = 0; scanned < LOCATE_SCAN_LIMIT; scanned += LOCATE_SCAN_PAGE) {
+      const page = await this.readAllRaw(from, LOCATE_SCAN_PAGE);
+      for (const resolved of page) {
+        if (resolved.event?.id !== eventId) continue;
+        const event = toRecordedEvent(resolved, this.prefix);
+        if (event) return { stream: event.stream, revision: event.revision };
+      }
+      const last = page.at(-1)?.event?.position;
+      if (page.length < LOCATE_SCAN_PAGE || !last) return null;
+      from = last; // reading $all backwards from a position excludes that position
+    }
+    return null;
   }
 
   comparePositions(a: Position, b: Position): number {

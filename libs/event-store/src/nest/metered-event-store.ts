@@ -2,6 +2,7 @@ import type { EventStoreMetrics, AppendOutcome } from '@cadre/platform';
 import type {
   AppendOptions,
   AppendResult,
+  EventLocation,
   EventStore,
   NewEvent,
   Position,
@@ -21,10 +22,16 @@ import {
 
 /** A decorator around any adapter that times every append (`cadre_event_store_append_seconds`). */
 export class MeteredEventStore implements EventStore {
+  /** Present only when the adapter has it, so that callers can tell. */
+  readonly locateEvent?: (eventId: string) => Promise<EventLocation | null>;
+
   constructor(
     private readonly inner: EventStore,
     private readonly metrics: EventStoreMetrics,
-  ) {}
+  ) {
+    const locate = inner.locateEvent?.bind(inner);
+    if (locate) this.locateEvent = locate;
+  }
 
   async append(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const done = this.metrics.startAppend();

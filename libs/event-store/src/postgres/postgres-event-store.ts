@@ -8,6 +8,7 @@ import type {
   AppendOptions,
   AppendResult,
   EventFilter,
+  EventLocation,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -249,6 +250,17 @@ export class PostgresEventStore implements EventStore {
     return formatPosition(parsed.tx, parsed.seq);
   }
 
+  /** One lookup on the unique index of event_id. */
+  async locateEvent(eventId: string): Promise<EventLocation | null> {
+    if (!UUID.test(eventId)) return null;
+    const rows = await this.query<{ stream_id: string; revision: string }>(
+      `SELECT stream_id, revision::text AS revision FROM ${SCHEMA}.events WHERE event_id = $1::uuid`,
+      [eventId],
+    );
+    const row = rows[0];
+    return row ? { stream: row.stream_id, revision: Number(row.revision) } : null;
+  }
+
   async verifyStream(stream: string): Promise<StreamIntegrity> {
     return verifyChain(stream, await this.readStream(stream));
   }
@@ -307,6 +319,8 @@ const unavailable = (error: unknown): EventStoreUnavailableError =>
     `The event store's PostgreSQL cannot be reached: ${(error as Error).message ?? String(error)}`,
     error,
   );
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
