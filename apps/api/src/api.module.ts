@@ -5,6 +5,7 @@ import { AssignmentLedgerModule } from './read-side/assignment-ledger/assignment
 import { FrameworkModule } from './framework/framework.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
 import { StaffDirectoryModule } from './read-side/staff-directory/staff-directory.module.js';
+import { StaffTranscriptModule } from './read-side/staff-transcript/staff-transcript.module.js';
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -23,6 +24,7 @@ import { TeamModule } from './teams/team.module.js';
     TeamModule,
     AssignmentLedgerModule,
     StaffDirectoryModule,
+    StaffTranscriptModule,
     TeamListModule,
     SessionListModule,
   ],

@@ -17,6 +17,9 @@ import { historyProjection } from './history/history.projection.js';
 import { StaffDirectory1764100000000 } from './staff-directory/1764100000000-staff-directory.migration.js';
 import { StaffDirectoryEntity } from './staff-directory/staff-directory.entity.js';
 import { staffDirectoryProjection } from './staff-directory/staff-directory.projection.js';
+import { StaffTranscript1764100000100 } from './staff-transcript/1764100000100-staff-transcript.migration.js';
+import * as staffTranscript from './staff-transcript/staff-transcript.entity.js';
+import { staffTranscriptProjection } from './staff-transcript/staff-transcript.projection.js';
 
 /**
  * Every read model of Cadre: its projection (how events become rows), its TypeORM entities (how
@@ -32,6 +35,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   historyProjection(),
   assignmentLedgerProjection(),
   staffDirectoryProjection(deps),
+  staffTranscriptProjection(deps),
   teamListProjection(),
   sessionListProjection(),
 ];
@@ -41,6 +45,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
   AssignmentLedgerEntryEntity,
   AssignmentLedgerTeamEntity,
   StaffDirectoryEntity,
+  ...Object.values(staffTranscript),
   TeamListEntity,
   SessionListEntity,
 ];
@@ -49,6 +54,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   History1764000000000,
   AssignmentLedger1764057600000,
   StaffDirectory1764100000000,
+  StaffTranscript1764100000100,
   TeamList1764057700000,
   SessionList1764057800000,
 ];
@@ -56,5 +62,6 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
 export { HISTORY_SCHEMA } from './history/history.projection.js';
 export { ASSIGNMENT_LEDGER_SCHEMA } from './assignment-ledger/assignment-ledger.projection.js';
 export { STAFF_DIRECTORY_SCHEMA } from './staff-directory/staff-directory.projection.js';
+export { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript/staff-transcript.projection.js';
 export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';

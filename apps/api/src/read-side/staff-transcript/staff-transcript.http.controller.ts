@@ -1,0 +1,134 @@
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '@cadre/domain';
+import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import { ResourceNotFoundError } from '../../shared/not-found.error.js';
+import {
+  allPages,
+  decodeCursor,
+  jurisdictionScope,
+  optionalText,
+  pageOf,
+  parseLimit,
+  parsePointInTime,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
+import { StaffTranscriptQuery, transcriptSortKey, type TranscriptRow } from './staff-transcript.query.js';
+
+/** A person's trainings and certifications as of a date and as known at a date. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit/staff')
+export class StaffTranscriptHttpController {
+  constructor(
+    private readonly transcripts: StaffTranscriptQuery,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':id/transcript')
+  @Roles('auditor', 'manager', 'admin')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: "A person's transcript (asOf, knownAt, competency, cursor, limit; Accept: text/csv)",
+    description:
+      'Certifications (status at `asOf`: valid, window-open, expired, suspended, revoked) and trainings (enrolment, attendance, assessment), as Cadre knew them at `knownAt`. 404 for a staff member never registered; 403 outside the caller\'s jurisdictions.',
+  })
+  async transcript(
+    @Param('id') staffId: string,
+    @Query() params: Record<string, unknown>,
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const point = parsePointInTime(params, this.clock.now());
+    const competency = optionalText(params.competency, 'competency');
+    const after = decodeCursor(params.cursor, 3);
+    const limit = parseLimit(params.limit);
+    const member = await this.transcripts.member(staffId, point);
+    if (!member) throw new ResourceNotFoundError('STAFF.NOT_FOUND', `Staff member ${staffId}`);
+    jurisdictionScope(actor, member.jurisdiction); // 403 outside the caller's jurisdictions
+    const query = { ...point, competency };
+    if (wantsCsv(request)) {
+      const rows = allPages((key) => this.transcripts.page(staffId, query, key ?? after, 1000), transcriptSortKey);
+      return sendCsv(reply, `transcript-${staffId}`, CSV_COLUMNS, rows);
+    }
+    const page = pageOf(
+      await this.transcripts.page(staffId, query, after, limit + 1),
+      limit,
+      transcriptSortKey,
+      transcriptItem,
+    );
+    return {
+      staffId,
+      asOf: point.asOf.toISOString(),
+      knownAt: point.knownAt.toISOString(),
+      member: member.at_point
+        ? {
+            name: member.name,
+            employeeRef: member.employee_ref,
+            agency: member.agency,
+            jurisdiction: member.jurisdiction,
+            institution: member.institution,
+            role: member.role,
+            status: member.status,
+          }
+        : null,
+      ...page,
+    };
+  }
+}
+
+const iso = (value: Date | null): string | null => value?.toISOString() ?? null;
+
+const transcriptItem = (row: TranscriptRow) =>
+  row.kind === 'certification'
+    ? {
+        kind: row.kind,
+        certificationId: row.item_key,
+        competency: row.competency,
+        level: row.level,
+        status: row.status,
+        validFrom: row.item_date.toISOString(),
+        validUntil: iso(row.certified_until),
+        windowOpensAt: iso(row.window_opens_at),
+        evidence: row.evidence,
+        since: row.occurred_at.toISOString(),
+        recordedAt: row.recorded_at.toISOString(),
+      }
+    : {
+        kind: row.kind,
+        sessionId: row.session_id,
+        programmeId: row.programme_id,
+        competencies: row.competencies,
+        startsAt: row.item_date.toISOString(),
+        endsAt: iso(row.ends_at),
+        sessionStatus: row.status,
+        enrolment: row.enrolment,
+        attendance: row.attendance,
+        hours: row.hours,
+        result: row.result,
+        score: row.score,
+        since: row.occurred_at.toISOString(),
+        recordedAt: row.recorded_at.toISOString(),
+      };
+
+const CSV_COLUMNS: readonly CsvColumn<TranscriptRow>[] = [
+  { header: 'kind', value: (r) => r.kind },
+  { header: 'date', time: true, value: (r) => r.item_date },
+  { header: 'certificationId', value: (r) => (r.kind === 'certification' ? r.item_key : null) },
+  { header: 'competency', value: (r) => r.competency },
+  { header: 'level', value: (r) => r.level },
+  { header: 'status', value: (r) => r.status },
+  { header: 'validUntil', time: true, value: (r) => r.certified_until },
+  { header: 'sessionId', value: (r) => r.session_id },
+  { header: 'programmeId', value: (r) => r.programme_id },
+  { header: 'enrolment', value: (r) => r.enrolment },
+  { header: 'attendance', value: (r) => r.attendance },
+  { header: 'hours', value: (r) => r.hours },
+  { header: 'result', value: (r) => r.result },
+  { header: 'score', value: (r) => r.score },
+  { header: 'recordedAt', time: true, value: (r) => r.recorded_at },
+];

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { StaffTranscriptHttpController } from './staff-transcript.http.controller.js';
+import { StaffTranscriptQuery } from './staff-transcript.query.js';
+
+@Module({ controllers: [StaffTranscriptHttpController], providers: [StaffTranscriptQuery] })
+export class StaffTranscriptModule {}
