@@ -3,16 +3,11 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AccessLog, AccessLogInterceptor } from './access-log.js';
 import { AuditHistoryHttpController } from './audit-history.http.controller.js';
 import { AuditIntegrityHttpController } from './audit-integrity.http.controller.js';
-import { signedCheckpointsProvider } from './integrity.provider.js';
 
 /** History and proof for auditors: stream histories, correlations, integrity, the access log. */
 @Module({
   controllers: [AuditHistoryHttpController, AuditIntegrityHttpController],
-  providers: [
-    AccessLog,
-    signedCheckpointsProvider,
-    { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
-  ],
+  providers: [AccessLog, { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor }],
   exports: [AccessLog],
 })
 export class AuditModule {}

@@ -5,6 +5,8 @@ import { DataSource, type MigrationInterface } from 'typeorm';
 import { DATABASE, type Database } from '@cadre/platform';
 import type { Projection } from '../projection.js';
 import { ProjectionWorker } from './projection-worker.js';
+import { CheckpointScheduler, signedCheckpointsProvider } from './signed-checkpoints.provider.js';
+import { SignedCheckpoints } from '../integrity/signed-checkpoints.js';
 import { PROJECTIONS, READ_MODELS, READ_MODEL_POOL } from './projections.tokens.js';
 
 export interface ProjectionsModuleOptions {
@@ -63,11 +65,18 @@ export class ProjectionsModule {
         inject: [DATABASE],
       },
     ];
-    if (options.run) providers.push(ProjectionWorker);
+    providers.push(signedCheckpointsProvider);
+    if (options.run) providers.push(ProjectionWorker, CheckpointScheduler);
     return {
       module: ProjectionsModule,
       providers,
-      exports: [PROJECTIONS, READ_MODEL_POOL, READ_MODELS, ...(options.run ? [ProjectionWorker] : [])],
+      exports: [
+        PROJECTIONS,
+        READ_MODEL_POOL,
+        READ_MODELS,
+        SignedCheckpoints,
+        ...(options.run ? [ProjectionWorker] : []),
+      ],
     };
   }
 }
