@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { teamDecider, teamStream, type Actor, type TeamCommand } from '@cadre/domain';
+import {
+  staffDecider,
+  staffStream,
+  teamDecider,
+  teamStream,
+  type Actor,
+  type StaffCommand,
+  type TeamCommand,
+} from '@cadre/domain';
 import { EVENT_STORE, handleCommand, type EventStore } from '@cadre/event-store';
 import { ReferenceData } from '../../apps/api/src/shared/reference-data.js';
 import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
@@ -71,6 +79,30 @@ export class TeamFixtures {
       { actor, correlationId: randomUUID(), now: () => new Date() },
     );
   }
+}
+
+const ADMIN: Actor = { sub: 'fixture-admin', roles: ['admin'], jurisdictions: ['*'] };
+
+/** A staff command with its business time in the past (and the reason back-dating needs). */
+export async function backdatedStaffCommand(
+  subject: PlatformTestApp,
+  command: Exclude<StaffCommand, { type: 'VoidRecord' }>,
+  occurredAt: string,
+  reason = 'Recorded late from paper files',
+) {
+  const store = subject.app.get<EventStore>(EVENT_STORE);
+  const framework = await subject.app.get(ReferenceData, { strict: false }).framework('v1');
+  if (framework.status === 'none') throw new Error('Seed the sample framework first.');
+  return handleCommand(
+    store,
+    {
+      stream: staffStream(command.data.staffId),
+      decider: staffDecider,
+      command: { ...command, metadata: { occurredAt, reason } } as StaffCommand,
+      context: (_state, base) => ({ ...base, framework }),
+    },
+    { actor: ADMIN, correlationId: randomUUID(), now: () => new Date() },
+  );
 }
 
 /** Polls a GET until `ready` holds of its body (projections are eventually consistent). */

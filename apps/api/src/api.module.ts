@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CoverageModule } from './read-side/requirement-coverage/coverage.module.js';
 import { TeamListModule } from './read-side/team-list/team-list.module.js';
 import { SessionListModule } from './read-side/session-list/session-list.module.js';
 import { AssignmentLedgerModule } from './read-side/assignment-ledger/assignment-ledger.module.js';
@@ -27,6 +28,7 @@ import { TeamModule } from './teams/team.module.js';
     StaffTranscriptModule,
     TeamListModule,
     SessionListModule,
+    CoverageModule,
   ],
 })
 export class ApiModule {}

@@ -1,5 +1,12 @@
 import type { MigrationInterface } from 'typeorm';
 import type { Projection } from '../projection.js';
+import { Coverage1764057900000 } from './requirement-coverage/1764057900000-coverage.migration.js';
+import {
+  CertificationValidityHistoryEntity,
+  RequirementInForceHistoryEntity,
+  StaffPlacementHistoryEntity,
+} from './requirement-coverage/coverage.entity.js';
+import { coverageProjection } from './requirement-coverage/coverage.projection.js';
 import { TeamList1764057700000 } from './team-list/1764057700000-team-list.migration.js';
 import { TeamListEntity } from './team-list/team-list.entity.js';
 import { teamListProjection } from './team-list/team-list.projection.js';
@@ -38,6 +45,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   staffTranscriptProjection(deps),
   teamListProjection(),
   sessionListProjection(),
+  coverageProjection(),
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
@@ -48,6 +56,9 @@ export const READ_MODEL_ENTITIES: Function[] = [
   ...Object.values(staffTranscript),
   TeamListEntity,
   SessionListEntity,
+  StaffPlacementHistoryEntity,
+  CertificationValidityHistoryEntity,
+  RequirementInForceHistoryEntity,
 ];
 
 export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -57,6 +68,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   StaffTranscript1764100000100,
   TeamList1764057700000,
   SessionList1764057800000,
+  Coverage1764057900000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';
@@ -65,3 +77,4 @@ export { STAFF_DIRECTORY_SCHEMA } from './staff-directory/staff-directory.projec
 export { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript/staff-transcript.projection.js';
 export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
+export { COVERAGE_SCHEMA } from './requirement-coverage/coverage.projection.js';

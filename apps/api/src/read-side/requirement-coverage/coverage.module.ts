@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { CoverageHttpController } from './coverage.http.controller.js';
+import { CoverageReadQuery } from './coverage.query.js';
+
+@Module({ controllers: [CoverageHttpController], providers: [CoverageReadQuery] })
+export class CoverageModule {}

@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { COVERAGE_SCHEMA } from './coverage.projection.js';
+
+/** Bitemporal columns every history row of the coverage model has (docs/read-models.md). */
+abstract class HistoryRow {
+  @PrimaryColumn('bigint') id!: string;
+  @Column('text') entity!: string;
+  @Column('timestamptz', { name: 'valid_from' }) validFrom!: Date;
+  @Column('timestamptz', { name: 'valid_to', nullable: true }) validTo!: Date | null;
+  @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
+  @Column('timestamptz', { name: 'superseded_at', nullable: true }) supersededAt!: Date | null;
+  @Column('text') fingerprint!: string;
+}
+
+/** Where a staff member (`entity`) stood: jurisdiction, institution, agency, role. */
+@Entity({ schema: COVERAGE_SCHEMA, name: 'placements' })
+export class StaffPlacementHistoryEntity extends HistoryRow {
+  @Column('text') jurisdiction!: string;
+  @Column('text') institution!: string;
+  @Column('text') agency!: string;
+  @Column('text') role!: string;
+}
+
+/** When a certification of a staff member (`entity`) counted. */
+@Entity({ schema: COVERAGE_SCHEMA, name: 'certifications' })
+export class CertificationValidityHistoryEntity extends HistoryRow {
+  @Column('text', { name: 'certification_id' }) certificationId!: string;
+  @Column('text') competency!: string;
+  @Column('text') level!: string;
+  @Column('int', { name: 'level_rank' }) levelRank!: number;
+}
+
+/** A requirement in force in a jurisdiction (`entity`). */
+@Entity({ schema: COVERAGE_SCHEMA, name: 'requirements' })
+export class RequirementInForceHistoryEntity extends HistoryRow {
+  @Column('text') role!: string;
+  @Column('text') competency!: string;
+  @Column('text', { name: 'min_level' }) minLevel!: string;
+  @Column('int', { name: 'min_rank' }) minRank!: number;
+  @Column('text') source!: string;
+  @Column('text', { name: 'framework_version' }) frameworkVersion!: string;
+}

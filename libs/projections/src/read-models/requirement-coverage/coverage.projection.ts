@@ -1,0 +1,160 @@
+import type { RecordedEvent } from '@cadre/event-store';
+import type { Projection, ProjectionTransaction } from '../../projection.js';
+import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
+import { certificationTimeline, placementTimeline, requirementTimeline } from './coverage.timelines.js';
+
+export const COVERAGE_SCHEMA = 'rm_coverage';
+
+const STAFF_TYPES = [
+  'StaffMemberRegistered',
+  'StaffMemberRoleChanged',
+  'StaffMemberTransferred',
+  'StaffMemberLeft',
+  'CertificationAwarded',
+  'CertificationRenewed',
+  'CertificationSuspended',
+  'CertificationReinstated',
+  'CertificationRevoked',
+  'RecordVoided',
+];
+const JURISDICTION_TYPES = ['FrameworkAdopted', 'JurisdictionRequirementAdded'];
+
+/** Staff facts keep placements and certifications only: personal data never enters this model. */
+export const staffHistory: HistorySpec = {
+  factsTable: 'staff_facts',
+  factOf: (event) => {
+    if (!STAFF_TYPES.includes(event.type) || !event.stream.startsWith('staff-')) return null;
+    const { personalData: _sealed, ...data } = event.data as Record<string, unknown>;
+    return { entity: event.stream.slice('staff-'.length), data };
+  },
+  histories: [
+    {
+      table: 'placements',
+      columns: [
+        { name: 'jurisdiction', type: 'text' },
+        { name: 'institution', type: 'text' },
+        { name: 'agency', type: 'text' },
+        { name: 'role', type: 'text' },
+      ],
+      timeline: placementTimeline,
+    },
+    {
+      table: 'certifications',
+      columns: [
+        { name: 'certification_id', type: 'text' },
+        { name: 'competency', type: 'text' },
+        { name: 'level', type: 'text' },
+        { name: 'level_rank', type: 'int' },
+      ],
+      timeline: certificationTimeline,
+    },
+  ],
+};
+
+export const jurisdictionHistory: HistorySpec = {
+  factsTable: 'jurisdiction_facts',
+  factOf: (event) =>
+    JURISDICTION_TYPES.includes(event.type)
+      ? {
+          entity: String((event.data as { jurisdiction: string }).jurisdiction),
+          data: event.data as Record<string, unknown>,
+        }
+      : null,
+  histories: [
+    {
+      table: 'requirements',
+      columns: [
+        { name: 'role', type: 'text' },
+        { name: 'competency', type: 'text' },
+        { name: 'min_level', type: 'text' },
+        { name: 'min_rank', type: 'int' },
+        { name: 'source', type: 'text' },
+        { name: 'framework_version', type: 'text' },
+      ],
+      timeline: requirementTimeline,
+    },
+  ],
+};
+
+/**
+ * Coverage: the share of headcount meeting each requirement in force. Three bitemporal histories —
+ * staff placements, certification validity, requirements in force per jurisdiction — which the
+ * query joins at `(asOf, knownAt)`; nothing is replayed at query time.
+ */
+export const coverageProjection = (): Projection => ({
+  name: 'coverage',
+  version: 1,
+  handles: [...STAFF_TYPES, ...JURISDICTION_TYPES, 'RoleRequirementDefined'],
+  tables: [
+    'framework_requirements',
+    'staff_facts',
+    'placements',
+    'certifications',
+    'jurisdiction_facts',
+    'requirements',
+  ],
+  schema: COVERAGE_SCHEMA,
+  createTables: async (tx, schema) => {
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await tx.query(`CREATE TABLE IF NOT EXISTS ${schema}.framework_requirements (
+      version text NOT NULL,
+      role text NOT NULL,
+      competency text NOT NULL,
+      min_level text NOT NULL,
+      PRIMARY KEY (version, role, competency)
+    )`);
+    for (const sql of [
+      ...historyTablesSql(schema, staffHistory),
+      ...historyTablesSql(schema, jurisdictionHistory),
+    ])
+      await tx.query(sql);
+  },
+  apply: applyCoverage,
+});
+
+async function applyCoverage(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
+  const defined = events.filter((e) => e.type === 'RoleRequirementDefined');
+  if (defined.length > 0) {
+    const data = defined.map(
+      (e) => e.data as { version: string; role: string; competency: string; minLevel: string },
+    );
+    await tx.query(
+      `INSERT INTO ${tx.schema}.framework_requirements (version, role, competency, min_level)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       ON CONFLICT (version, role, competency) DO UPDATE SET min_level = EXCLUDED.min_level`,
+      [
+        data.map((d) => d.version),
+        data.map((d) => d.role),
+        data.map((d) => d.competency),
+        data.map((d) => d.minLevel),
+      ],
+    );
+  }
+  await applyHistory(tx, staffHistory, events);
+  await applyHistory(tx, jurisdictionHistory, await withAdoptedRequirements(events, tx));
+}
+
+/** A FrameworkAdopted fact carries the adopted (published, so immutable) version's requirements. */
+async function withAdoptedRequirements(
+  events: readonly RecordedEvent[],
+  tx: ProjectionTransaction,
+): Promise<RecordedEvent[]> {
+  const versions = [
+    ...new Set(
+      events.filter((e) => e.type === 'FrameworkAdopted').map((e) => (e.data as { version: string }).version),
+    ),
+  ];
+  if (versions.length === 0) return [...events];
+  const rows = await tx.query<{ version: string; role: string; competency: string; min_level: string }>(
+    `SELECT version, role, competency, min_level FROM ${tx.schema}.framework_requirements WHERE version = ANY($1::text[])`,
+    [versions],
+  );
+  return events.map((event) => {
+    if (event.type !== 'FrameworkAdopted') return event;
+    const version = (event.data as { version: string }).version;
+    const requirements = rows
+      .filter((row) => row.version === version)
+      .map((row) => ({ role: row.role, competency: row.competency, minLevel: row.min_level }));
+    return { ...event, data: { ...(event.data as object), requirements } };
+  });
+}
