@@ -5,6 +5,7 @@ import { SessionListModule } from './read-side/session-list/session-list.module.
 import { AssignmentLedgerModule } from './read-side/assignment-ledger/assignment-ledger.module.js';
 import { FrameworkModule } from './framework/framework.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
+import { RecordsModule } from './records/records.module.js';
 import { StaffDirectoryModule } from './read-side/staff-directory/staff-directory.module.js';
 import { StaffTranscriptModule } from './read-side/staff-transcript/staff-transcript.module.js';
 import { SessionModule } from './sessions/session.module.js';
@@ -22,6 +23,7 @@ import { TeamModule } from './teams/team.module.js';
     ProgrammeModule,
     SessionModule,
     StaffModule,
+    RecordsModule,
     TeamModule,
     AssignmentLedgerModule,
     StaffDirectoryModule,

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@cadre/platform';
+import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { CommandReply } from '../shared/command-reply.js';
+import { Command, type CommandRequest } from '../shared/command-request.js';
+import { VoidRecordById } from './void-record.command-handler.js';
+import { VoidRecordRequestDto } from './void-record.request.dto.js';
+
+/** Corrections: nothing is edited or deleted; a mistaken record is voided, with a reason. */
+@ApiTags('records')
+@ApiBearerAuth()
+@Controller('v1/records')
+export class RecordsHttpController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post(':eventId/void')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({
+    summary:
+      'Void a recorded attendance, assessment or certification, with a reason (training coordinator or admin)',
+    description:
+      "Appends RecordVoided to the stream holding the event (read models honour it). The reply's `id` is the voided event's id, its ETag the revision of that stream. 404 RECORD.NOT_FOUND; 422 RECORD.NOT_VOIDABLE; 409 RECORD.ALREADY_VOIDED; 403 ACTOR.OUTSIDE_JURISDICTION; 400 COMMAND.FIELD_REQUIRED without a reason.",
+  })
+  async void(
+    @Param('eventId') eventId: string,
+    @Body() body: VoidRecordRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const result = await this.commands.execute(
+      new VoidRecordById(eventId, body.reason ?? '', commandMetadata(body), request),
+    );
+    return CommandReply.of(eventId, result);
+  }
+}
