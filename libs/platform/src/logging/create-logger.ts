@@ -1,7 +1,7 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { currentRequestContext } from './request-context.js';
 
-/** Paths pino replaces with `[redacted]`: credentials never reach a log line. */
+/** Paths pino replaces with `[redacted]`: credentials and personal data never reach a log line. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -18,6 +18,17 @@ export const REDACTED_PATHS = [
   '*.accessToken',
   '*.password',
   '*.secret',
+  // Personal data (a staff member's name, e-mail, employeeRef), should a request body ever be logged.
+  'body.name',
+  'body.email',
+  'body.employeeRef',
+  'req.body.name',
+  'req.body.email',
+  'req.body.employeeRef',
+  'email',
+  'employeeRef',
+  '*.email',
+  '*.employeeRef',
 ];
 
 export interface LoggerSettings {
