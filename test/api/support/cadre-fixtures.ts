@@ -101,15 +101,20 @@ export class CadreFixtures {
       await framework({ type: 'DefineRoleRequirement', data: { version, role, competency, minLevel } });
     }
     await framework({ type: 'PublishFrameworkVersion', data: { version } });
-    const published = await this.framework();
+    await this.adopt(jurisdictions);
+  }
+
+  /**
+   * Each jurisdiction adopts a published version since 2020 (no HTTP route for adoptions yet:
+   * the journey test uses this too).
+   */
+  async adopt(jurisdictions: readonly string[], version = SAMPLE_VERSION): Promise<void> {
+    const published = (await loadAggregate(this.store, `framework-${version}`, frameworkDecider)).state;
     for (const jurisdiction of jurisdictions) {
       await this.run(
         `jurisdiction-${jurisdiction}`,
         jurisdictionDecider,
-        {
-          type: 'AdoptFramework',
-          data: { jurisdiction, version, effectiveFrom: SAMPLE_ADOPTED_FROM },
-        },
+        { type: 'AdoptFramework', data: { jurisdiction, version, effectiveFrom: SAMPLE_ADOPTED_FROM } },
         (_state, base) => ({ ...base, framework: published }),
       );
     }
