@@ -5,6 +5,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { DATABASE, type Database } from '@cadre/platform';
+import { ProjectionWorker } from '@cadre/projections/nest';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 
 describe('history and proof for auditors', () => {
@@ -158,3 +159,67 @@ async function poll(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('read-your-writes', () => {
+  let subject: PlatformTestApp;
+  let server: Server;
+  let coordinator: string;
+
+  beforeAll(async () => {
+    subject = await startPlatformTestApp();
+    server = subject.app.getHttpServer();
+    coordinator = `Bearer ${await subject.token({ sub: 'coord', roles: ['training-coordinator', 'auditor'], jurisdictions: ['*'] })}`;
+  });
+  afterAll(async () => subject?.close());
+
+  it('waits for the read models to reach the position a command returned', async () => {
+    const written = await request(server)
+      .post('/v1/frameworks')
+      .set('Authorization', coordinator)
+      .set('x-correlation-id', 'ryw-1')
+      .send({ version: 'v7', title: 'Sample' })
+      .expect(201);
+    const res = await request(server)
+      .get(`/v1/audit/correlations/ryw-1?minPosition=${encodeURIComponent(written.body.position)}`)
+      .set('Authorization', coordinator)
+      .expect(200);
+    expect(res.body.events).toHaveLength(1);
+    await request(server)
+      .get(`/v1/audit/streams/framework-v7/events?minPosition=${encodeURIComponent(written.body.position)}`)
+      .set('Authorization', coordinator)
+      .expect(200);
+  });
+
+  it('answers 400 for a malformed position and 503 with Retry-After when a projection is not there within 5 s', async () => {
+    const bad = await request(server)
+      .get('/v1/audit/correlations/ryw-1?minPosition=soon')
+      .set('Authorization', coordinator)
+      .expect(400);
+    expect(bad.body.code).toBe('REQUEST.INVALID_MIN_POSITION');
+
+    const history = subject.app
+      .get(ProjectionWorker)
+      .runners.find((runner) => runner.projection.name === 'history');
+    await history?.stop();
+    const written = await request(server)
+      .post('/v1/frameworks')
+      .set('Authorization', coordinator)
+      .set('x-correlation-id', 'ryw-2')
+      .send({ version: 'v8', title: 'Sample' })
+      .expect(201);
+    const started = Date.now();
+    const late = await request(server)
+      .get(`/v1/audit/correlations/ryw-2?minPosition=${encodeURIComponent(written.body.position)}`)
+      .set('Authorization', coordinator)
+      .expect(503);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4500);
+    expect(late.headers['retry-after']).toBeDefined();
+    expect(late.body).toMatchObject({ code: 'READ_MODEL.NOT_YET_AT_POSITION', projections: ['history'] });
+
+    history?.start();
+    await request(server)
+      .get(`/v1/audit/correlations/ryw-2?minPosition=${encodeURIComponent(written.body.position)}`)
+      .set('Authorization', coordinator)
+      .expect(200);
+  }, 20_000);
+});

@@ -7,6 +7,7 @@ import { CommandRunner } from './command-runner.js';
 import { IdempotencyStore } from './idempotency.store.js';
 import { pgPoolProvider, PG_POOL } from './pg-pool.provider.js';
 import { ReferenceData } from './reference-data.js';
+import { ReadYourWritesInterceptor } from './read-your-writes.interceptor.js';
 
 /** What every api context uses: the command bus, the load-decide-append runner, the clock, replies. */
 @Global()
@@ -19,6 +20,7 @@ import { ReferenceData } from './reference-data.js';
     IdempotencyStore,
     ReferenceData,
     { provide: APP_INTERCEPTOR, useClass: CommandReplyInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
   ],
   exports: [CqrsModule, CLOCK, PG_POOL, CommandRunner, ReferenceData],
 })
