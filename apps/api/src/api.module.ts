@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EligibilityModule } from './read-side/eligibility/eligibility.module.js';
 import { CoverageModule } from './read-side/requirement-coverage/coverage.module.js';
 import { TeamListModule } from './read-side/team-list/team-list.module.js';
 import { SessionListModule } from './read-side/session-list/session-list.module.js';
@@ -31,6 +32,7 @@ import { TeamModule } from './teams/team.module.js';
     TeamListModule,
     SessionListModule,
     CoverageModule,
+    EligibilityModule,
   ],
 })
 export class ApiModule {}

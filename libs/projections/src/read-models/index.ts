@@ -1,7 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
 import type { Projection } from '../projection.js';
 import { Coverage1764057900000 } from './requirement-coverage/1764057900000-coverage.migration.js';
+import { CoverageCertificationRecords1764058000000 } from './requirement-coverage/1764058000000-coverage-certification-records.migration.js';
 import {
+  CertificationRecordHistoryEntity,
   CertificationValidityHistoryEntity,
   RequirementInForceHistoryEntity,
   StaffPlacementHistoryEntity,
@@ -59,6 +61,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
   StaffPlacementHistoryEntity,
   CertificationValidityHistoryEntity,
   RequirementInForceHistoryEntity,
+  CertificationRecordHistoryEntity,
 ];
 
 export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -69,6 +72,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   TeamList1764057700000,
   SessionList1764057800000,
   Coverage1764057900000,
+  CoverageCertificationRecords1764058000000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';

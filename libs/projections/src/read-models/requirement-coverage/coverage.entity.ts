@@ -40,3 +40,14 @@ export class RequirementInForceHistoryEntity extends HistoryRow {
   @Column('text') source!: string;
   @Column('text', { name: 'framework_version' }) frameworkVersion!: string;
 }
+
+/** A certification of a staff member (`entity`) as it stands: the eligibility check reads it. */
+@Entity({ schema: COVERAGE_SCHEMA, name: 'certification_records' })
+export class CertificationRecordHistoryEntity extends HistoryRow {
+  @Column('text', { name: 'certification_id' }) certificationId!: string;
+  @Column('text') competency!: string;
+  @Column('text') level!: string;
+  @Column('timestamptz', { name: 'period_from' }) periodFrom!: Date;
+  @Column('timestamptz', { name: 'period_until' }) periodUntil!: Date;
+  @Column('text') status!: string;
+}

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Fact } from '../bitemporal/history.js';
-import { certificationTimeline, placementTimeline, requirementTimeline } from './coverage.timelines.js';
+import {
+  certificationRecordTimeline,
+  certificationTimeline,
+  placementTimeline,
+  requirementTimeline,
+} from './coverage.timelines.js';
 
 describe('coverage timelines', () => {
   it('placements: a back-dated transfer lands at its business date; departure closes the history', () => {
@@ -80,6 +85,35 @@ describe('coverage timelines', () => {
       { validFrom: JAN, validTo: MAR, values: ['psychologist', 'vep', 'awareness', 0, 'framework', 'v1'] },
       { validFrom: MAR, validTo: null, values: ['psychologist', 'vep', 'expert', 2, 'jurisdiction', 'v1'] },
     ]);
+  });
+
+  it('certification records: the current period and status, as the staff decider folds them', () => {
+    const award = fact('CertificationAwarded', JAN, {
+      certificationId: 'c1',
+      competency: 'ds',
+      level: 'expert',
+      validFrom: JAN,
+      validUntil: MAR,
+    });
+    const renewal = fact('CertificationRenewed', FEB, {
+      certificationId: 'c1',
+      validFrom: MAR,
+      validUntil: MAY,
+    });
+    expect(
+      certificationRecordTimeline([
+        award,
+        renewal,
+        fact('CertificationSuspended', APR, { certificationId: 'c1' }),
+      ]),
+    ).toEqual([{ validFrom: JAN, validTo: null, values: ['c1', 'ds', 'expert', MAR, MAY, 'suspended'] }]);
+    expect(
+      certificationRecordTimeline([
+        award,
+        renewal,
+        fact('RecordVoided', APR, { targetEventId: renewal.eventId }),
+      ]),
+    ).toEqual([{ validFrom: JAN, validTo: null, values: ['c1', 'ds', 'expert', JAN, MAR, 'active'] }]);
   });
 
   const JAN = '2025-01-01T00:00:00.000Z';

@@ -1,7 +1,12 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
 import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
-import { certificationTimeline, placementTimeline, requirementTimeline } from './coverage.timelines.js';
+import {
+  certificationRecordTimeline,
+  certificationTimeline,
+  placementTimeline,
+  requirementTimeline,
+} from './coverage.timelines.js';
 
 export const COVERAGE_SCHEMA = 'rm_coverage';
 
@@ -48,6 +53,18 @@ export const staffHistory: HistorySpec = {
       ],
       timeline: certificationTimeline,
     },
+    {
+      table: 'certification_records',
+      columns: [
+        { name: 'certification_id', type: 'text' },
+        { name: 'competency', type: 'text' },
+        { name: 'level', type: 'text' },
+        { name: 'period_from', type: 'timestamptz' },
+        { name: 'period_until', type: 'timestamptz' },
+        { name: 'status', type: 'text' },
+      ],
+      timeline: certificationRecordTimeline,
+    },
   ],
 };
 
@@ -83,13 +100,14 @@ export const jurisdictionHistory: HistorySpec = {
  */
 export const coverageProjection = (): Projection => ({
   name: 'coverage',
-  version: 1,
+  version: 2,
   handles: [...STAFF_TYPES, ...JURISDICTION_TYPES, 'RoleRequirementDefined'],
   tables: [
     'framework_requirements',
     'staff_facts',
     'placements',
     'certifications',
+    'certification_records',
     'jurisdiction_facts',
     'requirements',
   ],

@@ -151,6 +151,74 @@ export function certificationTimeline(facts: readonly Fact[]): Interval[] {
 }
 
 /**
+ * Each certification as a record (current state, for the eligibility check): competency, level,
+ * the current validity period and the status (active, suspended, revoked, voided), folded in the
+ * order the facts were recorded, as the staff decider folds them. One open row per certification
+ * from its first `validFrom`; a change supersedes it.
+ */
+export function certificationRecordTimeline(facts: readonly Fact[]): Interval[] {
+  const records = new Map<
+    string,
+    {
+      competency: string;
+      level: string;
+      periods: { eventId: string; from: string; until: string }[];
+      status: string;
+    }
+  >();
+  for (const fact of facts) {
+    const id = fact.data.certificationId === undefined ? null : text(fact.data.certificationId);
+    const record = id === null ? undefined : records.get(id);
+    switch (fact.type) {
+      case 'CertificationAwarded':
+        if (id !== null)
+          records.set(id, {
+            competency: text(fact.data.competency),
+            level: text(fact.data.level),
+            periods: [
+              { eventId: fact.eventId, from: text(fact.data.validFrom), until: text(fact.data.validUntil) },
+            ],
+            status: 'active',
+          });
+        break;
+      case 'CertificationRenewed':
+        record?.periods.push({
+          eventId: fact.eventId,
+          from: text(fact.data.validFrom),
+          until: text(fact.data.validUntil),
+        });
+        break;
+      case 'CertificationSuspended':
+        if (record) record.status = 'suspended';
+        break;
+      case 'CertificationReinstated':
+        if (record) record.status = 'active';
+        break;
+      case 'CertificationRevoked':
+        if (record) record.status = 'revoked';
+        break;
+      case 'RecordVoided':
+        for (const r of records.values()) {
+          const index = r.periods.findIndex((p) => p.eventId === text(fact.data.targetEventId));
+          if (index === 0) r.status = 'voided';
+          else if (index > 0) r.periods.splice(index, 1);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return [...records].map(([id, r]) => {
+    const current = r.periods[r.periods.length - 1]!;
+    return {
+      validFrom: r.periods[0]!.from,
+      validTo: null,
+      values: [id, r.competency, r.level, current.from, current.until, r.status],
+    };
+  });
+}
+
+/**
  * The requirements in force in a jurisdiction over time: the adopted framework version's (each
  * adoption from its `effectiveFrom`) plus the jurisdiction's additions (each from its
  * `effectiveFrom`), the stricter level standing where two name the same role and competency —
