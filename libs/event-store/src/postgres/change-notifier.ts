@@ -1,6 +1,7 @@
 import pg from 'pg';
 
 const CHANNEL = 'cadre_es_events';
+const NOTIFY_COALESCE_MS = 3;
 
 /**
  * Wakes live subscribers when events are appended, without busy polling.
@@ -35,8 +36,10 @@ export class ChangeNotifier {
   /** Called after an append commits. */
   appended(): void {
     this.wake();
+    if (this.notifyPending) return;
     this.notifyPending = true;
-    if (!this.notifyInFlight) void this.sendNotify();
+    // A few milliseconds of coalescing: under load, one NOTIFY covers many appends.
+    if (!this.notifyInFlight) setTimeout(() => void this.sendNotify(), NOTIFY_COALESCE_MS).unref();
   }
 
   /** Resolves when a wake-up newer than `seen` happens, or after `timeoutMs`. */
@@ -78,6 +81,7 @@ export class ChangeNotifier {
   }
 
   private async sendNotify(): Promise<void> {
+    if (this.notifyInFlight) return;
     this.notifyInFlight = true;
     try {
       while (this.notifyPending && !this.closed) {

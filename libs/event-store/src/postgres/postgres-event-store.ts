@@ -292,12 +292,18 @@ export class PostgresEventStore implements EventStore {
       throw unavailable(error);
     }
     let broken: Error | undefined;
+    // A connection that dies between two statements emits 'error' on the client: it must not go unhandled.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       return await work(client);
     } catch (error) {
       if (isConnectionError(error)) broken = error as Error;
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
