@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TeamCompositionModule } from './read-side/team-composition/team-composition.module.js';
 import { EligibilityModule } from './read-side/eligibility/eligibility.module.js';
 import { CoverageModule } from './read-side/requirement-coverage/coverage.module.js';
 import { TeamListModule } from './read-side/team-list/team-list.module.js';
@@ -33,6 +34,7 @@ import { TeamModule } from './teams/team.module.js';
     SessionListModule,
     CoverageModule,
     EligibilityModule,
+    TeamCompositionModule,
   ],
 })
 export class ApiModule {}

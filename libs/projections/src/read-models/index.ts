@@ -1,5 +1,12 @@
 import type { MigrationInterface } from 'typeorm';
 import type { Projection } from '../projection.js';
+import { TeamComposition1764058100000 } from './team-composition/1764058100000-team-composition.migration.js';
+import {
+  TeamHistoryEntity,
+  TeamLapseHistoryEntity,
+  TeamMembershipHistoryEntity,
+} from './team-composition/team-composition.entity.js';
+import { teamCompositionProjection } from './team-composition/team-composition.projection.js';
 import { Coverage1764057900000 } from './requirement-coverage/1764057900000-coverage.migration.js';
 import { CoverageCertificationRecords1764058000000 } from './requirement-coverage/1764058000000-coverage-certification-records.migration.js';
 import {
@@ -48,6 +55,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   teamListProjection(),
   sessionListProjection(),
   coverageProjection(),
+  teamCompositionProjection(),
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
@@ -62,6 +70,9 @@ export const READ_MODEL_ENTITIES: Function[] = [
   CertificationValidityHistoryEntity,
   RequirementInForceHistoryEntity,
   CertificationRecordHistoryEntity,
+  TeamHistoryEntity,
+  TeamMembershipHistoryEntity,
+  TeamLapseHistoryEntity,
 ];
 
 export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -73,6 +84,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   SessionList1764057800000,
   Coverage1764057900000,
   CoverageCertificationRecords1764058000000,
+  TeamComposition1764058100000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';
@@ -82,3 +94,4 @@ export { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript/staff-transcript.pro
 export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
 export { COVERAGE_SCHEMA } from './requirement-coverage/coverage.projection.js';
+export { TEAM_COMPOSITION_SCHEMA } from './team-composition/team-composition.projection.js';
