@@ -10,6 +10,7 @@ import { ProgrammeModule } from './programmes/programme.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { StaffDirectoryModule } from './read-side/staff-directory/staff-directory.module.js';
 import { StaffTranscriptModule } from './read-side/staff-transcript/staff-transcript.module.js';
+import { ExpiryGapsModule } from './read-side/expiry-gaps/expiry-gaps.module.js';
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -30,6 +31,7 @@ import { TeamModule } from './teams/team.module.js';
     AssignmentLedgerModule,
     StaffDirectoryModule,
     StaffTranscriptModule,
+    ExpiryGapsModule,
     TeamListModule,
     SessionListModule,
     CoverageModule,

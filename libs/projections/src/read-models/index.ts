@@ -36,6 +36,9 @@ import { staffDirectoryProjection } from './staff-directory/staff-directory.proj
 import { StaffTranscript1764100000100 } from './staff-transcript/1764100000100-staff-transcript.migration.js';
 import * as staffTranscript from './staff-transcript/staff-transcript.entity.js';
 import { staffTranscriptProjection } from './staff-transcript/staff-transcript.projection.js';
+import { ExpiryGaps1764100000200 } from './expiry-gaps/1764100000200-expiry-gaps.migration.js';
+import * as expiryGaps from './expiry-gaps/expiry-gaps.entity.js';
+import { expiryGapsProjection } from './expiry-gaps/expiry-gaps.projection.js';
 
 /**
  * Every read model of Cadre: its projection (how events become rows), its TypeORM entities (how
@@ -52,6 +55,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   assignmentLedgerProjection(),
   staffDirectoryProjection(deps),
   staffTranscriptProjection(deps),
+  expiryGapsProjection(deps),
   teamListProjection(),
   sessionListProjection(),
   coverageProjection(),
@@ -64,6 +68,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
   AssignmentLedgerTeamEntity,
   StaffDirectoryEntity,
   ...Object.values(staffTranscript),
+  ...Object.values(expiryGaps),
   TeamListEntity,
   SessionListEntity,
   StaffPlacementHistoryEntity,
@@ -80,6 +85,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   AssignmentLedger1764057600000,
   StaffDirectory1764100000000,
   StaffTranscript1764100000100,
+  ExpiryGaps1764100000200,
   TeamList1764057700000,
   SessionList1764057800000,
   Coverage1764057900000,
@@ -91,6 +97,7 @@ export { HISTORY_SCHEMA } from './history/history.projection.js';
 export { ASSIGNMENT_LEDGER_SCHEMA } from './assignment-ledger/assignment-ledger.projection.js';
 export { STAFF_DIRECTORY_SCHEMA } from './staff-directory/staff-directory.projection.js';
 export { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript/staff-transcript.projection.js';
+export { EXPIRY_GAPS_SCHEMA } from './expiry-gaps/expiry-gaps.projection.js';
 export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
 export { COVERAGE_SCHEMA } from './requirement-coverage/coverage.projection.js';

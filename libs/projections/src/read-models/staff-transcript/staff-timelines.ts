@@ -27,7 +27,7 @@ export interface MemberState {
   readonly status: 'active' | 'left';
 }
 
-const MEMBER_EVENTS = [
+export const MEMBER_EVENTS = [
   'StaffMemberRegistered',
   'StaffMemberRoleChanged',
   'StaffMemberTransferred',
@@ -100,7 +100,7 @@ interface Terms {
   readonly revoked: boolean;
 }
 
-const CERTIFICATION_EVENTS = [
+export const CERTIFICATION_EVENTS = [
   'CertificationAwarded',
   'CertificationRenewed',
   'CertificationSuspended',
@@ -245,7 +245,7 @@ export interface TrainingState {
   readonly score: number | null;
 }
 
-const TRAINING_EVENTS = [
+export const TRAINING_EVENTS = [
   'ParticipantEnrolled',
   'ParticipantWithdrawn',
   'AttendanceRecorded',

@@ -3,7 +3,14 @@ import type { Projection, ProjectionTransaction } from '../../projection.js';
 import type { ReadModelDependencies } from '../index.js';
 import { insertRows } from '../bitemporal/sql-rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from './staff-names.js';
-import { certificationTimeline, memberTimeline, trainingTimeline } from './staff-timelines.js';
+import {
+  CERTIFICATION_EVENTS,
+  MEMBER_EVENTS,
+  TRAINING_EVENTS,
+  certificationTimeline,
+  memberTimeline,
+  trainingTimeline,
+} from './staff-timelines.js';
 import { applyTimelines, createTimelineTables, type TimelineSpec } from './timeline.js';
 
 export const STAFF_TRANSCRIPT_SCHEMA = 'rm_staff_transcript';
@@ -21,12 +28,10 @@ export const staffTranscriptProjection = (deps: ReadModelDependencies = {}): Pro
   name: 'staff-transcript',
   version: 1,
   handles: [
-    'StaffMember',
+    ...MEMBER_EVENTS,
     'StaffPersonalDataErased',
-    'Certification',
-    'Participant',
-    'AttendanceRecorded',
-    'AssessmentRecorded',
+    ...CERTIFICATION_EVENTS,
+    ...TRAINING_EVENTS,
     'RecordVoided',
     ...SESSION_EVENTS,
   ],

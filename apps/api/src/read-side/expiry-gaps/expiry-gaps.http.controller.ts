@@ -1,0 +1,106 @@
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '@cadre/domain';
+import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import {
+  InvalidQueryParameterError,
+  allPages,
+  decodeCursor,
+  jurisdictionScope,
+  pageOf,
+  parseLimit,
+  parsePointInTime,
+  readFilters,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
+import { ExpiryGapsReadQuery, expiryGapSortKey, type ExpiryGapRow } from './expiry-gaps.query.js';
+
+const DAY_MS = 86_400_000;
+
+/** Certifications expiring soon, in their window or expired: MDT members first. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit/expiry-gaps')
+export class ExpiryGapsHttpController {
+  constructor(
+    private readonly gaps: ExpiryGapsReadQuery,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles('auditor', 'manager', 'admin')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary:
+      'Expiry gaps (asOf, knownAt, within=30|60|90, jurisdiction, institution, agency, role, competency, cursor, limit; Accept: text/csv)',
+    description:
+      '`gap`: expiring (valid, ends within `within` days of asOf), window-open, or expired (and not covered by another valid certification of that competency at or above its level). Members serving on a team (`onTeam`) come first, then the soonest to end.',
+  })
+  async list(
+    @Query() params: Record<string, unknown>,
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const point = parsePointInTime(params, this.clock.now());
+    const within = params.within === undefined || params.within === '' ? 90 : Number(params.within);
+    if (![30, 60, 90].includes(within)) throw new InvalidQueryParameterError('within', '30, 60 or 90');
+    const query = {
+      ...point,
+      ...readFilters(params),
+      within,
+      scope: jurisdictionScope(actor, params.jurisdiction),
+    };
+    const after = decodeCursor(params.cursor, 4);
+    if (wantsCsv(request)) {
+      const rows = allPages((key) => this.gaps.page(query, key ?? after, 1000), expiryGapSortKey);
+      return sendCsv(reply, 'expiry-gaps', CSV_COLUMNS, rows);
+    }
+    const limit = parseLimit(params.limit);
+    const page = pageOf(await this.gaps.page(query, after, limit + 1), limit, expiryGapSortKey, (row) =>
+      gapItem(row, point.asOf),
+    );
+    return { asOf: point.asOf.toISOString(), knownAt: point.knownAt.toISOString(), within, ...page };
+  }
+}
+
+const daysLeft = (row: ExpiryGapRow, asOf: Date): number =>
+  Math.ceil((row.certified_until.getTime() - asOf.getTime()) / DAY_MS);
+
+const gapItem = (row: ExpiryGapRow, asOf: Date) => ({
+  gap: row.gap,
+  onTeam: row.team_rank === 0,
+  staffId: row.staff_id,
+  name: row.name,
+  agency: row.agency,
+  jurisdiction: row.jurisdiction,
+  institution: row.institution,
+  role: row.role,
+  certificationId: row.certification_id,
+  competency: row.competency,
+  level: row.level,
+  validFrom: row.certified_from.toISOString(),
+  validUntil: row.certified_until.toISOString(),
+  windowOpensAt: row.window_opens_at.toISOString(),
+  daysLeft: daysLeft(row, asOf),
+});
+
+const CSV_COLUMNS: readonly CsvColumn<ExpiryGapRow>[] = [
+  { header: 'gap', value: (r) => r.gap },
+  { header: 'onTeam', value: (r) => r.team_rank === 0 },
+  { header: 'staffId', value: (r) => r.staff_id },
+  { header: 'name', value: (r) => r.name },
+  { header: 'agency', value: (r) => r.agency },
+  { header: 'jurisdiction', value: (r) => r.jurisdiction },
+  { header: 'institution', value: (r) => r.institution },
+  { header: 'role', value: (r) => r.role },
+  { header: 'certificationId', value: (r) => r.certification_id },
+  { header: 'competency', value: (r) => r.competency },
+  { header: 'level', value: (r) => r.level },
+  { header: 'validFrom', time: true, value: (r) => r.certified_from },
+  { header: 'validUntil', time: true, value: (r) => r.certified_until },
+  { header: 'windowOpensAt', time: true, value: (r) => r.window_opens_at },
+];
