@@ -188,9 +188,22 @@ const recentInstant = fc
   .map((offset) => new Date(Date.now() + offset).toISOString());
 /** Optional business time: now, a few hours ago, or long ago with (or without) a reason. */
 const backdating = fc.oneof(
-  fc.constant({}),
-  fc.record({ occurredAt: recentInstant }),
-  fc.record({ occurredAt: instant, reason: text(1000) }),
+  { weight: 3, arbitrary: fc.constant({}) },
+  fc.record({
+    occurredAt: fc
+      .integer({ min: 0, max: 23 * 3_600_000 })
+      .map((ago) => new Date(Date.now() - ago).toISOString()),
+  }),
+  fc.record({
+    occurredAt: fc
+      .date({
+        min: new Date('0001-01-01T00:00:00Z'),
+        max: new Date(Date.now() - 2 * DAY),
+        noInvalidDate: true,
+      })
+      .map((date) => date.toISOString()),
+    reason: fc.oneof(text(1000), fc.constant('Paper record entered late')),
+  }),
 );
 
 const programmeBody = fc
@@ -228,16 +241,32 @@ function validTeam() {
   };
 }
 
+/** The trainer's certifications run from 30 days ago for two years. */
+const withinTrainerValidity = fc
+  .integer({ min: -29 * DAY, max: 600 * DAY })
+  .map((offset) => new Date(Date.now() + offset).toISOString());
+
+/** The first value four times in five, else one of the others: valid bodies mostly, rule refusals too. */
+function often<T>(usual: T, ...others: T[]): fc.Arbitrary<T> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant(usual) },
+    { weight: 1, arbitrary: fc.constantFrom(...others) },
+  );
+}
+
 function sessionArbitrary(programmeId: string, trainer: string) {
   return fc
     .record({
-      programmeId: fc.constantFrom(programmeId, '00000000-0000-4000-8000-000000000000'),
-      startsAt: fc.oneof(recentInstant, instant),
+      programmeId: often(programmeId, '00000000-0000-4000-8000-000000000000'),
+      startsAt: fc.oneof(
+        { weight: 4, arbitrary: withinTrainerValidity },
+        { weight: 1, arbitrary: fc.oneof(recentInstant, instant) },
+      ),
       durationHours: fc.oneof(fc.constantFrom(-1, 0, 1, 8), fc.integer({ min: 1, max: 24 * 30 })),
       location: text(200),
-      jurisdictions: fc.constantFrom(['AL'], ['AL', 'RS'], ['RS']),
+      jurisdictions: often(['AL'], ['AL', 'RS'], ['RS']),
       agencies: fc.uniqueArray(fc.constantFrom(...AGENCIES), { minLength: 1 }),
-      trainers: fc.constantFrom([trainer], [trainer, '00000000-0000-4000-8000-000000000000']),
+      trainers: often([trainer], [trainer, '00000000-0000-4000-8000-000000000000']),
       capacity: fc.oneof(fc.constantFrom(1, 1000), fc.integer({ min: 1, max: 1000 })),
     })
     .map(({ durationHours, ...body }) => ({
