@@ -11,6 +11,7 @@ import { RecordsModule } from './records/records.module.js';
 import { StaffDirectoryModule } from './read-side/staff-directory/staff-directory.module.js';
 import { StaffTranscriptModule } from './read-side/staff-transcript/staff-transcript.module.js';
 import { ExpiryGapsModule } from './read-side/expiry-gaps/expiry-gaps.module.js';
+import { TrainerRegistryModule } from './read-side/trainer-registry/trainer-registry.module.js';
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -32,6 +33,7 @@ import { TeamModule } from './teams/team.module.js';
     StaffDirectoryModule,
     StaffTranscriptModule,
     ExpiryGapsModule,
+    TrainerRegistryModule,
     TeamListModule,
     SessionListModule,
     CoverageModule,

@@ -39,6 +39,9 @@ import { staffTranscriptProjection } from './staff-transcript/staff-transcript.p
 import { ExpiryGaps1764100000200 } from './expiry-gaps/1764100000200-expiry-gaps.migration.js';
 import * as expiryGaps from './expiry-gaps/expiry-gaps.entity.js';
 import { expiryGapsProjection } from './expiry-gaps/expiry-gaps.projection.js';
+import { TrainerRegistry1764100000300 } from './trainer-registry/1764100000300-trainer-registry.migration.js';
+import * as trainerRegistry from './trainer-registry/trainer-registry.entity.js';
+import { trainerRegistryProjection } from './trainer-registry/trainer-registry.projection.js';
 
 /**
  * Every read model of Cadre: its projection (how events become rows), its TypeORM entities (how
@@ -56,6 +59,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   staffDirectoryProjection(deps),
   staffTranscriptProjection(deps),
   expiryGapsProjection(deps),
+  trainerRegistryProjection(deps),
   teamListProjection(),
   sessionListProjection(),
   coverageProjection(),
@@ -69,6 +73,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
   StaffDirectoryEntity,
   ...Object.values(staffTranscript),
   ...Object.values(expiryGaps),
+  ...Object.values(trainerRegistry),
   TeamListEntity,
   SessionListEntity,
   StaffPlacementHistoryEntity,
@@ -86,6 +91,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   StaffDirectory1764100000000,
   StaffTranscript1764100000100,
   ExpiryGaps1764100000200,
+  TrainerRegistry1764100000300,
   TeamList1764057700000,
   SessionList1764057800000,
   Coverage1764057900000,
@@ -98,6 +104,7 @@ export { ASSIGNMENT_LEDGER_SCHEMA } from './assignment-ledger/assignment-ledger.
 export { STAFF_DIRECTORY_SCHEMA } from './staff-directory/staff-directory.projection.js';
 export { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript/staff-transcript.projection.js';
 export { EXPIRY_GAPS_SCHEMA } from './expiry-gaps/expiry-gaps.projection.js';
+export { TRAINER_REGISTRY_SCHEMA } from './trainer-registry/trainer-registry.projection.js';
 export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
 export { COVERAGE_SCHEMA } from './requirement-coverage/coverage.projection.js';

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { TrainerRegistryHttpController } from './trainer-registry.http.controller.js';
+import { TrainerRegistryReadQuery } from './trainer-registry.query.js';
+
+@Module({ controllers: [TrainerRegistryHttpController], providers: [TrainerRegistryReadQuery] })
+export class TrainerRegistryModule {}

@@ -1,0 +1,54 @@
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { TRAINER_REGISTRY_SCHEMA } from './trainer-registry.projection.js';
+
+abstract class Bitemporal {
+  @PrimaryGeneratedColumn('increment', { name: 'row_id', type: 'bigint' }) rowId!: string;
+  @Column('text', { name: 'entity_key' }) entityKey!: string;
+  @Column('timestamptz', { name: 'valid_from' }) validFrom!: Date;
+  @Column('timestamptz', { name: 'valid_to', nullable: true }) validTo!: Date | null;
+  @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
+  @Column('timestamptz', { name: 'superseded_at', nullable: true }) supersededAt!: Date | null;
+}
+
+@Entity({ schema: TRAINER_REGISTRY_SCHEMA, name: 'certifications' })
+export class TrainerAccreditationEntity extends Bitemporal {
+  @Column('text', { name: 'staff_id' }) staffId!: string;
+  @Column('text', { name: 'certification_id' }) certificationId!: string;
+  @Column('text') competency!: string;
+  @Column('text') level!: string;
+  @Column('int', { name: 'level_rank' }) levelRank!: number;
+  @Column('text') status!: string;
+  @Column('timestamptz', { name: 'certified_from' }) certifiedFrom!: Date;
+  @Column('timestamptz', { name: 'certified_until' }) certifiedUntil!: Date;
+  @Column('timestamptz', { name: 'window_opens_at' }) windowOpensAt!: Date;
+  @Column('jsonb') evidence!: unknown;
+  @Column('text', { name: 'framework_version' }) frameworkVersion!: string;
+}
+
+@Entity({ schema: TRAINER_REGISTRY_SCHEMA, name: 'members' })
+export class TrainerMemberEntity extends Bitemporal {
+  @Column('text', { name: 'staff_id' }) staffId!: string;
+  @Column('text') agency!: string;
+  @Column('text') jurisdiction!: string;
+  @Column('text') institution!: string;
+  @Column('text') role!: string;
+  @Column('text') status!: string;
+}
+
+@Entity({ schema: TRAINER_REGISTRY_SCHEMA, name: 'sessions' })
+export class TrainerSessionEntity extends Bitemporal {
+  @Column('text', { name: 'session_id' }) sessionId!: string;
+  @Column('text', { name: 'programme_id' }) programmeId!: string;
+  @Column('timestamptz', { name: 'starts_at' }) startsAt!: Date;
+  @Column('timestamptz', { name: 'ends_at' }) endsAt!: Date;
+  @Column('text', { array: true }) jurisdictions!: string[];
+  @Column('text', { array: true }) trainers!: string[];
+  @Column('text') status!: string;
+}
+
+@Entity({ schema: TRAINER_REGISTRY_SCHEMA, name: 'names' })
+export class TrainerNameEntity {
+  @PrimaryColumn('text', { name: 'staff_id' }) staffId!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'employee_ref' }) employeeRef!: string;
+}

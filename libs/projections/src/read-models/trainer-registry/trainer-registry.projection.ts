@@ -1,0 +1,50 @@
+import type { Projection } from '../../projection.js';
+import type { ReadModelDependencies } from '../index.js';
+import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
+import {
+  CERTIFICATION_EVENTS,
+  MEMBER_EVENTS,
+  certificationTimeline,
+  memberTimeline,
+} from '../staff-transcript/staff-timelines.js';
+import { applyTimelines, createTimelineTables, type TimelineSpec } from '../staff-transcript/timeline.js';
+import { SESSION_DELIVERY_EVENTS, sessionDeliveryTimeline } from './session-delivery.timeline.js';
+
+export const TRAINER_REGISTRY_SCHEMA = 'rm_trainer_registry';
+
+const TIMELINES = [memberTimeline, certificationTimeline, sessionDeliveryTimeline] as TimelineSpec<unknown>[];
+
+/**
+ * The trainer registry (DOMAIN read model 8): trainer-level accreditations with their validity,
+ * and the cascade sessions each trainer delivered — bitemporal, so any date can be asked as known
+ * at any date.
+ */
+export const trainerRegistryProjection = (deps: ReadModelDependencies = {}): Projection => ({
+  name: 'trainer-registry',
+  version: 1,
+  handles: [
+    ...MEMBER_EVENTS,
+    'StaffPersonalDataErased',
+    ...CERTIFICATION_EVENTS,
+    'RecordVoided',
+    ...SESSION_DELIVERY_EVENTS,
+  ],
+  tables: ['facts', 'members', 'certifications', 'sessions', 'names'],
+  schema: TRAINER_REGISTRY_SCHEMA,
+  createTables: async (tx, schema) => {
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await createTimelineTables(tx, schema, TIMELINES);
+    await createNamesTable(tx, schema);
+    await tx.query(
+      `CREATE INDEX IF NOT EXISTS sessions_by_trainer ON ${schema}.sessions USING gin (trainers)`,
+    );
+  },
+  apply: async (events, tx) => {
+    await applyTimelines(tx, TIMELINES, events);
+    await applyNames(
+      tx,
+      deps,
+      events.filter((e) => NAME_EVENTS.includes(e.type)),
+    );
+  },
+});
