@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MatrixConformanceModule } from './read-side/matrix-conformance/matrix-conformance.module.js';
 import { TeamCompositionModule } from './read-side/team-composition/team-composition.module.js';
 import { EligibilityModule } from './read-side/eligibility/eligibility.module.js';
 import { CoverageModule } from './read-side/requirement-coverage/coverage.module.js';
@@ -39,6 +40,7 @@ import { TeamModule } from './teams/team.module.js';
     CoverageModule,
     EligibilityModule,
     TeamCompositionModule,
+    MatrixConformanceModule,
   ],
 })
 export class ApiModule {}

@@ -1,5 +1,12 @@
 import type { MigrationInterface } from 'typeorm';
 import type { Projection } from '../projection.js';
+import { MatrixConformance1764058200000 } from './matrix-conformance/1764058200000-matrix-conformance.migration.js';
+import {
+  FrameworkAdoptionHistoryEntity,
+  FrameworkPublicationHistoryEntity,
+  MatrixRequirementHistoryEntity,
+} from './matrix-conformance/matrix-conformance.entity.js';
+import { matrixConformanceProjection } from './matrix-conformance/matrix-conformance.projection.js';
 import { TeamComposition1764058100000 } from './team-composition/1764058100000-team-composition.migration.js';
 import {
   TeamHistoryEntity,
@@ -64,6 +71,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   sessionListProjection(),
   coverageProjection(),
   teamCompositionProjection(),
+  matrixConformanceProjection(),
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
@@ -83,6 +91,9 @@ export const READ_MODEL_ENTITIES: Function[] = [
   TeamHistoryEntity,
   TeamMembershipHistoryEntity,
   TeamLapseHistoryEntity,
+  FrameworkAdoptionHistoryEntity,
+  FrameworkPublicationHistoryEntity,
+  MatrixRequirementHistoryEntity,
 ];
 
 export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -97,6 +108,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Coverage1764057900000,
   CoverageCertificationRecords1764058000000,
   TeamComposition1764058100000,
+  MatrixConformance1764058200000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';
@@ -109,3 +121,4 @@ export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
 export { COVERAGE_SCHEMA } from './requirement-coverage/coverage.projection.js';
 export { TEAM_COMPOSITION_SCHEMA } from './team-composition/team-composition.projection.js';
+export { MATRIX_CONFORMANCE_SCHEMA } from './matrix-conformance/matrix-conformance.projection.js';

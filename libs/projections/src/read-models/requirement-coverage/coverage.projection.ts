@@ -2,6 +2,11 @@ import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
 import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
 import {
+  frameworkRequirementsTableSql,
+  recordFrameworkRequirements,
+  withAdoptedRequirements,
+} from './framework-requirements.js';
+import {
   certificationRecordTimeline,
   certificationTimeline,
   placementTimeline,
@@ -114,13 +119,7 @@ export const coverageProjection = (): Projection => ({
   schema: COVERAGE_SCHEMA,
   createTables: async (tx, schema) => {
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await tx.query(`CREATE TABLE IF NOT EXISTS ${schema}.framework_requirements (
-      version text NOT NULL,
-      role text NOT NULL,
-      competency text NOT NULL,
-      min_level text NOT NULL,
-      PRIMARY KEY (version, role, competency)
-    )`);
+    await tx.query(frameworkRequirementsTableSql(schema));
     for (const sql of [
       ...historyTablesSql(schema, staffHistory),
       ...historyTablesSql(schema, jurisdictionHistory),
@@ -131,48 +130,7 @@ export const coverageProjection = (): Projection => ({
 });
 
 async function applyCoverage(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
-  const defined = events.filter((e) => e.type === 'RoleRequirementDefined');
-  if (defined.length > 0) {
-    const data = defined.map(
-      (e) => e.data as { version: string; role: string; competency: string; minLevel: string },
-    );
-    await tx.query(
-      `INSERT INTO ${tx.schema}.framework_requirements (version, role, competency, min_level)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-       ON CONFLICT (version, role, competency) DO UPDATE SET min_level = EXCLUDED.min_level`,
-      [
-        data.map((d) => d.version),
-        data.map((d) => d.role),
-        data.map((d) => d.competency),
-        data.map((d) => d.minLevel),
-      ],
-    );
-  }
+  await recordFrameworkRequirements(events, tx);
   await applyHistory(tx, staffHistory, events);
   await applyHistory(tx, jurisdictionHistory, await withAdoptedRequirements(events, tx));
-}
-
-/** A FrameworkAdopted fact carries the adopted (published, so immutable) version's requirements. */
-async function withAdoptedRequirements(
-  events: readonly RecordedEvent[],
-  tx: ProjectionTransaction,
-): Promise<RecordedEvent[]> {
-  const versions = [
-    ...new Set(
-      events.filter((e) => e.type === 'FrameworkAdopted').map((e) => (e.data as { version: string }).version),
-    ),
-  ];
-  if (versions.length === 0) return [...events];
-  const rows = await tx.query<{ version: string; role: string; competency: string; min_level: string }>(
-    `SELECT version, role, competency, min_level FROM ${tx.schema}.framework_requirements WHERE version = ANY($1::text[])`,
-    [versions],
-  );
-  return events.map((event) => {
-    if (event.type !== 'FrameworkAdopted') return event;
-    const version = (event.data as { version: string }).version;
-    const requirements = rows
-      .filter((row) => row.version === version)
-      .map((row) => ({ role: row.role, competency: row.competency, minLevel: row.min_level }));
-    return { ...event, data: { ...(event.data as object), requirements } };
-  });
 }

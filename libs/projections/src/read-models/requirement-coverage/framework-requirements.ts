@@ -1,0 +1,64 @@
+import type { RecordedEvent } from '@cadre/event-store';
+import type { ProjectionTransaction } from '../../projection.js';
+
+/**
+ * Each framework version's requirements (role, competency, minimum level), kept by the read models
+ * that need them beside their histories: a published version is immutable, so a plain table does.
+ */
+export const frameworkRequirementsTableSql = (schema: string): string =>
+  `CREATE TABLE IF NOT EXISTS ${schema}.framework_requirements (
+    version text NOT NULL,
+    role text NOT NULL,
+    competency text NOT NULL,
+    min_level text NOT NULL,
+    PRIMARY KEY (version, role, competency)
+  )`;
+
+export async function recordFrameworkRequirements(
+  events: readonly RecordedEvent[],
+  tx: ProjectionTransaction,
+): Promise<void> {
+  const defined = events
+    .filter((e) => e.type === 'RoleRequirementDefined')
+    .map((e) => e.data as { version: string; role: string; competency: string; minLevel: string });
+  if (defined.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tx.schema}.framework_requirements (version, role, competency, min_level)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+     ON CONFLICT (version, role, competency) DO UPDATE SET min_level = EXCLUDED.min_level`,
+    [
+      defined.map((d) => d.version),
+      defined.map((d) => d.role),
+      defined.map((d) => d.competency),
+      defined.map((d) => d.minLevel),
+    ],
+  );
+}
+
+/**
+ * A FrameworkAdopted fact carries the adopted (published, so immutable) version's requirements,
+ * read from `framework_requirements` in `tx.schema`, so that the jurisdiction's timeline is pure.
+ */
+export async function withAdoptedRequirements(
+  events: readonly RecordedEvent[],
+  tx: ProjectionTransaction,
+): Promise<RecordedEvent[]> {
+  const versions = [
+    ...new Set(
+      events.filter((e) => e.type === 'FrameworkAdopted').map((e) => (e.data as { version: string }).version),
+    ),
+  ];
+  if (versions.length === 0) return [...events];
+  const rows = await tx.query<{ version: string; role: string; competency: string; min_level: string }>(
+    `SELECT version, role, competency, min_level FROM ${tx.schema}.framework_requirements WHERE version = ANY($1::text[])`,
+    [versions],
+  );
+  return events.map((event) => {
+    if (event.type !== 'FrameworkAdopted') return event;
+    const version = (event.data as { version: string }).version;
+    const requirements = rows
+      .filter((row) => row.version === version)
+      .map((row) => ({ role: row.role, competency: row.competency, minLevel: row.min_level }));
+    return { ...event, data: { ...(event.data as object), requirements } };
+  });
+}
