@@ -13,6 +13,7 @@ import { StaffDirectoryModule } from './read-side/staff-directory/staff-director
 import { StaffTranscriptModule } from './read-side/staff-transcript/staff-transcript.module.js';
 import { ExpiryGapsModule } from './read-side/expiry-gaps/expiry-gaps.module.js';
 import { TrainerRegistryModule } from './read-side/trainer-registry/trainer-registry.module.js';
+import { LapseInboxModule } from './read-side/lapse-inbox/lapse-inbox.module.js';
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -35,6 +36,7 @@ import { TeamModule } from './teams/team.module.js';
     StaffTranscriptModule,
     ExpiryGapsModule,
     TrainerRegistryModule,
+    LapseInboxModule,
     TeamListModule,
     SessionListModule,
     CoverageModule,

@@ -5,3 +5,4 @@ export * from './team.decider.js';
 export * from './team.errors.js';
 export * from './team.events.js';
 export * from './team.state.js';
+export * from './lapse-acknowledgement.decider.js';

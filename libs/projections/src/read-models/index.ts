@@ -49,6 +49,9 @@ import { expiryGapsProjection } from './expiry-gaps/expiry-gaps.projection.js';
 import { TrainerRegistry1764100000300 } from './trainer-registry/1764100000300-trainer-registry.migration.js';
 import * as trainerRegistry from './trainer-registry/trainer-registry.entity.js';
 import { trainerRegistryProjection } from './trainer-registry/trainer-registry.projection.js';
+import { LapseInbox1764100000400 } from './lapse-inbox/1764100000400-lapse-inbox.migration.js';
+import * as lapseInbox from './lapse-inbox/lapse-inbox.entity.js';
+import { lapseInboxProjection } from './lapse-inbox/lapse-inbox.projection.js';
 
 /**
  * Every read model of Cadre: its projection (how events become rows), its TypeORM entities (how
@@ -67,6 +70,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   staffTranscriptProjection(deps),
   expiryGapsProjection(deps),
   trainerRegistryProjection(deps),
+  lapseInboxProjection(deps),
   teamListProjection(),
   sessionListProjection(),
   coverageProjection(),
@@ -82,6 +86,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
   ...Object.values(staffTranscript),
   ...Object.values(expiryGaps),
   ...Object.values(trainerRegistry),
+  ...Object.values(lapseInbox),
   TeamListEntity,
   SessionListEntity,
   StaffPlacementHistoryEntity,
@@ -103,6 +108,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   StaffTranscript1764100000100,
   ExpiryGaps1764100000200,
   TrainerRegistry1764100000300,
+  LapseInbox1764100000400,
   TeamList1764057700000,
   SessionList1764057800000,
   Coverage1764057900000,
@@ -117,6 +123,7 @@ export { STAFF_DIRECTORY_SCHEMA } from './staff-directory/staff-directory.projec
 export { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript/staff-transcript.projection.js';
 export { EXPIRY_GAPS_SCHEMA } from './expiry-gaps/expiry-gaps.projection.js';
 export { TRAINER_REGISTRY_SCHEMA } from './trainer-registry/trainer-registry.projection.js';
+export { LAPSE_INBOX_SCHEMA } from './lapse-inbox/lapse-inbox.projection.js';
 export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
 export { COVERAGE_SCHEMA } from './requirement-coverage/coverage.projection.js';

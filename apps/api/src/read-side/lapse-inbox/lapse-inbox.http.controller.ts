@@ -1,0 +1,121 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '@cadre/domain';
+import { CurrentActor, Roles } from '@cadre/platform';
+import { CommandReply } from '../../shared/command-reply.js';
+import { Command, type CommandRequest } from '../../shared/command-request.js';
+import {
+  InvalidQueryParameterError,
+  allPages,
+  decodeCursor,
+  jurisdictionScope,
+  pageOf,
+  parseLimit,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
+import { AcknowledgeLapseCommand } from './acknowledge-lapse.command-handler.js';
+import { LapseInboxReadQuery, lapseSortKey, type LapseRow } from './lapse-inbox.query.js';
+
+export class AcknowledgeLapseRequestDto {
+  /** What the manager did about it (optional). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
+/** The managers' lapse inbox: members whose qualification lapsed while serving on a team. */
+@ApiTags('teams')
+@ApiBearerAuth()
+@Controller('v1/lapses')
+export class LapseInboxHttpController {
+  constructor(
+    private readonly inbox: LapseInboxReadQuery,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Get()
+  @Roles('manager', 'admin')
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: 'The lapse inbox (jurisdiction, acknowledged=true|false, cursor, limit; Accept: text/csv)',
+  })
+  async list(
+    @Query() params: Record<string, unknown>,
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const acknowledged = params.acknowledged;
+    if (acknowledged !== undefined && acknowledged !== 'true' && acknowledged !== 'false') {
+      throw new InvalidQueryParameterError('acknowledged', '"true" or "false"');
+    }
+    const query = {
+      scope: jurisdictionScope(actor, params.jurisdiction),
+      acknowledged: acknowledged === undefined ? undefined : acknowledged === 'true',
+    };
+    const after = decodeCursor(params.cursor, 2);
+    if (wantsCsv(request)) {
+      const rows = allPages((key) => this.inbox.page(query, key ?? after, 1000), lapseSortKey);
+      return sendCsv(reply, 'lapses', CSV_COLUMNS, rows);
+    }
+    const limit = parseLimit(params.limit);
+    return pageOf(await this.inbox.page(query, after, limit + 1), limit, lapseSortKey, lapseItem);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Roles('manager', 'admin')
+  @ApiOperation({
+    summary: 'Acknowledge a lapse (a manager of the team jurisdiction): records LapseAcknowledged',
+    description: '404 LAPSE.NOT_FOUND; 403 LAPSE.NOT_A_MANAGER; 409 LAPSE.ALREADY_ACKNOWLEDGED.',
+  })
+  async acknowledge(
+    @Param('id') lapseId: string,
+    @Body() body: AcknowledgeLapseRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const result = await this.commands.execute(
+      new AcknowledgeLapseCommand(
+        { type: 'AcknowledgeLapse', data: { lapseId, note: body.note ?? null } },
+        request,
+      ),
+    );
+    return CommandReply.of(lapseId, result, 200);
+  }
+}
+
+const lapseItem = (row: LapseRow) => ({
+  lapseId: row.lapse_id,
+  teamId: row.team_id,
+  teamName: row.team_name,
+  jurisdiction: row.jurisdiction,
+  staffId: row.staff_id,
+  name: row.name,
+  certificationId: row.certification_id,
+  cause: row.cause,
+  occurredAt: row.occurred_at.toISOString(),
+  recordedAt: row.recorded_at.toISOString(),
+  acknowledged:
+    row.acknowledged_at === null
+      ? null
+      : { at: row.acknowledged_at.toISOString(), by: row.acknowledged_by, note: row.note },
+});
+
+const CSV_COLUMNS: readonly CsvColumn<LapseRow>[] = [
+  { header: 'lapseId', value: (r) => r.lapse_id },
+  { header: 'jurisdiction', value: (r) => r.jurisdiction },
+  { header: 'teamId', value: (r) => r.team_id },
+  { header: 'staffId', value: (r) => r.staff_id },
+  { header: 'name', value: (r) => r.name },
+  { header: 'certificationId', value: (r) => r.certification_id },
+  { header: 'cause', value: (r) => r.cause },
+  { header: 'occurredAt', time: true, value: (r) => r.occurred_at },
+  { header: 'acknowledgedAt', time: true, value: (r) => r.acknowledged_at },
+  { header: 'acknowledgedBy', value: (r) => r.acknowledged_by },
+];

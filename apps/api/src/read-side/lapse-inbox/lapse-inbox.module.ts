@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AcknowledgeLapseHandler } from './acknowledge-lapse.command-handler.js';
+import { LapseInboxHttpController } from './lapse-inbox.http.controller.js';
+import { LapseInboxReadQuery } from './lapse-inbox.query.js';
+
+@Module({
+  controllers: [LapseInboxHttpController],
+  providers: [LapseInboxReadQuery, AcknowledgeLapseHandler],
+})
+export class LapseInboxModule {}

@@ -1,0 +1,30 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { LAPSE_INBOX_SCHEMA } from './lapse-inbox.projection.js';
+
+@Entity({ schema: LAPSE_INBOX_SCHEMA, name: 'lapses' })
+export class LapseInboxEntity {
+  @PrimaryColumn('uuid', { name: 'lapse_id' }) lapseId!: string;
+  @Column('text', { name: 'team_id' }) teamId!: string;
+  @Column('text', { name: 'staff_id' }) staffId!: string;
+  @Column('text', { name: 'certification_id' }) certificationId!: string;
+  @Column('text') cause!: string;
+  @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
+  @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
+  @Column('timestamptz', { name: 'acknowledged_at', nullable: true }) acknowledgedAt!: Date | null;
+  @Column('text', { name: 'acknowledged_by', nullable: true }) acknowledgedBy!: string | null;
+  @Column('text', { nullable: true }) note!: string | null;
+}
+
+@Entity({ schema: LAPSE_INBOX_SCHEMA, name: 'teams' })
+export class LapseInboxTeamEntity {
+  @PrimaryColumn('text', { name: 'team_id' }) teamId!: string;
+  @Column('text') name!: string;
+  @Column('text') jurisdiction!: string;
+}
+
+@Entity({ schema: LAPSE_INBOX_SCHEMA, name: 'names' })
+export class LapseInboxNameEntity {
+  @PrimaryColumn('text', { name: 'staff_id' }) staffId!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'employee_ref' }) employeeRef!: string;
+}
