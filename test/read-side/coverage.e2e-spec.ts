@@ -106,7 +106,7 @@ describe('GET /v1/audit/coverage', () => {
       .set('Accept', 'text/csv')
       .expect(200);
     expect(csv.text.split('\r\n')[0]).toBe(
-      'jurisdiction,institution,agency,role,requirementRole,competency,level,frameworkVersion,headcount,meeting,share',
+      'asOf (UTC),knownAt (UTC),jurisdiction,institution,agency,role,requirementRole,competency,level,frameworkVersion,headcount,meeting,share',
     );
   });
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JointTrainingModule } from './read-side/joint-training/joint-training.module.js';
 import { MatrixConformanceModule } from './read-side/matrix-conformance/matrix-conformance.module.js';
 import { TeamCompositionModule } from './read-side/team-composition/team-composition.module.js';
 import { EligibilityModule } from './read-side/eligibility/eligibility.module.js';
@@ -43,6 +44,7 @@ import { TeamModule } from './teams/team.module.js';
     EligibilityModule,
     TeamCompositionModule,
     MatrixConformanceModule,
+    JointTrainingModule,
   ],
 })
 export class ApiModule {}

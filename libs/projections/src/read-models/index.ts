@@ -1,5 +1,8 @@
 import type { MigrationInterface } from 'typeorm';
 import type { Projection } from '../projection.js';
+import { JointTraining1764058300000 } from './joint-training/1764058300000-joint-training.migration.js';
+import { SessionAttendanceHistoryEntity } from './joint-training/joint-training.entity.js';
+import { jointTrainingProjection } from './joint-training/joint-training.projection.js';
 import { MatrixConformance1764058200000 } from './matrix-conformance/1764058200000-matrix-conformance.migration.js';
 import {
   FrameworkAdoptionHistoryEntity,
@@ -76,6 +79,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   coverageProjection(),
   teamCompositionProjection(),
   matrixConformanceProjection(),
+  jointTrainingProjection(),
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
@@ -99,6 +103,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
   FrameworkAdoptionHistoryEntity,
   FrameworkPublicationHistoryEntity,
   MatrixRequirementHistoryEntity,
+  SessionAttendanceHistoryEntity,
 ];
 
 export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -115,6 +120,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   CoverageCertificationRecords1764058000000,
   TeamComposition1764058100000,
   MatrixConformance1764058200000,
+  JointTraining1764058300000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';
@@ -129,3 +135,4 @@ export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
 export { COVERAGE_SCHEMA } from './requirement-coverage/coverage.projection.js';
 export { TEAM_COMPOSITION_SCHEMA } from './team-composition/team-composition.projection.js';
 export { MATRIX_CONFORMANCE_SCHEMA } from './matrix-conformance/matrix-conformance.projection.js';
+export { JOINT_TRAINING_SCHEMA } from './joint-training/joint-training.projection.js';

@@ -53,7 +53,7 @@ export class CoverageHttpController {
     const after = decodeCursor(params.cursor, 7);
     if (wantsCsv(request)) {
       const rows = allPages((key) => this.coverage.page(query, key ?? after, 1000), coverageSortKey);
-      return sendCsv(reply, 'coverage', CSV_COLUMNS, rows);
+      return sendCsv(reply, 'coverage', csvColumns(pointInTime), rows);
     }
     const limit = parseLimit(params.limit);
     const rows = await this.coverage.page(query, after, limit + 1);
@@ -82,7 +82,9 @@ const coverageItem = (row: CoverageRow) => ({
   share: share(row),
 });
 
-const CSV_COLUMNS: readonly CsvColumn<CoverageRow>[] = [
+const csvColumns = (at: { asOf: Date; knownAt: Date }): readonly CsvColumn<CoverageRow>[] => [
+  { header: 'asOf', time: true, value: () => at.asOf },
+  { header: 'knownAt', time: true, value: () => at.knownAt },
   { header: 'jurisdiction', value: (r) => r.jurisdiction },
   { header: 'institution', value: (r) => r.institution },
   { header: 'agency', value: (r) => r.agency },
