@@ -2,6 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import type { Fact } from '../bitemporal/history.js';
 import { attendanceTimeline } from './joint-training.timelines.js';
 
+const START = '2025-01-01T09:00:00.000Z';
+const LATER = '2025-01-02T09:00:00.000Z';
+
 describe('joint training attendance timeline', () => {
   const scheduled = fact('SessionScheduled', { startsAt: START, jurisdictions: ['AL'] });
   const enrolled = fact('ParticipantEnrolled', { staffId: 's1', agency: 'prison', jurisdiction: 'AL' });
@@ -44,5 +47,3 @@ describe('joint training attendance timeline', () => {
     };
   }
 });
-const START = '2025-01-01T09:00:00.000Z';
-const LATER = '2025-01-02T09:00:00.000Z';
