@@ -34,7 +34,7 @@ export class StaffTranscriptHttpController {
   @ApiOperation({
     summary: "A person's transcript (asOf, knownAt, competency, cursor, limit; Accept: text/csv)",
     description:
-      'Certifications (status at `asOf`: valid, window-open, expired, suspended, revoked) and trainings (enrolment, attendance, assessment), as Cadre knew them at `knownAt`. 404 for a staff member never registered; 403 outside the caller\'s jurisdictions.',
+      "Certifications (status at `asOf`: valid, window-open, expired, suspended, revoked) and trainings (enrolment, attendance, assessment), as Cadre knew them at `knownAt`. 404 for a staff member never registered; 403 outside the caller's jurisdictions.",
   })
   async transcript(
     @Param('id') staffId: string,
@@ -52,7 +52,10 @@ export class StaffTranscriptHttpController {
     jurisdictionScope(actor, member.jurisdiction); // 403 outside the caller's jurisdictions
     const query = { ...point, competency };
     if (wantsCsv(request)) {
-      const rows = allPages((key) => this.transcripts.page(staffId, query, key ?? after, 1000), transcriptSortKey);
+      const rows = allPages(
+        (key) => this.transcripts.page(staffId, query, key ?? after, 1000),
+        transcriptSortKey,
+      );
       return sendCsv(reply, `transcript-${staffId}`, CSV_COLUMNS, rows);
     }
     const page = pageOf(

@@ -1,5 +1,5 @@
 import type { Projection } from '../../projection.js';
-import type { ReadModelDependencies } from '../index.js';
+import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
 import {
   CERTIFICATION_EVENTS,
@@ -20,7 +20,7 @@ const TIMELINES = [memberTimeline, certificationTimeline, teamMembershipTimeline
  * of the members' placement and of who serves on which team, so any date can be asked as known
  * at any date.
  */
-export const expiryGapsProjection = (deps: ReadModelDependencies = {}): Projection => ({
+export const expiryGapsProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'expiry-gaps',
   version: 1,
   handles: [

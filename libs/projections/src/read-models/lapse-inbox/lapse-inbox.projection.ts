@@ -1,5 +1,5 @@
 import type { Projection } from '../../projection.js';
-import type { ReadModelDependencies } from '../index.js';
+import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
 import { insertRows } from '../bitemporal/sql-rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
 import { acknowledgementRow, lapseRow } from './lapse-inbox.rows.js';
@@ -10,7 +10,7 @@ export const LAPSE_INBOX_SCHEMA = 'rm_lapse_inbox';
  * The managers' lapse inbox (DOMAIN read model 9): every MemberQualificationLapsed with its team's
  * jurisdiction, the member's name, and its acknowledgement (LapseAcknowledged) once recorded.
  */
-export const lapseInboxProjection = (deps: ReadModelDependencies = {}): Projection => ({
+export const lapseInboxProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'lapse-inbox',
   version: 1,
   handles: ['TeamFormed', 'MemberQualificationLapsed', 'LapseAcknowledged', ...NAME_EVENTS],

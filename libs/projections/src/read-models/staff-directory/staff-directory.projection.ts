@@ -1,5 +1,5 @@
 import type { Projection, ProjectionTransaction } from '../../projection.js';
-import type { ReadModelDependencies } from '../index.js';
+import type { UnsealDependency } from './staff-directory.rows.js';
 import { insertRows, type Column } from '../bitemporal/sql-rows.js';
 import { evolveDirectoryRow, unsealFields, type DirectoryRow } from './staff-directory.rows.js';
 
@@ -31,7 +31,7 @@ const COLUMNS: readonly (Column & { key: keyof DirectoryRow })[] = [
  * The managers' staff directory (DOMAIN read model 9): each member as they stand now, with their
  * unsealed name, e-mail and employeeRef for search; "erased" once their personal data is erased.
  */
-export const staffDirectoryProjection = (deps: ReadModelDependencies = {}): Projection => ({
+export const staffDirectoryProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'staff-directory',
   version: 1,
   handles: STAFF_EVENTS,

@@ -3,6 +3,14 @@ import type { RecordedEvent } from '@cadre/event-store';
 /** What erasure leaves in place of every personal field. */
 export const ERASED = 'erased';
 
+/** How a read model unseals personal fields (null once erased): `ReadModelDependencies.unseal`. */
+export type Unseal = (staffId: string, field: string, sealed: unknown) => Promise<string | null>;
+
+/** The part of the read-model dependencies these projections use (kept here: no import cycle). */
+export interface UnsealDependency {
+  readonly unseal?: Unseal;
+}
+
 /** The clear personal fields of a member, as the read models show them. */
 export interface PersonalFields {
   readonly name: string;
@@ -18,7 +26,7 @@ export const ERASED_FIELDS: PersonalFields = { name: ERASED, email: ERASED, empl
  * unsealer → "erased": a read model never shows ciphertext.
  */
 export async function unsealFields(
-  unseal: ((staffId: string, field: string, sealed: unknown) => Promise<string | null>) | undefined,
+  unseal: Unseal | undefined,
   staffId: string,
   sealed: unknown,
 ): Promise<PersonalFields> {

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
-import type { ReadModelDependencies } from '../index.js';
+import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
 import { insertRows } from '../bitemporal/sql-rows.js';
 import { ERASED, unsealFields } from '../staff-directory/staff-directory.rows.js';
 
@@ -18,7 +18,7 @@ export const NAME_EVENTS = ['StaffMemberRegistered', 'StaffPersonalDataErased'];
 
 export async function applyNames(
   tx: ProjectionTransaction,
-  deps: ReadModelDependencies,
+  deps: UnsealDependency,
   events: readonly RecordedEvent[],
 ): Promise<void> {
   const rows = new Map<string, [string, string, string]>();

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
-import type { ReadModelDependencies } from '../index.js';
+import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
 import { insertRows } from '../bitemporal/sql-rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from './staff-names.js';
 import {
@@ -24,7 +24,7 @@ const SESSION_EVENTS = ['SessionScheduled', 'SessionClosed', 'SessionCancelled']
  * certifications as of any date, as known at any date — bitemporal histories (see timeline.ts),
  * with the sessions they concern and the member's placement over time.
  */
-export const staffTranscriptProjection = (deps: ReadModelDependencies = {}): Projection => ({
+export const staffTranscriptProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'staff-transcript',
   version: 1,
   handles: [

@@ -1,5 +1,5 @@
 import type { Projection } from '../../projection.js';
-import type { ReadModelDependencies } from '../index.js';
+import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
 import {
   CERTIFICATION_EVENTS,
@@ -19,7 +19,7 @@ const TIMELINES = [memberTimeline, certificationTimeline, sessionDeliveryTimelin
  * and the cascade sessions each trainer delivered — bitemporal, so any date can be asked as known
  * at any date.
  */
-export const trainerRegistryProjection = (deps: ReadModelDependencies = {}): Projection => ({
+export const trainerRegistryProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'trainer-registry',
   version: 1,
   handles: [
