@@ -33,6 +33,7 @@ import { SessionList1764057800000 } from './session-list/1764057800000-session-l
 import { SessionListEntity } from './session-list/session-list.entity.js';
 import { sessionListProjection } from './session-list/session-list.projection.js';
 import { AssignmentLedger1764057600000 } from './assignment-ledger/1764057600000-assignment-ledger.migration.js';
+import { AssignmentLedgerOrder1764058400000 } from './assignment-ledger/1764058400000-assignment-ledger-order.migration.js';
 import {
   AssignmentLedgerEntryEntity,
   AssignmentLedgerTeamEntity,
@@ -109,6 +110,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
 export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   History1764000000000,
   AssignmentLedger1764057600000,
+  AssignmentLedgerOrder1764058400000,
   StaffDirectory1764100000000,
   StaffTranscript1764100000100,
   ExpiryGaps1764100000200,

@@ -28,9 +28,10 @@ export interface LedgerRow {
   correlation_id: string;
   valid_from: Date;
   recorded_at: Date;
+  seq: string;
 }
 
-export const ledgerSortKey = (row: LedgerRow): CursorKey => [row.valid_from.toISOString(), row.event_id];
+export const ledgerSortKey = (row: LedgerRow): CursorKey => [row.valid_from.toISOString(), row.seq];
 
 /** Reads the assignment ledger as it stood at `asOf`, as known at `knownAt`, in business-time order. */
 @Injectable()
@@ -45,10 +46,10 @@ export class AssignmentLedgerQuery {
       .add(visibleAt('e', asOf, knownAt))
       .inScope('e.jurisdiction', query.scope)
       .equals('e.team_id', query.team)
-      .after(['e.valid_from', 'e.event_id'], after);
+      .after(['e.valid_from', 'e.seq'], after);
     return this.readModels.query(
       `SELECT e.* FROM ${ASSIGNMENT_LEDGER_SCHEMA}.entries e ${sql.where()}
-       ORDER BY e.valid_from, e.event_id LIMIT ${sql.param(limit)}`,
+       ORDER BY e.valid_from, e.seq LIMIT ${sql.param(limit)}`,
       sql.params,
     );
   }

@@ -20,6 +20,8 @@ export class AssignmentLedgerEntryEntity {
   @Column('jsonb', { nullable: true }) violations!: unknown;
   @Column('text', { name: 'requirements_version', nullable: true }) requirementsVersion!: string | null;
   @Column('text', { name: 'correlation_id' }) correlationId!: string;
+  /** Log order among lines of the same business time. */
+  @Column('bigint') seq!: string;
   @Column('timestamptz', { name: 'valid_from' }) validFrom!: Date;
   @Column('timestamptz', { name: 'valid_to', nullable: true }) validTo!: Date | null;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;

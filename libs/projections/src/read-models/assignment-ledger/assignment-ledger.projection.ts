@@ -33,7 +33,7 @@ const ENTRY_COLUMNS: readonly Column[] = [
  */
 export const assignmentLedgerProjection = (): Projection => ({
   name: 'assignment-ledger',
-  version: 1,
+  version: 2,
   handles: LEDGER_EVENT_TYPES,
   tables: ['teams', 'entries'],
   schema: ASSIGNMENT_LEDGER_SCHEMA,
@@ -65,9 +65,9 @@ export const assignmentLedgerProjection = (): Projection => ({
       recorded_at timestamptz NOT NULL,
       superseded_at timestamptz
     )`);
-    await tx.query(
-      `CREATE INDEX IF NOT EXISTS entries_by_time ON ${schema}.entries (jurisdiction, valid_from, event_id)`,
-    );
+    // Lines of one command share their business time: `seq` keeps the order they were recorded in.
+    await tx.query(`ALTER TABLE ${schema}.entries ADD COLUMN IF NOT EXISTS seq bigserial`);
+    await tx.query(`CREATE INDEX IF NOT EXISTS entries_in_order ON ${schema}.entries (valid_from, seq)`);
     await tx.query(`CREATE INDEX IF NOT EXISTS entries_by_team ON ${schema}.entries (team_id, valid_from)`);
   },
   apply: applyLedger,
@@ -115,8 +115,9 @@ async function applyLedger(events: readonly RecordedEvent[], tx: ProjectionTrans
     `INSERT INTO ${tx.schema}.entries (${names.join(', ')}, jurisdiction)
      SELECT ${names.map((n, i) => (ENTRY_COLUMNS[i]!.type === 'jsonb' ? `u.${n}::jsonb` : `u.${n}`)).join(', ')},
             t.jurisdiction
-     FROM unnest(${types.join(', ')}) AS u(${names.join(', ')})
+     FROM unnest(${types.join(', ')}) WITH ORDINALITY AS u(${names.join(', ')}, n)
      JOIN ${tx.schema}.teams t ON t.team_id = u.team_id
+     ORDER BY u.n
      ON CONFLICT (event_id) DO NOTHING`,
     params,
   );
