@@ -223,3 +223,27 @@ describe('read-your-writes', () => {
       .expect(200);
   }, 20_000);
 });
+
+describe('projection lag in readiness', () => {
+  it("reports each projection's lag in /health/ready details without making the api unready", async () => {
+    const subject = await startPlatformTestApp();
+    try {
+      await subject.app.get(ProjectionWorker).measure();
+      const res = await request(subject.app.getHttpServer()).get('/health/ready').expect(200);
+      expect(res.body.details.projections).toMatchObject({
+        status: 'up',
+        lag: expect.arrayContaining([
+          expect.objectContaining({
+            name: 'history',
+            lagEvents: expect.any(Number),
+            lagSeconds: expect.any(Number),
+          }),
+        ]),
+      });
+      const metrics = await request(subject.app.getHttpServer()).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/cadre_projection_lag_seconds\{projection="history"\} \d/);
+    } finally {
+      await subject.close();
+    }
+  });
+});

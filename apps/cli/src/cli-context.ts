@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import {
   PostgresEventStore,
+  resilientPool,
   runningEmbeddedUrl,
   startEmbeddedPostgres,
   type EmbeddedCluster,
@@ -49,7 +50,7 @@ export async function openCliContext(): Promise<CliContext> {
           config.EVENTSTORE_CONNECTION_STRING as string,
         )
       : await PostgresEventStore.connect({ connectionString: url, applicationName: 'cadre-cli' });
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'cadre-cli' });
+  const pool = resilientPool({ connectionString: url, max: 4, application_name: 'cadre-cli' });
   const key = config.CADRE_CHECKPOINT_KEY ?? DEVELOPMENT_CHECKPOINT_KEY;
   if (config.NODE_ENV === 'production' && isDevelopmentCheckpointKey(key)) {
     throw new Error('CADRE_CHECKPOINT_KEY is the public development key, which NODE_ENV=production refuses');

@@ -10,3 +10,4 @@ export {
   type EmbeddedCluster,
 } from './postgres/embedded-postgres.js';
 export * from './handling/handle-command.js';
+export { resilientPool } from './postgres/resilient-pool.js';

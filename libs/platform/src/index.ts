@@ -21,3 +21,4 @@ export * from './http/http-app.js';
 export * from './http/swagger.js';
 export * from './platform.module.js';
 export * from './time/clock.js';
+export * from './health/readiness-details.js';

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
-import pg from 'pg';
+import type pg from 'pg';
+import { resilientPool } from '@cadre/event-store';
 import { DATABASE, type Database } from '@cadre/platform';
 
 /** The api's pool on the process database (idempotency keys, personal-data keys, read models). */
@@ -8,7 +9,7 @@ export const PG_POOL = Symbol.for('cadre.api.PgPool');
 export const pgPoolProvider: Provider = {
   provide: PG_POOL,
   useFactory: (database: Database): pg.Pool => {
-    const pool = new pg.Pool({ connectionString: database.url, max: 10, application_name: 'cadre-api' });
+    const pool = resilientPool({ connectionString: database.url, max: 10, application_name: 'cadre-api' });
     pool.on('error', () => undefined);
     database.onShutdown(() => pool.end());
     return pool;

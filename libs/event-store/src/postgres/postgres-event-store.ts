@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
@@ -23,6 +23,7 @@ import type {
 import { checkEventSize, validateAppend } from '../event-validation.js';
 import { canonicalParts, verifyChain } from '../hash-chain.js';
 import { ChangeNotifier } from './change-notifier.js';
+import { resilientPool } from './resilient-pool.js';
 import { isConnectionError } from './connection-errors.js';
 import {
   comparePgPositions,
@@ -80,7 +81,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
-    const pool = new pg.Pool({
+    const pool = resilientPool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 20,
       application_name: options.applicationName ?? 'cadre-event-store',

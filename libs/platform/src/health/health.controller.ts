@@ -1,9 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators.js';
 import { EventStoreHealthIndicator } from './event-store.health.js';
 import { ReadModelHealthIndicator } from './read-model.health.js';
+import { READINESS_DETAILS, type ReadinessDetails } from './readiness-details.js';
 
 @ApiTags('health')
 @Public()
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly eventStore: EventStoreHealthIndicator,
     private readonly readModel: ReadModelHealthIndicator,
+    @Optional() @Inject(READINESS_DETAILS) private readonly extra?: ReadinessDetails,
   ) {}
 
   /** The process is up: restart it when this fails. Touches no dependency. */
@@ -28,6 +30,15 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.eventStore.check(), () => this.readModel.check()]);
+    return this.health.check([
+      () => this.eventStore.check(),
+      () => this.readModel.check(),
+      async () => {
+        const details = (await this.extra?.details()) ?? {};
+        return Object.fromEntries(
+          Object.entries(details).map(([key, value]) => [key, { status: 'up' as const, ...Object(value) }]),
+        );
+      },
+    ]);
   }
 }

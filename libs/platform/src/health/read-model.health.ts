@@ -21,6 +21,7 @@ export class ReadModelHealthIndicator {
     });
     // An idle connection dropped by the server must not crash the process; the next check reports it.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     database.onShutdown(() => this.pool.end());
   }
 

@@ -60,6 +60,7 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     for (const runner of this.runners) runner.start();
+    void this.measure().catch(() => undefined);
     this.timer = setInterval(() => void this.measure().catch(() => undefined), 5000);
     this.timer.unref();
   }

@@ -1,8 +1,8 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import pg from 'pg';
+import { resilientPool } from '@cadre/event-store';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { DATABASE, type Database } from '@cadre/platform';
+import { DATABASE, READINESS_DETAILS, type Database, type ReadinessDetails } from '@cadre/platform';
 import type { Projection } from '../projection.js';
 import { ProjectionWorker } from './projection-worker.js';
 import { CheckpointScheduler, signedCheckpointsProvider } from './signed-checkpoints.provider.js';
@@ -33,7 +33,7 @@ export class ProjectionsModule {
       {
         provide: READ_MODEL_POOL,
         useFactory: (database: Database) => {
-          const pool = new pg.Pool({
+          const pool = resilientPool({
             connectionString: database.url,
             max: 10,
             application_name: 'cadre-read-models',
@@ -66,7 +66,15 @@ export class ProjectionsModule {
       },
     ];
     providers.push(signedCheckpointsProvider);
-    if (options.run) providers.push(ProjectionWorker, CheckpointScheduler);
+    if (options.run) {
+      providers.push(ProjectionWorker, CheckpointScheduler, {
+        provide: READINESS_DETAILS,
+        useFactory: (worker: ProjectionWorker): ReadinessDetails => ({
+          details: () => ({ projections: { lag: worker.lag() } }),
+        }),
+        inject: [ProjectionWorker],
+      });
+    }
     return {
       module: ProjectionsModule,
       providers,
@@ -75,7 +83,7 @@ export class ProjectionsModule {
         READ_MODEL_POOL,
         READ_MODELS,
         SignedCheckpoints,
-        ...(options.run ? [ProjectionWorker] : []),
+        ...(options.run ? [ProjectionWorker, READINESS_DETAILS] : []),
       ],
     };
   }
