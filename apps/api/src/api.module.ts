@@ -8,6 +8,7 @@ import { TeamListModule } from './read-side/team-list/team-list.module.js';
 import { SessionListModule } from './read-side/session-list/session-list.module.js';
 import { AssignmentLedgerModule } from './read-side/assignment-ledger/assignment-ledger.module.js';
 import { FrameworkModule } from './framework/framework.module.js';
+import { JurisdictionModule } from './jurisdictions/jurisdiction.module.js';
 import { ProgrammeModule } from './programmes/programme.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { StaffDirectoryModule } from './read-side/staff-directory/staff-directory.module.js';
@@ -27,6 +28,7 @@ import { TeamModule } from './teams/team.module.js';
     ApiCommonModule,
     AuditModule,
     FrameworkModule,
+    JurisdictionModule,
     ProgrammeModule,
     SessionModule,
     StaffModule,

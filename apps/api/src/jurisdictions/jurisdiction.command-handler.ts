@@ -1,0 +1,57 @@
+import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  adoptedVersionAt,
+  jurisdictionDecider,
+  jurisdictionStream,
+  type JurisdictionCommand,
+  type JurisdictionContext,
+  type JurisdictionState,
+} from '@cadre/domain';
+import type { CommandResult } from '@cadre/event-store';
+import type { CommandRequest } from '../shared/command-request.js';
+import { CommandRunner } from '../shared/command-runner.js';
+import { ReferenceData } from '../shared/reference-data.js';
+
+export class ExecuteJurisdictionCommand extends Command<CommandResult<JurisdictionState>> {
+  constructor(
+    readonly command: JurisdictionCommand,
+    readonly request: CommandRequest,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Adoptions and additional requirements of one jurisdiction. The decision needs the framework
+ * version concerned: the one adopted (AdoptFramework), or the one in force at the addition's date.
+ */
+@CommandHandler(ExecuteJurisdictionCommand)
+export class JurisdictionCommandHandler implements ICommandHandler<ExecuteJurisdictionCommand> {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  execute({ command, request }: ExecuteJurisdictionCommand): Promise<CommandResult<JurisdictionState>> {
+    return this.runner.run(
+      {
+        stream: jurisdictionStream(command.data.jurisdiction),
+        decider: jurisdictionDecider,
+        command,
+        context: async (state, base): Promise<JurisdictionContext> => {
+          const version =
+            command.type === 'AdoptFramework'
+              ? command.data.version
+              : state.status === 'active'
+                ? adoptedVersionAt(
+                    state,
+                    command.data.effectiveFrom ?? command.metadata?.occurredAt ?? base.now,
+                  )
+                : undefined;
+          return { ...base, framework: version ? await this.reference.framework(version) : undefined };
+        },
+      },
+      request,
+    );
+  }
+}

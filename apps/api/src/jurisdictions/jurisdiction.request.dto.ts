@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { LEVELS, type Level } from '@cadre/domain';
+import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
+
+const CODE = /^[a-z][a-z0-9-]{0,63}$/;
+const CODE_MESSAGE = '$property must be a lower-case code of letters, digits and hyphens';
+
+export class AdoptFrameworkRequestDto extends BackdatableRequestDto {
+  @ApiProperty({ example: 'v1', description: 'A published framework version' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, { message: 'version must be a framework version label' })
+  version!: string;
+
+  @ApiProperty({
+    example: '2026-01-01T00:00:00Z',
+    description: 'From when the version is in force here (ISO 8601, UTC)',
+  })
+  @IsISO8601({ strict: true })
+  effectiveFrom!: string;
+}
+
+export class AddJurisdictionRequirementRequestDto extends BackdatableRequestDto {
+  @ApiProperty({ example: 'probation-officer' })
+  @IsString()
+  @Matches(CODE, { message: CODE_MESSAGE })
+  role!: string;
+
+  @ApiProperty({ example: 'radicalisation-awareness' })
+  @IsString()
+  @Matches(CODE, { message: CODE_MESSAGE })
+  competency!: string;
+
+  @ApiProperty({ enum: LEVELS, example: 'expert' })
+  @IsIn(LEVELS)
+  minLevel!: Level;
+
+  @ApiPropertyOptional({
+    example: '2026-03-01T00:00:00Z',
+    description: 'Default: the business time of the command',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  effectiveFrom?: string;
+}

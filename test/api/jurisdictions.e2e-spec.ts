@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
+
+describe('jurisdictions over HTTP: adoptions and additional requirements', () => {
+  let subject: PlatformTestApp;
+  let server: Server;
+  let regional: string;
+  let albania: string;
+
+  beforeAll(async () => {
+    subject = await startPlatformTestApp();
+    server = subject.app.getHttpServer();
+    regional = `Bearer ${await subject.token({ sub: 'coord', roles: ['training-coordinator'], jurisdictions: ['*'] })}`;
+    albania = `Bearer ${await subject.token({ sub: 'al-coord', roles: ['training-coordinator'], jurisdictions: ['AL'] })}`;
+    const post = (path: string, body: object) =>
+      request(server).post(path).set('Authorization', regional).send(body);
+    await post('/v1/frameworks', { version: 'v1', title: 'Sample framework' }).expect(201);
+    await post('/v1/frameworks/v1/roles', { role: 'probation-officer', title: 'Probation officer' }).expect(
+      200,
+    );
+    await post('/v1/frameworks/v1/competencies', {
+      competency: 'dynamic-security',
+      title: 'Dynamic security',
+      levels: {
+        awareness: { validityMonths: 24, recertificationWindowDays: 60 },
+        expert: { validityMonths: 36, recertificationWindowDays: 90 },
+      },
+    }).expect(200);
+    await post('/v1/frameworks/v1/requirements', {
+      role: 'probation-officer',
+      competency: 'dynamic-security',
+      minLevel: 'awareness',
+    }).expect(200);
+  });
+  afterAll(async () => subject?.close());
+
+  it('refuses to adopt a draft, then adopts the published version from a date (201, then 200)', async () => {
+    const draft = await request(server)
+      .post('/v1/jurisdictions/AL/framework-adoptions')
+      .set('Authorization', albania)
+      .send({ version: 'v1', effectiveFrom: '2026-01-01T00:00:00Z' });
+    expect(draft.body.code).toBe('FRAMEWORK.NOT_PUBLISHED');
+    await request(server)
+      .post('/v1/frameworks/v1/publish')
+      .set('Authorization', regional)
+      .send({})
+      .expect(200);
+
+    const adopted = await request(server)
+      .post('/v1/jurisdictions/AL/framework-adoptions')
+      .set('Authorization', albania)
+      .send({ version: 'v1', effectiveFrom: '2026-01-01T00:00:00Z' })
+      .expect(201);
+    expect(adopted.body).toMatchObject({ id: 'AL', revision: 0 });
+    const added = await request(server)
+      .post('/v1/jurisdictions/AL/requirements')
+      .set('Authorization', albania)
+      .send({
+        role: 'probation-officer',
+        competency: 'dynamic-security',
+        minLevel: 'expert',
+        effectiveFrom: '2026-02-01T00:00:00Z',
+      })
+      .expect(200);
+    expect(added.body.revision).toBe(1);
+
+    const read = await request(server).get('/v1/jurisdictions/AL').set('Authorization', albania).expect(200);
+    expect(read.headers.etag).toBe('"1"');
+    expect(read.body).toMatchObject({
+      adoptions: [{ version: 'v1', effectiveFrom: '2026-01-01T00:00:00.000Z' }],
+      additions: [
+        expect.objectContaining({
+          role: 'probation-officer',
+          competency: 'dynamic-security',
+          minLevel: 'expert',
+        }),
+      ],
+    });
+  });
+
+  it('never lowers a requirement, and keeps coordinators to their own jurisdiction', async () => {
+    const lower = await request(server)
+      .post('/v1/jurisdictions/AL/requirements')
+      .set('Authorization', albania)
+      .send({ role: 'probation-officer', competency: 'dynamic-security', minLevel: 'awareness' })
+      .expect(422);
+    expect(lower.body.code).toBe('JURISDICTION.REQUIREMENT_NOT_STRICTER');
+    const outside = await request(server)
+      .post('/v1/jurisdictions/RS/framework-adoptions')
+      .set('Authorization', albania)
+      .send({ version: 'v1', effectiveFrom: '2026-01-01T00:00:00Z' })
+      .expect(403);
+    expect(outside.body.code).toBe('ACTOR.OUTSIDE_JURISDICTION');
+    await request(server).get('/v1/jurisdictions/RS').set('Authorization', regional).expect(404);
+    await request(server)
+      .post('/v1/jurisdictions/AL/requirements')
+      .set('Authorization', albania)
+      .send({ role: 'probation-officer', competency: 'dynamic-security', minLevel: 'grandmaster' })
+      .expect(400);
+  });
+});
