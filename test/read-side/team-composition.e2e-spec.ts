@@ -63,7 +63,7 @@ describe('GET /v1/audit/teams/{id}/composition', () => {
       server,
       path,
       auditor,
-      (b) => (b.unqualified as unknown[] | undefined)?.length === 1,
+      (b) => (b.unqualified as unknown[] | undefined)?.length === 1 && (b.members as unknown[]).length === 2,
     );
     expect(body.team).toMatchObject({ jurisdiction: 'AL', kind: 'joint', status: 'forming' });
     expect(body.disciplines).toEqual([
