@@ -22,3 +22,4 @@ export * from './http/swagger.js';
 export * from './platform.module.js';
 export * from './time/clock.js';
 export * from './health/readiness-details.js';
+export * from './auth/caller-throttler.guard.js';

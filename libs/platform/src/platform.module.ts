@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard } from './auth/auth.guard.js';
+import { CallerThrottlerGuard } from './auth/caller-throttler.guard.js';
 import { RouteRolesAudit } from './auth/route-roles.audit.js';
 import { JwtVerifier } from './auth/jwt.js';
 import { AppConfig } from './config/app-config.js';
@@ -62,6 +63,8 @@ export class PlatformModule {
       inject: [AppConfig],
     },
     { provide: APP_GUARD, useClass: AuthGuard },
+    // After authentication, so that callers are counted by their token's subject.
+    { provide: APP_GUARD, useClass: CallerThrottlerGuard },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     {
       provide: APP_PIPE,

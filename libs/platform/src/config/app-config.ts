@@ -44,6 +44,7 @@ export const CONFIG_VARIABLES = [
   'CADRE_BLIND_INDEX_KEY',
   'CADRE_CHECKPOINT_KEY',
   'CADRE_CHECKPOINT_INTERVAL_SECONDS',
+  'CADRE_RATE_LIMIT_PER_MINUTE',
 ] as const;
 
 const KEK = /^[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=$/;
@@ -159,6 +160,13 @@ export class AppConfig {
   @IsInt({ message: 'CADRE_CHECKPOINT_INTERVAL_SECONDS must be a whole number of seconds' })
   @Min(0, { message: 'CADRE_CHECKPOINT_INTERVAL_SECONDS must be 0 or more' })
   CADRE_CHECKPOINT_INTERVAL_SECONDS = 3600;
+
+  /** Requests per minute per caller (token subject, or address before authentication); 0 = no limit. */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(0, { message: 'CADRE_RATE_LIMIT_PER_MINUTE must be 0 (no limit) or more' })
+  CADRE_RATE_LIMIT_PER_MINUTE = 6000;
 
   /** Where the app listens: HOST, else 0.0.0.0 in production and 127.0.0.1 elsewhere. */
   get host(): string {
