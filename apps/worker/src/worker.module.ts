@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ProcessesModule } from './processes/processes.module.js';
 
 /**
- * The worker: projections, process managers (awards, expiry, lapses) and webhook delivery.
- * A placeholder until the projection runner arrives; `npm start` imports it into the api
- * process, `apps/worker/src/main.ts` runs it on its own.
+ * The worker: process managers (awards, expiry, lapses) and webhook delivery (the read models'
+ * projections run from readModelsModule). `npm start` imports it into the api process,
+ * `apps/worker/src/main.ts` runs it on its own.
  */
-@Module({})
+@Module({ imports: [ProcessesModule] })
 export class WorkerModule {}

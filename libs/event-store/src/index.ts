@@ -11,3 +11,4 @@ export {
 } from './postgres/embedded-postgres.js';
 export * from './handling/handle-command.js';
 export { resilientPool } from './postgres/resilient-pool.js';
+export * from './handling/reference-reads.js';

@@ -4,3 +4,4 @@ export * from './projection-runner.js';
 export * from './read-models/index.js';
 export * from './integrity/index.js';
 export * from './projection-rebuilder.js';
+export * from './processes/index.js';

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  adoptedVersionAt,
   certificationsOf,
-  DomainRuleError,
   frameworkDecider,
   jurisdictionDecider,
   programmeDecider,
@@ -19,7 +17,7 @@ import {
   type ProgrammeState,
   type StaffSnapshot,
 } from '@cadre/domain';
-import { EVENT_STORE, loadAggregate, type EventStore } from '@cadre/event-store';
+import { EVENT_STORE, loadAggregate, loadTeamRules, type EventStore } from '@cadre/event-store';
 
 /**
  * Reads the aggregates a decision needs besides its own stream (the framework in force, a
@@ -62,23 +60,11 @@ export class ReferenceData {
    * A jurisdiction's rules and the framework version it had adopted at `at`: what team
    * assignments check. Refused (422) when the jurisdiction had adopted no framework then.
    */
-  async teamRules(
+  teamRules(
     code: string,
     at: Instant,
   ): Promise<{ framework: FrameworkDefinition; jurisdiction: JurisdictionRules }> {
-    const state = await this.jurisdiction(code);
-    const jurisdiction: JurisdictionRules =
-      state.status === 'active' ? state : { code, adoptions: [], additions: [] };
-    const version = adoptedVersionAt(jurisdiction, at);
-    const framework = version === undefined ? undefined : await this.framework(version);
-    if (framework === undefined || framework.status === 'none') {
-      throw new DomainRuleError(
-        'JURISDICTION.NO_FRAMEWORK_ADOPTED',
-        `${code} had not adopted a training framework on ${at}, so no requirements can be checked.`,
-        { jurisdiction: code, date: at },
-      );
-    }
-    return { framework, jurisdiction };
+    return loadTeamRules(this.store, code, at);
   }
 
   /**

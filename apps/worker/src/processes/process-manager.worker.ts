@@ -1,0 +1,84 @@
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import { CLOCK, DATABASE, PINO_LOGGER, systemClock, type Clock, type Database } from '@cadre/platform';
+import {
+  CertificationScheduleTicker,
+  ProjectionRunner,
+  processManagers,
+  type ProcessDependencies,
+  type TickResult,
+} from '@cadre/projections';
+import { READ_MODEL_POOL } from '@cadre/projections/nest';
+
+/** How often the scheduler looks for due windows, warnings and expiries. */
+export const TICK_INTERVAL_MS = 5000;
+
+/**
+ * The process managers (awards on close, the certification schedule, lapses): each a projection of
+ * the log run by the projection runner (lease, batches, checkpoint), plus the tick that sends due
+ * notices. Several workers may run: leases and the tick's lock keep one active at a time.
+ */
+@Injectable()
+export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly runners: ProjectionRunner[];
+  readonly ticker: CertificationScheduleTicker;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<TickResult> | null = null;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(READ_MODEL_POOL) pool: pg.Pool,
+    @Inject(DATABASE) database: Database,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(CLOCK) clock: Clock | null,
+  ) {
+    const now = (): Date => (clock ?? systemClock).now();
+    const deps: ProcessDependencies = {
+      store,
+      now,
+      log: (level, message, fields) => logger[level]({ process: true, ...fields }, message),
+    };
+    this.runners = processManagers(deps).map(
+      (projection) =>
+        new ProjectionRunner(store, pool, database.url, projection, {
+          log: (level, message, fields) => logger[level]({ projection: projection.name, ...fields }, message),
+        }),
+    );
+    this.ticker = new CertificationScheduleTicker(pool, deps);
+  }
+
+  onApplicationBootstrap(): void {
+    for (const runner of this.runners) runner.start();
+    this.timer = setInterval(() => void this.tick().catch(() => undefined), TICK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking?.catch(() => undefined);
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  /** Sends every notice due by the clock now (also on demand, for tests and operators). */
+  async tick(): Promise<TickResult> {
+    while (this.ticking) await this.ticking.catch(() => undefined);
+    const run = this.ticker.tick().catch((error: unknown) => {
+      this.logger.error({ err: error }, 'certification schedule tick failed; retrying at the next one');
+      throw error;
+    });
+    this.ticking = run;
+    try {
+      return await run;
+    } finally {
+      if (this.ticking === run) this.ticking = null;
+    }
+  }
+}

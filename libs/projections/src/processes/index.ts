@@ -1,0 +1,21 @@
+import type { Projection } from '../projection.js';
+import { awardOnCloseProcess } from './award-on-close.process.js';
+import { certificationScheduleProjection } from './certification-schedule.process.js';
+import { lapseProcess } from './lapse.process.js';
+import type { ProcessDependencies } from './process-support.js';
+
+/**
+ * The process managers: projections of the log (each under its lease, with its checkpoint) whose
+ * `apply` sends commands through `handleCommand`, caused by the event they react to. Listed apart
+ * from the read models: never rebuilt into a fresh schema, never served to readers.
+ */
+export const processManagers = (deps: ProcessDependencies): Projection[] => [
+  awardOnCloseProcess(deps),
+  certificationScheduleProjection(),
+  lapseProcess(deps),
+];
+
+export * from './process-support.js';
+export * from './award-on-close.process.js';
+export * from './certification-schedule.process.js';
+export * from './lapse.process.js';

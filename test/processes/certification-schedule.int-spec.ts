@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { EVENT_STORE, PostgresEventStore } from '@cadre/event-store';
+import { ManualClock } from '@cadre/platform';
+import {
+  CertificationScheduleTicker,
+  ProjectionRunner,
+  certificationScheduleProjection,
+  readCheckpoint,
+  type ProcessDependencies,
+} from '@cadre/projections';
+import { CadreFixtures } from '../api/support/cadre-fixtures.js';
+import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const NOTICES = ['RecertificationWindowOpened', 'CertificationExpiryWarned', 'CertificationExpired'];
+
+describe('the certification schedule: windows, warnings and expiries as the clock moves', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  let pool: pg.Pool;
+  let fixtures: CadreFixtures;
+  const clock = new ManualClock('2024-03-01T00:00:00.000Z');
+  let deps: ProcessDependencies;
+  let runner: ProjectionRunner;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('schedule');
+    store = await PostgresEventStore.connect({ connectionString: database.url });
+    pool = new pg.Pool({ connectionString: database.url, max: 6 });
+    fixtures = CadreFixtures.of({
+      app: { get: (token: unknown) => (token === EVENT_STORE ? store : pool) },
+    } as unknown as PlatformTestApp);
+    await fixtures.sampleFramework(['AL']);
+    deps = { store, now: () => clock.now() };
+    runner = new ProjectionRunner(store, pool, database.url, certificationScheduleProjection(), {
+      leaseRetryMs: 100,
+    });
+    runner.start();
+  });
+  afterAll(async () => {
+    await runner?.stop();
+    await pool?.end();
+    await store?.close();
+    await database?.drop();
+  });
+
+  /** The schedule projection has applied everything in the log. */
+  const settled = async (): Promise<void> => {
+    const head = await store.headPosition();
+    for (let i = 0; i < 500; i += 1) {
+      const checkpoint = await readCheckpoint(pool, 'process-certification-schedule').catch(() => null);
+      if (checkpoint?.position && head && store.comparePositions(checkpoint.position, head) >= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('the schedule projection did not catch up');
+  };
+  const notices = async (staffId: string) =>
+    (await store.readStream(`staff-${staffId}`))
+      .filter((event) => NOTICES.includes(event.type))
+      .map((event) => ({
+        type: event.type,
+        occurredAt: event.metadata.occurredAt,
+        causationId: event.metadata.causationId,
+      }));
+
+  it('sends each notice once, when due, in order, also across a restart after downtime', async () => {
+    const staffId = await fixtures.staff();
+    const certificationId = await fixtures.certify(
+      staffId,
+      'radicalisation-awareness',
+      'specialised',
+      '2024-01-01T00:00:00.000Z',
+    );
+    const award = (await store.readStream(`staff-${staffId}`)).find(
+      (e) => e.type === 'CertificationAwarded',
+    )!;
+    const { validUntil, windowOpensAt } = award.data as { validUntil: string; windowOpensAt: string };
+    expect(validUntil).toBe('2026-01-01T00:00:00.000Z');
+    await settled();
+
+    const ticker = new CertificationScheduleTicker(pool, deps);
+    expect((await ticker.tick()).handled).toBe(0);
+    expect(await notices(staffId)).toEqual([]);
+
+    // The window opens 60 days before, the warning comes 30 days before.
+    clock.set(new Date(Date.parse(windowOpensAt) + 1000));
+    expect((await ticker.tick()).handled).toBe(1);
+    expect(await notices(staffId)).toEqual([
+      { type: 'RecertificationWindowOpened', occurredAt: windowOpensAt, causationId: award.eventId },
+    ]);
+    expect((await ticker.tick()).handled).toBe(0);
+
+    // A worker off for a year: a new ticker catches up, warning then expiry, each once.
+    clock.set('2027-01-01T00:00:00.000Z');
+    const restarted = new CertificationScheduleTicker(pool, deps);
+    await restarted.tick();
+    await Promise.all([restarted.tick(), ticker.tick()]);
+    expect((await notices(staffId)).map((n) => [n.type, n.occurredAt])).toEqual([
+      ['RecertificationWindowOpened', windowOpensAt],
+      ['CertificationExpiryWarned', '2025-12-02T00:00:00.000Z'],
+      ['CertificationExpired', validUntil],
+    ]);
+    await settled();
+    const { rows } = await pool.query(
+      `SELECT kind, done FROM cadre_processes.certification_schedule WHERE certification_id = $1 ORDER BY kind`,
+      [certificationId],
+    );
+    expect(rows).toEqual([
+      { kind: 'expiry', done: true },
+      { kind: 'warning', done: true },
+      { kind: 'window', done: true },
+    ]);
+  });
+
+  it('unschedules a revoked certification: nothing is sent for it', async () => {
+    clock.set('2024-03-01T00:00:00.000Z');
+    const staffId = await fixtures.staff();
+    const certificationId = await fixtures.certify(
+      staffId,
+      'dynamic-security',
+      'awareness',
+      '2024-01-01T00:00:00.000Z',
+    );
+    await fixtures.revoke(staffId, certificationId);
+    await settled();
+    clock.set('2027-06-01T00:00:00.000Z');
+    await new CertificationScheduleTicker(pool, deps).tick();
+    expect(await notices(staffId)).toEqual([]);
+  });
+});

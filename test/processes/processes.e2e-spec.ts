@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import type { RecordedEvent } from '@cadre/event-store';
+import { CadreFixtures } from '../api/support/cadre-fixtures.js';
+import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
+import { TeamFixtures, manager } from '../read-side/team-audit.fixtures.js';
+
+const HOUR = 3_600_000;
+const iso = (millis: number) => new Date(millis).toISOString();
+
+describe('process managers in the worker: awards on close and lapses', () => {
+  let subject: PlatformTestApp;
+  let server: Server;
+  let fixtures: CadreFixtures;
+  let coordinator: string;
+  let programmeId: string;
+  let trainer: string;
+
+  beforeAll(async () => {
+    subject = await startPlatformTestApp();
+    server = subject.app.getHttpServer();
+    fixtures = CadreFixtures.of(subject);
+    await fixtures.sampleFramework(['AL']);
+    coordinator = `Bearer ${await subject.token({ sub: 'coord', roles: ['training-coordinator'], jurisdictions: ['AL'] })}`;
+    trainer = await fixtures.trainer('AL');
+    programmeId = (
+      await post('/v1/programmes', {
+        title: 'Dynamic security',
+        competencies: [{ competency: 'dynamic-security', level: 'specialised' }],
+        kind: 'specialised',
+        hours: 16,
+        methodology: 'Workshop',
+      }).expect(201)
+    ).body.id;
+  });
+  afterAll(async () => subject?.close());
+
+  const post = (path: string, body: object) =>
+    request(server).post(path).set('Authorization', coordinator).send(body);
+
+  /** The events of `stream` once `done` holds for them (the worker runs on its own). */
+  const eventually = async (stream: string, done: (events: RecordedEvent[]) => boolean) => {
+    for (let i = 0; i < 200; i += 1) {
+      const events = await fixtures.store.readStream(stream);
+      if (done(events)) return events;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`${stream} never got there`);
+  };
+
+  it('awards the competency to those who passed when the session closes, caused by the close, once', async () => {
+    const [passed, failed] = await Promise.all([fixtures.staff(), fixtures.staff()]);
+    const id = (
+      await post('/v1/sessions', {
+        programmeId,
+        startsAt: iso(Date.now() - HOUR),
+        endsAt: iso(Date.now() + HOUR),
+        location: 'Training centre, Tirana',
+        jurisdictions: ['AL'],
+        agencies: ['probation'],
+        trainers: [trainer],
+        capacity: 10,
+      }).expect(201)
+    ).body.id;
+    for (const staffId of [passed, failed]) {
+      await post(`/v1/sessions/${id}/enrolments`, { staffId }).expect(200);
+      await post(`/v1/sessions/${id}/attendance`, { staffId, attendance: 'present', hours: 16 }).expect(200);
+    }
+    await post(`/v1/sessions/${id}/assessments`, { staffId: passed, result: 'passed', score: 80 }).expect(
+      200,
+    );
+    await post(`/v1/sessions/${id}/assessments`, { staffId: failed, result: 'failed', score: 20 }).expect(
+      200,
+    );
+    await post(`/v1/sessions/${id}/close`, {}).expect(200);
+    const session = await fixtures.store.readStream(`session-${id}`);
+    const closed = session.find((e) => e.type === 'SessionClosed')!;
+    const assessment = session.find(
+      (e) => e.type === 'AssessmentRecorded' && (e.data as { staffId: string }).staffId === passed,
+    )!;
+
+    const events = await eventually(`staff-${passed}`, (all) =>
+      all.some((e) => e.type === 'CertificationAwarded'),
+    );
+    const awards = events.filter((e) => e.type === 'CertificationAwarded');
+    expect(awards).toHaveLength(1);
+    expect(awards[0]).toMatchObject({
+      data: {
+        competency: 'dynamic-security',
+        level: 'specialised',
+        validFrom: closed.metadata.occurredAt,
+        evidence: { kind: 'session', sessionId: id, assessmentEventId: assessment.eventId },
+      },
+      metadata: { causationId: closed.eventId, actor: { sub: 'process:process-award-on-close' } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(
+      (await fixtures.store.readStream(`staff-${failed}`)).some((e) => e.type === 'CertificationAwarded'),
+    ).toBe(false);
+  });
+
+  it('records the lapse on every team the member serves when a certification is revoked', async () => {
+    const staffId = await fixtures.staff();
+    const certificationId = await fixtures.certify(staffId, 'radicalisation-awareness', 'specialised');
+    const teams = TeamFixtures.of(subject);
+    const teamIds = [await teams.form(manager('m1')), await teams.form(manager('m1'))];
+    for (const teamId of teamIds) {
+      await teams.send(manager('m1'), {
+        type: 'AssignMember',
+        data: { teamId, staffId, teamRole: 'probation-officer' },
+      });
+    }
+    await fixtures.revoke(staffId, certificationId);
+    const revoked = (await fixtures.store.readStream(`staff-${staffId}`)).find(
+      (e) => e.type === 'CertificationRevoked',
+    )!;
+    for (const teamId of teamIds) {
+      const events = await eventually(`team-${teamId}`, (all) =>
+        all.some((e) => e.type === 'MemberQualificationLapsed'),
+      );
+      expect(events.filter((e) => e.type === 'MemberQualificationLapsed')).toEqual([
+        expect.objectContaining({
+          data: { teamId, staffId, certificationId, cause: 'revoked' },
+          metadata: expect.objectContaining({ causationId: revoked.eventId }),
+        }),
+      ]);
+    }
+  });
+});
