@@ -77,7 +77,13 @@ export class SeedClient {
       const text = await response.text();
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       if (response.ok || accept.includes(response.status)) return { status: response.status, body: parsed };
-      if ((response.status === 429 || response.status >= 500) && attempt < 4) {
+      if (response.status === 429 && attempt < 10) {
+        // Per-caller rate limit (CADRE_RATE_LIMIT_PER_MINUTE): wait as told, then retry.
+        const retryAfter = Number(response.headers.get('retry-after') ?? 1);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(retryAfter, 0.2), 30) * 1000));
+        continue;
+      }
+      if (response.status >= 500 && attempt < 4) {
         await pause(attempt);
         continue;
       }
