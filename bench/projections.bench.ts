@@ -1,0 +1,374 @@
+/**
+ * `npm run bench:projections`: rebuilding every read model over a generated event log, against
+ * PostgreSQL `COPY` loading the same final rows, and the audit queries on that data (see docs
+ * BENCHMARKS.md and issue 4, item 7). It creates and drops a database of its own on DATABASE_URL
+ * (default postgres://postgres@127.0.0.1:5432/postgres). Exit code 0 even when a target is missed.
+ *
+ *  (i)   generate BENCH_EVENTS events (a realistic mix over the six jurisdictions, see
+ *        projections/generate.ts) with multi-row INSERTs into cadre_es.events, hash chains intact;
+ *  (ii)  rebuild ALL read models (`readModelProjections`) with the real ProjectionRebuilder, one
+ *        after the other — target ≥ 25,000 events/s overall (log events / total rebuild seconds);
+ *        each projection reported too;
+ *  (iii) baseline: COPY (pg-copy-streams, TO STDOUT piped into FROM STDIN) of the rebuilt tables'
+ *        final rows into empty copies of those tables — target rebuild rows/s ≥ 0.25× COPY rows/s;
+ *  (iv)  the audit queries (the api's query classes) at `asOf` now and in the past — target
+ *        p95 ≤ 50 ms.
+ *
+ * A rebuild of the full log is one round per projection (too long to repeat within the run's
+ * budget), after a warm-up that applies each projection's first page into a scratch schema; COPY
+ * and the queries run a warm-up and 3 rounds and report medians. BENCH_SCALE_EVENTS (default
+ * BENCH_EVENTS / 4, 0 to skip) runs (i)–(ii) once more on a smaller log in a second database, to
+ * show how the rate scales with the log's size.
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { PostgresEventStore } from '@cadre/event-store';
+import { ALL_EVENTS, readModelProjections, type Projection } from '@cadre/projections';
+import { benchLine, log, printBench, printTable, type BenchLine } from './support/bench-line.js';
+import { Cleanup, createBenchDatabase, DEFAULT_DATABASE_URL } from './support/database.js';
+import { machineFacts, serverVersion } from './support/machine.js';
+import { median, percentile, round } from './support/stats.js';
+import { latencies } from './support/timing.js';
+import { copyRound, dropCopies, prepareCopies, type CopyTable } from './projections/copy-baseline.js';
+import { generateLog, type GeneratedLog } from './projections/generate.js';
+import { auditQueries } from './projections/queries.js';
+import { rebuildProjection, type RebuildResult } from './projections/rebuild.js';
+
+const BENCH = 'projections';
+/**
+ * The issue asks for 1,000,000 events; on this shared 2-core machine the rebuild of all read
+ * models runs below 1,000 events/s, so 1M would take over 20 minutes. The default is 200,000
+ * (plus the 50,000 scaling run) to stay near 10 minutes; BENCH_EVENTS=1000000 runs the full size.
+ */
+const ISSUE_EVENTS = 1_000_000;
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const SCALE_EVENTS = Number(process.env.BENCH_SCALE_EVENTS ?? Math.round(EVENTS / 4));
+/** The rebuilder's own default batch size. */
+const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 2000);
+const ROUNDS = 3;
+const CALLS_PER_ROUND = Number(process.env.BENCH_QUERY_CALLS ?? 20);
+const PAST = new Date(process.env.BENCH_PAST_AS_OF ?? '2023-03-31T23:59:59.999Z');
+const TARGET_EVENTS_PER_SECOND = 25_000;
+const TARGET_COPY_RATIO = 0.25;
+const TARGET_QUERY_P95_MS = 50;
+
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** The bench's fake seal (generate.ts) reversed, as the vault's unseal would give it. */
+const unseal = async (_staffId: string, _field: string, sealed: unknown): Promise<string | null> => {
+  const ciphertext = (sealed as { ciphertext?: unknown } | null)?.ciphertext;
+  return typeof ciphertext === 'string' ? Buffer.from(ciphertext, 'base64').toString('utf8') : null;
+};
+
+const projections = (): Projection[] => readModelProjections({ unseal });
+
+async function generate(url: string, events: number): Promise<{ log: GeneratedLog; seconds: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const start = performance.now();
+    let next = 0;
+    const generated = await generateLog(client, events, {
+      onProgress: (written) => {
+        if (written >= next) {
+          log(`  generated ${written.toLocaleString('en')} events`);
+          next += Math.max(100_000, Math.round(events / 5));
+        }
+      },
+    });
+    const seconds = (performance.now() - start) / 1000;
+    await client.query('ANALYZE cadre_es.events');
+    return { log: generated, seconds };
+  } finally {
+    await client.end();
+  }
+}
+
+/** JIT and plan-cache warm-up: each projection applies its first page into a scratch schema. */
+async function warmUp(store: PostgresEventStore, pool: pg.Pool): Promise<void> {
+  for (const projection of projections()) {
+    const schema = `${projection.schema}__warm`;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx = {
+        schema,
+        query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
+          (await client.query(sql, params as unknown[])).rows as Row[],
+      };
+      await projection.createTables(tx, schema);
+      const all = projection.handles.includes(ALL_EVENTS);
+      const page = await store.readAll({
+        limit: BATCH_SIZE,
+        filter: all ? undefined : { eventTypePrefixes: projection.handles },
+      });
+      const handles = new Set(projection.handles);
+      await projection.apply(all ? page : page.filter((e) => handles.has(e.type)), tx);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+  }
+}
+
+async function rebuildAll(
+  store: PostgresEventStore,
+  pool: pg.Pool,
+  label: string,
+): Promise<{ results: RebuildResult[]; seconds: number }> {
+  const results: RebuildResult[] = [];
+  const start = performance.now();
+  for (const projection of projections()) {
+    const result = await rebuildProjection(store, pool, projection, BATCH_SIZE);
+    results.push(result);
+    log(
+      `  ${label} ${result.projection}: ${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s → ${result.rows.toLocaleString('en')} rows (load ${loadAverage()})`,
+    );
+  }
+  return { results, seconds: (performance.now() - start) / 1000 };
+}
+
+async function onDatabase<T>(
+  adminUrl: string,
+  cleanup: Cleanup,
+  work: (url: string, store: PostgresEventStore, pool: pg.Pool) => Promise<T>,
+): Promise<T> {
+  const database = await createBenchDatabase('projections', adminUrl);
+  cleanup.add(() => database.drop());
+  const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 4 });
+  const pool = new pg.Pool({ connectionString: database.url, max: 6 });
+  pool.on('error', () => undefined);
+  try {
+    return await work(database.url, store, pool);
+  } finally {
+    await pool.end();
+    await store.close();
+    await database.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const cleanup = new Cleanup();
+  const lines: BenchLine[] = [];
+  const emit = (line: BenchLine): void => {
+    lines.push(line);
+    printBench(line);
+  };
+  try {
+    const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+    const facts = machineFacts();
+    const server = await serverVersion(adminUrl);
+    const masked = new URL(adminUrl);
+    const loadAtStart = loadAverage();
+    process.stdout.write(
+      `machine: nproc=${facts.nproc} node=${facts.node} cpu="${facts.cpu}" postgresql=${server} (${masked.host}) load average at start: ${loadAtStart}\n`,
+    );
+    if (EVENTS < ISSUE_EVENTS)
+      process.stdout.write(
+        `note: ${EVENTS.toLocaleString('en')} events, not the issue's ${ISSUE_EVENTS.toLocaleString('en')}: the default is smaller to keep the run near 10 minutes (BENCH_EVENTS=${ISSUE_EVENTS} for the full size); the scaling run shows how the rate changes with the log's size\n`,
+      );
+    process.stdout.write(
+      `events: ${EVENTS.toLocaleString('en')} (BENCH_EVENTS); scaling run: ${SCALE_EVENTS > 0 ? SCALE_EVENTS.toLocaleString('en') : 'skipped'} (BENCH_SCALE_EVENTS); rebuild batch ${BATCH_SIZE}\n`,
+    );
+
+    // ---------------------------------------------------------------- the scaling run (smaller log)
+    let scale: { events: number; seconds: number; results: RebuildResult[] } | null = null;
+    if (SCALE_EVENTS > 0) {
+      log(`scaling run: ${SCALE_EVENTS.toLocaleString('en')} events`);
+      scale = await onDatabase(adminUrl, cleanup, async (_url, store, pool) => {
+        const generated = await generate(_url, SCALE_EVENTS);
+        await warmUp(store, pool);
+        const rebuilt = await rebuildAll(store, pool, `[${SCALE_EVENTS}]`);
+        return { events: generated.log.events, seconds: rebuilt.seconds, results: rebuilt.results };
+      });
+    }
+
+    // ---------------------------------------------------------------- the full run
+    log(`full run: ${EVENTS.toLocaleString('en')} events`);
+    await onDatabase(adminUrl, cleanup, async (url, store, pool) => {
+      const { log: generated, seconds: generateSeconds } = await generate(url, EVENTS);
+      log(
+        `generated ${generated.events.toLocaleString('en')} events in ${generateSeconds.toFixed(1)} s (${Math.round(generated.events / generateSeconds)} events/s): ` +
+          `${generated.staff} staff, ${generated.sessions} sessions, ${generated.teams} teams, ${generated.streams} streams, business time ${generated.firstAt} … ${generated.lastAt}`,
+      );
+      log(`  mix: ${JSON.stringify(generated.byType)}`);
+      for (const stream of [
+        'framework-v1',
+        'jurisdiction-AL',
+        ...generated.sampleStaff.slice(0, 5).map((id) => `staff-${id}`),
+        ...generated.sampleTeams.slice(0, 5).map((id) => `team-${id}`),
+      ]) {
+        const integrity = await store.verifyStream(stream);
+        if (!integrity.ok)
+          throw new Error(
+            `generated stream ${stream} fails integrity: ${JSON.stringify(integrity.problems[0])}`,
+          );
+      }
+      log('  integrity: sampled streams verify');
+
+      // ---------------------------------------------------------------- (ii) rebuild
+      await warmUp(store, pool);
+      log(`rebuilding ${projections().length} read models (one round each), load ${loadAverage()}`);
+      const { results, seconds } = await rebuildAll(store, pool, 'rebuilt');
+      const totalRows = results.reduce((sum, r) => sum + r.rows, 0);
+
+      // ---------------------------------------------------------------- (iii) COPY baseline
+      const tables: CopyTable[] = projections().flatMap((p) =>
+        p.tables.map((table) => ({ schema: p.schema, table })),
+      );
+      await prepareCopies(pool, tables);
+      await copyRound(pool, tables); // warm-up
+      const rounds: Map<CopyTable, number>[] = [];
+      for (let r = 0; r < ROUNDS; r += 1) rounds.push(await copyRound(pool, tables));
+      const copySecondsOf = (filter: (t: CopyTable) => boolean): number =>
+        median(
+          rounds.map((round) => [...round].filter(([t]) => filter(t)).reduce((sum, [, s]) => sum + s, 0)),
+        );
+      const copySeconds = copySecondsOf(() => true);
+      await dropCopies(pool);
+      log(
+        `COPY baseline: ${totalRows.toLocaleString('en')} rows in ${copySeconds.toFixed(2)} s (median of ${ROUNDS})`,
+      );
+
+      const loadNow = loadAverage();
+      emit(
+        benchLine({
+          bench: BENCH,
+          scenario: 'rebuild-all',
+          value: generated.events / seconds,
+          unit: 'events/s',
+          target: { min: TARGET_EVENTS_PER_SECOND },
+          extra: {
+            events: generated.events,
+            projections: results.length,
+            seconds: round(seconds),
+            rounds: 1,
+            batchSize: BATCH_SIZE,
+            loadAverage: loadNow,
+          },
+        }),
+      );
+      emit(
+        benchLine({
+          bench: BENCH,
+          scenario: 'rebuild-all-rows-vs-copy',
+          value: totalRows / seconds,
+          unit: 'rows/s',
+          baseline: totalRows / copySeconds,
+          target: { ratio: TARGET_COPY_RATIO },
+          extra: {
+            rows: totalRows,
+            rebuildSeconds: round(seconds),
+            copySeconds: round(copySeconds),
+            baselineMethod: 'pg-copy-streams COPY TO STDOUT | COPY FROM STDIN',
+            copyRounds: ROUNDS,
+            loadAverage: loadNow,
+          },
+        }),
+      );
+      for (const r of results) {
+        const projection = projections().find((p) => p.name === r.projection)!;
+        const copy = copySecondsOf((t) => t.schema === projection.schema);
+        const small = scale?.results.find((s) => s.projection === r.projection);
+        emit(
+          benchLine({
+            bench: BENCH,
+            scenario: `rebuild-${r.projection}`,
+            value: r.events / r.seconds,
+            unit: 'events/s',
+            extra: {
+              events: r.events,
+              seconds: round(r.seconds),
+              logEventsPerSecond: round(generated.events / r.seconds),
+              rows: r.rows,
+              rowsPerSecond: round(r.rows / r.seconds),
+              copyRowsPerSecond: copy > 0 ? round(r.rows / copy) : null,
+              rowsRatio: copy > 0 ? Math.round((r.rows / r.seconds / (r.rows / copy)) * 100) / 100 : null,
+              ...(small && scale
+                ? { [`eventsPerSecondAt${scale.events}`]: round(small.events / small.seconds) }
+                : {}),
+              rounds: 1,
+            },
+          }),
+        );
+      }
+      if (scale) {
+        emit(
+          benchLine({
+            bench: BENCH,
+            scenario: `rebuild-all-at-${scale.events}`,
+            value: scale.events / scale.seconds,
+            unit: 'events/s',
+            target: { min: TARGET_EVENTS_PER_SECOND },
+            extra: {
+              events: scale.events,
+              seconds: round(scale.seconds),
+              rounds: 1,
+              note: 'scaling run on a smaller log',
+            },
+          }),
+        );
+      }
+
+      // ---------------------------------------------------------------- (iv) audit queries
+      await pool.query('ANALYZE');
+      const queries = auditQueries(pool, generated.sampleStaff, generated.sampleTeams);
+      for (const query of queries) {
+        for (const [when, asOf] of [
+          ['now', new Date()],
+          ['past', PAST],
+        ] as const) {
+          // Warm-up; a slow query gets fewer calls per round so one scenario stays near 10 s.
+          const warm = await latencies(3, (i) => query.run(i, asOf));
+          const calls = Math.max(3, Math.min(CALLS_PER_ROUND, Math.floor(10_000 / (ROUNDS * median(warm)))));
+          const p95s: number[] = [];
+          const samples: number[] = [];
+          let rows = 0;
+          for (let r = 0; r < ROUNDS; r += 1) {
+            const round = await latencies(calls, async (i) => {
+              rows += await query.run(r * calls + i, asOf);
+            });
+            p95s.push(percentile(round, 95));
+            samples.push(...round);
+          }
+          emit(
+            benchLine({
+              bench: BENCH,
+              scenario: `query-${query.name}-asof-${when}`,
+              value: median(p95s),
+              unit: 'ms',
+              target: { max: TARGET_QUERY_P95_MS },
+              extra: {
+                stat: 'p95',
+                p50: round(percentile(samples, 50)),
+                p99: round(percentile(samples, 99)),
+                asOf: asOf.toISOString(),
+                calls: samples.length,
+                meanRows: round(rows / samples.length),
+              },
+            }),
+          );
+        }
+      }
+    });
+    printTable(lines);
+    process.stdout.write(`load average at start: ${loadAtStart}; at end: ${loadAverage()}\n`);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench:projections failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

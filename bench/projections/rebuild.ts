@@ -1,0 +1,79 @@
+/**
+ * Rebuilds one read model with the real `ProjectionRebuilder` (fresh tables from position 0 in
+ * batches, compare with the live tables, swap), as `cadre projections:rebuild` does. The bench
+ * database has no live runner: the live tables are created empty and their checkpoint is set to
+ * the projection's last event, so the rebuilder neither replays the log into them a second time
+ * nor refuses the comparison; the (empty) live side differs, hence `force`.
+ */
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import type { PostgresEventStore } from '@cadre/event-store';
+import {
+  ALL_EVENTS,
+  ensureCheckpoints,
+  ProjectionRebuilder,
+  writeCheckpoint,
+  type Projection,
+} from '@cadre/projections';
+
+export interface RebuildResult {
+  readonly projection: string;
+  /** Events the projection handles (those its `apply` saw). */
+  readonly events: number;
+  readonly seconds: number;
+  /** Rows in its tables after the rebuild. */
+  readonly rows: number;
+  readonly rowsByTable: Record<string, number>;
+}
+
+const escapeLike = (prefix: string): string => prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function rebuildProjection(
+  store: PostgresEventStore,
+  pool: pg.Pool,
+  projection: Projection,
+  batchSize: number,
+): Promise<RebuildResult> {
+  await ensureCheckpoints(pool);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await projection.createTables(
+      {
+        schema: projection.schema,
+        query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+      },
+      projection.schema,
+    );
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+  const all = projection.handles.includes(ALL_EVENTS);
+  const { rows: last } = await pool.query<{ position: string }>(
+    `SELECT tx_id::text || '-' || seq::text AS position FROM cadre_es.events
+      ${all ? '' : 'WHERE type LIKE ANY($1::text[])'} ORDER BY tx_id DESC, seq DESC LIMIT 1`,
+    all ? [] : [projection.handles.map((t) => `${escapeLike(t)}%`)],
+  );
+  await writeCheckpoint(pool, projection.name, projection.version, last[0]?.position ?? null, 0, null);
+
+  const start = performance.now();
+  const report = await new ProjectionRebuilder(store, pool).rebuild(projection, { force: true, batchSize });
+  const seconds = (performance.now() - start) / 1000;
+  if (!report.swapped) throw new Error(`${projection.name}: the rebuild did not swap`);
+
+  const rowsByTable: Record<string, number> = {};
+  for (const table of projection.tables) {
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM ${projection.schema}.${table}`,
+    );
+    rowsByTable[table] = Number(rows[0].n);
+  }
+  return {
+    projection: projection.name,
+    events: report.events,
+    seconds,
+    rows: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
+    rowsByTable,
+  };
+}
