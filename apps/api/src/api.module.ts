@@ -19,6 +19,7 @@ import { LapseInboxModule } from './read-side/lapse-inbox/lapse-inbox.module.js'
 import { SessionModule } from './sessions/session.module.js';
 import { ApiCommonModule } from './shared/api-common.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { FeedsModule } from './feeds/feeds.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { TeamModule } from './teams/team.module.js';
 
@@ -27,6 +28,7 @@ import { TeamModule } from './teams/team.module.js';
   imports: [
     ApiCommonModule,
     AuditModule,
+    FeedsModule,
     FrameworkModule,
     JurisdictionModule,
     ProgrammeModule,

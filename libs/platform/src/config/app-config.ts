@@ -45,6 +45,7 @@ export const CONFIG_VARIABLES = [
   'CADRE_CHECKPOINT_KEY',
   'CADRE_CHECKPOINT_INTERVAL_SECONDS',
   'CADRE_RATE_LIMIT_PER_MINUTE',
+  'CADRE_EVENT_SOURCE',
 ] as const;
 
 const KEK = /^[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=$/;
@@ -167,6 +168,16 @@ export class AppConfig {
   @IsInt({ message: 'CADRE_RATE_LIMIT_PER_MINUTE must be a whole number' })
   @Min(0, { message: 'CADRE_RATE_LIMIT_PER_MINUTE must be 0 (no limit) or more' })
   CADRE_RATE_LIMIT_PER_MINUTE = 6000;
+
+  /**
+   * The CloudEvents `source` of the public certification events (the feed, webhooks): a URI that
+   * names this deployment, e.g. `https://cadre.example.org` or `urn:cadre:region-x`.
+   */
+  @Expose()
+  @Matches(/^[a-z][a-z0-9+.-]*:\S+$/i, {
+    message: 'CADRE_EVENT_SOURCE must be a URI (e.g. urn:cadre:production)',
+  })
+  CADRE_EVENT_SOURCE = 'urn:cadre:development';
 
   /** Where the app listens: HOST, else 0.0.0.0 in production and 127.0.0.1 elsewhere. */
   get host(): string {
