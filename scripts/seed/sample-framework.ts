@@ -47,7 +47,6 @@ export const LEVEL_POLICY: Record<Level, { validityMonths: number; recertificati
 /** role → competency → minimum level; `all-staff` applies to everyone on top of their role's. */
 export const REQUIREMENTS: readonly [role: string, competency: string, minLevel: Level][] = [
   ['all-staff', 'radicalisation-awareness', 'awareness'],
-  ['all-staff', 'ethics-and-human-rights', 'awareness'],
   ['front-line-security-officer', 'dynamic-security', 'specialised'],
   ['treatment-staff', 'disengagement-interventions', 'specialised'],
   ['probation-officer', 'post-release-supervision', 'specialised'],
@@ -59,6 +58,7 @@ export const REQUIREMENTS: readonly [role: string, competency: string, minLevel:
   ['religious-counsellor', 'disengagement-interventions', 'specialised'],
   ['intelligence-officer', 'vep-risk-assessment', 'specialised'],
   ['manager', 'multi-agency-working', 'specialised'],
+  ['manager', 'ethics-and-human-rights', 'specialised'],
   ['trainer', 'dynamic-security', 'specialised'],
 ];
 
