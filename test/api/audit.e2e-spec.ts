@@ -119,6 +119,20 @@ describe('history and proof for auditors', () => {
       ]),
     );
     await request(server).get('/v1/audit/access-log').set('Authorization', auditor).expect(403);
+
+    const manager = `Bearer ${await subject.token({ sub: 'mira', roles: ['manager'], jurisdictions: ['AL'] })}`;
+    await request(server).get('/v1/staff?jurisdiction=AL').set('Authorization', manager).expect(200);
+    const after = await request(server)
+      .get('/v1/audit/access-log?actor=mira')
+      .set('Authorization', admin)
+      .expect(200);
+    expect(after.body.entries).toEqual([
+      expect.objectContaining({
+        subject: 'staff-directory',
+        path: '/v1/staff',
+        query: { jurisdiction: 'AL' },
+      }),
+    ]);
   });
 
   it("keeps an auditor of one jurisdiction out of another jurisdiction's records", async () => {

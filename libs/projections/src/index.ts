@@ -5,3 +5,4 @@ export * from './read-models/index.js';
 export * from './integrity/index.js';
 export * from './projection-rebuilder.js';
 export * from './processes/index.js';
+export * from './leases.js';

@@ -1,10 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@cadre/event-store';
 import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
+import { SharedConnectionLeases, type Lease, type LeaseProvider } from './leases.js';
 import { ALL_EVENTS, type Projection, type ProjectionTransaction } from './projection.js';
-
-/** Advisory-lock class of projection leases (the second key is hashtext(name)). */
-const LEASE_CLASS = 4_711_002;
 
 export type RunnerState = 'idle' | 'waiting-for-lease' | 'running' | 'failed' | 'stopped';
 
@@ -28,6 +26,8 @@ export interface ProjectionRunnerOptions {
   ) => void;
   /** Called after each committed batch (metrics). */
   readonly onBatch?: (status: RunnerStatus, applied: number) => void;
+  /** Where leases come from: one connection shared by the process's runners (the worker), or one of its own. */
+  readonly leases?: LeaseProvider;
   /** Test-only: awaited inside a batch's transaction, before it commits. */
   readonly inBatchHookForTests?: (events: readonly RecordedEvent[]) => Promise<void>;
 }
@@ -50,7 +50,8 @@ export class ProjectionRunner {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private subscription: Subscription | null = null;
-  private leaseClient: pg.Client | null = null;
+  private lease: Lease | null = null;
+  private ownLeases: LeaseProvider | null = null;
   private wake: (() => void) | null = null;
 
   constructor(
@@ -148,7 +149,7 @@ export class ProjectionRunner {
     });
     try {
       for await (const batch of this.subscription) {
-        if (this.stopping || !this.leaseClient) break;
+        if (this.stopping || !this.lease?.held) break;
         await this.applyBatch(
           all ? batch : batch.filter((event) => handles.has(event.type)),
           batch[batch.length - 1],
@@ -212,37 +213,29 @@ export class ProjectionRunner {
   }
 
   private async acquireLease(): Promise<boolean> {
-    const client = new pg.Client({
-      connectionString: this.connectionString,
-      application_name: `cadre-lease-${this.projection.name}`,
-    });
-    client.on('error', () => {
-      // The lease is gone with its connection: stop applying; the checkpoint check guards the rest.
-      if (this.leaseClient === client) this.leaseClient = null;
-      void this.subscription?.close();
-    });
-    try {
-      await client.connect();
-      const { rows } = await client.query<{ got: boolean }>(
-        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS got',
-        [LEASE_CLASS, this.projection.name],
-      );
-      if (rows[0]?.got) {
-        this.leaseClient = client;
-        this.log('info', `projection ${this.projection.name}: lease taken`);
-        return true;
-      }
-    } catch {
-      // The database is unreachable: try again later.
-    }
-    await client.end().catch(() => undefined);
-    return false;
+    const provider =
+      this.options.leases ??
+      (this.ownLeases ??= new SharedConnectionLeases(
+        this.connectionString,
+        `cadre-lease-${this.projection.name}`,
+      ));
+    const lease = await provider.tryAcquire(this.projection.name);
+    if (!lease) return false;
+    // The lease is gone with its connection: stop applying; the checkpoint check guards the rest.
+    lease.onLost(() => void this.subscription?.close());
+    this.lease = lease;
+    this.log('info', `projection ${this.projection.name}: lease taken`);
+    return true;
   }
 
   private async releaseLease(): Promise<void> {
-    const client = this.leaseClient;
-    this.leaseClient = null;
-    if (client) await client.end().catch(() => undefined);
+    const lease = this.lease;
+    this.lease = null;
+    await lease?.release();
+    if (this.ownLeases && this.stopping) {
+      await this.ownLeases.close();
+      this.ownLeases = null;
+    }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -140,3 +140,16 @@ describe('renderProblem', () => {
     expect(rendered.body.detail).toContain('corr-1');
   });
 });
+
+describe('renderProblem for an unreachable or full database', () => {
+  it.each([
+    Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    new Error('Connection terminated unexpectedly'),
+  ])('answers 503 with Retry-After, never 500: %s', (error) => {
+    const rendered = renderProblem(error, { correlationId: 'c-1' });
+    expect(rendered.status).toBe(503);
+    expect(rendered.body).toMatchObject({ code: 'DATABASE.UNAVAILABLE', status: 503 });
+    expect(rendered.headers['retry-after']).toBe('5');
+  });
+});

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { isConnectionError } from '@cadre/event-store';
 import { HttpException } from '@nestjs/common';
 import { CadreError, type ErrorCategory } from '@cadre/domain';
 
@@ -76,6 +77,15 @@ export interface ProblemContext {
 export function renderProblem(exception: unknown, context: ProblemContext): RenderedProblem {
   if (isCadreError(exception)) return fromCadreError(exception, context);
   if (exception instanceof HttpException) return fromHttpException(exception, context);
+  // A database that is unreachable or full (from any pool: read models, TypeORM) is a 503, not a bug.
+  if (isConnectionError(exception)) {
+    return problem(503, 'DATABASE.UNAVAILABLE', {
+      title: 'Service unavailable',
+      detail: 'The database cannot be reached right now; retry shortly.',
+      headers: { 'retry-after': '5' },
+      context,
+    });
+  }
   return problem(500, 'INTERNAL.UNEXPECTED', {
     title: 'Internal server error',
     detail: `Something went wrong on our side. Quote the correlation id ${context.correlationId} when reporting it.`,

@@ -5,6 +5,7 @@ import { Gauge } from 'prom-client';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { DATABASE, MetricsRegistry, PINO_LOGGER, type Database } from '@cadre/platform';
 import { ALL_EVENTS, type Projection } from '../projection.js';
+import { SharedConnectionLeases } from '../leases.js';
 import { ProjectionRunner, type RunnerStatus } from '../projection-runner.js';
 import { PROJECTIONS, READ_MODEL_POOL } from './projections.tokens.js';
 
@@ -25,6 +26,8 @@ export interface ProjectionLag extends RunnerStatus {
 @Injectable()
 export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly runners: ProjectionRunner[];
+  /** One connection holds every lease of this process (not one per projection). */
+  private readonly leases: SharedConnectionLeases;
   private readonly lagSeconds: Gauge<'projection'>;
   private readonly lagEvents: Gauge<'projection'>;
   private timer: NodeJS.Timeout | null = null;
@@ -38,9 +41,11 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PINO_LOGGER) private readonly logger: Logger,
     metrics: MetricsRegistry,
   ) {
+    this.leases = new SharedConnectionLeases(database.url, 'cadre-worker-leases');
     this.runners = projections.map(
       (projection) =>
         new ProjectionRunner(store, pool, database.url, projection, {
+          leases: this.leases,
           log: (level, message, fields) => logger[level]({ projection: projection.name, ...fields }, message),
         }),
     );
@@ -68,6 +73,7 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await Promise.all(this.runners.map((runner) => runner.stop()));
+    await this.leases.close();
   }
 
   /** The last measured lag of each projection (measured every 5 s). */

@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -24,6 +25,7 @@ import { AssignmentLedgerQuery, ledgerSortKey, type LedgerRow } from './assignme
  */
 @ApiTags('audit')
 @ApiBearerAuth()
+@AccessLogged('audit-assignments')
 @Controller('v1/audit/assignments')
 export class AssignmentLedgerHttpController {
   constructor(

@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -27,6 +28,7 @@ import { EligibilityReadQuery } from './eligibility.query.js';
  */
 @ApiTags('teams')
 @ApiBearerAuth()
+@AccessLogged('staff-eligibility')
 @Controller('v1/teams/:id/eligible-staff')
 export class EligibilityHttpController {
   constructor(

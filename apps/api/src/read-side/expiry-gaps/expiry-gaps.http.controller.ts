@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -23,6 +24,7 @@ const DAY_MS = 86_400_000;
 /** Certifications expiring soon, in their window or expired: MDT members first. */
 @ApiTags('audit')
 @ApiBearerAuth()
+@AccessLogged('audit-expiry-gaps')
 @Controller('v1/audit/expiry-gaps')
 export class ExpiryGapsHttpController {
   constructor(

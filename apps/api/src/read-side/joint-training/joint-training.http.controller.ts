@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -19,6 +20,7 @@ const share = (row: ShareRow) =>
 /** Joint prison–probation training: joint sessions per month and each agency's share of staff who took part. */
 @ApiTags('audit')
 @ApiBearerAuth()
+@AccessLogged('audit-joint-training')
 @Controller('v1/audit/joint-training')
 export class JointTrainingHttpController {
   constructor(

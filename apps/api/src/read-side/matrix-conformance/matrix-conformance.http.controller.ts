@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +17,7 @@ import {
  */
 @ApiTags('audit')
 @ApiBearerAuth()
+@AccessLogged('audit-matrix')
 @Controller('v1/audit/matrix')
 export class MatrixConformanceHttpController {
   constructor(

@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -22,6 +23,7 @@ import { StaffDirectoryQuery, directorySortKey, type DirectoryRow } from './staf
 /** The managers' staff directory: search by name or employeeRef within their jurisdictions. */
 @ApiTags('staff')
 @ApiBearerAuth()
+@AccessLogged('staff-directory')
 @Controller('v1/staff')
 export class StaffDirectoryHttpController {
   constructor(private readonly directory: StaffDirectoryQuery) {}

@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -21,6 +22,7 @@ import { StaffTranscriptQuery, transcriptSortKey, type TranscriptRow } from './s
 /** A person's trainings and certifications as of a date and as known at a date. */
 @ApiTags('audit')
 @ApiBearerAuth()
+@AccessLogged('staff-transcript')
 @Controller('v1/audit/staff')
 export class StaffTranscriptHttpController {
   constructor(

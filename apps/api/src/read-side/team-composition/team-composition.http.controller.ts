@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +16,7 @@ const DAY_MS = 86_400_000;
  */
 @ApiTags('audit')
 @ApiBearerAuth()
+@AccessLogged('audit-team-composition')
 @Controller('v1/audit/teams/:id/composition')
 export class TeamCompositionHttpController {
   constructor(

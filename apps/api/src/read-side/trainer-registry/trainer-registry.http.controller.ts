@@ -1,3 +1,4 @@
+import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -20,6 +21,7 @@ import { TrainerRegistryReadQuery, trainerSortKey, type TrainerEntry } from './t
 /** Trainers: their trainer-level accreditations and the cascade sessions they delivered. */
 @ApiTags('audit')
 @ApiBearerAuth()
+@AccessLogged('audit-trainers')
 @Controller('v1/audit/trainers')
 export class TrainerRegistryHttpController {
   constructor(

@@ -1,0 +1,121 @@
+import pg from 'pg';
+
+/** Advisory-lock class of projection leases (the second key is hashtext(name)). */
+export const LEASE_CLASS = 4_711_002;
+
+export interface Lease {
+  /** Called once if the lease is lost (its connection died): stop applying. */
+  onLost(listener: () => void): void;
+  release(): Promise<void>;
+  /** Whether it is still held. */
+  readonly held: boolean;
+}
+
+export interface LeaseProvider {
+  /** Takes the named lease if nobody holds it; null otherwise (or when the database is unreachable). */
+  tryAcquire(name: string): Promise<Lease | null>;
+  close(): Promise<void>;
+}
+
+/**
+ * Leases as session advisory locks on ONE connection per process, shared by all its projection
+ * runners: a process that dies drops its connection and every lease with it, so another worker
+ * takes over at its next attempt. When the connection dies, every lease is reported lost.
+ */
+export class SharedConnectionLeases implements LeaseProvider {
+  private client: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private readonly leases = new Set<SessionLease>();
+  private closed = false;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly applicationName = 'cadre-leases',
+  ) {}
+
+  async tryAcquire(name: string): Promise<Lease | null> {
+    if (this.closed) return null;
+    try {
+      const client = await this.connection();
+      const { rows } = await client.query<{ got: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS got',
+        [LEASE_CLASS, name],
+      );
+      if (!rows[0]?.got) return null;
+      const lease = new SessionLease(name, client, () => this.leases.delete(lease));
+      this.leases.add(lease);
+      return lease;
+    } catch {
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = null;
+    for (const lease of [...this.leases]) lease.lose();
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  private connection(): Promise<pg.Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= (async () => {
+      const client = new pg.Client({
+        connectionString: this.connectionString,
+        application_name: this.applicationName,
+      });
+      const dead = (): void => {
+        if (this.client !== client) return;
+        this.client = null;
+        for (const lease of [...this.leases]) lease.lose();
+      };
+      client.on('error', dead);
+      client.on('end', dead);
+      try {
+        await client.connect();
+        this.client = client;
+        return client;
+      } finally {
+        this.connecting = null;
+      }
+    })();
+    return this.connecting;
+  }
+}
+
+class SessionLease implements Lease {
+  private readonly listeners: (() => void)[] = [];
+  private active = true;
+
+  constructor(
+    private readonly name: string,
+    private readonly client: pg.Client,
+    private readonly forget: () => void,
+  ) {}
+
+  get held(): boolean {
+    return this.active;
+  }
+
+  onLost(listener: () => void): void {
+    if (!this.active) listener();
+    else this.listeners.push(listener);
+  }
+
+  lose(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.forget();
+    for (const listener of this.listeners.splice(0)) listener();
+  }
+
+  async release(): Promise<void> {
+    if (!this.active) return;
+    this.active = false;
+    this.forget();
+    await this.client
+      .query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_CLASS, this.name])
+      .catch(() => undefined);
+  }
+}
