@@ -50,7 +50,11 @@ describe('process managers in the worker: awards on close and lapses', () => {
   };
 
   it('awards the competency to those who passed when the session closes, caused by the close, once', async () => {
-    const [passed, failed] = await Promise.all([fixtures.staff(), fixtures.staff()]);
+    const [leaver, passed, failed] = await Promise.all([
+      fixtures.staff(),
+      fixtures.staff(),
+      fixtures.staff(),
+    ]);
     const id = (
       await post('/v1/sessions', {
         programmeId,
@@ -63,7 +67,7 @@ describe('process managers in the worker: awards on close and lapses', () => {
         capacity: 10,
       }).expect(201)
     ).body.id;
-    for (const staffId of [passed, failed]) {
+    for (const staffId of [leaver, passed, failed]) {
       await post(`/v1/sessions/${id}/enrolments`, { staffId }).expect(200);
       await post(`/v1/sessions/${id}/attendance`, { staffId, attendance: 'present', hours: 16 }).expect(200);
     }
@@ -73,6 +77,8 @@ describe('process managers in the worker: awards on close and lapses', () => {
     await post(`/v1/sessions/${id}/assessments`, { staffId: failed, result: 'failed', score: 20 }).expect(
       200,
     );
+    await post(`/v1/sessions/${id}/assessments`, { staffId: leaver, result: 'passed' }).expect(200);
+    await fixtures.leaves(leaver);
     await post(`/v1/sessions/${id}/close`, {}).expect(200);
     const session = await fixtures.store.readStream(`session-${id}`);
     const closed = session.find((e) => e.type === 'SessionClosed')!;
@@ -94,6 +100,26 @@ describe('process managers in the worker: awards on close and lapses', () => {
       },
       metadata: { causationId: closed.eventId, actor: { sub: 'process:process-award-on-close' } },
     });
+    // The member who left meanwhile is refused: recorded for admins, and the process moved on.
+    const admin = `Bearer ${await subject.token({ sub: 'admin', roles: ['admin'], jurisdictions: ['*'] })}`;
+    let refusals = await request(server)
+      .get('/v1/processes/refusals')
+      .set('Authorization', admin)
+      .expect(200);
+    for (let i = 0; i < 100 && refusals.body.items.length === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      refusals = await request(server).get('/v1/processes/refusals').set('Authorization', admin).expect(200);
+    }
+    expect(refusals.body.items).toEqual([
+      expect.objectContaining({
+        process: 'process-award-on-close',
+        causeEventId: closed.eventId,
+        stream: `staff-${leaver}`,
+        command: 'AwardCertification',
+        code: 'STAFF.MEMBER_LEFT',
+      }),
+    ]);
+    await request(server).get('/v1/processes/refusals').set('Authorization', coordinator).expect(403);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(
       (await fixtures.store.readStream(`staff-${failed}`)).some((e) => e.type === 'CertificationAwarded'),

@@ -10,7 +10,13 @@ import {
 } from '@cadre/domain';
 import { loadAggregate, loadFrameworkInForce, type RecordedEvent } from '@cadre/event-store';
 import type { Projection } from '../projection.js';
-import { PROCESSES_SCHEMA, REFUSALS_SQL, sendCommand, type ProcessDependencies } from './process-support.js';
+import {
+  PROCESSES_DDL_LOCK,
+  PROCESSES_SCHEMA,
+  REFUSALS_SQL,
+  sendCommand,
+  type ProcessDependencies,
+} from './process-support.js';
 
 export const AWARD_ON_CLOSE = 'process-award-on-close';
 
@@ -28,6 +34,7 @@ export function awardOnCloseProcess(deps: ProcessDependencies): Projection {
     tables: [],
     schema: PROCESSES_SCHEMA,
     createTables: async (tx, schema) => {
+      await tx.query(PROCESSES_DDL_LOCK);
       await tx.query(REFUSALS_SQL(schema));
     },
     apply: async (events, tx) => {

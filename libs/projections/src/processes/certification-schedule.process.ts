@@ -2,7 +2,13 @@ import pg from 'pg';
 import { staffDecider, staffStream, EXPIRY_WARNING_DAYS, type StaffCommand } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection } from '../projection.js';
-import { PROCESSES_SCHEMA, REFUSALS_SQL, sendCommand, type ProcessDependencies } from './process-support.js';
+import {
+  PROCESSES_DDL_LOCK,
+  PROCESSES_SCHEMA,
+  REFUSALS_SQL,
+  sendCommand,
+  type ProcessDependencies,
+} from './process-support.js';
 
 export const CERTIFICATION_SCHEDULE = 'process-certification-schedule';
 /** Advisory-lock key of the tick: one worker at a time sends due commands. */
@@ -66,6 +72,7 @@ export function certificationScheduleProjection(): Projection {
     tables: ['certification_schedule'],
     schema: PROCESSES_SCHEMA,
     createTables: async (tx, schema) => {
+      await tx.query(PROCESSES_DDL_LOCK);
       await tx.query(REFUSALS_SQL(schema));
       await tx.query(scheduleTableSql(schema));
     },
@@ -160,6 +167,7 @@ export class CertificationScheduleTicker {
         await client.query('ROLLBACK');
         return null;
       }
+      await client.query(PROCESSES_DDL_LOCK);
       await client.query(REFUSALS_SQL(PROCESSES_SCHEMA));
       await client.query(scheduleTableSql(PROCESSES_SCHEMA));
       const now = this.deps.now();

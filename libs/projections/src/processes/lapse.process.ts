@@ -1,7 +1,13 @@
 import { teamDecider, teamStream, type RecordMemberQualificationLapse } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection } from '../projection.js';
-import { PROCESSES_SCHEMA, REFUSALS_SQL, sendCommand, type ProcessDependencies } from './process-support.js';
+import {
+  PROCESSES_DDL_LOCK,
+  PROCESSES_SCHEMA,
+  REFUSALS_SQL,
+  sendCommand,
+  type ProcessDependencies,
+} from './process-support.js';
 
 export const LAPSE_PROCESS = 'process-qualification-lapse';
 
@@ -24,6 +30,7 @@ export function lapseProcess(deps: ProcessDependencies): Projection {
     tables: ['lapse_memberships'],
     schema: PROCESSES_SCHEMA,
     createTables: async (tx, schema) => {
+      await tx.query(PROCESSES_DDL_LOCK);
       await tx.query(REFUSALS_SQL(schema));
       await tx.query(
         `CREATE TABLE IF NOT EXISTS ${schema}.lapse_memberships (

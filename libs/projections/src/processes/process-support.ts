@@ -35,6 +35,9 @@ export const processActor = (process: string): Actor => ({
 /** The schema of every process manager's refusals (one table, visible to admins). */
 export const PROCESSES_SCHEMA = 'cadre_processes';
 
+/** Serialises the processes' DDL (their runners start together and share the schema). */
+export const PROCESSES_DDL_LOCK = 'SELECT pg_advisory_xact_lock(4711004, 0);';
+
 export const REFUSALS_SQL = (schema: string): string => `
 CREATE SCHEMA IF NOT EXISTS ${schema};
 CREATE TABLE IF NOT EXISTS ${schema}.refusals (
@@ -119,11 +122,13 @@ export async function listRefusals(
   db: { query: (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> },
   limit = 100,
 ): Promise<ProcessRefusal[]> {
-  await db.query(REFUSALS_SQL(PROCESSES_SCHEMA));
-  const { rows } = await db.query(
-    `SELECT * FROM ${PROCESSES_SCHEMA}.refusals ORDER BY refusal_id DESC LIMIT $1`,
-    [limit],
-  );
+  const { rows } = await db
+    .query(`SELECT * FROM ${PROCESSES_SCHEMA}.refusals ORDER BY refusal_id DESC LIMIT $1`, [limit])
+    .catch((error: { code?: string }) => {
+      // No process has started yet: nothing was refused.
+      if (error.code === '42P01' || error.code === '3F000') return { rows: [] };
+      throw error;
+    });
   return rows.map((row) => ({
     refusalId: String(row.refusal_id),
     process: String(row.process),
