@@ -1,3 +1,5 @@
 export * from './certification-types.js';
 export * from './certification-event-mapper.js';
 export * from './schemas.js';
+export * from './webhooks/webhook-subscriptions.js';
+export * from './webhooks/webhook-dispatcher.js';

@@ -1,0 +1,201 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { actsIn, CadreError, DomainForbiddenError, type Actor } from '@cadre/domain';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import {
+  CERTIFICATION_EVENT_TYPES,
+  WebhookSubscriptions,
+  isCertificationEventType,
+  postSigned,
+  type WebhookSubscription,
+} from '@cadre/integration';
+import { AppConfig, CurrentActor, Roles } from '@cadre/platform';
+import { READ_MODEL_POOL } from '@cadre/projections/nest';
+import { ResourceNotFoundError } from '../shared/not-found.error.js';
+import { CertificationFeed } from './certification-feed.js';
+
+class InvalidSubscriptionError extends CadreError {
+  readonly category = 'validation' as const;
+  constructor(field: string, message: string) {
+    super('WEBHOOK.INVALID_SUBSCRIPTION', message, { field });
+  }
+}
+
+interface SubscriptionRequest {
+  url?: unknown;
+  eventTypes?: unknown;
+  jurisdictions?: unknown;
+  from?: unknown;
+}
+
+const present = (s: WebhookSubscription) => ({
+  id: s.id,
+  url: s.url,
+  eventTypes: s.eventTypes,
+  jurisdictions: s.jurisdictions,
+  cursor: s.cursor,
+  createdAt: s.createdAt,
+});
+
+/**
+ * Webhook subscriptions of HR systems: certification events POSTed to their URL as CloudEvents
+ * (structured JSON), signed per Standard Webhooks with the secret shown once at creation.
+ */
+@ApiTags('integration')
+@ApiBearerAuth()
+@Controller('v1/webhook-subscriptions')
+@Roles('hr-system', 'admin')
+export class WebhookSubscriptionsHttpController {
+  private readonly subscriptions: WebhookSubscriptions;
+  private readonly source: string;
+
+  constructor(
+    @Inject(READ_MODEL_POOL) pool: pg.Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly feed: CertificationFeed,
+    config: AppConfig,
+  ) {
+    this.source = config.CADRE_EVENT_SOURCE;
+    this.subscriptions = new WebhookSubscriptions(pool);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Subscribe a URL to certification events (the signing secret is shown in this reply only)',
+    description:
+      '`from`: `now` (default), `beginning` or a feed cursor. 400 WEBHOOK.INVALID_SUBSCRIPTION on a non-http(s) URL or an unknown event type.',
+  })
+  async create(@CurrentActor() actor: Actor, @Body() body: SubscriptionRequest) {
+    const url = this.url(body.url);
+    const eventTypes = this.eventTypes(body.eventTypes);
+    const jurisdictions = this.jurisdictions(actor, body.jurisdictions);
+    const cursor = await this.from(body.from);
+    const created = await this.subscriptions.create({
+      owner: actor.sub,
+      url,
+      eventTypes,
+      jurisdictions,
+      cursor,
+    });
+    return { ...present(created), secret: created.secret };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Your webhook subscriptions (an admin sees all)' })
+  async list(@CurrentActor() actor: Actor) {
+    return { items: (await this.subscriptions.list(this.owner(actor))).map(present) };
+  }
+
+  @Get(':id')
+  async read(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return present(await this.find(actor, id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
+    if (!(await this.subscriptions.remove(id, this.owner(actor)))) throw this.notFound(id);
+  }
+
+  @Post(':id/ping')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a signed test event to the subscription URL now; answers its HTTP status' })
+  async ping(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    const subscription = await this.find(actor, id);
+    const secret = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secret;
+    const eventId = randomUUID();
+    const body = JSON.stringify({
+      specversion: '1.0',
+      id: eventId,
+      source: this.source,
+      type: 'org.cadre.webhook.ping.v1',
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { subscriptionId: subscription.id },
+    });
+    try {
+      return { eventId, status: await postSigned(subscription.url, secret, eventId, body) };
+    } catch (error) {
+      return { eventId, status: null, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  @Get(':id/dead-letters')
+  @ApiOperation({ summary: 'Events that exhausted their delivery attempts for this subscription' })
+  async deadLetters(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    await this.find(actor, id);
+    return { items: await this.subscriptions.deadLetters(id) };
+  }
+
+  private owner(actor: Actor): string | undefined {
+    return actor.roles.includes('admin') ? undefined : actor.sub;
+  }
+
+  private async find(actor: Actor, id: string): Promise<WebhookSubscription> {
+    const found = await this.subscriptions.get(id, this.owner(actor));
+    if (!found) throw this.notFound(id);
+    return found;
+  }
+
+  private notFound(id: string): Error {
+    return new ResourceNotFoundError('WEBHOOK.SUBSCRIPTION_NOT_FOUND', `Webhook subscription ${id}`);
+  }
+
+  private url(raw: unknown): string {
+    let url: URL | null = null;
+    try {
+      url = typeof raw === 'string' ? new URL(raw) : null;
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new InvalidSubscriptionError('url', '`url` must be an absolute http(s) URL.');
+    }
+    return url.toString();
+  }
+
+  private eventTypes(raw: unknown): string[] {
+    if (raw === undefined) return [...CERTIFICATION_EVENT_TYPES];
+    if (!Array.isArray(raw) || raw.length === 0 || !raw.every((t) => typeof t === 'string')) {
+      throw new InvalidSubscriptionError(
+        'eventTypes',
+        '`eventTypes` must be a non-empty list of event types.',
+      );
+    }
+    const unknown = raw.filter((t: string) => !isCertificationEventType(t));
+    if (unknown.length > 0) {
+      throw new InvalidSubscriptionError(
+        'eventTypes',
+        `Unknown event types: ${unknown.join(', ')}. Known: ${CERTIFICATION_EVENT_TYPES.join(', ')}.`,
+      );
+    }
+    return [...new Set(raw as string[])];
+  }
+
+  private jurisdictions(actor: Actor, raw: unknown): string[] {
+    if (raw === undefined) return [...actor.jurisdictions];
+    if (!Array.isArray(raw) || raw.length === 0 || !raw.every((j) => typeof j === 'string')) {
+      throw new InvalidSubscriptionError(
+        'jurisdictions',
+        '`jurisdictions` must be a non-empty list of codes.',
+      );
+    }
+    const outside = (raw as string[]).filter((code) => !actsIn(actor, code));
+    if (outside.length > 0) {
+      throw new DomainForbiddenError(
+        'ACTOR.OUTSIDE_JURISDICTION',
+        `You may only subscribe within your own jurisdictions; this concerns ${outside.join(', ')}.`,
+        { jurisdictions: outside },
+      );
+    }
+    return raw as string[];
+  }
+
+  private async from(raw: unknown): Promise<string | null> {
+    if (raw === undefined || raw === 'now') return this.store.headPosition();
+    if (raw === 'beginning') return null;
+    return this.feed.parseCursor(raw, 'from');
+  }
+}

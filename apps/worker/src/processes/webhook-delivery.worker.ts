@@ -1,0 +1,69 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import { CertificationEventMapper, WebhookDispatcher, WebhookSubscriptions } from '@cadre/integration';
+import {
+  DEVELOPMENT_KEK,
+  PersonalDataVault,
+  assertProductionKeyRing,
+  parseKeyRing,
+} from '@cadre/personal-data';
+import { AppConfig, PINO_LOGGER } from '@cadre/platform';
+import { READ_MODEL_POOL } from '@cadre/projections/nest';
+
+const PERSONAL_DATA_FIELD = 'personal-data';
+
+/** Webhook delivery in the worker: the dispatcher over every active subscription. */
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly dispatcher: WebhookDispatcher;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(READ_MODEL_POOL) pool: pg.Pool,
+    @Inject(PINO_LOGGER) logger: Logger,
+    config: AppConfig,
+  ) {
+    let vault: Promise<PersonalDataVault> | undefined;
+    const connect = () => {
+      const ring = parseKeyRing(config.CADRE_KEK ?? DEVELOPMENT_KEK, config.CADRE_KEK_PREVIOUS);
+      if (config.NODE_ENV === 'production') assertProductionKeyRing(ring);
+      return PersonalDataVault.connect(pool, ring, config.blindIndexKey);
+    };
+    const mapper = new CertificationEventMapper(store, {
+      source: config.CADRE_EVENT_SOURCE,
+      unsealEmployeeRef: async (staffId, sealed) => {
+        vault ??= connect().catch((error: unknown) => {
+          vault = undefined;
+          throw error;
+        });
+        const value = sealed as Record<string, string> | undefined;
+        if (!value || typeof value !== 'object' || !('ciphertext' in value)) return null;
+        const clear = await (
+          await vault
+        ).unseal(staffId, PERSONAL_DATA_FIELD, {
+          v: Number(value.v),
+          alg: value.alg,
+          iv: value.iv,
+          ct: value.ciphertext,
+          tag: value.tag,
+        });
+        return clear === null ? null : ((JSON.parse(clear) as { employeeRef?: string }).employeeRef ?? null);
+      },
+    });
+    this.dispatcher = new WebhookDispatcher(store, new WebhookSubscriptions(pool), mapper, {
+      maxAttempts: config.NODE_ENV === 'test' ? 3 : 8,
+      baseDelayMs: config.NODE_ENV === 'test' ? 50 : 500,
+      log: (level, message, fields) => logger[level]({ webhooks: true, ...fields }, message),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.dispatcher.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dispatcher.stop();
+  }
+}

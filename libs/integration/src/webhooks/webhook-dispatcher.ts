@@ -1,0 +1,179 @@
+import { Webhook } from 'standardwebhooks';
+import type { EventStore } from '@cadre/event-store';
+import { CERTIFICATION_FILTER } from '../certification-types.js';
+import { CertificationEventMapper, toStructuredJson } from '../certification-event-mapper.js';
+import type { WebhookSubscription, WebhookSubscriptions } from './webhook-subscriptions.js';
+
+export const CLOUDEVENT_JSON = 'application/cloudevents+json';
+
+export interface WebhookDispatcherOptions {
+  /** Attempts per event before it goes to the subscription's dead letters. */
+  readonly maxAttempts?: number;
+  /** First retry delay; doubles each attempt, with full jitter. */
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  readonly pollMs?: number;
+  readonly timeoutMs?: number;
+  readonly log?: (
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => void;
+}
+
+/** Signs and POSTs one body per Standard Webhooks; resolves with the status, rejects on a network error. */
+export async function postSigned(
+  url: string,
+  secret: string,
+  id: string,
+  body: string,
+  timeoutMs = 10_000,
+): Promise<number> {
+  const timestamp = new Date();
+  const signature = new Webhook(secret).sign(id, timestamp, body);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': CLOUDEVENT_JSON,
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: 'manual',
+  });
+  await response.arrayBuffer().catch(() => undefined);
+  return response.status;
+}
+
+/**
+ * Delivers the certification events to each subscription, at least once and in order: one loop
+ * per subscription (a slow or failing receiver stalls only its own), the subscription's cursor
+ * advanced after each event handled. A failing event is retried with exponential backoff and
+ * jitter; after `maxAttempts` it goes to the dead letters and delivery moves on.
+ */
+export class WebhookDispatcher {
+  private readonly busy = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly subscriptions: WebhookSubscriptions,
+    private readonly mapper: CertificationEventMapper,
+    private readonly options: WebhookDispatcherOptions = {},
+  ) {}
+
+  start(): void {
+    this.stopping = false;
+    const poll = () => {
+      if (this.stopping) return;
+      void this.pollOnce()
+        .catch((error: unknown) =>
+          this.options.log?.('error', 'webhook poll failed', { error: String(error) }),
+        )
+        .finally(() => {
+          if (!this.stopping) this.timer = setTimeout(poll, this.options.pollMs ?? 200);
+        });
+    };
+    poll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  async pollOnce(): Promise<void> {
+    for (const subscription of await this.subscriptions.active()) {
+      if (this.busy.has(subscription.id)) continue;
+      this.busy.add(subscription.id);
+      const run = this.deliver(subscription)
+        .catch((error: unknown) =>
+          this.options.log?.('error', 'webhook delivery failed', {
+            subscription: subscription.id,
+            error: String(error),
+          }),
+        )
+        .finally(() => {
+          this.busy.delete(subscription.id);
+          this.running.delete(run);
+        });
+      this.running.add(run);
+    }
+  }
+
+  private async deliver(subscription: WebhookSubscription & { secret: string }): Promise<void> {
+    const read = await this.store.readAll({
+      after: subscription.cursor ?? undefined,
+      limit: 100,
+      filter: CERTIFICATION_FILTER,
+    });
+    if (read.length === 0) return;
+    const byPosition = new Map(
+      (await this.mapper.map(read))
+        .filter(
+          (e) =>
+            subscription.eventTypes.includes(e.cloudEvent.type) &&
+            (subscription.jurisdictions.includes('*') || subscription.jurisdictions.includes(e.jurisdiction)),
+        )
+        .map((e) => [e.position, e] as const),
+    );
+    for (const recorded of read) {
+      if (this.stopping) return;
+      const event = byPosition.get(recorded.position);
+      if (event) {
+        const body = JSON.stringify(toStructuredJson(event.cloudEvent));
+        await this.attempt(subscription, event.cloudEvent.id, event.position, body);
+      }
+      await this.subscriptions.advance(subscription.id, recorded.position);
+    }
+  }
+
+  private async attempt(
+    subscription: WebhookSubscription & { secret: string },
+    id: string,
+    position: string,
+    body: string,
+  ): Promise<void> {
+    const max = this.options.maxAttempts ?? 8;
+    let lastError = '';
+    for (let attempt = 1; attempt <= max; attempt += 1) {
+      try {
+        const status = await postSigned(
+          subscription.url,
+          subscription.secret,
+          id,
+          body,
+          this.options.timeoutMs,
+        );
+        if (status >= 200 && status < 300) return;
+        lastError = `HTTP ${status}`;
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+      }
+      if (this.stopping) throw new Error('stopping');
+      if (attempt < max) {
+        const cap = Math.min(
+          this.options.maxDelayMs ?? 60_000,
+          (this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1),
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+      }
+    }
+    this.options.log?.('warn', 'webhook event dead-lettered', {
+      subscription: subscription.id,
+      eventId: id,
+      lastError,
+    });
+    await this.subscriptions.deadLetter(
+      subscription.id,
+      { ...JSON.parse(body), id, sequence: position },
+      max,
+      lastError,
+    );
+  }
+}

@@ -1,0 +1,185 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type pg from 'pg';
+
+export const WEBHOOKS_SCHEMA = 'cadre_webhooks';
+
+const DDL = `
+SELECT pg_advisory_xact_lock(4711005, 0);
+CREATE SCHEMA IF NOT EXISTS ${WEBHOOKS_SCHEMA};
+CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.subscriptions (
+  subscription_id uuid PRIMARY KEY,
+  owner           text NOT NULL,
+  url             text NOT NULL,
+  event_types     text[] NOT NULL,
+  jurisdictions   text[] NOT NULL,
+  secret          text NOT NULL,
+  cursor          text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  deleted_at      timestamptz
+);
+CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
+  subscription_id uuid NOT NULL,
+  event_id        uuid NOT NULL,
+  position        text NOT NULL,
+  event           jsonb NOT NULL,
+  attempts        int NOT NULL,
+  last_error      text NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (subscription_id, event_id)
+);`;
+
+export interface WebhookSubscription {
+  readonly id: string;
+  readonly owner: string;
+  readonly url: string;
+  readonly eventTypes: readonly string[];
+  readonly jurisdictions: readonly string[];
+  /** Where delivery stands: the position of the last event handled (null: from the beginning). */
+  readonly cursor: string | null;
+  readonly createdAt: string;
+}
+
+interface Row {
+  subscription_id: string;
+  owner: string;
+  url: string;
+  event_types: string[];
+  jurisdictions: string[];
+  secret: string;
+  cursor: string | null;
+  created_at: Date;
+}
+
+const toSubscription = (row: Row): WebhookSubscription => ({
+  id: row.subscription_id,
+  owner: row.owner,
+  url: row.url,
+  eventTypes: row.event_types,
+  jurisdictions: row.jurisdictions,
+  cursor: row.cursor,
+  createdAt: row.created_at.toISOString(),
+});
+
+/** The webhook subscriptions of HR systems, and their signing secrets (Standard Webhooks `whsec_`). */
+export class WebhookSubscriptions {
+  private ready: Promise<void> | null = null;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  private ensure(): Promise<void> {
+    this.ready ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(DDL);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    })().catch((error: unknown) => {
+      this.ready = null;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  /** Creates a subscription; the secret is returned here only. */
+  async create(spec: {
+    owner: string;
+    url: string;
+    eventTypes: readonly string[];
+    jurisdictions: readonly string[];
+    cursor: string | null;
+  }): Promise<WebhookSubscription & { secret: string }> {
+    await this.ensure();
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const { rows } = await this.pool.query<Row>(
+      `INSERT INTO ${WEBHOOKS_SCHEMA}.subscriptions (subscription_id, owner, url, event_types, jurisdictions, secret, cursor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [randomUUID(), spec.owner, spec.url, spec.eventTypes, spec.jurisdictions, secret, spec.cursor],
+    );
+    return { ...toSubscription(rows[0]), secret };
+  }
+
+  async list(owner?: string): Promise<WebhookSubscription[]> {
+    await this.ensure();
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE deleted_at IS NULL AND ($1::text IS NULL OR owner = $1)
+       ORDER BY created_at, subscription_id`,
+      [owner ?? null],
+    );
+    return rows.map(toSubscription);
+  }
+
+  async get(id: string, owner?: string): Promise<WebhookSubscription | null> {
+    return (await this.list(owner)).find((s) => s.id === id) ?? null;
+  }
+
+  /** The subscriptions to deliver to, with their secrets (the worker only). */
+  async active(): Promise<(WebhookSubscription & { secret: string })[]> {
+    await this.ensure();
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE deleted_at IS NULL ORDER BY created_at`,
+    );
+    return rows.map((row) => ({ ...toSubscription(row), secret: row.secret }));
+  }
+
+  async remove(id: string, owner?: string): Promise<boolean> {
+    await this.ensure();
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET deleted_at = now()
+       WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
+      [id, owner ?? null],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async advance(id: string, cursor: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET cursor = $2 WHERE subscription_id = $1`,
+      [id, cursor],
+    );
+  }
+
+  async deadLetter(
+    id: string,
+    event: { id: string; sequence: string },
+    attempts: number,
+    error: string,
+  ): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${WEBHOOKS_SCHEMA}.dead_letters (subscription_id, event_id, position, event, attempts, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription_id, event_id) DO UPDATE
+         SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, recorded_at = now()`,
+      [id, event.id, event.sequence, JSON.stringify(event), attempts, error],
+    );
+  }
+
+  async deadLetters(
+    id: string,
+  ): Promise<
+    { eventId: string; position: string; attempts: number; lastError: string; recordedAt: string }[]
+  > {
+    await this.ensure();
+    const { rows } = await this.pool.query<{
+      event_id: string;
+      position: string;
+      attempts: number;
+      last_error: string;
+      recorded_at: Date;
+    }>(
+      `SELECT * FROM ${WEBHOOKS_SCHEMA}.dead_letters WHERE subscription_id::text = $1 ORDER BY recorded_at, event_id`,
+      [id],
+    );
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      position: r.position,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      recordedAt: r.recorded_at.toISOString(),
+    }));
+  }
+}

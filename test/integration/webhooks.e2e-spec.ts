@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { HTTP, type CloudEvent } from 'cloudevents';
+import { Webhook } from 'standardwebhooks';
+import { CadreFixtures } from '../api/support/cadre-fixtures.js';
+import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
+
+/** An HR system's receiver: verifies the signature, parses the CloudEvent, fails while told to. */
+class Receiver {
+  readonly received: { webhookId: string; event: CloudEvent }[] = [];
+  readonly rejectedSignatures: string[] = [];
+  /** The webhook-id of every request, failed ones included. */
+  readonly attempts: string[] = [];
+  failuresLeft = 0;
+  secret = '';
+  private server: HttpServer | null = null;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        try {
+          new Webhook(this.secret).verify(body, headers);
+        } catch {
+          this.rejectedSignatures.push(headers['webhook-id']);
+          res.writeHead(400).end();
+          return;
+        }
+        this.attempts.push(headers['webhook-id']);
+        if (this.failuresLeft > 0) {
+          this.failuresLeft -= 1;
+          res.writeHead(503).end();
+          return;
+        }
+        const event = HTTP.toEvent({ headers, body }) as CloudEvent;
+        this.received.push({ webhookId: headers['webhook-id'], event });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', () => {
+  let subject: PlatformTestApp;
+  let server: Server;
+  let fixtures: CadreFixtures;
+  let hr: string;
+  const receiver = new Receiver();
+  let url: string;
+
+  beforeAll(async () => {
+    subject = await startPlatformTestApp();
+    server = subject.app.getHttpServer();
+    fixtures = CadreFixtures.of(subject);
+    await fixtures.sampleFramework(['AL', 'RS']);
+    hr = `Bearer ${await subject.token({ sub: 'hr-al', roles: ['hr-system'], jurisdictions: ['AL'] })}`;
+    url = await receiver.start();
+  });
+  afterAll(async () => {
+    await subject?.close();
+    await receiver.close();
+  });
+
+  const subscribe = (body: object) =>
+    request(server).post('/v1/webhook-subscriptions').set('Authorization', hr).send(body);
+  const until = async (done: () => boolean, ms = 20_000) => {
+    for (const started = Date.now(); !done();) {
+      if (Date.now() - started > ms) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('refuses a non-http(s) URL and an unknown event type (400), and another jurisdiction (403)', async () => {
+    expect((await subscribe({ url: 'ftp://example.org/x' }).expect(400)).body.code).toBe(
+      'WEBHOOK.INVALID_SUBSCRIPTION',
+    );
+    await subscribe({ url: 'not a url' }).expect(400);
+    await subscribe({ url, eventTypes: ['org.cadre.certification.nope.v1'] }).expect(400);
+    await subscribe({ url, jurisdictions: ['RS'] }).expect(403);
+  });
+
+  it('delivers every event once it recovers, in order, signed, the same webhook-id on a repeat', async () => {
+    const created = await subscribe({ url, from: 'now' }).expect(201);
+    expect(created.body.secret).toMatch(/^whsec_/);
+    receiver.secret = created.body.secret;
+    const listed = await request(server)
+      .get('/v1/webhook-subscriptions')
+      .set('Authorization', hr)
+      .expect(200);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: created.body.id, url })]);
+    expect(JSON.stringify(listed.body)).not.toContain('whsec_');
+
+    receiver.failuresLeft = 2;
+    const staffId = await fixtures.staff();
+    const rsStaff = await fixtures.staff({ jurisdiction: 'RS' });
+    await fixtures.certify(rsStaff, 'dynamic-security', 'awareness');
+    const ids: string[] = [];
+    for (const competency of ['dynamic-security', 'multi-agency-working', 'vep-risk-assessment']) {
+      await fixtures.certify(staffId, competency, 'awareness');
+      ids.push((await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!.eventId);
+    }
+    await until(() => new Set(receiver.received.map((r) => r.webhookId)).size >= 3);
+    expect(receiver.rejectedSignatures).toEqual([]);
+    expect(receiver.received.map((r) => r.webhookId)).toEqual(ids);
+    expect(receiver.received.every((r) => r.event.id === r.webhookId)).toBe(true);
+    // The two failures were attempts of the first event: a repeat carries the same webhook-id.
+    expect(receiver.attempts.slice(0, 3)).toEqual([ids[0], ids[0], ids[0]]);
+    expect(receiver.received[0].event).toMatchObject({
+      type: 'org.cadre.certification.awarded.v1',
+      subject: staffId,
+      datacontenttype: 'application/json',
+    });
+
+    const ping = await request(server)
+      .post(`/v1/webhook-subscriptions/${created.body.id}/ping`)
+      .set('Authorization', hr)
+      .expect(200);
+    expect(ping.body.status).toBe(204);
+    await request(server)
+      .delete(`/v1/webhook-subscriptions/${created.body.id}`)
+      .set('Authorization', hr)
+      .expect(204);
+    await request(server)
+      .get(`/v1/webhook-subscriptions/${created.body.id}`)
+      .set('Authorization', hr)
+      .expect(404);
+  });
+
+  it('puts an event that keeps failing in the dead letters and moves on', async () => {
+    const created = await subscribe({ url, from: 'now' }).expect(201);
+    receiver.secret = created.body.secret;
+    receiver.received.length = 0;
+    receiver.failuresLeft = 3; // the test worker tries 3 times
+    const staffId = await fixtures.staff();
+    await fixtures.certify(staffId, 'dynamic-security', 'awareness');
+    const lost = (await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!.eventId;
+    await fixtures.certify(staffId, 'multi-agency-working', 'awareness');
+    const next = (await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!.eventId;
+    await until(() => receiver.received.length >= 1);
+    expect(receiver.received.map((r) => r.webhookId)).toEqual([next]);
+    const dead = await request(server)
+      .get(`/v1/webhook-subscriptions/${created.body.id}/dead-letters`)
+      .set('Authorization', hr)
+      .expect(200);
+    expect(dead.body.items).toEqual([
+      expect.objectContaining({ eventId: lost, attempts: 3, lastError: 'HTTP 503' }),
+    ]);
+  });
+});
