@@ -10,7 +10,7 @@ import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/
 
 /** An HR system's receiver: verifies the signature, parses the CloudEvent, fails while told to. */
 class Receiver {
-  readonly received: { webhookId: string; event: CloudEvent }[] = [];
+  readonly received: { webhookId: string; event: CloudEvent; headers: Record<string, string> }[] = [];
   readonly rejectedSignatures: string[] = [];
   /** The webhook-id of every request, failed ones included. */
   readonly attempts: string[] = [];
@@ -39,7 +39,7 @@ class Receiver {
           return;
         }
         const event = HTTP.toEvent({ headers, body }) as CloudEvent;
-        this.received.push({ webhookId: headers['webhook-id'], event });
+        this.received.push({ webhookId: headers['webhook-id'], event, headers });
         res.writeHead(204).end();
       });
     });
@@ -157,5 +157,51 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
     expect(dead.body.items).toEqual([
       expect.objectContaining({ eventId: lost, attempts: 3, lastError: 'HTTP 503' }),
     ]);
+
+    // Redelivered by hand once the receiver is back: flagged out of order, and the list empties.
+    const redelivered = await request(server)
+      .post(`/v1/webhook-subscriptions/${created.body.id}/dead-letters/${lost}/redeliver`)
+      .set('Authorization', hr)
+      .expect(200);
+    expect(redelivered.body).toMatchObject({ delivered: true, status: 204, outOfOrder: true });
+    expect(receiver.received.at(-1)).toMatchObject({
+      webhookId: lost,
+      headers: { 'cadre-redelivery': 'out-of-order' },
+    });
+    const emptied = await request(server)
+      .get(`/v1/webhook-subscriptions/${created.body.id}/dead-letters`)
+      .set('Authorization', hr)
+      .expect(200);
+    expect(emptied.body.items).toEqual([]);
+    await request(server)
+      .delete(`/v1/webhook-subscriptions/${created.body.id}`)
+      .set('Authorization', hr)
+      .expect(204);
+  });
+
+  it('rotates the secret with an overlap: deliveries verify with the old and the new one', async () => {
+    const created = await subscribe({ url, from: 'now' }).expect(201);
+    const old = created.body.secret as string;
+    const rotated = await request(server)
+      .post(`/v1/webhook-subscriptions/${created.body.id}/secret/rotate`)
+      .set('Authorization', hr)
+      .expect(200);
+    const fresh = rotated.body.secret as string;
+    expect(fresh).not.toBe(old);
+    receiver.secret = old;
+    receiver.received.length = 0;
+    const staffId = await fixtures.staff();
+    await fixtures.certify(staffId, 'dynamic-security', 'awareness');
+    await until(() => receiver.received.some((r) => r.event.subject === staffId));
+    const delivered = receiver.received.find((r) => r.event.subject === staffId)!;
+    expect(delivered.headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(receiver.rejectedSignatures).toEqual([]);
+    receiver.secret = fresh;
+    const ping = await request(server)
+      .post(`/v1/webhook-subscriptions/${created.body.id}/ping`)
+      .set('Authorization', hr)
+      .expect(200);
+    expect(ping.body.status).toBe(204);
+    expect(receiver.rejectedSignatures).toEqual([]);
   });
 });

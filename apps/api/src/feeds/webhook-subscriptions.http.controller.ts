@@ -16,6 +16,9 @@ import { READ_MODEL_POOL } from '@cadre/projections/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { CertificationFeed } from './certification-feed.js';
 
+/** How long the previous secret keeps signing after a rotation. */
+const SECRET_OVERLAP_MS = 24 * 3_600_000;
+
 class InvalidSubscriptionError extends CadreError {
   readonly category = 'validation' as const;
   constructor(field: string, message: string) {
@@ -104,7 +107,7 @@ export class WebhookSubscriptionsHttpController {
   @ApiOperation({ summary: 'Send a signed test event to the subscription URL now; answers its HTTP status' })
   async ping(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const subscription = await this.find(actor, id);
-    const secret = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secret;
+    const secret = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secrets;
     const eventId = randomUUID();
     const body = JSON.stringify({
       specversion: '1.0',
@@ -127,6 +130,44 @@ export class WebhookSubscriptionsHttpController {
   async deadLetters(@CurrentActor() actor: Actor, @Param('id') id: string) {
     await this.find(actor, id);
     return { items: await this.subscriptions.deadLetters(id) };
+  }
+
+  @Post(':id/dead-letters/:eventId/redeliver')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Deliver a dead letter again now, flagged out of order (Cadre-Redelivery: out-of-order)',
+    description: 'On a 2xx answer the dead letter is removed; otherwise it stays and the status is returned.',
+  })
+  async redeliver(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('eventId') eventId: string) {
+    const subscription = await this.find(actor, id);
+    const body = await this.subscriptions.deadLetter(subscription.id, eventId);
+    if (body === null) {
+      throw new ResourceNotFoundError('WEBHOOK.DEAD_LETTER_NOT_FOUND', `Dead letter ${eventId} of ${id}`);
+    }
+    const secrets = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secrets;
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      status = await postSigned(subscription.url, secrets, eventId, body, 10_000, {
+        'cadre-redelivery': 'out-of-order',
+      });
+    } catch (failure) {
+      error = failure instanceof Error ? failure.message : String(failure);
+    }
+    const delivered = status !== null && status >= 200 && status < 300;
+    if (delivered) await this.subscriptions.removeDeadLetter(subscription.id, eventId);
+    return { eventId, delivered, status, error, outOfOrder: true };
+  }
+
+  @Post(':id/secret/rotate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A new signing secret (shown once); deliveries carry both signatures for 24 hours',
+  })
+  async rotate(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    const secret = await this.subscriptions.rotateSecret(id, this.owner(actor), SECRET_OVERLAP_MS);
+    if (!secret) throw this.notFound(id);
+    return { id, secret, previousSecretValidUntil: new Date(Date.now() + SECRET_OVERLAP_MS).toISOString() };
   }
 
   private owner(actor: Actor): string | undefined {

@@ -8,7 +8,15 @@ import {
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
-import { CLOCK, DATABASE, PINO_LOGGER, systemClock, type Clock, type Database } from '@cadre/platform';
+import {
+  AppConfig,
+  CLOCK,
+  DATABASE,
+  PINO_LOGGER,
+  systemClock,
+  type Clock,
+  type Database,
+} from '@cadre/platform';
 import {
   CertificationScheduleTicker,
   ProjectionRunner,
@@ -17,9 +25,6 @@ import {
   type TickResult,
 } from '@cadre/projections';
 import { READ_MODEL_POOL } from '@cadre/projections/nest';
-
-/** How often the scheduler looks for due windows, warnings and expiries. */
-export const TICK_INTERVAL_MS = 5000;
 
 /**
  * The process managers (awards on close, the certification schedule, lapses): each a projection of
@@ -39,6 +44,7 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicati
     @Inject(DATABASE) database: Database,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
     @Optional() @Inject(CLOCK) clock: Clock | null,
+    private readonly config: AppConfig,
   ) {
     const now = (): Date => (clock ?? systemClock).now();
     const deps: ProcessDependencies = {
@@ -57,7 +63,9 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicati
 
   onApplicationBootstrap(): void {
     for (const runner of this.runners) runner.start();
-    this.timer = setInterval(() => void this.tick().catch(() => undefined), TICK_INTERVAL_MS);
+    const seconds = this.config.processTickSeconds;
+    if (seconds <= 0) return;
+    this.timer = setInterval(() => void this.tick().catch(() => undefined), seconds * 1000);
     this.timer.unref();
   }
 

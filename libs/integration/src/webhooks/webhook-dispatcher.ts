@@ -24,13 +24,17 @@ export interface WebhookDispatcherOptions {
 /** Signs and POSTs one body per Standard Webhooks; resolves with the status, rejects on a network error. */
 export async function postSigned(
   url: string,
-  secret: string,
+  secrets: string | readonly string[],
   id: string,
   body: string,
   timeoutMs = 10_000,
+  extraHeaders: Record<string, string> = {},
 ): Promise<number> {
   const timestamp = new Date();
-  const signature = new Webhook(secret).sign(id, timestamp, body);
+  // One signature per secret in force (a rotation's overlap): the receiver accepts either.
+  const signature = (typeof secrets === 'string' ? [secrets] : secrets)
+    .map((secret) => new Webhook(secret).sign(id, timestamp, body))
+    .join(' ');
   const response = await fetch(url, {
     method: 'POST',
     headers: {
@@ -38,6 +42,7 @@ export async function postSigned(
       'webhook-id': id,
       'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
       'webhook-signature': signature,
+      ...extraHeaders,
     },
     body,
     signal: AbortSignal.timeout(timeoutMs),
@@ -106,7 +111,7 @@ export class WebhookDispatcher {
     }
   }
 
-  private async deliver(subscription: WebhookSubscription & { secret: string }): Promise<void> {
+  private async deliver(subscription: WebhookSubscription & { secrets: string[] }): Promise<void> {
     const read = await this.store.readAll({
       after: subscription.cursor ?? undefined,
       limit: 100,
@@ -134,7 +139,7 @@ export class WebhookDispatcher {
   }
 
   private async attempt(
-    subscription: WebhookSubscription & { secret: string },
+    subscription: WebhookSubscription & { secrets: string[] },
     id: string,
     position: string,
     body: string,
@@ -145,7 +150,7 @@ export class WebhookDispatcher {
       try {
         const status = await postSigned(
           subscription.url,
-          subscription.secret,
+          subscription.secrets,
           id,
           body,
           this.options.timeoutMs,
@@ -169,7 +174,7 @@ export class WebhookDispatcher {
       eventId: id,
       lastError,
     });
-    await this.subscriptions.deadLetter(
+    await this.subscriptions.recordDeadLetter(
       subscription.id,
       { ...JSON.parse(body), id, sequence: position },
       max,

@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.subscriptions (
   created_at      timestamptz NOT NULL DEFAULT now(),
   deleted_at      timestamptz
 );
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS previous_secret text;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS previous_secret_until timestamptz;
 CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
   subscription_id uuid NOT NULL,
   event_id        uuid NOT NULL,
@@ -46,9 +48,17 @@ interface Row {
   event_types: string[];
   jurisdictions: string[];
   secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Date | null;
   cursor: string | null;
   created_at: Date;
 }
+
+/** The secrets a delivery signs with: the current one, and the previous one during the overlap. */
+const secretsOf = (row: Row): string[] =>
+  row.previous_secret && row.previous_secret_until && row.previous_secret_until.getTime() > Date.now()
+    ? [row.secret, row.previous_secret]
+    : [row.secret];
 
 const toSubscription = (row: Row): WebhookSubscription => ({
   id: row.subscription_id,
@@ -119,12 +129,45 @@ export class WebhookSubscriptions {
   }
 
   /** The subscriptions to deliver to, with their secrets (the worker only). */
-  async active(): Promise<(WebhookSubscription & { secret: string })[]> {
+  async active(): Promise<(WebhookSubscription & { secrets: string[] })[]> {
     await this.ensure();
     const { rows } = await this.pool.query<Row>(
       `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE deleted_at IS NULL ORDER BY created_at`,
     );
-    return rows.map((row) => ({ ...toSubscription(row), secret: row.secret }));
+    return rows.map((row) => ({ ...toSubscription(row), secrets: secretsOf(row) }));
+  }
+
+  /**
+   * A new signing secret, returned once; deliveries are signed with both the new and the previous
+   * one for `overlapMs`, so the receiver can switch without losing an event.
+   */
+  async rotateSecret(id: string, owner: string | undefined, overlapMs: number): Promise<string | null> {
+    await this.ensure();
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions
+          SET previous_secret = secret, previous_secret_until = now() + ($3::bigint * interval '1 millisecond'), secret = $4
+        WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
+      [id, owner ?? null, overlapMs, secret],
+    );
+    return (rowCount ?? 0) > 0 ? secret : null;
+  }
+
+  /** The body of a dead letter (null when there is none). */
+  async deadLetter(id: string, eventId: string): Promise<string | null> {
+    await this.ensure();
+    const { rows } = await this.pool.query<{ event: unknown }>(
+      `SELECT event FROM ${WEBHOOKS_SCHEMA}.dead_letters WHERE subscription_id::text = $1 AND event_id::text = $2`,
+      [id, eventId],
+    );
+    return rows[0] ? JSON.stringify(rows[0].event) : null;
+  }
+
+  async removeDeadLetter(id: string, eventId: string): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM ${WEBHOOKS_SCHEMA}.dead_letters WHERE subscription_id::text = $1 AND event_id::text = $2`,
+      [id, eventId],
+    );
   }
 
   async remove(id: string, owner?: string): Promise<boolean> {
@@ -144,7 +187,7 @@ export class WebhookSubscriptions {
     );
   }
 
-  async deadLetter(
+  async recordDeadLetter(
     id: string,
     event: { id: string; sequence: string },
     attempts: number,

@@ -46,6 +46,7 @@ export const CONFIG_VARIABLES = [
   'CADRE_CHECKPOINT_INTERVAL_SECONDS',
   'CADRE_RATE_LIMIT_PER_MINUTE',
   'CADRE_EVENT_SOURCE',
+  'CADRE_PROCESS_TICK_SECONDS',
 ] as const;
 
 const KEK = /^[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=$/;
@@ -178,6 +179,23 @@ export class AppConfig {
     message: 'CADRE_EVENT_SOURCE must be a URI (e.g. urn:cadre:production)',
   })
   CADRE_EVENT_SOURCE = 'urn:cadre:development';
+
+  /**
+   * How often the worker sends due certification notices (windows, warnings, expiries), in
+   * seconds; 0 = only on demand. Absent → 5, or 0 under NODE_ENV=test (tests move the clock and
+   * tick themselves).
+   */
+  @Expose()
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_PROCESS_TICK_SECONDS must be a whole number of seconds' })
+  @Min(0, { message: 'CADRE_PROCESS_TICK_SECONDS must be 0 or more' })
+  CADRE_PROCESS_TICK_SECONDS?: number;
+
+  /** The tick interval in force (see CADRE_PROCESS_TICK_SECONDS). */
+  get processTickSeconds(): number {
+    return this.CADRE_PROCESS_TICK_SECONDS ?? (this.NODE_ENV === 'test' ? 0 : 5);
+  }
 
   /** Where the app listens: HOST, else 0.0.0.0 in production and 127.0.0.1 elsewhere. */
   get host(): string {
