@@ -3,3 +3,4 @@ export * from './certification-event-mapper.js';
 export * from './schemas.js';
 export * from './webhooks/webhook-subscriptions.js';
 export * from './webhooks/webhook-dispatcher.js';
+export * from './webhooks/address-guard.js';

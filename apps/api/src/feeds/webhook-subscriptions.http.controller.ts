@@ -7,6 +7,7 @@ import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import {
   CERTIFICATION_EVENT_TYPES,
   WebhookSubscriptions,
+  assertPublicHost,
   isCertificationEventType,
   postSigned,
   type WebhookSubscription,
@@ -53,6 +54,7 @@ const present = (s: WebhookSubscription) => ({
 export class WebhookSubscriptionsHttpController {
   private readonly subscriptions: WebhookSubscriptions;
   private readonly source: string;
+  private readonly production: boolean;
 
   constructor(
     @Inject(READ_MODEL_POOL) pool: pg.Pool,
@@ -61,6 +63,7 @@ export class WebhookSubscriptionsHttpController {
     config: AppConfig,
   ) {
     this.source = config.CADRE_EVENT_SOURCE;
+    this.production = config.NODE_ENV === 'production';
     this.subscriptions = new WebhookSubscriptions(pool);
   }
 
@@ -72,6 +75,12 @@ export class WebhookSubscriptionsHttpController {
   })
   async create(@CurrentActor() actor: Actor, @Body() body: SubscriptionRequest) {
     const url = this.url(body.url);
+    if (this.production) {
+      // Also checked at every connection by the worker (DNS rebinding).
+      await assertPublicHost(new URL(url).hostname).catch((error: unknown) => {
+        throw new InvalidSubscriptionError('url', `\`url\` must reach a public address: ${String(error)}`);
+      });
+    }
     const eventTypes = this.eventTypes(body.eventTypes);
     const jurisdictions = this.jurisdictions(actor, body.jurisdictions);
     const cursor = await this.from(body.from);
@@ -119,7 +128,10 @@ export class WebhookSubscriptionsHttpController {
       data: { subscriptionId: subscription.id },
     });
     try {
-      return { eventId, status: await postSigned(subscription.url, secret, eventId, body) };
+      return {
+        eventId,
+        status: await postSigned(subscription.url, secret, eventId, body, 10_000, {}, this.production),
+      };
     } catch (error) {
       return { eventId, status: null, error: error instanceof Error ? error.message : String(error) };
     }
@@ -148,9 +160,15 @@ export class WebhookSubscriptionsHttpController {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      status = await postSigned(subscription.url, secrets, eventId, body, 10_000, {
-        'cadre-redelivery': 'out-of-order',
-      });
+      status = await postSigned(
+        subscription.url,
+        secrets,
+        eventId,
+        body,
+        10_000,
+        { 'cadre-redelivery': 'out-of-order' },
+        this.production,
+      );
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }

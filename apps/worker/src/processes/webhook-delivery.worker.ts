@@ -55,6 +55,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     this.dispatcher = new WebhookDispatcher(store, new WebhookSubscriptions(pool), mapper, {
       maxAttempts: config.NODE_ENV === 'test' ? 3 : 8,
       baseDelayMs: config.NODE_ENV === 'test' ? 50 : 500,
+      blockPrivateAddresses: config.NODE_ENV === 'production',
       log: (level, message, fields) => logger[level]({ webhooks: true, ...fields }, message),
     });
   }

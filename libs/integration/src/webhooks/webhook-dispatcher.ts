@@ -1,4 +1,8 @@
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { PrivateAddressError, guardedLookup, isPrivateAddress } from './address-guard.js';
 import type { EventStore } from '@cadre/event-store';
 import { CERTIFICATION_FILTER } from '../certification-types.js';
 import { CertificationEventMapper, toStructuredJson } from '../certification-event-mapper.js';
@@ -14,6 +18,8 @@ export interface WebhookDispatcherOptions {
   readonly maxDelayMs?: number;
   readonly pollMs?: number;
   readonly timeoutMs?: number;
+  /** Production: refuse private and loopback addresses, checked at every connection. */
+  readonly blockPrivateAddresses?: boolean;
   readonly log?: (
     level: 'info' | 'warn' | 'error',
     message: string,
@@ -29,27 +35,45 @@ export async function postSigned(
   body: string,
   timeoutMs = 10_000,
   extraHeaders: Record<string, string> = {},
+  blockPrivateAddresses = false,
 ): Promise<number> {
   const timestamp = new Date();
   // One signature per secret in force (a rotation's overlap): the receiver accepts either.
   const signature = (typeof secrets === 'string' ? [secrets] : secrets)
     .map((secret) => new Webhook(secret).sign(id, timestamp, body))
     .join(' ');
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': CLOUDEVENT_JSON,
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': signature,
-      ...extraHeaders,
-    },
-    body,
-    signal: AbortSignal.timeout(timeoutMs),
-    redirect: 'manual',
+  const target = new URL(url);
+  if (blockPrivateAddresses) {
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && isPrivateAddress(host)) throw new PrivateAddressError(host, host);
+  }
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise<number>((resolve, reject) => {
+    const req = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': CLOUDEVENT_JSON,
+          'content-length': Buffer.byteLength(body),
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+          'webhook-signature': signature,
+          ...extraHeaders,
+        },
+        timeout: timeoutMs,
+        ...(blockPrivateAddresses ? { lookup: guardedLookup as never } : {}),
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
   });
-  await response.arrayBuffer().catch(() => undefined);
-  return response.status;
 }
 
 /**
@@ -154,6 +178,8 @@ export class WebhookDispatcher {
           id,
           body,
           this.options.timeoutMs,
+          {},
+          this.options.blockPrivateAddresses ?? false,
         );
         if (status >= 200 && status < 300) return;
         lastError = `HTTP ${status}`;
