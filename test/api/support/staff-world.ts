@@ -13,6 +13,7 @@ export interface StaffWorld {
    * How many events the store holds, counted in its table: unlike `headPosition()`, which shows
    * only what lies below the transaction horizon (an open transaction elsewhere holds it back).
    */
+  /** Events recorded by requests (not by the worker's processes). */
   eventCount(): Promise<number>;
   /** `Bearer …` for the given roles and jurisdictions. */
   bearer(roles: string[], jurisdictions: string[], sub?: string): Promise<string>;
@@ -28,7 +29,12 @@ export async function staffWorld(subject: PlatformTestApp, adopters: string[]): 
     fixtures,
     eventCount: async () => {
       const pool = subject.app.get<pg.Pool>(PG_POOL);
-      return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cadre_es.events')).rows[0].n;
+      // Events the worker's processes record on their own (expiry notices, awards) are not the request's.
+      return (
+        await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM cadre_es.events WHERE coalesce(metadata->'actor'->>'sub', '') NOT LIKE 'process:%'`,
+        )
+      ).rows[0].n;
     },
     bearer: async (roles, jurisdictions, sub = 'someone') =>
       `Bearer ${await subject.token({ sub, roles: roles as never, jurisdictions })}`,
