@@ -173,6 +173,9 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
       .set('Authorization', hr)
       .expect(200);
     expect(emptied.body.items).toEqual([]);
+    const metrics = await request(server).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/cadre_webhook_delivery_attempts_total\{outcome="dead-lettered"\} [1-9]/);
+    expect(metrics.text).toMatch(/cadre_webhook_delivery_attempts_total\{outcome="delivered"\} [1-9]/);
     await request(server)
       .delete(`/v1/webhook-subscriptions/${created.body.id}`)
       .set('Authorization', hr)

@@ -9,7 +9,8 @@ import {
   assertProductionKeyRing,
   parseKeyRing,
 } from '@cadre/personal-data';
-import { AppConfig, PINO_LOGGER } from '@cadre/platform';
+import { AppConfig, MetricsRegistry, PINO_LOGGER } from '@cadre/platform';
+import { Counter } from 'prom-client';
 import { READ_MODEL_POOL } from '@cadre/projections/nest';
 
 const PERSONAL_DATA_FIELD = 'personal-data';
@@ -24,7 +25,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     @Inject(READ_MODEL_POOL) pool: pg.Pool,
     @Inject(PINO_LOGGER) logger: Logger,
     config: AppConfig,
+    metrics: MetricsRegistry,
   ) {
+    const attempts = new Counter({
+      name: 'cadre_webhook_delivery_attempts_total',
+      help: 'Webhook delivery attempts by outcome: delivered, failed (retried) or dead-lettered.',
+      labelNames: ['outcome'] as const,
+      registers: [metrics.registry],
+    });
     let vault: Promise<PersonalDataVault> | undefined;
     const connect = () => {
       const ring = parseKeyRing(config.CADRE_KEK ?? DEVELOPMENT_KEK, config.CADRE_KEK_PREVIOUS);
@@ -56,6 +64,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       maxAttempts: config.NODE_ENV === 'test' ? 3 : 8,
       baseDelayMs: config.NODE_ENV === 'test' ? 50 : 500,
       blockPrivateAddresses: config.NODE_ENV === 'production',
+      onAttempt: (outcome) => attempts.inc({ outcome }),
       log: (level, message, fields) => logger[level]({ webhooks: true, ...fields }, message),
     });
   }

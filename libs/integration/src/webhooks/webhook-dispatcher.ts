@@ -20,6 +20,8 @@ export interface WebhookDispatcherOptions {
   readonly timeoutMs?: number;
   /** Production: refuse private and loopback addresses, checked at every connection. */
   readonly blockPrivateAddresses?: boolean;
+  /** Called after each attempt (metrics): delivered, failed (will retry) or dead-lettered. */
+  readonly onAttempt?: (outcome: 'delivered' | 'failed' | 'dead-lettered', subscriptionId: string) => void;
   readonly log?: (
     level: 'info' | 'warn' | 'error',
     message: string,
@@ -135,7 +137,31 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * Delivers under the subscription's advisory lock (several workers may run: one delivers to a
+   * subscription at a time, so order holds), then unlocks.
+   */
   private async deliver(subscription: WebhookSubscription & { secrets: string[] }): Promise<void> {
+    const client = await this.subscriptions.pool.connect();
+    try {
+      const { rows } = await client.query<{ got: boolean }>(
+        'SELECT pg_try_advisory_lock(4711006, hashtext($1)) AS got',
+        [subscription.id],
+      );
+      if (!rows[0]?.got) return;
+      try {
+        // Re-read the cursor under the lock: another worker may have moved it.
+        const fresh = (await this.subscriptions.active()).find((s) => s.id === subscription.id);
+        if (fresh) await this.deliverLocked(fresh);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(4711006, hashtext($1))', [subscription.id]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async deliverLocked(subscription: WebhookSubscription & { secrets: string[] }): Promise<void> {
     const read = await this.store.readAll({
       after: subscription.cursor ?? undefined,
       limit: 100,
@@ -181,11 +207,15 @@ export class WebhookDispatcher {
           {},
           this.options.blockPrivateAddresses ?? false,
         );
-        if (status >= 200 && status < 300) return;
+        if (status >= 200 && status < 300) {
+          this.options.onAttempt?.('delivered', subscription.id);
+          return;
+        }
         lastError = `HTTP ${status}`;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
       }
+      this.options.onAttempt?.('failed', subscription.id);
       if (this.stopping) throw new Error('stopping');
       if (attempt < max) {
         const cap = Math.min(
@@ -200,6 +230,7 @@ export class WebhookDispatcher {
       eventId: id,
       lastError,
     });
+    this.options.onAttempt?.('dead-lettered', subscription.id);
     await this.subscriptions.recordDeadLetter(
       subscription.id,
       { ...JSON.parse(body), id, sequence: position },

@@ -74,7 +74,7 @@ const toSubscription = (row: Row): WebhookSubscription => ({
 export class WebhookSubscriptions {
   private ready: Promise<void> | null = null;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(readonly pool: pg.Pool) {}
 
   private ensure(): Promise<void> {
     this.ready ??= (async () => {
