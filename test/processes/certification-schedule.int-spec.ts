@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { EVENT_STORE, PostgresEventStore } from '@cadre/event-store';
 import { ManualClock } from '@cadre/platform';
@@ -14,6 +14,8 @@ import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const NOTICES = ['RecertificationWindowOpened', 'CertificationExpiryWarned', 'CertificationExpired'];
+
+jest.setTimeout(60_000);
 
 describe('the certification schedule: windows, warnings and expiries as the clock moves', () => {
   let database: TestDatabase;
@@ -46,9 +48,10 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
   });
 
   /** The schedule projection has applied everything in the log. */
-  const settled = async (): Promise<void> => {
-    const head = await store.headPosition();
-    for (let i = 0; i < 500; i += 1) {
+  const settled = async (staffId: string): Promise<void> => {
+    // The last event of the member's stream (all of them are handled or precede a handled one).
+    const head = (await store.readStream(`staff-${staffId}`)).at(-1)?.position ?? null;
+    for (let i = 0; i < 1500; i += 1) {
       const checkpoint = await readCheckpoint(pool, 'process-certification-schedule').catch(() => null);
       if (checkpoint?.position && head && store.comparePositions(checkpoint.position, head) >= 0) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -77,7 +80,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
     )!;
     const { validUntil, windowOpensAt } = award.data as { validUntil: string; windowOpensAt: string };
     expect(validUntil).toBe('2026-01-01T00:00:00.000Z');
-    await settled();
+    await settled(staffId);
 
     const ticker = new CertificationScheduleTicker(pool, deps);
     expect((await ticker.tick()).handled).toBe(0);
@@ -101,7 +104,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
       ['CertificationExpiryWarned', '2025-12-02T00:00:00.000Z'],
       ['CertificationExpired', validUntil],
     ]);
-    await settled();
+    await settled(staffId);
     const { rows } = await pool.query(
       `SELECT kind, done FROM cadre_processes.certification_schedule WHERE certification_id = $1 ORDER BY kind`,
       [certificationId],
@@ -123,7 +126,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
       '2024-01-01T00:00:00.000Z',
     );
     await fixtures.revoke(staffId, certificationId);
-    await settled();
+    await settled(staffId);
     clock.set('2027-06-01T00:00:00.000Z');
     await new CertificationScheduleTicker(pool, deps).tick();
     expect(await notices(staffId)).toEqual([]);
