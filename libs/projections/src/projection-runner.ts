@@ -4,6 +4,9 @@ import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } f
 import { SharedConnectionLeases, type Lease, type LeaseProvider } from './leases.js';
 import { ALL_EVENTS, type Projection, type ProjectionTransaction } from './projection.js';
 
+/** Advisory lock serialising the table creation of every projection. */
+const PREPARE_LOCK_KEY = 4_711_003;
+
 export type RunnerState = 'idle' | 'waiting-for-lease' | 'running' | 'failed' | 'stopped';
 
 export interface RunnerStatus {
@@ -118,6 +121,9 @@ export class ProjectionRunner {
   /** Tables exist; a checkpoint of another version means the tables are rebuilt from the start. */
   private async prepare(): Promise<void> {
     await this.transaction(async (tx, client) => {
+      // One projection's DDL at a time across the cluster: concurrent CREATE SCHEMA/TABLE IF NOT
+      // EXISTS collide on the catalog's unique indexes, and projections sharing tables would deadlock.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [PREPARE_LOCK_KEY]);
       await ensureCheckpoints(client);
       await this.projection.createTables(tx, this.projection.schema);
       const checkpoint = await readCheckpoint(client, this.projection.name, true);
@@ -147,6 +153,8 @@ export class ProjectionRunner {
       filter: all ? undefined : { eventTypePrefixes: this.projection.handles },
       batchSize: this.options.batchSize ?? 500,
     });
+    // stop() may have come while this runner was preparing, before there was a subscription to close.
+    if (this.stopping) await this.subscription.close();
     try {
       for await (const batch of this.subscription) {
         if (this.stopping || !this.lease?.held) break;

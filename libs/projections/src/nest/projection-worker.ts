@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
-import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import { EVENT_STORE, resilientPool, type EventStore } from '@cadre/event-store';
 import { DATABASE, MetricsRegistry, PINO_LOGGER, type Database } from '@cadre/platform';
 import { ALL_EVENTS, type Projection } from '../projection.js';
 import { SharedConnectionLeases } from '../leases.js';
@@ -28,6 +28,7 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
   readonly runners: ProjectionRunner[];
   /** One connection holds every lease of this process (not one per projection). */
   private readonly leases: SharedConnectionLeases;
+  private readonly runnerPool: pg.Pool;
   private readonly lagSeconds: Gauge<'projection'>;
   private readonly lagEvents: Gauge<'projection'>;
   private timer: NodeJS.Timeout | null = null;
@@ -42,9 +43,18 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     metrics: MetricsRegistry,
   ) {
     this.leases = new SharedConnectionLeases(database.url, 'cadre-worker-leases');
+    // The runners' transactions get a pool of their own, one connection per runner: sharing a
+    // smaller pool with what they call while applying (unsealing through the vault) could leave
+    // every connection held by a transaction that waits for one more.
+    this.runnerPool = resilientPool({
+      connectionString: database.url,
+      max: projections.length + 1,
+      idleTimeoutMillis: 30_000,
+      application_name: 'cadre-projections',
+    });
     this.runners = projections.map(
       (projection) =>
-        new ProjectionRunner(store, pool, database.url, projection, {
+        new ProjectionRunner(store, this.runnerPool, database.url, projection, {
           leases: this.leases,
           log: (level, message, fields) => logger[level]({ projection: projection.name, ...fields }, message),
         }),
@@ -74,6 +84,7 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     if (this.timer) clearInterval(this.timer);
     await Promise.all(this.runners.map((runner) => runner.stop()));
     await this.leases.close();
+    await this.runnerPool.end().catch(() => undefined);
   }
 
   /** The last measured lag of each projection (measured every 5 s). */
