@@ -320,20 +320,18 @@ describe('staff over HTTP', () => {
       email: 'zana.b@',
     }).expect(400);
     // Should a request body ever be logged, the app's logger redacts the personal fields.
-    subject.app
-      .get<Logger>(PINO_LOGGER)
-      .info(
-        {
-          req: {
-            body: registration({
-              name: 'Zana Berisha',
-              email: 'zana.b@example.org',
-              employeeRef: 'AL-LOG-3',
-            }),
-          },
+    subject.app.get<Logger>(PINO_LOGGER).info(
+      {
+        req: {
+          body: registration({
+            name: 'Zana Berisha',
+            email: 'zana.b@example.org',
+            employeeRef: 'AL-LOG-3',
+          }),
         },
-        'probe',
-      );
+      },
+      'probe',
+    );
     expect(subject.logs.at(-1)).toMatchObject({
       msg: 'probe',
       req: { body: { name: '[redacted]', email: '[redacted]', employeeRef: '[redacted]' } },

@@ -8,7 +8,12 @@ describe('createLogger', () => {
     const { logger, lines } = capture();
     runInRequestContext({ correlationId: 'corr-9' }, () => logger.info('inside'));
     logger.info('outside');
-    expect(lines()[0]).toMatchObject({ level: 'info', msg: 'inside', correlationId: 'corr-9', service: 'cadre' });
+    expect(lines()[0]).toMatchObject({
+      level: 'info',
+      msg: 'inside',
+      correlationId: 'corr-9',
+      service: 'cadre',
+    });
     expect(lines()[1].correlationId).toBeUndefined();
   });
 
