@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The frozen CloudEvents JSON Schemas served at /v1/integration/schemas (read from the repository path).
+COPY --from=build /app/libs/integration/schemas ./libs/integration/schemas
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
