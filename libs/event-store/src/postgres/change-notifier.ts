@@ -108,6 +108,9 @@ export class ChangeNotifier {
         await client.connect();
         client.on('notification', () => this.wake());
         await client.query(`LISTEN ${CHANNEL}`);
+        // Closed or released while connecting: stopListening had no client to end, so end it here
+        // (the finally below) instead of waiting forever on a connection nobody will close.
+        if (this.closed || this.retained === 0) continue;
         this.listener = client;
         delay = 100;
         // Events appended while we were not listening: let every subscriber re-read.
