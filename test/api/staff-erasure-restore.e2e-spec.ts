@@ -25,7 +25,10 @@ describe('erasures are re-applied at every start', () => {
   });
 
   const start = async () => {
-    const app = await startPlatformTestApp({ env: { DATABASE_URL: database.url } });
+    // The api alone: what is under test is its start, not the worker's projections.
+    const app = await startPlatformTestApp({
+      env: { DATABASE_URL: database.url, CADRE_IN_PROCESS_WORKER: 'false' },
+    });
     apps.push(app);
     return app;
   };
