@@ -147,6 +147,9 @@ describe('training sessions over HTTP', () => {
     await post(`/v1/sessions/${id}/close`, {}).expect(200);
     expect((await read(id)).status).toBe('closed');
     const latecomer = await participant();
+    // The close makes the award-on-close process award the prison officer who passed: let it
+    // land first, so that the head below only moves if a refused command wrote something.
+    await awarded(prison);
     const head = await fixtures.head();
     for (const [path, body] of [
       ['assessments', { staffId: probation, result: 'passed' }],
@@ -200,6 +203,15 @@ describe('training sessions over HTTP', () => {
       agency,
       role: agency === 'prison' ? 'front-line-security-officer' : 'probation-officer',
     });
+  /** Waits until the award-on-close process has awarded `staffId` a certification. */
+  const awarded = async (staffId: string): Promise<void> => {
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const events = await fixtures.store.readStream(`staff-${staffId}`);
+      if (events.some((e) => e.type === 'CertificationAwarded')) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`staff-${staffId} was never awarded`);
+  };
   const sessionBody = (overrides: object = {}) => ({
     programmeId,
     startsAt: iso(Date.now() - HOUR),
