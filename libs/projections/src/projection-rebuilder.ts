@@ -3,6 +3,11 @@ import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
 import { ALL_EVENTS, type Projection, type ProjectionTransaction } from './projection.js';
 
+/** How long the final catch-up waits for the log's horizon to pass the live checkpoint. */
+const HORIZON_WAIT_MS = 30_000;
+/** Projections rebuilt at once by {@link ProjectionRebuilder.rebuildAll}. */
+export const DEFAULT_CONCURRENCY = 3;
+
 export interface TableDifference {
   readonly table: string;
   /** Rows only in the live table / only in the rebuilt one (at most 5 of each are sampled). */
@@ -75,11 +80,19 @@ export class ProjectionRebuilder {
       // rebuild catches up to it. Behind (or no runner at all): the live tables are brought up to
       // the rebuild's position here, as their runner would, under the lock on their checkpoint.
       if (target !== null && (position === null || this.store.comparePositions(position, target) < 0)) {
+        const waitUntil = Date.now() + HORIZON_WAIT_MS;
         for (;;) {
           const page = (await this.page(projection, position, options.batchSize ?? 2000)).filter(
             (event) => this.store.comparePositions(event.position, target as string) <= 0,
           );
-          if (page.length === 0) break;
+          if (page.length === 0) {
+            // Short of the target with nothing to read: an older transaction elsewhere on the
+            // cluster holds the log's horizon back (decision 0005). It commits or ends soon.
+            const reached = position !== null && this.store.comparePositions(position, target) >= 0;
+            if (reached || Date.now() > waitUntil) break;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            continue;
+          }
           applied += await this.applyInto(client, projection, next, page);
           position = page[page.length - 1].position;
         }
@@ -141,6 +154,47 @@ export class ProjectionRebuilder {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Rebuilds several projections, `concurrency` at a time (each its own catch-up and swap, so one
+   * refused swap leaves the others swapped): on two cores the database works on one projection's
+   * batch while Node computes another's. Reports come back in the order given.
+   */
+  async rebuildAll(
+    projections: readonly Projection[],
+    options: Omit<RebuildOptions, 'onProgress'> & {
+      readonly concurrency?: number;
+      readonly onProgress?: (projection: Projection, applied: number) => void;
+      readonly onReport?: (report: RebuildReport) => void;
+    } = {},
+  ): Promise<RebuildReport[]> {
+    const reports: RebuildReport[] = new Array(projections.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < projections.length) {
+        const index = next++;
+        const projection = projections[index];
+        reports[index] = await this.rebuild(projection, {
+          ...options,
+          onProgress: (applied) => options.onProgress?.(projection, applied),
+        });
+        options.onReport?.(reports[index]);
+      }
+    };
+    const lanes = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, projections.length));
+    // A failure starts no further rebuild; those under way finish (or fail) before it is thrown.
+    const settled = await Promise.allSettled(
+      Array.from({ length: lanes }, () =>
+        lane().catch((error: unknown) => {
+          next = projections.length;
+          throw error;
+        }),
+      ),
+    );
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return reports;
   }
 
   private page(projection: Projection, after: string | null, limit: number): Promise<RecordedEvent[]> {

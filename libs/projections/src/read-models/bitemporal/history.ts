@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
-import { insertRows, type Column } from './sql-rows.js';
+import { digest, insertRows, type Column } from './sql-rows.js';
 
 /** An event as a history's timeline reads it (times as ISO 8601 UTC). */
 export interface Fact {
@@ -66,11 +66,7 @@ export function historyTablesSql(schema: string, spec: HistorySpec): string[] {
 const ms = (instant: string) => Date.parse(instant);
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 const fingerprint = (interval: Interval) =>
-  JSON.stringify([
-    ms(interval.validFrom),
-    interval.validTo === null ? null : ms(interval.validTo),
-    interval.values,
-  ]);
+  digest([ms(interval.validFrom), interval.validTo === null ? null : ms(interval.validTo), interval.values]);
 
 interface Believed {
   readonly id: string | null;

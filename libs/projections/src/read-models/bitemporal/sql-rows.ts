@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ProjectionTransaction } from '../../projection.js';
 
 /** A column of a multi-row insert: its name and the PostgreSQL type its array is cast to. */
@@ -41,3 +42,10 @@ export async function insertRows(
     params,
   );
 }
+
+/**
+ * A short, stable identity of a row's content (its interval and values, as JSON): what the
+ * bitemporal engines compare believed rows by, stored in their `fingerprint` column.
+ */
+export const digest = (value: unknown): string =>
+  createHash('sha1').update(JSON.stringify(value)).digest('base64url');

@@ -22,7 +22,7 @@ const TIMELINES = [memberTimeline, certificationTimeline, teamMembershipTimeline
  */
 export const expiryGapsProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'expiry-gaps',
-  version: 1,
+  version: 2,
   handles: [
     ...MEMBER_EVENTS,
     'StaffPersonalDataErased',

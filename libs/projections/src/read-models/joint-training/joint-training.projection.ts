@@ -41,7 +41,7 @@ const sessionHistory: HistorySpec = {
  */
 export const jointTrainingProjection = (): Projection => ({
   name: 'joint-training',
-  version: 1,
+  version: 2,
   handles: SESSION_TYPES,
   tables: ['session_facts', 'attendances'],
   schema: JOINT_TRAINING_SCHEMA,

@@ -61,7 +61,7 @@ const frameworkHistory: HistorySpec = {
  */
 export const matrixConformanceProjection = (): Projection => ({
   name: 'matrix-conformance',
-  version: 1,
+  version: 2,
   handles: [...JURISDICTION_TYPES, ...FRAMEWORK_TYPES, 'RoleRequirementDefined'],
   tables: [
     'framework_requirements',

@@ -105,7 +105,7 @@ export const jurisdictionHistory: HistorySpec = {
  */
 export const coverageProjection = (): Projection => ({
   name: 'coverage',
-  version: 2,
+  version: 3,
   handles: [...STAFF_TYPES, ...JURISDICTION_TYPES, 'RoleRequirementDefined'],
   tables: [
     'framework_requirements',

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { SessionEvent } from '@cadre/domain';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
+import { insertRows } from '../bitemporal/sql-rows.js';
 
 export const SESSION_LIST_SCHEMA = 'rm_session_list';
 
@@ -69,10 +70,24 @@ export const sessionListProjection = (): Projection => ({
   apply: applySessionList,
 });
 
+/**
+ * A batch folds into one statement per kind of change (events of one session depend on each
+ * other — enrol, withdraw, enrol again — so the fold keeps log order): the scheduled sessions, the
+ * participants' last enrolment state, the attendance records in order, the sessions' last status,
+ * the voids; then the derived counts and `joint` of every session touched.
+ */
 async function applySessionList(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
   const s = tx.schema;
   const touched = new Set<string>();
-  // Events of one session depend on each other (enrol, then attend): applied in log order.
+  const scheduled: unknown[][] = [];
+  /** (session, staff) → last enrolment state; `agency` null: withdrawn without an enrolment in this batch. */
+  const participants = new Map<
+    string,
+    { sessionId: string; staffId: string; agency: string | null; enrolled: boolean }
+  >();
+  const attendance: unknown[][] = [];
+  const status = new Map<string, 'closed' | 'cancelled'>();
+  const voided: string[] = [];
   for (const event of events) {
     const sessionId = sessionIdOf(event);
     if (sessionId === null) continue;
@@ -81,57 +96,114 @@ async function applySessionList(events: readonly RecordedEvent[], tx: Projection
     switch (typed.type) {
       case 'SessionScheduled': {
         const d = typed.data;
-        await tx.query(
-          `INSERT INTO ${s}.sessions (session_id, programme_id, starts_at, ends_at, location, jurisdictions, agencies, trainers, capacity)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (session_id) DO NOTHING`,
-          [
-            d.sessionId,
-            d.programmeId,
-            d.startsAt,
-            d.endsAt,
-            d.location,
-            d.jurisdictions,
-            d.agencies,
-            d.trainers,
-            d.capacity,
-          ],
-        );
+        scheduled.push([
+          d.sessionId,
+          d.programmeId,
+          d.startsAt,
+          d.endsAt,
+          d.location,
+          d.jurisdictions,
+          d.agencies,
+          d.trainers,
+          d.capacity,
+        ]);
         break;
       }
       case 'ParticipantEnrolled':
-        await tx.query(
-          `INSERT INTO ${s}.participants (session_id, staff_id, agency, enrolled) VALUES ($1, $2, $3, true)
-           ON CONFLICT (session_id, staff_id) DO UPDATE SET enrolled = true, agency = EXCLUDED.agency`,
-          [sessionId, typed.data.staffId, typed.data.agency],
-        );
+        participants.set(`${sessionId}\u0000${typed.data.staffId}`, {
+          sessionId,
+          staffId: typed.data.staffId,
+          agency: typed.data.agency,
+          enrolled: true,
+        });
         break;
-      case 'ParticipantWithdrawn':
-        await tx.query(
-          `UPDATE ${s}.participants SET enrolled = false WHERE session_id = $1 AND staff_id = $2`,
-          [sessionId, typed.data.staffId],
-        );
+      case 'ParticipantWithdrawn': {
+        const key = `${sessionId}\u0000${typed.data.staffId}`;
+        const earlier = participants.get(key);
+        participants.set(key, {
+          sessionId,
+          staffId: typed.data.staffId,
+          agency: earlier?.agency ?? null,
+          enrolled: false,
+        });
         break;
+      }
       case 'AttendanceRecorded':
-        await tx.query(
-          `INSERT INTO ${s}.attendance (event_id, session_id, staff_id, attendance) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (event_id) DO NOTHING`,
-          [event.eventId, sessionId, typed.data.staffId, typed.data.attendance],
-        );
+        attendance.push([event.eventId, sessionId, typed.data.staffId, typed.data.attendance]);
         break;
       case 'SessionClosed':
-        await tx.query(`UPDATE ${s}.sessions SET status = 'closed' WHERE session_id = $1`, [sessionId]);
+        status.set(sessionId, 'closed');
         break;
       case 'SessionCancelled':
-        await tx.query(`UPDATE ${s}.sessions SET status = 'cancelled' WHERE session_id = $1`, [sessionId]);
+        status.set(sessionId, 'cancelled');
         break;
       case 'RecordVoided':
-        await tx.query(`UPDATE ${s}.attendance SET voided = true WHERE event_id = $1`, [
-          typed.data.targetEventId,
-        ]);
+        voided.push(typed.data.targetEventId);
         break;
       default:
         break;
     }
+  }
+  await insertRows(
+    tx,
+    'sessions',
+    [
+      { name: 'session_id', type: 'text' },
+      { name: 'programme_id', type: 'text' },
+      { name: 'starts_at', type: 'timestamptz' },
+      { name: 'ends_at', type: 'timestamptz' },
+      { name: 'location', type: 'text' },
+      { name: 'jurisdictions', type: 'text[]' },
+      { name: 'agencies', type: 'text[]' },
+      { name: 'trainers', type: 'text[]' },
+      { name: 'capacity', type: 'int' },
+    ],
+    scheduled,
+  );
+  const all = [...participants.values()];
+  const upserts = all.filter((p) => p.agency !== null);
+  if (upserts.length > 0) {
+    await tx.query(
+      `INSERT INTO ${s}.participants (session_id, staff_id, agency, enrolled)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
+       ON CONFLICT (session_id, staff_id) DO UPDATE SET enrolled = EXCLUDED.enrolled, agency = EXCLUDED.agency`,
+      [
+        upserts.map((p) => p.sessionId),
+        upserts.map((p) => p.staffId),
+        upserts.map((p) => p.agency),
+        upserts.map((p) => p.enrolled),
+      ],
+    );
+  }
+  const withdrawals = all.filter((p) => p.agency === null);
+  if (withdrawals.length > 0) {
+    await tx.query(
+      `UPDATE ${s}.participants p SET enrolled = false
+         FROM unnest($1::text[], $2::text[]) AS w(session_id, staff_id)
+        WHERE p.session_id = w.session_id AND p.staff_id = w.staff_id`,
+      [withdrawals.map((p) => p.sessionId), withdrawals.map((p) => p.staffId)],
+    );
+  }
+  await insertRows(
+    tx,
+    'attendance',
+    [
+      { name: 'event_id', type: 'uuid' },
+      { name: 'session_id', type: 'text' },
+      { name: 'staff_id', type: 'text' },
+      { name: 'attendance', type: 'text' },
+    ],
+    attendance,
+  );
+  if (status.size > 0) {
+    await tx.query(
+      `UPDATE ${s}.sessions t SET status = x.status
+         FROM unnest($1::text[], $2::text[]) AS x(session_id, status) WHERE t.session_id = x.session_id`,
+      [[...status.keys()], [...status.values()]],
+    );
+  }
+  if (voided.length > 0) {
+    await tx.query(`UPDATE ${s}.attendance SET voided = true WHERE event_id = ANY($1::uuid[])`, [voided]);
   }
   if (touched.size === 0) return;
   await tx.query(

@@ -26,7 +26,7 @@ const SESSION_EVENTS = ['SessionScheduled', 'SessionClosed', 'SessionCancelled']
  */
 export const staffTranscriptProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'staff-transcript',
-  version: 1,
+  version: 2,
   handles: [
     ...MEMBER_EVENTS,
     'StaffPersonalDataErased',
@@ -78,43 +78,47 @@ export async function applySessions(
   tx: ProjectionTransaction,
   events: readonly RecordedEvent[],
 ): Promise<void> {
+  const scheduled: unknown[][] = [];
+  const status = new Map<string, string>();
   for (const event of events) {
     const d = event.data as Record<string, unknown>;
     if (event.type === 'SessionScheduled') {
-      await insertRows(
-        tx,
-        'sessions',
-        [
-          { name: 'session_id', type: 'text' },
-          { name: 'programme_id', type: 'text' },
-          { name: 'competencies', type: 'jsonb' },
-          { name: 'starts_at', type: 'timestamptz' },
-          { name: 'ends_at', type: 'timestamptz' },
-          { name: 'location', type: 'text' },
-          { name: 'jurisdictions', type: 'text[]' },
-          { name: 'trainers', type: 'text[]' },
-          { name: 'status', type: 'text' },
-        ],
-        [
-          [
-            d.sessionId,
-            d.programmeId,
-            d.competencies,
-            d.startsAt,
-            d.endsAt,
-            d.location,
-            d.jurisdictions,
-            d.trainers,
-            'scheduled',
-          ],
-        ],
-      );
-    } else {
-      const status = event.type === 'SessionClosed' ? 'closed' : 'cancelled';
-      await tx.query(`UPDATE ${tx.schema}.sessions SET status = $2 WHERE session_id = $1`, [
+      scheduled.push([
         d.sessionId,
-        status,
+        d.programmeId,
+        d.competencies,
+        d.startsAt,
+        d.endsAt,
+        d.location,
+        d.jurisdictions,
+        d.trainers,
+        'scheduled',
       ]);
+    } else {
+      status.set(String(d.sessionId), event.type === 'SessionClosed' ? 'closed' : 'cancelled');
     }
+  }
+  await insertRows(
+    tx,
+    'sessions',
+    [
+      { name: 'session_id', type: 'text' },
+      { name: 'programme_id', type: 'text' },
+      { name: 'competencies', type: 'jsonb' },
+      { name: 'starts_at', type: 'timestamptz' },
+      { name: 'ends_at', type: 'timestamptz' },
+      { name: 'location', type: 'text' },
+      { name: 'jurisdictions', type: 'text[]' },
+      { name: 'trainers', type: 'text[]' },
+      { name: 'status', type: 'text' },
+    ],
+    scheduled,
+  );
+  if (status.size > 0) {
+    await tx.query(
+      `UPDATE ${tx.schema}.sessions t SET status = x.status
+         FROM unnest($1::text[], $2::text[]) AS x(session_id, status) WHERE t.session_id = x.session_id`,
+      [[...status.keys()], [...status.values()]],
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
-import { insertRows, type Column } from '../bitemporal/sql-rows.js';
+import { digest, insertRows, type Column } from '../bitemporal/sql-rows.js';
 
 /** A recorded fact about one entity, as a timeline reads it. */
 export interface Fact {
@@ -59,7 +59,8 @@ export async function createTimelineTables(
       valid_from timestamptz NOT NULL,
       valid_to timestamptz,
       recorded_at timestamptz NOT NULL,
-      superseded_at timestamptz)`);
+      superseded_at timestamptz,
+      fingerprint text NOT NULL)`);
     await tx.query(
       `CREATE INDEX IF NOT EXISTS ${spec.table}_believed ON ${schema}.${spec.table} (entity_key) WHERE superseded_at IS NULL`,
     );
@@ -106,11 +107,38 @@ interface History {
   readonly batch: Fact[];
 }
 
+/** A believed row: stored (`id`) or still to insert (`pending`, an index into the batch's rows). */
+interface Believed {
+  readonly id: string | null;
+  readonly pending: number | null;
+}
+
+interface PendingRow {
+  readonly key: string;
+  readonly segment: Segment<unknown>;
+  readonly recordedAt: string;
+  supersededAt: string | null;
+  readonly fingerprint: string;
+}
+
+const ms = (instant: string): number => Date.parse(instant);
+
+/** What identifies a segment's row among an entity's believed rows: its interval and its values. */
+const fingerprintOf = (spec: TimelineSpec<unknown>, key: string, segment: Segment<unknown>): string =>
+  digest([
+    ms(segment.validFrom),
+    segment.validTo === null ? null : ms(segment.validTo),
+    spec.values(key, segment.state),
+  ]);
+
 /**
  * Applies a batch to bitemporal histories. Each event's facts are stored; for each entity touched,
- * its timeline is recomputed after each of its new facts, and every version that differs from the
- * one before is recorded: the believed rows are superseded at the new fact's `recordedAt` and the
- * new rows inserted with it. Rows are never updated otherwise, so past answers stay reproducible.
+ * its timeline is recomputed at each record time the batch brings, and compared with the rows
+ * still believed: a row that is no longer in the timeline has its knowledge closed
+ * (`superseded_at` = that record time), a segment not yet believed is inserted with
+ * `recorded_at` = it, and a segment that did not change keeps its row. Rows are never updated
+ * otherwise, so a query at an earlier `knownAt` answers exactly as it did then, and a back-dated
+ * fact changes the answer for its business date only from the moment it was recorded.
  */
 export async function applyTimelines(
   tx: ProjectionTransaction,
@@ -119,27 +147,30 @@ export async function applyTimelines(
 ): Promise<void> {
   const facts: { history: string; key: string; fact: Fact }[] = [];
   const voidTargets = events.filter((e) => e.type === 'RecordVoided').map((e) => targetOf(e));
-  const targetOwners = voidTargets.length
-    ? await tx.query<{ history: string; entity_key: string; event_id: string }>(
-        `SELECT history, entity_key, event_id::text FROM ${tx.schema}.facts WHERE event_id = ANY($1::uuid[])`,
-        [voidTargets],
-      )
-    : [];
+  const owners = new Map<string, { history: string; key: string }[]>();
+  const own = (eventId: string, owner: { history: string; key: string }): void => {
+    const list = owners.get(eventId);
+    if (list) list.push(owner);
+    else owners.set(eventId, [owner]);
+  };
+  if (voidTargets.length > 0) {
+    const stored = await tx.query<{ history: string; entity_key: string; event_id: string }>(
+      `SELECT history, entity_key, event_id::text FROM ${tx.schema}.facts WHERE event_id = ANY($1::uuid[])`,
+      [voidTargets],
+    );
+    for (const row of stored) own(row.event_id, { history: row.history, key: row.entity_key });
+  }
   for (const event of events) {
     const fact = toFact(event);
     if (event.type === 'RecordVoided') {
-      const target = targetOf(event);
-      const owners = [
-        ...targetOwners
-          .filter((row) => row.event_id === target)
-          .map((row) => ({ history: row.history, key: row.entity_key })),
-        ...facts.filter((f) => f.fact.eventId === target).map((f) => ({ history: f.history, key: f.key })),
-      ];
-      for (const owner of owners) facts.push({ ...owner, fact });
+      for (const owner of owners.get(targetOf(event)) ?? []) facts.push({ ...owner, fact });
       continue;
     }
     for (const spec of specs)
-      for (const key of spec.keysOf(event)) facts.push({ history: spec.table, key, fact });
+      for (const key of spec.keysOf(event)) {
+        facts.push({ history: spec.table, key, fact });
+        if (voidTargets.length > 0) own(fact.eventId, { history: spec.table, key });
+      }
   }
   if (facts.length === 0) return;
   await insertRows(
@@ -165,36 +196,53 @@ export async function applyTimelines(
     ]),
   );
   const histories = await loadHistories(tx, specs, facts);
-  const superseded: [string, string, string][] = [];
-  const rows = new Map<string, unknown[][]>();
-  for (const history of histories) {
-    const versions = recordedVersions(history);
-    if (versions.length === 0) continue;
-    superseded.push([history.spec.table, history.key, versions[0]!.recordedAt]);
-    const target = rows.get(history.spec.table) ?? [];
-    versions.forEach((version, i) => {
-      const supersededAt = versions[i + 1]?.recordedAt ?? null;
-      for (const segment of version.segments) {
-        target.push([
-          history.key,
-          ...history.spec.values(history.key, segment.state),
-          segment.validFrom,
-          segment.validTo,
-          version.recordedAt,
-          supersededAt,
-        ]);
-      }
-    });
-    rows.set(history.spec.table, target);
-  }
   for (const spec of specs) {
-    const closing = superseded.filter(([table]) => table === spec.table);
-    if (closing.length > 0) {
+    const mine = histories.filter((history) => history.spec === spec);
+    if (mine.length === 0) continue;
+    const believedRows = await tx.query<{ row_id: string; entity_key: string; fingerprint: string }>(
+      `SELECT row_id::text, entity_key, fingerprint FROM ${tx.schema}.${spec.table}
+        WHERE entity_key = ANY($1::text[]) AND superseded_at IS NULL`,
+      [mine.map((history) => history.key)],
+    );
+    const believed = new Map<string, Map<string, Believed>>();
+    for (const row of believedRows) {
+      const of = believed.get(row.entity_key) ?? new Map<string, Believed>();
+      of.set(row.fingerprint, { id: row.row_id, pending: null });
+      believed.set(row.entity_key, of);
+    }
+    const superseded: [string, string][] = [];
+    const pending: PendingRow[] = [];
+    for (const history of mine) {
+      const current = believed.get(history.key) ?? new Map<string, Believed>();
+      for (const version of recordedVersions(history)) {
+        const next = new Map(
+          version.segments.map((segment) => [fingerprintOf(spec, history.key, segment), segment]),
+        );
+        for (const [print, row] of [...current]) {
+          if (next.has(print)) continue;
+          current.delete(print);
+          if (row.id !== null) superseded.push([row.id, version.recordedAt]);
+          else if (row.pending !== null) pending[row.pending]!.supersededAt = version.recordedAt;
+        }
+        for (const [print, segment] of next) {
+          if (current.has(print)) continue;
+          pending.push({
+            key: history.key,
+            segment,
+            recordedAt: version.recordedAt,
+            supersededAt: null,
+            fingerprint: print,
+          });
+          current.set(print, { id: null, pending: pending.length - 1 });
+        }
+      }
+    }
+    if (superseded.length > 0) {
       await tx.query(
         `UPDATE ${tx.schema}.${spec.table} t SET superseded_at = x.at
-           FROM unnest($1::text[], $2::timestamptz[]) AS x(key, at)
-          WHERE t.entity_key = x.key AND t.superseded_at IS NULL`,
-        [closing.map(([, key]) => key), closing.map(([, , at]) => at)],
+           FROM unnest($1::bigint[], $2::timestamptz[]) AS x(id, at)
+          WHERE t.row_id = x.id`,
+        [superseded.map(([id]) => id), superseded.map(([, at]) => at)],
       );
     }
     await insertRows(
@@ -207,34 +255,43 @@ export async function applyTimelines(
         { name: 'valid_to', type: 'timestamptz' },
         { name: 'recorded_at', type: 'timestamptz' },
         { name: 'superseded_at', type: 'timestamptz' },
+        { name: 'fingerprint', type: 'text' },
       ],
-      rows.get(spec.table) ?? [],
+      pending.map((row) => [
+        row.key,
+        ...spec.values(row.key, row.segment.state),
+        row.segment.validFrom,
+        row.segment.validTo,
+        row.recordedAt,
+        row.supersededAt,
+        row.fingerprint,
+      ]),
       '',
     );
   }
 }
 
 /**
- * The versions of an entity's timeline that the batch records: after each new fact, when it
- * differs from the version before (the first compared with what the earlier facts gave).
+ * The versions of an entity's timeline that the batch records: at each record time the batch
+ * brings (after the last of its facts recorded then), when it differs from the version before
+ * (the first compared with what the earlier facts gave).
  */
 export function recordedVersions(history: Pick<History, 'spec' | 'earlier' | 'batch'>): {
   recordedAt: string;
   segments: Segment<unknown>[];
 }[] {
   const versions: { recordedAt: string; segments: Segment<unknown>[] }[] = [];
-  let known = [...history.earlier];
+  const known = [...history.earlier];
   let previous = JSON.stringify(history.spec.timeline(withoutVoided(known)));
-  for (const fact of history.batch) {
-    known = [...known, fact];
+  history.batch.forEach((fact, i) => {
+    known.push(fact);
+    if (history.batch[i + 1]?.recordedAt === fact.recordedAt) return;
     const segments = history.spec.timeline(withoutVoided(known));
     const serialized = JSON.stringify(segments);
-    if (serialized === previous) continue;
+    if (serialized === previous) return;
     previous = serialized;
-    const last = versions[versions.length - 1];
-    if (last && last.recordedAt === fact.recordedAt) last.segments = segments;
-    else versions.push({ recordedAt: fact.recordedAt, segments });
-  }
+    versions.push({ recordedAt: fact.recordedAt, segments });
+  });
   return versions;
 }
 
@@ -243,8 +300,19 @@ async function loadHistories(
   specs: readonly TimelineSpec<unknown>[],
   batchFacts: readonly { history: string; key: string; fact: Fact }[],
 ): Promise<History[]> {
-  const touched = new Map<string, { history: string; key: string }>();
-  for (const { history, key } of batchFacts) touched.set(`${history}\u0000${key}`, { history, key });
+  const touched = new Map<string, History>();
+  const specOf = new Map(specs.map((spec) => [spec.table, spec]));
+  const inBatch = new Set<string>();
+  for (const { history, key, fact } of batchFacts) {
+    const id = `${history}\u0000${key}`;
+    let entry = touched.get(id);
+    if (!entry) {
+      entry = { spec: specOf.get(history)!, key, earlier: [], batch: [] };
+      touched.set(id, entry);
+    }
+    entry.batch.push(fact);
+    inBatch.add(`${id}\u0000${fact.eventId}`);
+  }
   const entries = [...touched.values()];
   const stored = await tx.query<{
     history: string;
@@ -260,26 +328,20 @@ async function loadHistories(
        FROM ${tx.schema}.facts f
        JOIN unnest($1::text[], $2::text[]) AS t(history, key) ON f.history = t.history AND f.entity_key = t.key
       ORDER BY f.seq`,
-    [entries.map((e) => e.history), entries.map((e) => e.key)],
+    [entries.map((e) => e.spec.table), entries.map((e) => e.key)],
   );
-  const inBatch = new Set(batchFacts.map((f) => `${f.history}\u0000${f.key}\u0000${f.fact.eventId}`));
-  return entries.map(({ history, key }) => {
-    const spec = specs.find((s) => s.table === history)!;
-    const mine = stored.filter((row) => row.history === history && row.entity_key === key);
-    const asFact = (row: (typeof mine)[number]): Fact => ({
+  for (const row of stored) {
+    const id = `${row.history}\u0000${row.entity_key}`;
+    if (inBatch.has(`${id}\u0000${row.event_id}`)) continue;
+    touched.get(id)!.earlier.push({
       eventId: row.event_id,
       type: row.type,
       occurredAt: new Date(row.occurred_at).toISOString(),
       recordedAt: new Date(row.recorded_at).toISOString(),
       data: row.data,
     });
-    return {
-      spec,
-      key,
-      earlier: mine.filter((row) => !inBatch.has(`${history}\u0000${key}\u0000${row.event_id}`)).map(asFact),
-      batch: batchFacts.filter((f) => f.history === history && f.key === key).map((f) => f.fact),
-    };
-  });
+  }
+  return entries;
 }
 
 const targetOf = (event: RecordedEvent): string =>

@@ -60,7 +60,7 @@ export const teamCompositionHistory: HistorySpec = {
  */
 export const teamCompositionProjection = (): Projection => ({
   name: 'team-composition',
-  version: 1,
+  version: 2,
   handles: TEAM_TYPES,
   tables: ['team_facts', 'teams', 'memberships', 'lapses'],
   schema: TEAM_COMPOSITION_SCHEMA,

@@ -21,7 +21,7 @@ const TIMELINES = [memberTimeline, certificationTimeline, sessionDeliveryTimelin
  */
 export const trainerRegistryProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'trainer-registry',
-  version: 1,
+  version: 2,
   handles: [
     ...MEMBER_EVENTS,
     'StaffPersonalDataErased',
