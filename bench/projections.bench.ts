@@ -20,6 +20,11 @@
  * and the queries run a warm-up and 3 rounds and report medians. BENCH_SCALE_EVENTS (default
  * BENCH_EVENTS / 4, 0 to skip) runs (i)–(ii) once more on a smaller log in a second database, to
  * show how the rate scales with the log's size.
+ *
+ * To iterate on the queries without regenerating and rebuilding: BENCH_KEEP_DATABASE=1 keeps the
+ * full run's database (its URL is printed) instead of dropping it; BENCH_ONLY=queries with
+ * BENCH_DATABASE_URL=<that URL> runs only (iv) against it. BENCH_QUERIES=name,name… (e.g.
+ * `expiry-gaps,trainers`) limits (iv) to those queries.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -55,6 +60,11 @@ const PAST = new Date(process.env.BENCH_PAST_AS_OF ?? '2023-03-31T23:59:59.999Z'
 const TARGET_EVENTS_PER_SECOND = 25_000;
 const TARGET_COPY_RATIO = 0.25;
 const TARGET_QUERY_P95_MS = 50;
+const KEEP_DATABASE = process.env.BENCH_KEEP_DATABASE === '1';
+const ONLY_QUERIES = process.env.BENCH_ONLY === 'queries';
+const QUERY_NAMES = process.env.BENCH_QUERIES?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 
 const loadAverage = (): string =>
   os
@@ -140,8 +150,12 @@ async function onDatabase<T>(
   adminUrl: string,
   cleanup: Cleanup,
   work: (url: string, store: PostgresEventStore, pool: pg.Pool) => Promise<T>,
+  keep = false,
 ): Promise<T> {
-  const database = await createBenchDatabase('projections', adminUrl);
+  const created = await createBenchDatabase('projections', adminUrl);
+  const database = keep ? { ...created, drop: async () => undefined } : created;
+  if (keep)
+    process.stdout.write(`database kept (BENCH_KEEP_DATABASE=1): BENCH_DATABASE_URL=${created.url}\n`);
   cleanup.add(() => database.drop());
   const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 4 });
   const pool = new pg.Pool({ connectionString: database.url, max: 6 });
@@ -153,6 +167,96 @@ async function onDatabase<T>(
     await store.close();
     await database.drop();
   }
+}
+
+/** (iv) the audit queries at `asOf` now and in the past, on the database at `url`. */
+async function runQueries(
+  url: string,
+  sampleStaff: readonly string[],
+  sampleTeams: readonly string[],
+  emit: (line: BenchLine) => void,
+): Promise<void> {
+  // The queries' own pool, with a statement timeout: a query far over its target (the
+  // expiry-gaps page took about a minute at 200,000 events) is reported as timed out rather
+  // than stretching the run by minutes.
+  const queryPool = new pg.Pool({ connectionString: url, max: 4, statement_timeout: QUERY_TIMEOUT_MS });
+  queryPool.on('error', () => undefined);
+  const queries = auditQueries(queryPool, sampleStaff, sampleTeams).filter(
+    (query) => !QUERY_NAMES || QUERY_NAMES.includes(query.name),
+  );
+  for (const query of queries) {
+    for (const [when, asOf] of [
+      ['now', new Date()],
+      ['past', PAST],
+    ] as const) {
+      // Warm-up; a slow query gets fewer calls per round so one scenario stays near 10 s, and one
+      // slower than SLOW_QUERY_MS gets a single call per round (its p95 is then that call).
+      // A call cut by the statement timeout counts at the time it took (about the timeout).
+      let timeouts = 0;
+      const run = (i: number): Promise<number> =>
+        query.run(i, asOf).catch((error: unknown) => {
+          if ((error as { code?: string }).code !== '57014') throw error;
+          timeouts += 1;
+          return 0;
+        });
+      const first = await latencies(1, run);
+      const timedOut = timeouts > 0;
+      if (timedOut) {
+        // Timed out: the target is missed whatever the timeout (it is a lower bound).
+        emit({
+          ...benchLine({
+            bench: BENCH,
+            scenario: `query-${query.name}-asof-${when}`,
+            value: QUERY_TIMEOUT_MS,
+            unit: 'ms',
+            target: { max: TARGET_QUERY_P95_MS },
+            extra: {
+              stat: `lower bound: the warm-up call hit statement_timeout (${QUERY_TIMEOUT_MS} ms); not repeated`,
+              timedOut: true,
+              asOf: asOf.toISOString(),
+              calls: 1,
+            },
+          }),
+          pass: false,
+        });
+        continue;
+      }
+      const warm = first[0] > SLOW_QUERY_MS ? first : [...first, ...(await latencies(2, (i) => run(i + 1)))];
+      const calls =
+        first[0] > SLOW_QUERY_MS
+          ? 1
+          : Math.max(3, Math.min(CALLS_PER_ROUND, Math.floor(10_000 / (ROUNDS * median(warm)))));
+      const p95s: number[] = [];
+      const samples: number[] = [];
+      let rows = 0;
+      for (let r = 0; r < ROUNDS; r += 1) {
+        const round = await latencies(calls, async (i) => {
+          rows += await run(r * calls + i);
+        });
+        p95s.push(percentile(round, 95));
+        samples.push(...round);
+      }
+      emit(
+        benchLine({
+          bench: BENCH,
+          scenario: `query-${query.name}-asof-${when}`,
+          value: median(p95s),
+          unit: 'ms',
+          target: { max: TARGET_QUERY_P95_MS },
+          extra: {
+            stat: calls === 1 ? 'p95 (one call per round: the query is slower than 1 s)' : 'p95',
+            p50: round(percentile(samples, 50)),
+            p99: round(percentile(samples, 99)),
+            asOf: asOf.toISOString(),
+            calls: samples.length,
+            meanRows: round(rows / samples.length),
+            ...(timeouts > 0 ? { timedOutCalls: timeouts } : {}),
+          },
+        }),
+      );
+    }
+  }
+  await queryPool.end();
 }
 
 async function main(): Promise<void> {
@@ -179,6 +283,33 @@ async function main(): Promise<void> {
       `events: ${EVENTS.toLocaleString('en')} (BENCH_EVENTS); scaling run: ${SCALE_EVENTS > 0 ? SCALE_EVENTS.toLocaleString('en') : 'skipped'} (BENCH_SCALE_EVENTS); rebuild batch ${BATCH_SIZE}\n`,
     );
 
+    if (ONLY_QUERIES) {
+      // (iv) only, against a database an earlier run kept (BENCH_KEEP_DATABASE=1).
+      const url = process.env.BENCH_DATABASE_URL;
+      if (!url)
+        throw new Error(
+          'BENCH_ONLY=queries needs BENCH_DATABASE_URL (a database kept by BENCH_KEEP_DATABASE=1)',
+        );
+      const samples = async (prefix: string): Promise<string[]> => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ id: string }>(
+            `SELECT DISTINCT substr(stream_id, $2) AS id FROM cadre_es.events WHERE stream_id LIKE $1 ORDER BY 1 LIMIT 200`,
+            [`${prefix}%`, prefix.length + 1],
+          );
+          return rows.map((r) => r.id);
+        } finally {
+          await client.end();
+        }
+      };
+      log(`queries only, on ${url}`);
+      await runQueries(url, await samples('staff-'), await samples('team-'), emit);
+      printTable(lines);
+      process.stdout.write(`load average at start: ${loadAtStart}; at end: ${loadAverage()}\n`);
+      return;
+    }
+
     // ---------------------------------------------------------------- the scaling run (smaller log)
     let scale: { events: number; seconds: number; results: RebuildResult[] } | null = null;
     if (SCALE_EVENTS > 0) {
@@ -193,214 +324,140 @@ async function main(): Promise<void> {
 
     // ---------------------------------------------------------------- the full run
     log(`full run: ${EVENTS.toLocaleString('en')} events`);
-    await onDatabase(adminUrl, cleanup, async (url, store, pool) => {
-      const { log: generated, seconds: generateSeconds } = await generate(url, EVENTS);
-      log(
-        `generated ${generated.events.toLocaleString('en')} events in ${generateSeconds.toFixed(1)} s (${Math.round(generated.events / generateSeconds)} events/s): ` +
-          `${generated.staff} staff, ${generated.sessions} sessions, ${generated.teams} teams, ${generated.streams} streams, business time ${generated.firstAt} … ${generated.lastAt}`,
-      );
-      log(`  mix: ${JSON.stringify(generated.byType)}`);
-      for (const stream of [
-        'framework-v1',
-        'jurisdiction-AL',
-        ...generated.sampleStaff.slice(0, 5).map((id) => `staff-${id}`),
-        ...generated.sampleTeams.slice(0, 5).map((id) => `team-${id}`),
-      ]) {
-        const integrity = await store.verifyStream(stream);
-        if (!integrity.ok)
-          throw new Error(
-            `generated stream ${stream} fails integrity: ${JSON.stringify(integrity.problems[0])}`,
+    await onDatabase(
+      adminUrl,
+      cleanup,
+      async (url, store, pool) => {
+        const { log: generated, seconds: generateSeconds } = await generate(url, EVENTS);
+        log(
+          `generated ${generated.events.toLocaleString('en')} events in ${generateSeconds.toFixed(1)} s (${Math.round(generated.events / generateSeconds)} events/s): ` +
+            `${generated.staff} staff, ${generated.sessions} sessions, ${generated.teams} teams, ${generated.streams} streams, business time ${generated.firstAt} … ${generated.lastAt}`,
+        );
+        log(`  mix: ${JSON.stringify(generated.byType)}`);
+        for (const stream of [
+          'framework-v1',
+          'jurisdiction-AL',
+          ...generated.sampleStaff.slice(0, 5).map((id) => `staff-${id}`),
+          ...generated.sampleTeams.slice(0, 5).map((id) => `team-${id}`),
+        ]) {
+          const integrity = await store.verifyStream(stream);
+          if (!integrity.ok)
+            throw new Error(
+              `generated stream ${stream} fails integrity: ${JSON.stringify(integrity.problems[0])}`,
+            );
+        }
+        log('  integrity: sampled streams verify');
+
+        // ---------------------------------------------------------------- (ii) rebuild
+        await warmUp(store, pool);
+        log(`rebuilding ${projections().length} read models (one round each), load ${loadAverage()}`);
+        const { results, seconds } = await rebuildAll(store, pool, 'rebuilt');
+        const totalRows = results.reduce((sum, r) => sum + r.rows, 0);
+
+        // ---------------------------------------------------------------- (iii) COPY baseline
+        const tables: CopyTable[] = projections().flatMap((p) =>
+          p.tables.map((table) => ({ schema: p.schema, table })),
+        );
+        await prepareCopies(pool, tables);
+        await copyRound(pool, tables); // warm-up
+        const rounds: Map<CopyTable, number>[] = [];
+        for (let r = 0; r < ROUNDS; r += 1) rounds.push(await copyRound(pool, tables));
+        const copySecondsOf = (filter: (t: CopyTable) => boolean): number =>
+          median(
+            rounds.map((round) => [...round].filter(([t]) => filter(t)).reduce((sum, [, s]) => sum + s, 0)),
           );
-      }
-      log('  integrity: sampled streams verify');
-
-      // ---------------------------------------------------------------- (ii) rebuild
-      await warmUp(store, pool);
-      log(`rebuilding ${projections().length} read models (one round each), load ${loadAverage()}`);
-      const { results, seconds } = await rebuildAll(store, pool, 'rebuilt');
-      const totalRows = results.reduce((sum, r) => sum + r.rows, 0);
-
-      // ---------------------------------------------------------------- (iii) COPY baseline
-      const tables: CopyTable[] = projections().flatMap((p) =>
-        p.tables.map((table) => ({ schema: p.schema, table })),
-      );
-      await prepareCopies(pool, tables);
-      await copyRound(pool, tables); // warm-up
-      const rounds: Map<CopyTable, number>[] = [];
-      for (let r = 0; r < ROUNDS; r += 1) rounds.push(await copyRound(pool, tables));
-      const copySecondsOf = (filter: (t: CopyTable) => boolean): number =>
-        median(
-          rounds.map((round) => [...round].filter(([t]) => filter(t)).reduce((sum, [, s]) => sum + s, 0)),
+        const copySeconds = copySecondsOf(() => true);
+        await dropCopies(pool);
+        log(
+          `COPY baseline: ${totalRows.toLocaleString('en')} rows in ${copySeconds.toFixed(2)} s (median of ${ROUNDS})`,
         );
-      const copySeconds = copySecondsOf(() => true);
-      await dropCopies(pool);
-      log(
-        `COPY baseline: ${totalRows.toLocaleString('en')} rows in ${copySeconds.toFixed(2)} s (median of ${ROUNDS})`,
-      );
 
-      const loadNow = loadAverage();
-      emit(
-        benchLine({
-          bench: BENCH,
-          scenario: 'rebuild-all',
-          value: generated.events / seconds,
-          unit: 'events/s',
-          target: { min: TARGET_EVENTS_PER_SECOND },
-          extra: {
-            events: generated.events,
-            projections: results.length,
-            seconds: round(seconds),
-            rounds: 1,
-            batchSize: BATCH_SIZE,
-            loadAverage: loadNow,
-          },
-        }),
-      );
-      emit(
-        benchLine({
-          bench: BENCH,
-          scenario: 'rebuild-all-rows-vs-copy',
-          value: totalRows / seconds,
-          unit: 'rows/s',
-          baseline: totalRows / copySeconds,
-          target: { ratio: TARGET_COPY_RATIO },
-          extra: {
-            rows: totalRows,
-            rebuildSeconds: round(seconds),
-            copySeconds: round(copySeconds),
-            baselineMethod: 'pg-copy-streams COPY TO STDOUT | COPY FROM STDIN',
-            copyRounds: ROUNDS,
-            loadAverage: loadNow,
-          },
-        }),
-      );
-      for (const r of results) {
-        const projection = projections().find((p) => p.name === r.projection)!;
-        const copy = copySecondsOf((t) => t.schema === projection.schema);
-        const small = scale?.results.find((s) => s.projection === r.projection);
+        const loadNow = loadAverage();
         emit(
           benchLine({
             bench: BENCH,
-            scenario: `rebuild-${r.projection}`,
-            value: r.events / r.seconds,
-            unit: 'events/s',
-            extra: {
-              events: r.events,
-              seconds: round(r.seconds),
-              logEventsPerSecond: round(generated.events / r.seconds),
-              rows: r.rows,
-              rowsPerSecond: round(r.rows / r.seconds),
-              copyRowsPerSecond: copy > 0 ? round(r.rows / copy) : null,
-              rowsRatio: copy > 0 ? Math.round((r.rows / r.seconds / (r.rows / copy)) * 100) / 100 : null,
-              ...(small && scale
-                ? { [`eventsPerSecondAt${scale.events}`]: round(small.events / small.seconds) }
-                : {}),
-              rounds: 1,
-            },
-          }),
-        );
-      }
-      if (scale) {
-        emit(
-          benchLine({
-            bench: BENCH,
-            scenario: `rebuild-all-at-${scale.events}`,
-            value: scale.events / scale.seconds,
+            scenario: 'rebuild-all',
+            value: generated.events / seconds,
             unit: 'events/s',
             target: { min: TARGET_EVENTS_PER_SECOND },
             extra: {
-              events: scale.events,
-              seconds: round(scale.seconds),
+              events: generated.events,
+              projections: results.length,
+              seconds: round(seconds),
               rounds: 1,
-              note: 'scaling run on a smaller log',
+              batchSize: BATCH_SIZE,
+              loadAverage: loadNow,
             },
           }),
         );
-      }
-
-      // ---------------------------------------------------------------- (iv) audit queries
-      await pool.query('ANALYZE');
-      // The queries' own pool, with a statement timeout: a query far over its target (the
-      // expiry-gaps page took about a minute at 200,000 events) is reported as timed out rather
-      // than stretching the run by minutes.
-      const queryPool = new pg.Pool({ connectionString: url, max: 4, statement_timeout: QUERY_TIMEOUT_MS });
-      queryPool.on('error', () => undefined);
-      const queries = auditQueries(queryPool, generated.sampleStaff, generated.sampleTeams);
-      for (const query of queries) {
-        for (const [when, asOf] of [
-          ['now', new Date()],
-          ['past', PAST],
-        ] as const) {
-          // Warm-up; a slow query gets fewer calls per round so one scenario stays near 10 s, and one
-          // slower than SLOW_QUERY_MS gets a single call per round (its p95 is then that call).
-          // A call cut by the statement timeout counts at the time it took (about the timeout).
-          let timeouts = 0;
-          const run = (i: number): Promise<number> =>
-            query.run(i, asOf).catch((error: unknown) => {
-              if ((error as { code?: string }).code !== '57014') throw error;
-              timeouts += 1;
-              return 0;
-            });
-          const first = await latencies(1, run);
-          const timedOut = timeouts > 0;
-          if (timedOut) {
-            // Timed out: the target is missed whatever the timeout (it is a lower bound).
-            emit({
-              ...benchLine({
-                bench: BENCH,
-                scenario: `query-${query.name}-asof-${when}`,
-                value: QUERY_TIMEOUT_MS,
-                unit: 'ms',
-                target: { max: TARGET_QUERY_P95_MS },
-                extra: {
-                  stat: `lower bound: the warm-up call hit statement_timeout (${QUERY_TIMEOUT_MS} ms); not repeated`,
-                  timedOut: true,
-                  asOf: asOf.toISOString(),
-                  calls: 1,
-                },
-              }),
-              pass: false,
-            });
-            continue;
-          }
-          const warm =
-            first[0] > SLOW_QUERY_MS ? first : [...first, ...(await latencies(2, (i) => run(i + 1)))];
-          const calls =
-            first[0] > SLOW_QUERY_MS
-              ? 1
-              : Math.max(3, Math.min(CALLS_PER_ROUND, Math.floor(10_000 / (ROUNDS * median(warm)))));
-          const p95s: number[] = [];
-          const samples: number[] = [];
-          let rows = 0;
-          for (let r = 0; r < ROUNDS; r += 1) {
-            const round = await latencies(calls, async (i) => {
-              rows += await run(r * calls + i);
-            });
-            p95s.push(percentile(round, 95));
-            samples.push(...round);
-          }
+        emit(
+          benchLine({
+            bench: BENCH,
+            scenario: 'rebuild-all-rows-vs-copy',
+            value: totalRows / seconds,
+            unit: 'rows/s',
+            baseline: totalRows / copySeconds,
+            target: { ratio: TARGET_COPY_RATIO },
+            extra: {
+              rows: totalRows,
+              rebuildSeconds: round(seconds),
+              copySeconds: round(copySeconds),
+              baselineMethod: 'pg-copy-streams COPY TO STDOUT | COPY FROM STDIN',
+              copyRounds: ROUNDS,
+              loadAverage: loadNow,
+            },
+          }),
+        );
+        for (const r of results) {
+          const projection = projections().find((p) => p.name === r.projection)!;
+          const copy = copySecondsOf((t) => t.schema === projection.schema);
+          const small = scale?.results.find((s) => s.projection === r.projection);
           emit(
             benchLine({
               bench: BENCH,
-              scenario: `query-${query.name}-asof-${when}`,
-              value: median(p95s),
-              unit: 'ms',
-              target: { max: TARGET_QUERY_P95_MS },
+              scenario: `rebuild-${r.projection}`,
+              value: r.events / r.seconds,
+              unit: 'events/s',
               extra: {
-                stat: calls === 1 ? 'p95 (one call per round: the query is slower than 1 s)' : 'p95',
-                p50: round(percentile(samples, 50)),
-                p99: round(percentile(samples, 99)),
-                asOf: asOf.toISOString(),
-                calls: samples.length,
-                meanRows: round(rows / samples.length),
-                ...(timeouts > 0 ? { timedOutCalls: timeouts } : {}),
+                events: r.events,
+                seconds: round(r.seconds),
+                logEventsPerSecond: round(generated.events / r.seconds),
+                rows: r.rows,
+                rowsPerSecond: round(r.rows / r.seconds),
+                copyRowsPerSecond: copy > 0 ? round(r.rows / copy) : null,
+                rowsRatio: copy > 0 ? Math.round((r.rows / r.seconds / (r.rows / copy)) * 100) / 100 : null,
+                ...(small && scale
+                  ? { [`eventsPerSecondAt${scale.events}`]: round(small.events / small.seconds) }
+                  : {}),
+                rounds: 1,
               },
             }),
           );
         }
-      }
-      await queryPool.end();
-    });
+        if (scale) {
+          emit(
+            benchLine({
+              bench: BENCH,
+              scenario: `rebuild-all-at-${scale.events}`,
+              value: scale.events / scale.seconds,
+              unit: 'events/s',
+              target: { min: TARGET_EVENTS_PER_SECOND },
+              extra: {
+                events: scale.events,
+                seconds: round(scale.seconds),
+                rounds: 1,
+                note: 'scaling run on a smaller log',
+              },
+            }),
+          );
+        }
+
+        // ---------------------------------------------------------------- (iv) audit queries
+        await pool.query('ANALYZE');
+        await runQueries(url, generated.sampleStaff, generated.sampleTeams, emit);
+      },
+      KEEP_DATABASE,
+    );
     printTable(lines);
     process.stdout.write(`load average at start: ${loadAtStart}; at end: ${loadAverage()}\n`);
   } finally {
