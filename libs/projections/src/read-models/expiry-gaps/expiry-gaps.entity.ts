@@ -8,6 +8,8 @@ abstract class Bitemporal {
   @Column('timestamptz', { name: 'valid_to', nullable: true }) validTo!: Date | null;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
   @Column('timestamptz', { name: 'superseded_at', nullable: true }) supersededAt!: Date | null;
+  /** What the engine compares believed rows by (see timeline.ts). */
+  @Column('text') fingerprint!: string;
 }
 
 @Entity({ schema: EXPIRY_GAPS_SCHEMA, name: 'certifications' })
