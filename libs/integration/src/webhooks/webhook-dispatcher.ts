@@ -3,7 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { PrivateAddressError, guardedLookup, isPrivateAddress } from './address-guard.js';
-import type { EventStore } from '@cadre/event-store';
+import type { EventStore, Subscription } from '@cadre/event-store';
 import { CERTIFICATION_FILTER } from '../certification-types.js';
 import { CertificationEventMapper, toStructuredJson } from '../certification-event-mapper.js';
 import type { WebhookSubscription, WebhookSubscriptions } from './webhook-subscriptions.js';
@@ -16,6 +16,7 @@ export interface WebhookDispatcherOptions {
   /** First retry delay; doubles each attempt, with full jitter. */
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
+  /** The safety timer: how often every subscription is looked at even without a wake-up. */
   readonly pollMs?: number;
   readonly timeoutMs?: number;
   /** Production: refuse private and loopback addresses, checked at every connection. */
@@ -78,17 +79,34 @@ export async function postSigned(
   });
 }
 
+/** Events read per page of a subscription's delivery; its cursor is saved once per page. */
+const PAGE = 100;
+
 /**
  * Delivers the certification events to each subscription, at least once and in order: one loop
  * per subscription (a slow or failing receiver stalls only its own), the subscription's cursor
- * advanced after each event handled. A failing event is retried with exponential backoff and
+ * advanced after the events handled. A failing event is retried with exponential backoff and
  * jitter; after `maxAttempts` it goes to the dead letters and delivery moves on.
+ *
+ * Delivery wakes on new events: the dispatcher follows the store with a subscription of its own
+ * (the store's change notifier wakes it, as it wakes the projections and the feed's long-poll),
+ * and every batch it receives wakes each idle subscription's loop — a busy one runs again as soon
+ * as it is done. A slow timer (`pollMs`) also wakes them, as a safety net: subscriptions created
+ * with `from` a past cursor, or a wake-up lost while the store was unreachable.
  */
 export class WebhookDispatcher {
+  /** Subscriptions this dispatcher is delivering to right now. */
   private readonly busy = new Set<string>();
+  /** Subscriptions woken while busy: delivered to again as soon as their run ends. */
+  private readonly again = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private stopped = new AbortController();
   private readonly running = new Set<Promise<void>>();
+  private scanning: Promise<void> | null = null;
+  private rescan = false;
+  private tail: Subscription | null = null;
+  private following: Promise<void> | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -99,42 +117,119 @@ export class WebhookDispatcher {
 
   start(): void {
     this.stopping = false;
-    const poll = () => {
+    this.stopped = new AbortController();
+    this.following = this.followStore();
+    const safety = () => {
       if (this.stopping) return;
-      void this.pollOnce()
-        .catch((error: unknown) =>
-          this.options.log?.('error', 'webhook poll failed', { error: String(error) }),
-        )
-        .finally(() => {
-          if (!this.stopping) this.timer = setTimeout(poll, this.options.pollMs ?? 200);
-        });
+      this.wake();
+      this.timer = setTimeout(safety, this.options.pollMs ?? 1000);
     };
-    poll();
+    safety();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     if (this.timer) clearTimeout(this.timer);
+    await this.tail?.close();
+    await this.following;
+    await this.scanning;
     await Promise.allSettled([...this.running]);
   }
 
-  async pollOnce(): Promise<void> {
-    for (const subscription of await this.subscriptions.active()) {
-      if (this.busy.has(subscription.id)) continue;
-      this.busy.add(subscription.id);
-      const run = this.deliver(subscription)
-        .catch((error: unknown) =>
-          this.options.log?.('error', 'webhook delivery failed', {
-            subscription: subscription.id,
-            error: String(error),
-          }),
-        )
-        .finally(() => {
-          this.busy.delete(subscription.id);
-          this.running.delete(run);
-        });
-      this.running.add(run);
+  /**
+   * Starts a delivery run for every active subscription that has none (and marks the busy ones to
+   * run again). Never waits for deliveries; calls while a scan is under way coalesce into one more.
+   */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.scanning) {
+      this.rescan = true;
+      return;
     }
+    this.scanning = this.pollOnce()
+      .catch((error: unknown) => this.options.log?.('error', 'webhook poll failed', { error: String(error) }))
+      .finally(() => {
+        this.scanning = null;
+        if (this.rescan) {
+          this.rescan = false;
+          this.wake();
+        }
+      });
+  }
+
+  async pollOnce(): Promise<void> {
+    for (const subscription of await this.subscriptions.active()) this.launch(subscription);
+  }
+
+  private launch(subscription: WebhookSubscription & { secrets: string[] }): void {
+    if (this.stopping) return;
+    if (this.busy.has(subscription.id)) {
+      this.again.add(subscription.id);
+      return;
+    }
+    this.busy.add(subscription.id);
+    const run = this.deliver(subscription)
+      .catch((error: unknown) =>
+        this.options.log?.('error', 'webhook delivery failed', {
+          subscription: subscription.id,
+          error: String(error),
+        }),
+      )
+      .finally(() => {
+        this.busy.delete(subscription.id);
+        this.running.delete(run);
+        // Woken meanwhile: events arrived after this run's last read. (deliver re-reads the row.)
+        if (this.again.delete(subscription.id)) this.launch(subscription);
+      });
+    this.running.add(run);
+  }
+
+  /**
+   * Follows the store from its head, only to be woken: each batch of certification events wakes
+   * the subscriptions' loops (which read from their own cursors). Resubscribes after a failure.
+   */
+  private async followStore(): Promise<void> {
+    let delay = 100;
+    while (!this.stopping) {
+      try {
+        const head = await this.store.headPosition();
+        if (this.stopping) break;
+        this.tail = this.store.subscribeToAll({
+          after: head ?? undefined,
+          filter: CERTIFICATION_FILTER,
+          batchSize: 1000,
+        });
+        // Events committed between the last scan and the head just read.
+        this.wake();
+        for await (const batch of this.tail) {
+          if (batch.length > 0) this.wake();
+          delay = 100;
+        }
+      } catch (error) {
+        this.options.log?.('warn', 'webhook wake-up subscription failed: polling until it is back', {
+          error: String(error),
+        });
+      } finally {
+        this.tail = null;
+      }
+      if (this.stopping) break;
+      await this.pause(delay);
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    const signal = this.stopped.signal;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done);
+    });
   }
 
   /**
@@ -161,30 +256,51 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Page after page from the subscription's cursor until it has caught up with the log. */
   private async deliverLocked(subscription: WebhookSubscription & { secrets: string[] }): Promise<void> {
-    const read = await this.store.readAll({
-      after: subscription.cursor ?? undefined,
-      limit: 100,
-      filter: CERTIFICATION_FILTER,
-    });
-    if (read.length === 0) return;
-    const byPosition = new Map(
-      (await this.mapper.map(read))
-        .filter(
-          (e) =>
-            subscription.eventTypes.includes(e.cloudEvent.type) &&
-            (subscription.jurisdictions.includes('*') || subscription.jurisdictions.includes(e.jurisdiction)),
-        )
-        .map((e) => [e.position, e] as const),
-    );
-    for (const recorded of read) {
-      if (this.stopping) return;
-      const event = byPosition.get(recorded.position);
-      if (event) {
-        const body = JSON.stringify(toStructuredJson(event.cloudEvent));
-        await this.attempt(subscription, event.cloudEvent.id, event.position, body);
+    let cursor = subscription.cursor;
+    for (;;) {
+      const read = await this.store.readAll({
+        after: cursor ?? undefined,
+        limit: PAGE,
+        filter: CERTIFICATION_FILTER,
+      });
+      if (read.length === 0) return;
+      const byPosition = new Map(
+        (await this.mapper.map(read))
+          .filter(
+            (e) =>
+              subscription.eventTypes.includes(e.cloudEvent.type) &&
+              (subscription.jurisdictions.includes('*') ||
+                subscription.jurisdictions.includes(e.jurisdiction)),
+          )
+          .map((e) => [e.position, e] as const),
+      );
+      // The cursor is saved once per page (and before a retry waits), not after every event: at
+      // least once holds (a crash re-sends at most the page's delivered events, same webhook-id).
+      let handled: string | null = null;
+      let saved: string | null = null;
+      const save = async (): Promise<void> => {
+        if (handled !== null && handled !== saved) {
+          await this.subscriptions.advance(subscription.id, handled);
+          saved = handled;
+        }
+      };
+      try {
+        for (const recorded of read) {
+          if (this.stopping) return;
+          const event = byPosition.get(recorded.position);
+          if (event) {
+            const body = JSON.stringify(toStructuredJson(event.cloudEvent));
+            await this.attempt(subscription, event.cloudEvent.id, event.position, body, save);
+          }
+          handled = recorded.position;
+        }
+      } finally {
+        await save();
       }
-      await this.subscriptions.advance(subscription.id, recorded.position);
+      cursor = handled;
+      if (read.length < PAGE) return;
     }
   }
 
@@ -193,6 +309,8 @@ export class WebhookDispatcher {
     id: string,
     position: string,
     body: string,
+    /** Saves the cursor of the events already handled: called before a retry waits. */
+    beforeRetry: () => Promise<void> = async () => undefined,
   ): Promise<void> {
     const max = this.options.maxAttempts ?? 8;
     let lastError = '';
@@ -218,11 +336,14 @@ export class WebhookDispatcher {
       this.options.onAttempt?.('failed', subscription.id);
       if (this.stopping) throw new Error('stopping');
       if (attempt < max) {
+        if (attempt === 1) await beforeRetry();
         const cap = Math.min(
           this.options.maxDelayMs ?? 60_000,
           (this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1),
         );
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+        // Cut short by stop(): the event stays after the saved cursor and is sent again later.
+        await this.pause(Math.random() * cap);
+        if (this.stopping) throw new Error('stopping');
       }
     }
     this.options.log?.('warn', 'webhook event dead-lettered', {
