@@ -6,9 +6,10 @@
  *
  *  (i)   generate BENCH_EVENTS events (a realistic mix over the six jurisdictions, see
  *        projections/generate.ts) with multi-row INSERTs into cadre_es.events, hash chains intact;
- *  (ii)  rebuild ALL read models (`readModelProjections`) with the real ProjectionRebuilder, one
- *        after the other — target ≥ 25,000 events/s overall (log events / total rebuild seconds);
- *        each projection reported too;
+ *  (ii)  rebuild ALL read models (`readModelProjections`) with the real ProjectionRebuilder's
+ *        `rebuildAll`, BENCH_CONCURRENCY at a time (its default, as `cadre projections:rebuild
+ *        all`) — target ≥ 25,000 events/s overall (log events / wall seconds of the whole);
+ *        each projection reported too (its seconds overlap the others' when run concurrently);
  *  (iii) baseline: COPY (pg-copy-streams, TO STDOUT piped into FROM STDIN) of the rebuilt tables'
  *        final rows into empty copies of those tables — target rebuild rows/s ≥ 0.25× COPY rows/s;
  *  (iv)  the audit queries (the api's query classes) at `asOf` now and in the past — target
@@ -30,7 +31,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { PostgresEventStore } from '@cadre/event-store';
-import { ALL_EVENTS, readModelProjections, type Projection } from '@cadre/projections';
+import { ALL_EVENTS, DEFAULT_CONCURRENCY, readModelProjections, type Projection } from '@cadre/projections';
 import { benchLine, log, printBench, printTable, type BenchLine } from './support/bench-line.js';
 import { Cleanup, createBenchDatabase, DEFAULT_DATABASE_URL } from './support/database.js';
 import { machineFacts, serverVersion } from './support/machine.js';
@@ -39,7 +40,7 @@ import { latencies } from './support/timing.js';
 import { copyRound, dropCopies, prepareCopies, type CopyTable } from './projections/copy-baseline.js';
 import { generateLog, type GeneratedLog } from './projections/generate.js';
 import { auditQueries } from './projections/queries.js';
-import { rebuildProjection, type RebuildResult } from './projections/rebuild.js';
+import { rebuildProjections, type RebuildResult } from './projections/rebuild.js';
 
 const BENCH = 'projections';
 /**
@@ -52,6 +53,8 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const SCALE_EVENTS = Number(process.env.BENCH_SCALE_EVENTS ?? Math.round(EVENTS / 4));
 /** The rebuilder's own default batch size. */
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 2000);
+/** Projections rebuilt at once, as `cadre projections:rebuild all` does (its default). */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY);
 const ROUNDS = 3;
 const CALLS_PER_ROUND = Number(process.env.BENCH_QUERY_CALLS ?? 20);
 const SLOW_QUERY_MS = 1000;
@@ -134,16 +137,11 @@ async function rebuildAll(
   pool: pg.Pool,
   label: string,
 ): Promise<{ results: RebuildResult[]; seconds: number }> {
-  const results: RebuildResult[] = [];
-  const start = performance.now();
-  for (const projection of projections()) {
-    const result = await rebuildProjection(store, pool, projection, BATCH_SIZE);
-    results.push(result);
+  return rebuildProjections(store, pool, projections(), BATCH_SIZE, CONCURRENCY, (result) =>
     log(
       `  ${label} ${result.projection}: ${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s → ${result.rows.toLocaleString('en')} rows (load ${loadAverage()})`,
-    );
-  }
-  return { results, seconds: (performance.now() - start) / 1000 };
+    ),
+  );
 }
 
 async function onDatabase<T>(
@@ -386,6 +384,7 @@ async function main(): Promise<void> {
               seconds: round(seconds),
               rounds: 1,
               batchSize: BATCH_SIZE,
+              concurrency: CONCURRENCY,
               loadAverage: loadNow,
             },
           }),
@@ -430,6 +429,7 @@ async function main(): Promise<void> {
                   ? { [`eventsPerSecondAt${scale.events}`]: round(small.events / small.seconds) }
                   : {}),
                 rounds: 1,
+                concurrency: CONCURRENCY,
               },
             }),
           );

@@ -28,13 +28,11 @@ export interface RebuildResult {
 
 const escapeLike = (prefix: string): string => prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function rebuildProjection(
-  store: PostgresEventStore,
-  pool: pg.Pool,
-  projection: Projection,
-  batchSize: number,
-): Promise<RebuildResult> {
-  await ensureCheckpoints(pool);
+/**
+ * Readies one projection for a bench rebuild: its live tables exist (empty) and its checkpoint is
+ * at its last event.
+ */
+async function prepare(pool: pg.Pool, projection: Projection): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -56,12 +54,9 @@ export async function rebuildProjection(
     all ? [] : [projection.handles.map((t) => `${escapeLike(t)}%`)],
   );
   await writeCheckpoint(pool, projection.name, projection.version, last[0]?.position ?? null, 0, null);
+}
 
-  const start = performance.now();
-  const report = await new ProjectionRebuilder(store, pool).rebuild(projection, { force: true, batchSize });
-  const seconds = (performance.now() - start) / 1000;
-  if (!report.swapped) throw new Error(`${projection.name}: the rebuild did not swap`);
-
+async function rowsOf(pool: pg.Pool, projection: Projection): Promise<Record<string, number>> {
   const rowsByTable: Record<string, number> = {};
   for (const table of projection.tables) {
     const { rows } = await pool.query<{ n: string }>(
@@ -69,11 +64,57 @@ export async function rebuildProjection(
     );
     rowsByTable[table] = Number(rows[0].n);
   }
-  return {
-    projection: projection.name,
-    events: report.events,
-    seconds,
-    rows: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
-    rowsByTable,
-  };
+  return rowsByTable;
+}
+
+/**
+ * Rebuilds every projection given with `ProjectionRebuilder.rebuildAll` (as `cadre
+ * projections:rebuild all` does), `concurrency` at a time. `seconds` is the wall time of the
+ * whole; each result's own seconds overlap with the others' when `concurrency` > 1.
+ */
+export async function rebuildProjections(
+  store: PostgresEventStore,
+  pool: pg.Pool,
+  projections: readonly Projection[],
+  batchSize: number,
+  concurrency: number,
+  onResult: (result: RebuildResult) => void = () => undefined,
+): Promise<{ results: RebuildResult[]; seconds: number }> {
+  await ensureCheckpoints(pool);
+  for (const projection of projections) await prepare(pool, projection);
+  const start = performance.now();
+  const reports = await new ProjectionRebuilder(store, pool).rebuildAll(projections, {
+    force: true,
+    batchSize,
+    concurrency,
+    onReport: (report) => {
+      if (!report.swapped) throw new Error(`${report.projection}: the rebuild did not swap`);
+    },
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const results: RebuildResult[] = [];
+  for (const [i, report] of reports.entries()) {
+    const rowsByTable = await rowsOf(pool, projections[i]);
+    const result = {
+      projection: report.projection,
+      events: report.events,
+      seconds: report.seconds,
+      rows: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
+      rowsByTable,
+    };
+    results.push(result);
+    onResult(result);
+  }
+  return { results, seconds };
+}
+
+/** Rebuilds one read model alone (see {@link rebuildProjections}). */
+export async function rebuildProjection(
+  store: PostgresEventStore,
+  pool: pg.Pool,
+  projection: Projection,
+  batchSize: number,
+): Promise<RebuildResult> {
+  const { results } = await rebuildProjections(store, pool, [projection], batchSize, 1);
+  return results[0];
 }

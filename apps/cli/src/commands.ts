@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { ProjectionRebuilder, listCheckpoints, ALL_EVENTS } from '@cadre/projections';
+import { DEFAULT_CONCURRENCY, ProjectionRebuilder, listCheckpoints, ALL_EVENTS } from '@cadre/projections';
 import type { CliContext } from './cli-context.js';
 import { replayReadModel, REPLAYABLE } from './replay.js';
 
@@ -60,8 +60,9 @@ export const commands: Record<string, CliCommand> = {
     },
   },
   'projections:rebuild': {
-    summary: '<name|all> [--force]: rebuild into fresh tables, compare with the live ones, swap',
-    options: { force: { type: 'boolean' } },
+    summary:
+      '<name|all> [--force] [--concurrency N]: rebuild into fresh tables, compare with the live ones, swap (N at a time, default 3)',
+    options: { force: { type: 'boolean' }, concurrency: { type: 'string' } },
     run: async ({ store, pool, projections }, values, [name]) => {
       const chosen = name === 'all' ? projections : projections.filter((p) => p.name === name);
       if (!name || chosen.length === 0) {
@@ -69,31 +70,58 @@ export const commands: Record<string, CliCommand> = {
         return 2;
       }
       const checkpoints = new Map((await listCheckpoints(pool).catch(() => [])).map((c) => [c.name, c]));
-      let refused = 0;
-      for (const projection of chosen) {
-        const progress = bar(projection.name.padEnd(20), checkpoints.get(projection.name)?.events ?? 0);
-        const report = await new ProjectionRebuilder(store, pool).rebuild(projection, {
+      const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) {
+        out('--concurrency takes a whole number of at least 1.');
+        return 2;
+      }
+      // One bar per projection, several moving at once (`--concurrency`, default 3).
+      const bars = new cliProgress.MultiBar(
+        {
+          format: '{name} [{bar}] {value}/{total} events | {duration_formatted}',
+          hideCursor: true,
+          noTTYOutput: true,
+          notTTYSchedule: 2000,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      const progress = new Map<string, cliProgress.SingleBar>();
+      const barOf = (projectionName: string): cliProgress.SingleBar => {
+        let one = progress.get(projectionName);
+        if (!one) {
+          const total = Math.max(checkpoints.get(projectionName)?.events ?? 0, 1);
+          one = bars.create(total, 0, { name: projectionName.padEnd(20) });
+          progress.set(projectionName, one);
+        }
+        return one;
+      };
+      const reports = await new ProjectionRebuilder(store, pool)
+        .rebuildAll(chosen, {
           force: values.force === true,
-          onProgress: (applied) => {
-            if (applied > progress.getTotal()) progress.setTotal(applied);
-            progress.update(applied);
+          concurrency,
+          onProgress: (projection, applied) => {
+            const one = barOf(projection.name);
+            if (applied > one.getTotal()) one.setTotal(applied);
+            one.update(applied);
           },
-        });
-        progress.stop();
+        })
+        .finally(() => bars.stop());
+      let refused = 0;
+      for (const report of reports) {
         for (const difference of report.differences) {
           out(
-            `  ${projection.name}.${difference.table}: ${difference.onlyLive} rows only in the live table, ${difference.onlyRebuilt} only in the rebuilt one`,
+            `  ${report.projection}.${difference.table}: ${difference.onlyLive} rows only in the live table, ${difference.onlyRebuilt} only in the rebuilt one`,
           );
           for (const sample of difference.sample) out(`    ${sample.side}: ${JSON.stringify(sample.row)}`);
         }
         if (report.swapped) {
           out(
-            `${projection.name}: rebuilt from ${report.events} events in ${report.seconds.toFixed(1)} s, compared at ${report.comparedAt ?? 'start'}, swapped in`,
+            `${report.projection}: rebuilt from ${report.events} events in ${report.seconds.toFixed(1)} s, compared at ${report.comparedAt ?? 'start'}, swapped in`,
           );
         } else {
           refused += 1;
           out(
-            `${projection.name}: NOT swapped — the rebuilt tables differ from the live ones (use --force to swap anyway)`,
+            `${report.projection}: NOT swapped — the rebuilt tables differ from the live ones (use --force to swap anyway)`,
           );
         }
       }
