@@ -109,6 +109,42 @@ describe('ProjectionRebuilder', () => {
       (await pool.query(`SELECT n FROM rm_tally.counts WHERE stream = 'thing-3'`)).rows[0].n,
     ).toBeLessThan(100);
   });
+
+  it('rebuilds several projections at once, each compared and swapped on its own', async () => {
+    const copies = [1, 2, 3].map((n) => ({ ...tally, name: `tally-${n}`, schema: `rm_tally_${n}` }));
+    const reports = await new ProjectionRebuilder(store, pool).rebuildAll(copies, { concurrency: 2 });
+    expect(reports.map((r) => [r.projection, r.swapped, r.events])).toEqual(
+      copies.map((c) => [c.name, true, 260]),
+    );
+    for (const copy of copies) {
+      const { rows } = await pool.query(`SELECT sum(n)::int AS total FROM ${copy.schema}.counts`);
+      expect(rows[0].total).toBe(260);
+    }
+  });
+
+  it('starts no further rebuild after one fails, and reports the failure', async () => {
+    const started: string[] = [];
+    const failing: Projection = {
+      ...tally,
+      name: 'tally-broken',
+      schema: 'rm_tally_broken',
+      apply: async () => {
+        throw new Error('broken projection');
+      },
+    };
+    const watched = (projection: Projection): Projection => ({
+      ...projection,
+      createTables: async (tx, schema) => {
+        if (!started.includes(projection.name)) started.push(projection.name);
+        await projection.createTables(tx, schema);
+      },
+    });
+    const later = { ...tally, name: 'tally-later', schema: 'rm_tally_later' };
+    await expect(
+      new ProjectionRebuilder(store, pool).rebuildAll([watched(failing), watched(later)], { concurrency: 1 }),
+    ).rejects.toThrow('broken projection');
+    expect(started).toEqual(['tally-broken']);
+  });
 });
 
 function event(i: number): NewEvent {
