@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
 import { digest, insertRows, type Column } from './sql-rows.js';
+import { closedRowsIndexSql, loadVersionRows, VersionChanges } from './versions.js';
 
 /** An event as a history's timeline reads it (times as ISO 8601 UTC). */
 export interface Fact {
@@ -59,6 +60,7 @@ export function historyTablesSql(schema: string, spec: HistorySpec): string[] {
       )`,
       `CREATE INDEX IF NOT EXISTS ${history.table}_believed ON ${schema}.${history.table} (entity) WHERE superseded_at IS NULL`,
       `CREATE INDEX IF NOT EXISTS ${history.table}_by_time ON ${schema}.${history.table} (valid_from, recorded_at)`,
+      closedRowsIndexSql(schema, history.table),
     ]),
   ];
 }
@@ -67,19 +69,6 @@ const ms = (instant: string) => Date.parse(instant);
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 const fingerprint = (interval: Interval) =>
   digest([ms(interval.validFrom), interval.validTo === null ? null : ms(interval.validTo), interval.values]);
-
-interface Believed {
-  readonly id: string | null;
-  readonly pending: number | null;
-}
-
-interface PendingRow {
-  readonly entity: string;
-  readonly interval: Interval;
-  readonly recordedAt: string;
-  supersededAt: string | null;
-  readonly fingerprint: string;
-}
 
 /**
  * Applies a batch to bitemporal histories. Each affected entity's timeline is recomputed from all
@@ -150,49 +139,26 @@ export async function applyHistory(
     });
     factsOf.set(row.entity, list);
   }
+  const since = new Date(
+    facts.reduce((earliest, f) => Math.min(earliest, ms(f.event.recordedAt)), Infinity),
+  ).toISOString();
   for (const history of spec.histories) {
-    const believedRows = await tx.query<{ id: string; entity: string; fingerprint: string }>(
-      `SELECT id, entity, fingerprint FROM ${tx.schema}.${history.table}
-       WHERE entity = ANY($1::text[]) AND superseded_at IS NULL`,
-      [entities],
+    const changes = new VersionChanges<Interval>(
+      await loadVersionRows(tx, history.table, { id: 'id', entity: 'entity' }, entities, since),
     );
-    const believed = new Map<string, Map<string, Believed>>();
-    for (const row of believedRows) {
-      const of = believed.get(row.entity) ?? new Map<string, Believed>();
-      of.set(row.fingerprint, { id: row.id, pending: null });
-      believed.set(row.entity, of);
-    }
-    const superseded: [string, string][] = [];
-    const pending: PendingRow[] = [];
     for (const entity of entities) {
-      const current = believed.get(entity) ?? new Map<string, Believed>();
       const all = factsOf.get(entity) ?? [];
       const times = (recordTimes.get(entity) ?? []).sort((a, b) => ms(a) - ms(b));
       for (const recordedAt of times) {
         const known = all.filter((fact) => ms(fact.recordedAt) <= ms(recordedAt));
-        const next = new Map(history.timeline(known).map((interval) => [fingerprint(interval), interval]));
-        for (const [print, row] of [...current]) {
-          if (next.has(print)) continue;
-          current.delete(print);
-          if (row.id !== null) superseded.push([row.id, recordedAt]);
-          else if (row.pending !== null) pending[row.pending]!.supersededAt = recordedAt;
-        }
-        for (const [print, interval] of next) {
-          if (current.has(print)) continue;
-          pending.push({ entity, interval, recordedAt, supersededAt: null, fingerprint: print });
-          current.set(print, { id: null, pending: pending.length - 1 });
-        }
+        changes.record(
+          entity,
+          recordedAt,
+          new Map(history.timeline(known).map((interval) => [fingerprint(interval), interval])),
+        );
       }
     }
-    if (superseded.length > 0) {
-      await tx.query(
-        `UPDATE ${tx.schema}.${history.table} h SET superseded_at = u.at
-         FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, at) WHERE h.id = u.id`,
-        [superseded.map(([id]) => id), superseded.map(([, at]) => at)],
-      );
-    }
-    // A row believed and superseded within the same record time never was knowledge: skip it.
-    const kept = pending.filter((row) => row.supersededAt !== row.recordedAt);
+    await changes.write(tx, history.table, 'id');
     await insertRows(
       tx,
       history.table,
@@ -205,15 +171,17 @@ export async function applyHistory(
         { name: 'superseded_at', type: 'timestamptz' },
         { name: 'fingerprint', type: 'text' },
       ],
-      kept.map((row) => [
-        row.entity,
-        ...row.interval.values,
-        row.interval.validFrom,
-        row.interval.validTo,
-        row.recordedAt,
-        row.supersededAt,
-        row.fingerprint,
-      ]),
+      changes
+        .inserts()
+        .map((row) => [
+          row.entity,
+          ...row.content.values,
+          row.content.validFrom,
+          row.content.validTo,
+          row.recordedAt,
+          row.supersededAt,
+          row.fingerprint,
+        ]),
       '',
     );
   }

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
 import { digest, insertRows, type Column } from '../bitemporal/sql-rows.js';
+import { closedRowsIndexSql, loadVersionRows, VersionChanges } from '../bitemporal/versions.js';
 
 /** A recorded fact about one entity, as a timeline reads it. */
 export interface Fact {
@@ -64,6 +65,7 @@ export async function createTimelineTables(
     await tx.query(
       `CREATE INDEX IF NOT EXISTS ${spec.table}_believed ON ${schema}.${spec.table} (entity_key) WHERE superseded_at IS NULL`,
     );
+    await tx.query(closedRowsIndexSql(schema, spec.table));
   }
 }
 
@@ -105,20 +107,6 @@ interface History {
   readonly key: string;
   readonly earlier: Fact[];
   readonly batch: Fact[];
-}
-
-/** A believed row: stored (`id`) or still to insert (`pending`, an index into the batch's rows). */
-interface Believed {
-  readonly id: string | null;
-  readonly pending: number | null;
-}
-
-interface PendingRow {
-  readonly key: string;
-  readonly segment: Segment<unknown>;
-  readonly recordedAt: string;
-  supersededAt: string | null;
-  readonly fingerprint: string;
 }
 
 const ms = (instant: string): number => Date.parse(instant);
@@ -196,55 +184,31 @@ export async function applyTimelines(
     ]),
   );
   const histories = await loadHistories(tx, specs, facts);
+  const since = new Date(
+    facts.reduce((earliest, { fact }) => Math.min(earliest, ms(fact.recordedAt)), Infinity),
+  ).toISOString();
   for (const spec of specs) {
     const mine = histories.filter((history) => history.spec === spec);
     if (mine.length === 0) continue;
-    const believedRows = await tx.query<{ row_id: string; entity_key: string; fingerprint: string }>(
-      `SELECT row_id::text, entity_key, fingerprint FROM ${tx.schema}.${spec.table}
-        WHERE entity_key = ANY($1::text[]) AND superseded_at IS NULL`,
-      [mine.map((history) => history.key)],
+    const changes = new VersionChanges<Segment<unknown>>(
+      await loadVersionRows(
+        tx,
+        spec.table,
+        { id: 'row_id', entity: 'entity_key' },
+        mine.map((history) => history.key),
+        since,
+      ),
     );
-    const believed = new Map<string, Map<string, Believed>>();
-    for (const row of believedRows) {
-      const of = believed.get(row.entity_key) ?? new Map<string, Believed>();
-      of.set(row.fingerprint, { id: row.row_id, pending: null });
-      believed.set(row.entity_key, of);
-    }
-    const superseded: [string, string][] = [];
-    const pending: PendingRow[] = [];
     for (const history of mine) {
-      const current = believed.get(history.key) ?? new Map<string, Believed>();
       for (const version of recordedVersions(history)) {
-        const next = new Map(
-          version.segments.map((segment) => [fingerprintOf(spec, history.key, segment), segment]),
+        changes.record(
+          history.key,
+          version.recordedAt,
+          new Map(version.segments.map((segment) => [fingerprintOf(spec, history.key, segment), segment])),
         );
-        for (const [print, row] of [...current]) {
-          if (next.has(print)) continue;
-          current.delete(print);
-          if (row.id !== null) superseded.push([row.id, version.recordedAt]);
-          else if (row.pending !== null) pending[row.pending]!.supersededAt = version.recordedAt;
-        }
-        for (const [print, segment] of next) {
-          if (current.has(print)) continue;
-          pending.push({
-            key: history.key,
-            segment,
-            recordedAt: version.recordedAt,
-            supersededAt: null,
-            fingerprint: print,
-          });
-          current.set(print, { id: null, pending: pending.length - 1 });
-        }
       }
     }
-    if (superseded.length > 0) {
-      await tx.query(
-        `UPDATE ${tx.schema}.${spec.table} t SET superseded_at = x.at
-           FROM unnest($1::bigint[], $2::timestamptz[]) AS x(id, at)
-          WHERE t.row_id = x.id`,
-        [superseded.map(([id]) => id), superseded.map(([, at]) => at)],
-      );
-    }
+    await changes.write(tx, spec.table, 'row_id');
     await insertRows(
       tx,
       spec.table,
@@ -257,15 +221,17 @@ export async function applyTimelines(
         { name: 'superseded_at', type: 'timestamptz' },
         { name: 'fingerprint', type: 'text' },
       ],
-      pending.map((row) => [
-        row.key,
-        ...spec.values(row.key, row.segment.state),
-        row.segment.validFrom,
-        row.segment.validTo,
-        row.recordedAt,
-        row.supersededAt,
-        row.fingerprint,
-      ]),
+      changes
+        .inserts()
+        .map((row) => [
+          row.entity,
+          ...spec.values(row.entity, row.content.state),
+          row.content.validFrom,
+          row.content.validTo,
+          row.recordedAt,
+          row.supersededAt,
+          row.fingerprint,
+        ]),
       '',
     );
   }

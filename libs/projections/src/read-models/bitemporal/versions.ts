@@ -1,0 +1,168 @@
+import type { ProjectionTransaction } from '../../projection.js';
+
+/** A row of a bitemporal history as stored: what the version bookkeeping needs of it. */
+export interface StoredVersionRow {
+  readonly id: string;
+  readonly entity: string;
+  readonly fingerprint: string;
+  readonly recordedAt: string;
+  readonly supersededAt: string | null;
+}
+
+/** A row to insert: its content, and when it became and stopped being knowledge. */
+export interface PendingVersionRow<Content> {
+  readonly entity: string;
+  readonly content: Content;
+  readonly recordedAt: string;
+  supersededAt: string | null;
+  readonly fingerprint: string;
+}
+
+type Ref = { readonly id: string; readonly recordedAt: number } | { readonly pending: number };
+
+const ms = (instant: string): number => Date.parse(instant);
+
+/**
+ * The rows of a batch's bitemporal histories: each entity's timeline, at each record time the
+ * batch brings, is compared by fingerprint with the rows still believed. A row no longer in it
+ * has its knowledge closed at that record time; a new one is inserted with it; an unchanged one
+ * keeps its row.
+ *
+ * The result does not depend on where batches begin and end. Facts recorded at one instant may
+ * reach two batches (an append of several events split by a batch's limit): the second batch's
+ * version at that instant then deletes a row the first inserted at it (it never was knowledge:
+ * believed and closed at one instant) and re-opens a row the first closed at it, so the rows are
+ * those one batch holding both parts would have written. A rebuild in large batches thus equals
+ * the live tables built in small ones, row for row, and can be compared with them.
+ */
+export class VersionChanges<Content> {
+  /** Stored rows whose knowledge closes: id → record time. */
+  readonly superseded = new Map<string, string>();
+  /** Stored rows believed again (their closing is undone). */
+  readonly reopened = new Set<string>();
+  /** Stored rows that never were knowledge after all. */
+  readonly deleted = new Set<string>();
+  private readonly pending: PendingVersionRow<Content>[] = [];
+  private readonly believed = new Map<string, Map<string, Ref>>();
+  /** entity → fingerprint → the row closed last, and when. */
+  private readonly closed = new Map<string, Map<string, { ref: Ref; at: number }>>();
+
+  constructor(stored: readonly StoredVersionRow[]) {
+    for (const row of stored) {
+      const ref = { id: row.id, recordedAt: ms(row.recordedAt) };
+      if (row.supersededAt === null) this.of(this.believed, row.entity).set(row.fingerprint, ref);
+      else this.of(this.closed, row.entity).set(row.fingerprint, { ref, at: ms(row.supersededAt) });
+    }
+  }
+
+  /** The entity's timeline as known from `recordedAt` on: rows by fingerprint. */
+  record(entity: string, recordedAt: string, next: ReadonlyMap<string, Content>): void {
+    const at = ms(recordedAt);
+    const current = this.of(this.believed, entity);
+    const closed = this.of(this.closed, entity);
+    for (const [print, ref] of [...current]) {
+      if (next.has(print)) continue;
+      current.delete(print);
+      if ('pending' in ref) {
+        this.pending[ref.pending]!.supersededAt = recordedAt;
+        closed.set(print, { ref, at });
+      } else if (ref.recordedAt === at) {
+        this.deleted.add(ref.id);
+      } else {
+        this.superseded.set(ref.id, recordedAt);
+        closed.set(print, { ref, at });
+      }
+    }
+    for (const [print, content] of next) {
+      if (current.has(print)) continue;
+      const was = closed.get(print);
+      if (was && was.at === at) {
+        closed.delete(print);
+        current.set(print, was.ref);
+        if ('pending' in was.ref) this.pending[was.ref.pending]!.supersededAt = null;
+        else if (this.superseded.has(was.ref.id)) this.superseded.delete(was.ref.id);
+        else this.reopened.add(was.ref.id);
+        continue;
+      }
+      this.pending.push({ entity, content, recordedAt, supersededAt: null, fingerprint: print });
+      current.set(print, { pending: this.pending.length - 1 });
+    }
+  }
+
+  /** The rows to insert: not those believed and closed at one record time (never knowledge). */
+  inserts(): PendingVersionRow<Content>[] {
+    return this.pending.filter((row) => row.supersededAt !== row.recordedAt);
+  }
+
+  /** Writes the closings, re-openings and deletions (the caller inserts {@link inserts}). */
+  async write(tx: ProjectionTransaction, table: string, idColumn: string): Promise<void> {
+    const target = `${tx.schema}.${table}`;
+    if (this.superseded.size > 0) {
+      await tx.query(
+        `UPDATE ${target} t SET superseded_at = x.at
+           FROM unnest($1::bigint[], $2::timestamptz[]) AS x(id, at) WHERE t.${idColumn} = x.id`,
+        [[...this.superseded.keys()], [...this.superseded.values()]],
+      );
+    }
+    if (this.reopened.size > 0) {
+      await tx.query(`UPDATE ${target} SET superseded_at = NULL WHERE ${idColumn} = ANY($1::bigint[])`, [
+        [...this.reopened],
+      ]);
+    }
+    if (this.deleted.size > 0) {
+      await tx.query(`DELETE FROM ${target} WHERE ${idColumn} = ANY($1::bigint[])`, [[...this.deleted]]);
+    }
+  }
+
+  private of<V>(map: Map<string, Map<string, V>>, entity: string): Map<string, V> {
+    let inner = map.get(entity);
+    if (!inner) {
+      inner = new Map();
+      map.set(entity, inner);
+    }
+    return inner;
+  }
+}
+
+/**
+ * The stored rows {@link VersionChanges} starts from: those of `entities` still believed, and
+ * those closed at or after `since` (the batch's earliest record time), which a version at the
+ * same instant may re-open.
+ */
+export async function loadVersionRows(
+  tx: ProjectionTransaction,
+  table: string,
+  columns: { readonly id: string; readonly entity: string },
+  entities: readonly string[],
+  since: string,
+): Promise<StoredVersionRow[]> {
+  const rows = await tx.query<{
+    id: string;
+    entity: string;
+    fingerprint: string;
+    recorded_at: string;
+    superseded_at: string | null;
+  }>(
+    `SELECT ${columns.id}::text AS id, ${columns.entity} AS entity, fingerprint,
+            to_json(recorded_at) #>> '{}' AS recorded_at, to_json(superseded_at) #>> '{}' AS superseded_at
+       FROM ${tx.schema}.${table}
+      WHERE ${columns.entity} = ANY($1::text[]) AND superseded_at IS NULL
+     UNION ALL
+     SELECT ${columns.id}::text, ${columns.entity}, fingerprint,
+            to_json(recorded_at) #>> '{}', to_json(superseded_at) #>> '{}'
+       FROM ${tx.schema}.${table}
+      WHERE superseded_at >= $2 AND ${columns.entity} = ANY($1::text[])`,
+    [entities, since],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    entity: row.entity,
+    fingerprint: row.fingerprint,
+    recordedAt: row.recorded_at,
+    supersededAt: row.superseded_at,
+  }));
+}
+
+/** The index {@link loadVersionRows} finds recently closed rows by. */
+export const closedRowsIndexSql = (schema: string, table: string): string =>
+  `CREATE INDEX IF NOT EXISTS ${table}_closed ON ${schema}.${table} (superseded_at) WHERE superseded_at IS NOT NULL`;
