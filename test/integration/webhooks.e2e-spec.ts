@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { HTTP, type CloudEvent } from 'cloudevents';
@@ -206,5 +206,42 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
       .expect(200);
     expect(ping.body.status).toBe(204);
     expect(receiver.rejectedSignatures).toEqual([]);
+  });
+
+  it('a receiver that never answers stalls neither other subscriptions nor the read models', async () => {
+    // More hanging subscriptions than the read-model pool has connections: a delivery that held a
+    // connection while waiting for its receiver would exhaust it.
+    const sockets = new Set<Socket>();
+    const silent = createServer(() => undefined);
+    silent.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks`;
+    const hanging: string[] = [];
+    try {
+      for (let i = 0; i < 12; i += 1) {
+        hanging.push((await subscribe({ url: silentUrl, from: 'now' }).expect(201)).body.id as string);
+      }
+      const created = await subscribe({ url, from: 'now' }).expect(201);
+      receiver.secret = created.body.secret;
+      const before = receiver.received.length;
+      const staffId = await fixtures.staff();
+      await fixtures.certify(staffId, 'dynamic-security', 'awareness');
+      const eventId = (await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!.eventId;
+      const started = Date.now();
+      // Well within the 10 s a silent receiver is given before its attempt times out.
+      await until(() => receiver.received.slice(before).some((r) => r.webhookId === eventId), 5000);
+      expect(Date.now() - started).toBeLessThan(5000);
+      await request(server).get('/v1/webhook-subscriptions').set('Authorization', hr).expect(200);
+      await request(server)
+        .delete(`/v1/webhook-subscriptions/${created.body.id}`)
+        .set('Authorization', hr)
+        .expect(204);
+    } finally {
+      for (const id of hanging) {
+        await request(server).delete(`/v1/webhook-subscriptions/${id}`).set('Authorization', hr);
+      }
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { PrivateAddressError, guardedLookup, isPrivateAddress } from './address-guard.js';
@@ -106,6 +107,8 @@ export class WebhookDispatcher {
   private scanning: Promise<void> | null = null;
   private rescan = false;
   private tail: Subscription | null = null;
+  /** This dispatcher's name on the delivery leases it takes. */
+  private readonly owner = `dispatcher-${randomUUID()}`;
   private following: Promise<void> | null = null;
 
   constructor(
@@ -232,33 +235,32 @@ export class WebhookDispatcher {
     });
   }
 
+  /** How long a delivery lease lasts: one attempt and the longest backoff wait, with room to spare. */
+  private get leaseMs(): number {
+    return (this.options.timeoutMs ?? 10_000) + (this.options.maxDelayMs ?? 60_000) + 30_000;
+  }
+
   /**
-   * Delivers under the subscription's advisory lock (several workers may run: one delivers to a
-   * subscription at a time, so order holds), then unlocks.
+   * Delivers under the subscription's lease (several workers may run: one delivers to a
+   * subscription at a time, so order holds), then releases it. The lease is a row, not a session
+   * lock: a slow receiver holds no database connection, so it cannot exhaust the pool that the
+   * other subscriptions' deliveries (and the read models) need.
    */
   private async deliver(subscription: WebhookSubscription & { secrets: string[] }): Promise<void> {
-    const client = await this.subscriptions.pool.connect();
+    // Taking the lease re-reads the row: the cursor as another worker may have moved it.
+    const fresh = await this.subscriptions.lease(subscription.id, this.owner, this.leaseMs);
+    if (!fresh) return;
     try {
-      const { rows } = await client.query<{ got: boolean }>(
-        'SELECT pg_try_advisory_lock(4711006, hashtext($1)) AS got',
-        [subscription.id],
-      );
-      if (!rows[0]?.got) return;
-      try {
-        // Re-read the cursor under the lock: another worker may have moved it.
-        const fresh = (await this.subscriptions.active()).find((s) => s.id === subscription.id);
-        if (fresh) await this.deliverLocked(fresh);
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(4711006, hashtext($1))', [subscription.id]);
-      }
+      await this.deliverLocked(fresh);
     } finally {
-      client.release();
+      await this.subscriptions.releaseLease(subscription.id, this.owner);
     }
   }
 
   /** Page after page from the subscription's cursor until it has caught up with the log. */
   private async deliverLocked(subscription: WebhookSubscription & { secrets: string[] }): Promise<void> {
     let cursor = subscription.cursor;
+    let renewedAt = Date.now();
     for (;;) {
       const read = await this.store.readAll({
         after: cursor ?? undefined,
@@ -276,28 +278,40 @@ export class WebhookDispatcher {
           )
           .map((e) => [e.position, e] as const),
       );
-      // The cursor is saved once per page (and before a retry waits), not after every event: at
-      // least once holds (a crash re-sends at most the page's delivered events, same webhook-id).
+      // The cursor is saved once per page (and before a retry waits, or when the lease needs
+      // extending), not after every event: at least once holds (a crash re-sends at most the
+      // page's delivered events, with the same webhook-id).
       let handled: string | null = null;
       let saved: string | null = null;
       const save = async (): Promise<void> => {
-        if (handled !== null && handled !== saved) {
-          await this.subscriptions.advance(subscription.id, handled);
-          saved = handled;
+        if (handled === saved && Date.now() - renewedAt < this.leaseMs / 3) return;
+        if (!(await this.subscriptions.renewLease(subscription.id, this.owner, this.leaseMs, handled))) {
+          throw new Error('the delivery lease was lost to another worker');
         }
+        renewedAt = Date.now();
+        saved = handled;
       };
       try {
         for (const recorded of read) {
           if (this.stopping) return;
           const event = byPosition.get(recorded.position);
           if (event) {
+            if (Date.now() - renewedAt > this.leaseMs / 3) await save();
             const body = JSON.stringify(toStructuredJson(event.cloudEvent));
             await this.attempt(subscription, event.cloudEvent.id, event.position, body, save);
           }
           handled = recorded.position;
         }
       } finally {
-        await save();
+        // The events handled are saved (after a lost lease, this fails too and writes nothing).
+        if (handled !== saved) {
+          await save().catch((error: unknown) =>
+            this.options.log?.('warn', 'webhook cursor not saved', {
+              subscription: subscription.id,
+              error: String(error),
+            }),
+          );
+        }
       }
       cursor = handled;
       if (read.length < PAGE) return;

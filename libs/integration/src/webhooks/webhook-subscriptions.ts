@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.subscriptions (
 );
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS previous_secret text;
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS previous_secret_until timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS lease_owner text;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS lease_until timestamptz;
 CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
   subscription_id uuid NOT NULL,
   event_id        uuid NOT NULL,
@@ -184,6 +186,51 @@ export class WebhookSubscriptions {
     await this.pool.query(
       `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET cursor = $2 WHERE subscription_id = $1`,
       [id, cursor],
+    );
+  }
+
+  /**
+   * Takes the subscription's delivery lease for `ttlMs` (one deliverer at a time, across workers,
+   * so order holds) and returns it fresh with its secrets; null when another deliverer holds an
+   * unexpired lease, or the subscription is gone. A lease, not a session lock: no connection is
+   * held while a receiver is slow.
+   */
+  async lease(
+    id: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<(WebhookSubscription & { secrets: string[] }) | null> {
+    await this.ensure();
+    const { rows } = await this.pool.query<Row>(
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions
+          SET lease_owner = $2, lease_until = now() + ($3::bigint * interval '1 millisecond')
+        WHERE subscription_id = $1 AND deleted_at IS NULL
+          AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < now())
+        RETURNING *`,
+      [id, owner, ttlMs],
+    );
+    return rows[0] ? { ...toSubscription(rows[0]), secrets: secretsOf(rows[0]) } : null;
+  }
+
+  /**
+   * Saves the cursor (when given) and extends the lease; false when the lease was lost (expired
+   * and taken by another deliverer), and then nothing was written.
+   */
+  async renewLease(id: string, owner: string, ttlMs: number, cursor: string | null): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions
+          SET cursor = COALESCE($4, cursor), lease_until = now() + ($3::bigint * interval '1 millisecond')
+        WHERE subscription_id = $1 AND lease_owner = $2`,
+      [id, owner, ttlMs, cursor],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET lease_owner = NULL, lease_until = NULL
+        WHERE subscription_id = $1 AND lease_owner = $2`,
+      [id, owner],
     );
   }
 
