@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     const lines: BenchLine[] = [
       benchLine({
         bench: BENCH,
-        scenario: 'feed-lag-1000eps',
+        scenario: `feed-lag-${RATE}eps`,
         value: summary('feed').p99,
         unit: 'ms',
         baseline: base.p99,
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
       }),
       benchLine({
         bench: BENCH,
-        scenario: 'webhook-lag-1000eps',
+        scenario: `webhook-lag-${RATE}eps`,
         value: summary('webhook').p99,
         unit: 'ms',
         baseline: base.p99,
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       }),
       benchLine({
         bench: BENCH,
-        scenario: 'store-subscription-lag-1000eps',
+        scenario: `store-subscription-lag-${RATE}eps`,
         value: base.p99,
         unit: 'ms',
         extra: { ...base, ...common },
