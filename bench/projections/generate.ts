@@ -216,6 +216,18 @@ export async function generateLog(
     });
   };
 
+  /**
+   * Events wait here until the simulation's clock passes the instant they are recorded, and are
+   * then written in that order: recorded_at rises along the log as in a real store, where it is
+   * the time of the append (and a late entry from a paper register is appended late, back-dated
+   * by its `occurredAt`). Within a stream the recording times keep the order of emission.
+   */
+  const recordings = new Agenda();
+  const lastRecorded = new Map<string, number>();
+  /** No event is recorded before the simulation's clock at its emission. */
+  let recordingFloor = 0;
+  let released = 0;
+
   const emit = (
     stream: string,
     type: string,
@@ -223,8 +235,6 @@ export async function generateLog(
     at: number,
     actorJurisdiction: string,
   ): string => {
-    const head = heads.get(stream) ?? { revision: -1, hash: null };
-    const revision = head.revision + 1;
     const eventId = randomUUID();
     const lateEntry = random() < 0.01;
     const metadata: Record<string, unknown> = {
@@ -239,26 +249,43 @@ export async function generateLog(
       schemaVersion: 1,
       ...(lateEntry ? { reason: 'entered late from the paper register' } : {}),
     };
-    // The store's canonical form (hash-chain.ts), built around data and metadata canonicalised once;
-    // the first events are checked against `canonicalEventJson` itself.
-    const dataJson = canonicalize(data);
-    const metadataJson = canonicalize(metadata);
-    const canonical = `{"data":${dataJson},"eventId":${JSON.stringify(eventId)},"metadata":${metadataJson},"revision":${revision},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`;
-    if (
-      emitted < 2000 &&
-      canonical !== canonicalEventJson({ eventId, type, data, metadata } as never, stream, revision)
-    )
-      throw new Error(`canonical form of ${type} differs from the event store's`);
-    const hash = chainHash(head.hash, canonical);
-    heads.set(stream, { revision, hash });
-    const recordedAt = at + (lateEntry ? between(2, 30) * DAY : between(1, 120) * 1000);
-    pending.push(stream, revision, eventId, type, dataJson, metadataJson, hash, iso(recordedAt));
-    pendingRows += 1;
+    const recordedAt = Math.max(
+      at + (lateEntry ? between(2, 30) * DAY : between(1, 120) * 1000),
+      recordingFloor,
+      (lastRecorded.get(stream) ?? 0) + 1,
+    );
+    lastRecorded.set(stream, recordedAt);
+    recordings.push(recordedAt, () => {
+      const head = heads.get(stream) ?? { revision: -1, hash: null };
+      const revision = head.revision + 1;
+      // The store's canonical form (hash-chain.ts), built around data and metadata canonicalised
+      // once; the first events are checked against `canonicalEventJson` itself.
+      const dataJson = canonicalize(data);
+      const metadataJson = canonicalize(metadata);
+      const canonical = `{"data":${dataJson},"eventId":${JSON.stringify(eventId)},"metadata":${metadataJson},"revision":${revision},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`;
+      if (
+        released < 2000 &&
+        canonical !== canonicalEventJson({ eventId, type, data, metadata } as never, stream, revision)
+      )
+        throw new Error(`canonical form of ${type} differs from the event store's`);
+      const hash = chainHash(head.hash, canonical);
+      heads.set(stream, { revision, hash });
+      pending.push(stream, revision, eventId, type, dataJson, metadataJson, hash, iso(recordedAt));
+      pendingRows += 1;
+      released += 1;
+    });
     emitted += 1;
     byType[type] = (byType[type] ?? 0) + 1;
     firstAt = Math.min(firstAt, at);
     lastAt = Math.max(lastAt, at);
     return eventId;
+  };
+  /** Writes the events recorded before `until` (all of them: `Infinity`), in recording order. */
+  const release = async (until: number): Promise<void> => {
+    while (recordings.size > 0 && recordings.peek() < until) {
+      recordings.pop()();
+      if (pendingRows >= rowsPerInsert) await flush();
+    }
   };
 
   // ------------------------------------------------------------------ the framework and jurisdictions
@@ -779,12 +806,14 @@ export async function generateLog(
     else if (roll < 0.85) formTeam(clock);
     else changeStaff(clock);
     spawns += 1;
-    if (pendingRows >= rowsPerInsert) await flush();
+    recordingFloor = clock;
+    await release(clock);
     // Spread the spawns so the log ends near END: the events per spawn so far tell how many are left.
     const perSpawn = Math.max(1, emitted / spawns);
     const remainingSpawns = Math.max(1, (total - emitted) / perSpawn);
     clock += Math.max(1000, (END - clock) / remainingSpawns);
   }
+  await release(Number.POSITIVE_INFINITY);
   await flush();
   await inFlight;
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalize } from 'json-canonicalize';
 import type { ProjectionTransaction } from '../../projection.js';
 
 /** A column of a multi-row insert: its name and the PostgreSQL type its array is cast to. */
@@ -44,8 +45,10 @@ export async function insertRows(
 }
 
 /**
- * A short, stable identity of a row's content (its interval and values, as JSON): what the
- * bitemporal engines compare believed rows by, stored in their `fingerprint` column.
+ * A short, stable identity of a row's content (its interval and values): what the bitemporal
+ * engines compare believed rows by, stored in their `fingerprint` column. The JSON is canonical
+ * (RFC 8785, keys sorted): a value read back from a `jsonb` column has its keys in PostgreSQL's
+ * order, and must fingerprint as it did when it came from the event.
  */
 export const digest = (value: unknown): string =>
-  createHash('sha1').update(JSON.stringify(value)).digest('base64url');
+  createHash('sha1').update(canonicalize(value)).digest('base64url');
