@@ -1,6 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import type { Projection } from '../projection.js';
 import { JointTraining1764058300000 } from './joint-training/1764058300000-joint-training.migration.js';
+import { JointTrainingQueryIndexes1764200000200 } from './joint-training/1764200000200-joint-training-query-indexes.migration.js';
 import { SessionAttendanceHistoryEntity } from './joint-training/joint-training.entity.js';
 import { jointTrainingProjection } from './joint-training/joint-training.projection.js';
 import { MatrixConformance1764058200000 } from './matrix-conformance/1764058200000-matrix-conformance.migration.js';
@@ -48,9 +49,11 @@ import { StaffTranscript1764100000100 } from './staff-transcript/1764100000100-s
 import * as staffTranscript from './staff-transcript/staff-transcript.entity.js';
 import { staffTranscriptProjection } from './staff-transcript/staff-transcript.projection.js';
 import { ExpiryGaps1764100000200 } from './expiry-gaps/1764100000200-expiry-gaps.migration.js';
+import { ExpiryGapsQueryIndexes1764200000000 } from './expiry-gaps/1764200000000-expiry-gaps-query-indexes.migration.js';
 import * as expiryGaps from './expiry-gaps/expiry-gaps.entity.js';
 import { expiryGapsProjection } from './expiry-gaps/expiry-gaps.projection.js';
 import { TrainerRegistry1764100000300 } from './trainer-registry/1764100000300-trainer-registry.migration.js';
+import { TrainerRegistryQueryIndexes1764200000100 } from './trainer-registry/1764200000100-trainer-registry-query-indexes.migration.js';
 import * as trainerRegistry from './trainer-registry/trainer-registry.entity.js';
 import { trainerRegistryProjection } from './trainer-registry/trainer-registry.projection.js';
 import { LapseInbox1764100000400 } from './lapse-inbox/1764100000400-lapse-inbox.migration.js';
@@ -123,6 +126,9 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   TeamComposition1764058100000,
   MatrixConformance1764058200000,
   JointTraining1764058300000,
+  ExpiryGapsQueryIndexes1764200000000,
+  TrainerRegistryQueryIndexes1764200000100,
+  JointTrainingQueryIndexes1764200000200,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';

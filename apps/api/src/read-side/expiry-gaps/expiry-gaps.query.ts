@@ -12,6 +12,16 @@ import {
 
 const S = EXPIRY_GAPS_SCHEMA;
 
+/**
+ * {@link visibleAt} with its open ends written as `coalesce(…, infinity)` comparisons (the same
+ * condition for finite instants): key columns of `certifications_by_end`,
+ * `certifications_by_competency` and `team_members_at`, so their scans skip the rows of other times and versions without
+ * reading them, and estimated from those indexes' statistics.
+ */
+const visibleIndexed = (alias: string, asOf: string, knownAt: string): string =>
+  `${alias}.valid_from <= ${asOf} AND coalesce(${alias}.valid_to, 'infinity'::timestamptz) > ${asOf} ` +
+  `AND ${alias}.recorded_at <= ${knownAt} AND coalesce(${alias}.superseded_at, 'infinity'::timestamptz) > ${knownAt}`;
+
 export interface ExpiryGapsQuery extends PointInTime, ReadFilters {
   readonly scope: readonly string[] | null;
   /** Days ahead of `asOf` a valid certification counts as expiring: 30, 60 or 90. */
@@ -48,6 +58,13 @@ export const expiryGapSortKey = (row: ExpiryGapRow): CursorKey => [
  * Certifications of active members, at `(asOf, knownAt)`, that are expired (and not covered by
  * another valid one of the same competency at or above their level), in their window, or valid
  * but ending within `within` days — team (MDT) members first, then the soonest to end.
+ *
+ * One branch per team rank (serving on a team at the point: 0, else 1), each a walk of
+ * `certifications_by_end` in the page's order (end, staff, certification) that stops at the page's
+ * end: the member, the covering certification and the team service are index probes per
+ * candidate, not joins of every certification held at the point (the covering one is looked up by
+ * `m.staff_id`, so only for candidates whose member is in scope). A cursor on rank 1 skips the
+ * rank-0 branch; on rank 0 it bounds that branch's walk.
  */
 @Injectable()
 export class ExpiryGapsReadQuery {
@@ -58,38 +75,53 @@ export class ExpiryGapsReadQuery {
     const asOf = sql.param(query.asOf);
     const knownAt = sql.param(query.knownAt);
     const within = sql.param(query.within);
+    const pageSize = sql.param(limit);
     sql
-      .inScope('x.jurisdiction', query.scope)
-      .equals('x.institution', query.institution)
-      .equals('x.agency', query.agency)
-      .equals('x.role', query.role)
-      .equals('x.competency', query.competency)
-      .after(['x.team_rank', 'x.certified_until', 'x.staff_id', 'x.certification_id'], after);
-    return this.readModels.query(
-      `WITH serving AS (
-         SELECT DISTINCT unnest(t.members) AS staff_id FROM ${S}.team_members t
-          WHERE ${visibleAt('t', asOf, knownAt)}
-       ), held AS (
-         SELECT c.* FROM ${S}.certifications c WHERE ${visibleAt('c', asOf, knownAt)}
-       )
-       SELECT * FROM (
-         SELECT CASE WHEN s.staff_id IS NULL THEN 1 ELSE 0 END AS team_rank,
+      .add(visibleIndexed('c', asOf, knownAt))
+      .add(
+        `(c.status IN ('expired', 'window-open')
+          OR (c.status = 'valid' AND c.certified_until <= ${asOf}::timestamptz + make_interval(days => ${within}::int)))`,
+      )
+      .add(
+        `NOT (c.status = 'expired' AND EXISTS (
+           SELECT 1 FROM ${S}.certifications o
+            WHERE o.staff_id = m.staff_id AND o.competency = c.competency AND o.level_rank >= c.level_rank
+              AND o.status IN ('valid', 'window-open') AND ${visibleIndexed('o', asOf, knownAt)}))`,
+      )
+      .inScope('m.jurisdiction', query.scope)
+      .equals('m.institution', query.institution)
+      .equals('m.agency', query.agency)
+      .equals('m.role', query.role)
+      .equals('c.competency', query.competency);
+    const afterRank = after === undefined ? undefined : Number(after[0]);
+    const branch = (rank: 0 | 1): string | null => {
+      if (afterRank !== undefined && afterRank > rank) return null;
+      const bound =
+        afterRank === rank
+          ? `AND (c.certified_until, c.staff_id, c.certification_id) > (${sql.param(after![1])}::timestamptz, ${sql.param(after![2])}, ${sql.param(after![3])})`
+          : '';
+      return `(SELECT ${rank} AS team_rank,
                 CASE WHEN c.status = 'valid' THEN 'expiring' ELSE c.status END AS gap,
                 c.staff_id, n.name, m.agency, m.jurisdiction, m.institution, m.role,
                 c.certification_id, c.competency, c.level, c.status,
                 c.certified_from, c.certified_until, c.window_opens_at, c.recorded_at
-           FROM held c
+           FROM ${S}.certifications c
            JOIN ${S}.members m ON m.staff_id = c.staff_id AND m.status = 'active' AND ${visibleAt('m', asOf, knownAt)}
            LEFT JOIN ${S}.names n ON n.staff_id = c.staff_id
-           LEFT JOIN serving s ON s.staff_id = c.staff_id
-          WHERE (c.status IN ('expired', 'window-open')
-                 OR (c.status = 'valid' AND c.certified_until <= ${asOf}::timestamptz + make_interval(days => ${within}::int)))
-            AND NOT (c.status = 'expired' AND EXISTS (
-                  SELECT 1 FROM held o WHERE o.staff_id = c.staff_id AND o.competency = c.competency
-                     AND o.level_rank >= c.level_rank AND o.status IN ('valid', 'window-open')))
-       ) x ${sql.where()}
+          ${sql.where()} ${bound}
+            AND (c.staff_id IN (SELECT s.staff_id FROM serving s)) IS ${rank === 0 ? 'TRUE' : 'NOT TRUE'}
+          ORDER BY c.certified_until, c.staff_id, c.certification_id
+          LIMIT ${pageSize})`;
+    };
+    const branches = [branch(0), branch(1)].filter((b): b is string => b !== null);
+    return this.readModels.query(
+      `WITH serving AS MATERIALIZED (
+         SELECT DISTINCT unnest(t.members) AS staff_id FROM ${S}.team_members t
+          WHERE ${visibleIndexed('t', asOf, knownAt)}
+       )
+       SELECT * FROM (${branches.join(' UNION ALL ')}) x
        ORDER BY x.team_rank, x.certified_until, x.staff_id, x.certification_id
-       LIMIT ${sql.param(limit)}`,
+       LIMIT ${pageSize}`,
       sql.params,
     );
   }

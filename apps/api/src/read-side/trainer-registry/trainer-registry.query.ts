@@ -61,25 +61,30 @@ export class TrainerRegistryReadQuery {
     after: CursorKey | undefined,
     limit: number,
   ): Promise<TrainerEntry[]> {
+    // Driven by the placed staff in scope, in staff order (keyset), each probed for a trainer-level
+    // accreditation at the point in time through `certifications_trainers` (LIMIT 1: a probe per
+    // member, not a hash of every accreditation), so the scan stops at the page's end.
     const sql = new SqlConditions();
     const asOf = sql.param(query.asOf);
     const knownAt = sql.param(query.knownAt);
+    const competency =
+      query.competency === undefined ? '' : `AND c.competency = ${sql.param(query.competency)}`;
     sql
-      .add(visibleAt('c', asOf, knownAt))
       .add(visibleAt('m', asOf, knownAt))
-      .add(`c.level = 'trainer'`)
       .inScope('m.jurisdiction', query.scope)
       .equals('m.institution', query.institution)
       .equals('m.agency', query.agency)
-      .equals('c.competency', query.competency)
-      .after(['c.staff_id'], after);
+      .after(['m.staff_id'], after);
     const trainers: TrainerRow[] = await this.readModels.query(
-      `SELECT DISTINCT c.staff_id, n.name, m.agency, m.jurisdiction, m.institution
-         FROM ${S}.certifications c
-         JOIN ${S}.members m ON m.staff_id = c.staff_id
-         LEFT JOIN ${S}.names n ON n.staff_id = c.staff_id
+      `SELECT DISTINCT m.staff_id, n.name, m.agency, m.jurisdiction, m.institution
+         FROM ${S}.members m
+        CROSS JOIN LATERAL (
+          SELECT 1 FROM ${S}.certifications c
+           WHERE c.staff_id = m.staff_id AND c.level = 'trainer' AND ${visibleAt('c', asOf, knownAt)} ${competency}
+           LIMIT 1) AS trainer
+         LEFT JOIN ${S}.names n ON n.staff_id = m.staff_id
         ${sql.where()}
-        ORDER BY c.staff_id LIMIT ${sql.param(limit)}`,
+        ORDER BY m.staff_id LIMIT ${sql.param(limit)}`,
       sql.params,
     );
     if (trainers.length === 0) return [];
@@ -92,11 +97,16 @@ export class TrainerRegistryReadQuery {
         ORDER BY c.staff_id, c.competency, c.certification_id`,
       point,
     );
+    // One probe of `sessions_by_trainer` per trainer of the page (a single `&&` over the page's
+    // ids is planned as a scan of every session); a session two of them delivered counted once.
     const sessions: DeliveryRow[] = await this.readModels.query(
-      `SELECT s.session_id, s.programme_id, s.starts_at, s.ends_at, s.jurisdictions, s.trainers, s.status
-         FROM ${S}.sessions s
-        WHERE s.trainers && $1::text[] AND ${visibleAt('s', '$2', '$3')}
-        ORDER BY s.starts_at, s.session_id`,
+      `SELECT DISTINCT ON (s.starts_at, s.session_id, s.row_id)
+              s.session_id, s.programme_id, s.starts_at, s.ends_at, s.jurisdictions, s.trainers, s.status
+         FROM unnest($1::text[]) AS t(staff_id)
+         CROSS JOIN LATERAL (
+           SELECT * FROM ${S}.sessions s
+            WHERE s.trainers @> ARRAY[t.staff_id] AND ${visibleAt('s', '$2', '$3')}) s
+        ORDER BY s.starts_at, s.session_id, s.row_id`,
       point,
     );
     return trainers.map((trainer) => ({

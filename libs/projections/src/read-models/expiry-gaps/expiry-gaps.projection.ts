@@ -15,6 +15,25 @@ export const EXPIRY_GAPS_SCHEMA = 'rm_expiry_gaps';
 const TIMELINES = [memberTimeline, certificationTimeline, teamMembershipTimeline] as TimelineSpec<unknown>[];
 
 /**
+ * `coalesce(valid_to | superseded_at, infinity)`: the open ends of a bitemporal row as index keys,
+ * so `(asOf, knownAt)` visibility is checked inside the index (the query writes its condition the
+ * same way, see apps/api/src/read-side/expiry-gaps/expiry-gaps.query.ts).
+ */
+const OPEN_ENDS = `(coalesce(valid_to, 'infinity'::timestamptz)), (coalesce(superseded_at, 'infinity'::timestamptz)), valid_from, recorded_at`;
+
+/**
+ * The expiry-gaps query's indexes: its page is a walk of the certifications in the page's order
+ * (end, staff, certification), probing the member, a covering certification of the same competency
+ * and the team service at the point in time.
+ */
+export const expiryGapsIndexes = (schema: string): string[] => [
+  `CREATE INDEX IF NOT EXISTS certifications_by_end ON ${schema}.certifications (certified_until, staff_id, certification_id, ${OPEN_ENDS})`,
+  `CREATE INDEX IF NOT EXISTS certifications_by_competency ON ${schema}.certifications (staff_id, competency, ${OPEN_ENDS})`,
+  `CREATE INDEX IF NOT EXISTS members_by_staff ON ${schema}.members (staff_id)`,
+  `CREATE INDEX IF NOT EXISTS team_members_at ON ${schema}.team_members (${OPEN_ENDS})`,
+];
+
+/**
  * Expiry gaps (DOMAIN read model 3): certifications expiring within 30/60/90 days, in their
  * recertification window, or expired — MDT members first. Bitemporal histories of certifications,
  * of the members' placement and of who serves on which team, so any date can be asked as known
@@ -36,9 +55,7 @@ export const expiryGapsProjection = (deps: UnsealDependency = {}): Projection =>
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await createTimelineTables(tx, schema, TIMELINES);
     await createNamesTable(tx, schema);
-    await tx.query(
-      `CREATE INDEX IF NOT EXISTS certifications_by_until ON ${schema}.certifications (certified_until) WHERE superseded_at IS NULL`,
-    );
+    for (const sql of expiryGapsIndexes(schema)) await tx.query(sql);
   },
   apply: async (events, tx) => {
     await applyTimelines(tx, TIMELINES, events);

@@ -34,6 +34,11 @@ const sessionHistory: HistorySpec = {
   ],
 };
 
+/** The joint-training query reads the attendances of sessions started in its window. */
+export const jointTrainingIndexes = (schema: string): string[] => [
+  `CREATE INDEX IF NOT EXISTS attendances_by_start ON ${schema}.attendances (starts_at)`,
+];
+
 /**
  * Joint training: who attended which session (entity = the session id), a bitemporal history from
  * which the query derives joint sessions (prison and probation both attended) per period and the
@@ -48,6 +53,7 @@ export const jointTrainingProjection = (): Projection => ({
   createTables: async (tx, schema) => {
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     for (const sql of historyTablesSql(schema, sessionHistory)) await tx.query(sql);
+    for (const sql of jointTrainingIndexes(schema)) await tx.query(sql);
   },
   apply: (events, tx) => applyHistory(tx, sessionHistory, events),
 });

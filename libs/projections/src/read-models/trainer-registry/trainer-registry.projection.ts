@@ -15,6 +15,18 @@ export const TRAINER_REGISTRY_SCHEMA = 'rm_trainer_registry';
 const TIMELINES = [memberTimeline, certificationTimeline, sessionDeliveryTimeline] as TimelineSpec<unknown>[];
 
 /**
+ * The trainer-registry query's indexes: the trainer-level accreditations by staff, the members by
+ * staff, the sessions by trainer. The GIN index without a pending list (`fastupdate = off`): a
+ * rebuild's bulk insert would otherwise leave every entry in the list, which each lookup scans
+ * until a (auto)vacuum merges it.
+ */
+export const trainerRegistryIndexes = (schema: string): string[] => [
+  `CREATE INDEX IF NOT EXISTS sessions_by_trainer ON ${schema}.sessions USING gin (trainers) WITH (fastupdate = off)`,
+  `CREATE INDEX IF NOT EXISTS certifications_trainers ON ${schema}.certifications (staff_id) WHERE level = 'trainer'`,
+  `CREATE INDEX IF NOT EXISTS members_by_staff ON ${schema}.members (staff_id)`,
+];
+
+/**
  * The trainer registry (DOMAIN read model 8): trainer-level accreditations with their validity,
  * and the cascade sessions each trainer delivered — bitemporal, so any date can be asked as known
  * at any date.
@@ -35,9 +47,7 @@ export const trainerRegistryProjection = (deps: UnsealDependency = {}): Projecti
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await createTimelineTables(tx, schema, TIMELINES);
     await createNamesTable(tx, schema);
-    await tx.query(
-      `CREATE INDEX IF NOT EXISTS sessions_by_trainer ON ${schema}.sessions USING gin (trainers)`,
-    );
+    for (const sql of trainerRegistryIndexes(schema)) await tx.query(sql);
   },
   apply: async (events, tx) => {
     await applyTimelines(tx, TIMELINES, events);
