@@ -74,6 +74,60 @@ describe('PostgreSQL global order under concurrent writers', () => {
     expect(stored).toBe(TOTAL);
     expect(naiveSeen.size).toBeLessThan(TOTAL);
   }, 60_000);
+
+  it('is not held back by a long transaction that appends nothing, on another database of the cluster', async () => {
+    const other = await createTestDatabase('bystander');
+    const bystander = new pg.Client({ connectionString: other.url });
+    await bystander.connect();
+    try {
+      // A read-model batch, a migration, another application: it writes, so it has a transaction id
+      // older than the append below, and it stays open.
+      await bystander.query('BEGIN');
+      await bystander.query('CREATE TABLE busy (n int)');
+      await bystander.query('INSERT INTO busy VALUES (1)');
+      const { position } = await store.append('staff-bystander', [event(99, 0)]);
+      const read = await store.readAll({ after: undefined, limit: 10_000 });
+      expect(read.map((e) => e.position)).toContain(position);
+      expect(await store.headPosition()).toBe(position);
+    } finally {
+      await bystander.query('ROLLBACK');
+      await bystander.end();
+      await other.drop();
+    }
+  });
+
+  it('holds readers back behind an append still open, and refuses an append after another write of its transaction', async () => {
+    const writer = await sql.connect();
+    try {
+      const before = await store.headPosition();
+      await writer.query('BEGIN');
+      await writer.query(
+        `SELECT * FROM cadre_es.append('staff-open', 1::smallint, NULL, ARRAY[$1]::uuid[], ARRAY['Appended'],
+                ARRAY['{}'], ARRAY['{}'], ARRAY['{"data":{},"revision":'], ARRAY['}'])`,
+        [randomUUID()],
+      );
+      const { position } = await store.append('staff-after', [event(98, 0)]);
+      // Committed, but behind an append that may still commit with a lower position: not yet seen.
+      expect(await store.headPosition()).toBe(before);
+      expect((await store.readAll({ limit: 10_000 })).map((e) => e.position)).not.toContain(position);
+      await writer.query('COMMIT');
+      expect(await store.headPosition()).toBe(position);
+
+      await writer.query('BEGIN');
+      await writer.query('CREATE TEMP TABLE wrote_first (n int) ON COMMIT DROP');
+      await writer.query('INSERT INTO wrote_first VALUES (1)');
+      await expect(
+        writer.query(
+          `SELECT * FROM cadre_es.append('staff-late', 1::smallint, NULL, ARRAY[$1]::uuid[], ARRAY['Appended'],
+                  ARRAY['{}'], ARRAY['{}'], ARRAY['{"data":{},"revision":'], ARRAY['}'])`,
+          [randomUUID()],
+        ),
+      ).rejects.toThrow('cadre_es.append must come before any other write of its transaction');
+      await writer.query('ROLLBACK');
+    } finally {
+      writer.release();
+    }
+  });
 });
 
 /** Reads `seq > last` in a tight loop, as the buggy stores do, until the writers are done. */

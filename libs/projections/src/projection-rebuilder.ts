@@ -59,8 +59,8 @@ export class ProjectionRebuilder {
     });
     await resetCheckpoint(this.pool, checkpointName, projection.version);
 
-    // Catch up outside any long transaction: each batch commits (a long transaction would hold
-    // back every subscriber of the log, see decision 0005).
+    // Catch up outside any long transaction: each batch commits (a long transaction would keep
+    // locks and old row versions, and the live runner waiting, for the whole rebuild).
     let position: string | null = null;
     let applied = 0;
     for (;;) {
@@ -86,8 +86,8 @@ export class ProjectionRebuilder {
             (event) => this.store.comparePositions(event.position, target as string) <= 0,
           );
           if (page.length === 0) {
-            // Short of the target with nothing to read: an older transaction elsewhere on the
-            // cluster holds the log's horizon back (decision 0005). It commits or ends soon.
+            // Short of the target with nothing to read: an older append still running
+            // holds the log's horizon back (decision 0005). It commits or ends soon.
             const reached = position !== null && this.store.comparePositions(position, target) >= 0;
             if (reached || Date.now() > waitUntil) break;
             await new Promise((resolve) => setTimeout(resolve, 50));

@@ -70,8 +70,8 @@ export class CadreFixtures {
 
   /**
    * `store.headPosition()` once it shows every event already committed. The head trails the
-   * transaction-id horizon (decision 0005), which any open transaction on the shared test cluster
-   * holds back, so "the head did not move" is only meaningful between two settled reads.
+   * appenders' horizon (decision 0005), which an append still running holds back (the in-process
+   * worker's, for one), so "the head did not move" is only meaningful between two settled reads.
    */
   async head(): Promise<string | null> {
     const { rows } = await this.pool.query<{ position: string }>(

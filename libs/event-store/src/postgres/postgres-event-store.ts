@@ -197,13 +197,21 @@ export class PostgresEventStore implements EventStore {
     return this.readPage(after, options.limit ?? 1000, options.filter);
   }
 
-  /** Events after `after` in global order, below the transaction horizon only. */
+  /**
+   * The log's horizon (`cadre_es.horizon()`), in a statement of its own: the read that uses it
+   * must take its snapshot afterwards, so that an appender that ended in between is seen
+   * committed (decision 0005).
+   */
+  private async horizon(): Promise<string> {
+    const rows = await this.query<{ horizon: string }>(`SELECT ${SCHEMA}.horizon()::text AS horizon`);
+    return rows[0]!.horizon;
+  }
+
+  /** Events after `after` in global order, below the log's horizon only. */
   async readPage(after: PgPosition, limit: number, filter?: EventFilter): Promise<RecordedEvent[]> {
-    const params: unknown[] = [after.tx.toString(), after.seq.toString(), limit];
-    const where = [
-      '(tx_id, seq) > ($1::text::xid8, $2::bigint)',
-      'tx_id < pg_snapshot_xmin(pg_current_snapshot())',
-    ];
+    const horizon = await this.horizon();
+    const params: unknown[] = [after.tx.toString(), after.seq.toString(), limit, horizon];
+    const where = ['(tx_id, seq) > ($1::text::xid8, $2::bigint)', 'tx_id < $4::text::xid8'];
     if (filter?.eventTypePrefixes?.length) {
       params.push(filter.eventTypePrefixes.map((prefix) => `${escapeLike(prefix)}%`));
       where.push(`type LIKE ANY($${params.length}::text[])`);
@@ -217,13 +225,13 @@ export class PostgresEventStore implements EventStore {
     return (await this.query<EventRow>(sql, params)).map(toRecorded);
   }
 
-  /** Whether committed events after `after` are held back by an older transaction still running. */
+  /** Whether committed events after `after` are held back by an older append still running. */
   async hasEventsBeyondHorizon(after: PgPosition): Promise<boolean> {
+    const horizon = await this.horizon();
     const rows = await this.query<{ held: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM ${SCHEMA}.events
-         WHERE (tx_id, seq) > ($1::text::xid8, $2::bigint)
-           AND tx_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held`,
-      [after.tx.toString(), after.seq.toString()],
+         WHERE (tx_id, seq) > ($1::text::xid8, $2::bigint) AND tx_id >= $3::text::xid8) AS held`,
+      [after.tx.toString(), after.seq.toString(), horizon],
     );
     return rows[0]?.held ?? false;
   }
@@ -234,9 +242,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position | null> {
+    const horizon = await this.horizon();
     const rows = await this.query<{ tx: string; seq: string }>(
       `SELECT e.tx_id::text AS tx, e.seq::text AS seq FROM ${SCHEMA}.events e
-        WHERE e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY e.tx_id DESC, e.seq DESC LIMIT 1`,
+        WHERE e.tx_id < $1::text::xid8 ORDER BY e.tx_id DESC, e.seq DESC LIMIT 1`,
+      [horizon],
     );
     const row = rows[0];
     return row ? formatPosition(row.tx, row.seq) : null;
