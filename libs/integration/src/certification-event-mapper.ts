@@ -49,18 +49,43 @@ export class CertificationEventMapper {
     return target === 'CertificationAwarded' || target === 'CertificationRenewed';
   }
 
-  /** The public events among `events`, in their order. */
+  /**
+   * The public events among `events`, in their order. Each member's stream is read once and
+   * folded once, up to the last event the page needs, keeping the states the page's events need;
+   * each member's employeeRef is unsealed once.
+   */
   async map(events: readonly RecordedEvent[]): Promise<PublicCertificationEvent[]> {
-    const streams = new Map<string, Promise<RecordedEvent[]>>();
-    const read = (stream: string) => {
-      let cached = streams.get(stream);
-      if (!cached) streams.set(stream, (cached = this.store.readStream(stream)));
-      return cached;
-    };
+    const wanted = events.filter((event) => CertificationEventMapper.isPublic(event));
+    const states = new Map<string, Map<number, StaffState>>();
+    const streams = new Map<string, RecordedEvent[]>();
+    for (const event of wanted) {
+      const revisions = states.get(event.stream) ?? new Map<number, StaffState>();
+      // A void reads the state before it (the period it voids); any other event, the state after it.
+      revisions.set(
+        event.type === 'RecordVoided' ? event.revision - 1 : event.revision,
+        staffDecider.initialState(),
+      );
+      states.set(event.stream, revisions);
+    }
+    await Promise.all(
+      [...states.entries()].map(async ([stream, revisions]) => {
+        const recorded = await this.store.readStream(stream);
+        streams.set(stream, recorded);
+        const last = Math.max(...revisions.keys());
+        let state = staffDecider.initialState();
+        for (const event of recorded) {
+          if (event.revision > last) break;
+          state = staffDecider.evolve(state, toDomainEvent<StaffEvent>(event));
+          if (revisions.has(event.revision)) revisions.set(event.revision, state);
+        }
+      }),
+    );
+    const employeeRefs = new Map<string, Promise<string | null>>();
     const mapped: PublicCertificationEvent[] = [];
-    for (const event of events) {
-      if (!CertificationEventMapper.isPublic(event)) continue;
-      const one = await this.mapOne(event, await read(event.stream));
+    for (const event of wanted) {
+      const revision = event.type === 'RecordVoided' ? event.revision - 1 : event.revision;
+      const state = states.get(event.stream)?.get(revision) ?? staffDecider.initialState();
+      const one = await this.mapOne(event, state, streams.get(event.stream) ?? [], employeeRefs);
       if (one) mapped.push(one);
     }
     return mapped;
@@ -68,15 +93,11 @@ export class CertificationEventMapper {
 
   private async mapOne(
     event: RecordedEvent,
+    state: StaffState,
     stream: readonly RecordedEvent[],
+    employeeRefs: Map<string, Promise<string | null>>,
   ): Promise<PublicCertificationEvent | null> {
     const voided = event.type === 'RecordVoided';
-    // A void reads the state before it (the period it voids); any other event, the state after it.
-    const upTo = stream.slice(0, voided ? event.revision : event.revision + 1);
-    const state = upTo.reduce(
-      (current, recorded) => staffDecider.evolve(current, toDomainEvent<StaffEvent>(recorded)),
-      staffDecider.initialState(),
-    );
     if (state.status === 'unregistered') return null;
     const data = event.data as { certificationId?: string; targetEventId?: string; validUntil?: string };
     let certification: StaffCertification | undefined;
@@ -98,11 +119,16 @@ export class CertificationEventMapper {
         periods.at(-1);
     }
     if (!certification || !period) return null;
-    const registered = stream.find((e) => e.type === 'StaffMemberRegistered');
-    const employeeRef = await this.options.unsealEmployeeRef(
-      state.staffId,
-      (registered?.data as { personalData?: unknown } | undefined)?.personalData,
-    );
+    let unsealed = employeeRefs.get(state.staffId);
+    if (!unsealed) {
+      const registered = stream.find((e) => e.type === 'StaffMemberRegistered');
+      unsealed = this.options.unsealEmployeeRef(
+        state.staffId,
+        (registered?.data as { personalData?: unknown } | undefined)?.personalData,
+      );
+      employeeRefs.set(state.staffId, unsealed);
+    }
+    const employeeRef = await unsealed;
     const payload: CertificationEventData = {
       certificationId: certification.certificationId,
       employeeRef,
