@@ -114,6 +114,7 @@ export class ExpiryGapsReadQuery {
           LIMIT ${pageSize})`;
     };
     const branches = [branch(0), branch(1)].filter((b): b is string => b !== null);
+    if (branches.length === 0) return []; // a cursor past rank 1: nothing after it
     return this.readModels.query(
       `WITH serving AS MATERIALIZED (
          SELECT DISTINCT unnest(t.members) AS staff_id FROM ${S}.team_members t
