@@ -14,6 +14,7 @@ import { PINO_LOGGER } from './logging/logging.tokens.js';
 import { EventStoreMetrics } from './metrics/event-store.metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsRegistry } from './metrics/metrics.registry.js';
+import { CLOCK, systemClock } from './time/clock.js';
 
 export interface PlatformOptions {
   /** The validated configuration (loadConfig), read once by the entry point. */
@@ -24,7 +25,7 @@ export interface PlatformOptions {
 
 /**
  * What every Cadre process has: configuration (`AppConfig`, and `ConfigService` over the same
- * values), the pino logger, the metrics registry and the event-store metrics. Global.
+ * values), the pino logger, the clock, the metrics registry and the event-store metrics. Global.
  */
 @Global()
 @Module({})
@@ -36,6 +37,7 @@ export class PlatformModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: PINO_LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: systemClock },
         MetricsRegistry,
         {
           provide: EventStoreMetrics,
@@ -43,7 +45,7 @@ export class PlatformModule {
           inject: [MetricsRegistry],
         },
       ],
-      exports: [AppConfig, PINO_LOGGER, MetricsRegistry, EventStoreMetrics],
+      exports: [AppConfig, PINO_LOGGER, CLOCK, MetricsRegistry, EventStoreMetrics],
     };
   }
 }

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const MAIN = resolve('dist/apps/worker/src/main.js');
+
+/**
+ * The standalone worker, as docker compose runs it beside an api without its in-process worker:
+ * the built entry point starts on a database of its own, takes its leases, and stops cleanly on
+ * SIGTERM. (It once failed to start: a provider only the api's modules gave.)
+ */
+describe('the standalone worker (dist/apps/worker)', () => {
+  let database: TestDatabase;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN))
+      throw new Error('dist/ is missing: run `npm run build` (npm ci and npm test do it)');
+    database = await createTestDatabase('worker_start');
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await database.drop();
+  });
+
+  it('starts, keeps checkpoints in the shared database, and ends cleanly on SIGTERM', async () => {
+    child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'info', NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<string>((done) =>
+      child!.once('exit', (code, signal) => done(signal ?? String(code))),
+    );
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+
+    const deadline = Date.now() + 45_000;
+    while (!output.includes('Cadre worker started')) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`the worker did not start (exit ${child.exitCode}):\n${output.slice(-3000)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // It holds the projections' leases and keeps checkpoints in the shared database.
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    try {
+      for (;;) {
+        const { rows } = await pool
+          .query<{ n: number }>('SELECT count(*)::int AS n FROM cadre_projections.checkpoints')
+          .catch(() => ({ rows: [{ n: 0 }] }));
+        if (rows[0].n > 0) break;
+        if (Date.now() > deadline) throw new Error(`no checkpoint was written:\n${output.slice(-3000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await pool.end();
+    }
+
+    // Nest runs the shutdown hooks (runners stopped, leases released, pools closed) and then
+    // re-raises the signal: 143 (128 + SIGTERM) is its clean end, as docker expects.
+    child.kill('SIGTERM');
+    const ended = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running after 15 s'), 15_000)),
+    ]);
+    expect(['0', '143', 'SIGTERM']).toContain(ended);
+    expect(output).not.toMatch(/"level":"(error|fatal)"/);
+  }, 90_000);
+});
