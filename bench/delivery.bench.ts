@@ -2,9 +2,9 @@
  * `npm run bench:delivery`: how soon an HR system sees a certification event (issue 5, item 6; see
  * docs BENCHMARKS.md). It creates and drops a database of its own on DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres), starts the built api (dist/apps/api/src/main.js) on
- * 127.0.0.1 as `npm start` runs it — the worker (projections, processes, webhook delivery) in the
- * api process — as a child process, so that the load generator and the consumers below do not share
- * its event loop. Set-up over HTTP: a framework adopted by AL and RS, and staff members registered
+ * 127.0.0.1 as a child process, so that the load generator and the consumers below do not share
+ * its event loop, and beside it the standalone worker (projections, processes, webhook delivery), as
+ * docker compose runs them (BENCH_TOPOLOGY=single: the worker inside the api, as `npm start` does). Set-up over HTTP: a framework adopted by AL and RS, and staff members registered
  * through `POST /v1/staff` (personal data sealed by the api's vault, as in real use).
  *
  * Load: certification awards (`CertificationAwarded`, or `CertificationRenewed` when the member
@@ -29,7 +29,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PostgresEventStore } from '@cadre/event-store';
 import { signToken } from '@cadre/platform';
-import { startApiProcess, type ApiProcess } from './api/api-process.js';
+import { startApiProcess, startWorkerProcess, type ApiProcess } from './api/api-process.js';
 import { BenchHttp } from './api/http.js';
 import { CertificationLoad } from './delivery/certification-load.js';
 import { feedConsumer, storeConsumer, webhookReceiver, type Sightings } from './delivery/consumers.js';
@@ -45,6 +45,11 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
 const DRAIN_MS = Number(process.env.BENCH_DRAIN_MS ?? 15_000);
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 const STAFF = Number(process.env.BENCH_STAFF ?? 400);
+/**
+ * `split` (default): the api and the standalone worker as two processes, as docker compose runs
+ * them in production; `single`: the worker inside the api, as `npm start` runs it.
+ */
+const TOPOLOGY = process.env.BENCH_TOPOLOGY === 'single' ? 'single' : 'split';
 const FEED_WAIT_SECONDS = 10;
 const SECRET = 'bench-delivery-secret-0123456789-abcdefghijklmnop';
 const FRAMEWORK = 'bench-delivery-v1';
@@ -75,17 +80,30 @@ async function main(): Promise<void> {
   const database = await createBenchDatabase('delivery', adminUrl);
   cleanup.add(() => database.drop());
   try {
-    const api: ApiProcess = await startApiProcess({
+    const env = {
       DATABASE_URL: database.url,
       CADRE_JWT_SECRET: SECRET,
-      CADRE_IN_PROCESS_WORKER: 'true',
       CADRE_RATE_LIMIT_PER_MINUTE: '0',
       CADRE_CHECKPOINT_INTERVAL_SECONDS: '0',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
+    };
+    const api: ApiProcess = await startApiProcess({
+      ...env,
+      CADRE_IN_PROCESS_WORKER: TOPOLOGY === 'single' ? 'true' : 'false',
     });
     cleanup.add(() => api.stop());
-    log(`api started with its in-process worker (pid ${api.pid}, 127.0.0.1:${api.port})`);
+    if (TOPOLOGY === 'single') {
+      log(
+        `api started with its in-process worker, as npm start runs it (pid ${api.pid}, 127.0.0.1:${api.port})`,
+      );
+    } else {
+      const worker = await startWorkerProcess(env);
+      cleanup.add(() => worker.stop());
+      log(
+        `api (pid ${api.pid}, 127.0.0.1:${api.port}) and worker (pid ${worker.pid}) as two processes, as docker compose runs them`,
+      );
+    }
 
     const http = new BenchHttp('127.0.0.1', api.port, 8);
     cleanup.add(async () => http.close());
@@ -160,6 +178,7 @@ async function main(): Promise<void> {
     });
     const base = summary('store');
     const common = {
+      topology: TOPOLOGY,
       rate: RATE,
       appendedPerSecond: Math.round(median(rates)),
       rounds: ROUNDS,
