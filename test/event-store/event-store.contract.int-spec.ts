@@ -158,6 +158,8 @@ describe.each(adapters)('event store contract: $name', (adapter) => {
       expect((await store.readStream(s('staff'), { fromRevision: 2 })).map((e) => e.revision)).toEqual([
         2, 3,
       ]);
+      // Past the end: nothing yet (a reader that keeps its place asks for what follows it).
+      expect(await store.readStream(s('staff'), { fromRevision: 4 })).toEqual([]);
       const lastTwo = await store.readStream(s('staff'), {
         direction: 'backwards',
         fromRevision: 2,

@@ -5,7 +5,14 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync, readdirSync } from 'node:fs';
 import request from 'supertest';
-import { CERTIFICATION_EVENT_TYPES, type CertificationCloudEventJson } from '@cadre/integration';
+import {
+  CERTIFICATION_EVENT_TYPES,
+  CertificationEventMapper,
+  toStructuredJson,
+  type CertificationCloudEventJson,
+  type CertificationEventMapperOptions,
+} from '@cadre/integration';
+import { CertificationFeed } from '../../apps/api/src/feeds/certification-feed.js';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { registration } from '../api/support/staff-world.js';
@@ -168,6 +175,26 @@ describe('the HR contract and pull feed: CloudEvents by cursor, long-poll and SS
       cursor = page.headers['cadre-next-cursor'];
     }
     expect(paged.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    // The same events, word for word, whether a page's member states were folded afresh (these
+    // pages are older than the states the feed keeps) or in one page from the start.
+    expect(paged).toEqual(all);
+  });
+
+  it('maps page after page from the states it kept as it maps the whole log at once', async () => {
+    const feedMapper = subject.app.get(CertificationFeed).mapper;
+    // A mapper of its own, with the feed's options (source, unsealing), keeping no state yet.
+    const mapper = new CertificationEventMapper(
+      fixtures.store,
+      Reflect.get(feedMapper, 'options') as CertificationEventMapperOptions,
+    );
+    const log = await fixtures.store.readAll({ limit: 10_000 });
+    const forward: CertificationCloudEventJson[] = [];
+    for (let i = 0; i < log.length; i += 7) {
+      forward.push(...(await mapper.map(log.slice(i, i + 7))).map((e) => toStructuredJson(e.cloudEvent)));
+    }
+    const whole = (await feedMapper.map(log)).map((e) => toStructuredJson(e.cloudEvent));
+    expect(forward.length).toBeGreaterThan(5);
+    expect(forward).toEqual(whole);
   });
 
   it('answers 400 to a cursor that is not a position, and an empty page with the head beyond it', async () => {

@@ -26,6 +26,20 @@ export interface PublicCertificationEvent {
 }
 
 type Period = StaffCertification['periods'][number];
+
+/** A member's stream folded up to `revision`, and the sealed personal data it was registered with. */
+interface FoldedStream {
+  readonly revision: number;
+  readonly state: StaffState;
+  readonly seal: unknown;
+}
+
+/** Streams whose folded state a mapper keeps (about a kilobyte each). */
+const MAX_FOLDED_STREAMS = 10_000;
+
+/** A void reads the state before it (the period it voids); any other event, the state after it. */
+const stateRevision = (event: RecordedEvent): number =>
+  event.type === 'RecordVoided' ? event.revision - 1 : event.revision;
 type StaffCertification = Extract<StaffState, { status: 'active' }>['certifications'][string];
 
 /**
@@ -36,6 +50,8 @@ type StaffCertification = Extract<StaffState, { status: 'active' }>['certificati
  * employeeRef is unsealed now (null once erased).
  */
 export class CertificationEventMapper {
+  private readonly folded = new Map<string, FoldedStream>();
+
   constructor(
     private readonly store: EventStore,
     private readonly options: CertificationEventMapperOptions,
@@ -50,51 +66,68 @@ export class CertificationEventMapper {
   }
 
   /**
-   * The public events among `events`, in their order. Each member's stream is read once and
-   * folded once, up to the last event the page needs, keeping the states the page's events need;
-   * each member's employeeRef is unsealed once.
+   * The public events among `events`, in their order. A member's state at each event comes from
+   * their stream folded up to it: folded once per page, forward from the state this mapper kept
+   * of that stream the last time (streams only grow, so a state at a revision never changes); a
+   * page older than the kept state is folded from the start. Each employeeRef is unsealed once
+   * per page, never kept: an erasure shows at once.
    */
   async map(events: readonly RecordedEvent[]): Promise<PublicCertificationEvent[]> {
     const wanted = events.filter((event) => CertificationEventMapper.isPublic(event));
-    const states = new Map<string, Map<number, StaffState>>();
-    const streams = new Map<string, RecordedEvent[]>();
+    const needed = new Map<string, Map<number, StaffState>>();
     for (const event of wanted) {
-      const revisions = states.get(event.stream) ?? new Map<number, StaffState>();
-      // A void reads the state before it (the period it voids); any other event, the state after it.
-      revisions.set(
-        event.type === 'RecordVoided' ? event.revision - 1 : event.revision,
-        staffDecider.initialState(),
-      );
-      states.set(event.stream, revisions);
+      const revisions = needed.get(event.stream) ?? new Map<number, StaffState>();
+      revisions.set(stateRevision(event), staffDecider.initialState());
+      needed.set(event.stream, revisions);
     }
+    const seals = new Map<string, unknown>();
     await Promise.all(
-      [...states.entries()].map(async ([stream, revisions]) => {
-        const recorded = await this.store.readStream(stream);
-        streams.set(stream, recorded);
-        const last = Math.max(...revisions.keys());
-        let state = staffDecider.initialState();
+      [...needed.entries()].map(async ([stream, revisions]) => {
+        const first = Math.min(...revisions.keys());
+        const kept = this.folded.get(stream);
+        const from = kept && kept.revision <= first ? kept : null;
+        const recorded = await this.store.readStream(stream, { fromRevision: from ? from.revision + 1 : 0 });
+        let state = from?.state ?? staffDecider.initialState();
+        let seal = from?.seal;
+        let revision = from?.revision ?? -1;
+        if (revisions.has(revision)) revisions.set(revision, state);
         for (const event of recorded) {
-          if (event.revision > last) break;
           state = staffDecider.evolve(state, toDomainEvent<StaffEvent>(event));
-          if (revisions.has(event.revision)) revisions.set(event.revision, state);
+          revision = event.revision;
+          if (event.type === 'StaffMemberRegistered') {
+            seal = (event.data as { personalData?: unknown }).personalData;
+          }
+          if (revisions.has(revision)) revisions.set(revision, state);
         }
+        seals.set(stream, seal);
+        this.keep(stream, { revision, state, seal });
       }),
     );
     const employeeRefs = new Map<string, Promise<string | null>>();
     const mapped: PublicCertificationEvent[] = [];
     for (const event of wanted) {
-      const revision = event.type === 'RecordVoided' ? event.revision - 1 : event.revision;
-      const state = states.get(event.stream)?.get(revision) ?? staffDecider.initialState();
-      const one = await this.mapOne(event, state, streams.get(event.stream) ?? [], employeeRefs);
+      const state = needed.get(event.stream)?.get(stateRevision(event)) ?? staffDecider.initialState();
+      const one = await this.mapOne(event, state, seals.get(event.stream), employeeRefs);
       if (one) mapped.push(one);
     }
     return mapped;
   }
 
+  /** Keeps a stream's folded state (the furthest one), the least recently used going first. */
+  private keep(stream: string, folded: FoldedStream): void {
+    const current = this.folded.get(stream);
+    if (current && current.revision > folded.revision) return;
+    this.folded.delete(stream);
+    this.folded.set(stream, folded);
+    if (this.folded.size > MAX_FOLDED_STREAMS) {
+      this.folded.delete(this.folded.keys().next().value as string);
+    }
+  }
+
   private async mapOne(
     event: RecordedEvent,
     state: StaffState,
-    stream: readonly RecordedEvent[],
+    seal: unknown,
     employeeRefs: Map<string, Promise<string | null>>,
   ): Promise<PublicCertificationEvent | null> {
     const voided = event.type === 'RecordVoided';
@@ -121,11 +154,7 @@ export class CertificationEventMapper {
     if (!certification || !period) return null;
     let unsealed = employeeRefs.get(state.staffId);
     if (!unsealed) {
-      const registered = stream.find((e) => e.type === 'StaffMemberRegistered');
-      unsealed = this.options.unsealEmployeeRef(
-        state.staffId,
-        (registered?.data as { personalData?: unknown } | undefined)?.personalData,
-      );
+      unsealed = this.options.unsealEmployeeRef(state.staffId, seal);
       employeeRefs.set(state.staffId, unsealed);
     }
     const employeeRef = await unsealed;
