@@ -63,8 +63,9 @@ export const expiryGapSortKey = (row: ExpiryGapRow): CursorKey => [
  * `certifications_by_end` in the page's order (end, staff, certification) that stops at the page's
  * end: the member, the covering certification and the team service are index probes per
  * candidate, not joins of every certification held at the point (the covering one is looked up by
- * `m.staff_id`, so only for candidates whose member is in scope). A cursor on rank 1 skips the
- * rank-0 branch; on rank 0 it bounds that branch's walk.
+ * `m.staff_id`, so only for candidates whose member is in scope). The rank-1 walk runs only when
+ * rank 0 leaves room on the page. A cursor on rank 1 skips the rank-0 branch; on rank 0 it bounds
+ * that branch's walk.
  */
 @Injectable()
 export class ExpiryGapsReadQuery {
@@ -110,17 +111,21 @@ export class ExpiryGapsReadQuery {
            LEFT JOIN ${S}.names n ON n.staff_id = c.staff_id
           ${sql.where()} ${bound}
             AND (c.staff_id IN (SELECT s.staff_id FROM serving s)) IS ${rank === 0 ? 'TRUE' : 'NOT TRUE'}
+            ${rank === 1 && rank0 !== null ? `AND (SELECT count(*) FROM rank0) < ${pageSize}` : ''}
           ORDER BY c.certified_until, c.staff_id, c.certification_id
           LIMIT ${pageSize})`;
     };
-    const branches = [branch(0), branch(1)].filter((b): b is string => b !== null);
-    if (branches.length === 0) return []; // a cursor past rank 1: nothing after it
+    // Rank 1 only when rank 0 leaves room on the page: a one-time filter, so its walk is not even
+    // started when rank 0 fills the page.
+    const rank0 = branch(0);
+    const rank1 = branch(1);
+    if (rank0 === null && rank1 === null) return []; // a cursor past rank 1: nothing after it
     return this.readModels.query(
       `WITH serving AS MATERIALIZED (
          SELECT DISTINCT unnest(t.members) AS staff_id FROM ${S}.team_members t
           WHERE ${visibleIndexed('t', asOf, knownAt)}
-       )
-       SELECT * FROM (${branches.join(' UNION ALL ')}) x
+       )${rank0 === null ? '' : `, rank0 AS MATERIALIZED ${rank0}`}
+       SELECT * FROM (${[rank0 === null ? null : 'SELECT * FROM rank0', rank1].filter((b) => b !== null).join(' UNION ALL ')}) x
        ORDER BY x.team_rank, x.certified_until, x.staff_id, x.certification_id
        LIMIT ${pageSize}`,
       sql.params,
