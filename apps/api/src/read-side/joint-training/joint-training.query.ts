@@ -35,20 +35,22 @@ export class JointTrainingReadQuery {
    * known at `knownAt`; `jw`: those sessions attended by both prison and probation. A session's
    * start and jurisdictions are the same on all its rows, so filtering the rows by the window
    * (sargable: `attendances_by_start`) before grouping selects the same sessions as filtering the
-   * groups, and reads only the window's rows.
+   * groups, and reads only the window's rows; likewise `inScope` keeps only the rows of sessions
+   * in the scope's jurisdictions ($4).
    */
-  private joint(): string {
+  private joint(inScope = false): string {
     return `a AS (SELECT a.entity AS session_id, a.staff_id, a.agency, a.starts_at, a.session_jurisdictions
                   FROM ${JOINT_TRAINING_SCHEMA}.attendances a
                   WHERE a.starts_at > $1::timestamptz - make_interval(months => $3::int) AND a.starts_at <= $1
-                    AND ${visibleAt('a', '$1', '$2')} AND a.attendance <> 'absent'),
+                    AND ${visibleAt('a', '$1', '$2')} AND a.attendance <> 'absent'
+                    ${inScope ? `AND ($4::text[] IS NULL OR a.session_jurisdictions && $4::text[])` : ''}),
             jw AS (SELECT session_id, min(starts_at) AS starts_at, min(session_jurisdictions) AS jurisdictions FROM a
                   GROUP BY session_id HAVING bool_or(agency = 'prison') AND bool_or(agency = 'probation'))`;
   }
 
   periods(query: JointTrainingQuery): Promise<PeriodRow[]> {
     return this.readModels.query(
-      `WITH ${this.joint()}
+      `WITH ${this.joint(true)}
        SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM') AS period, count(*)::int AS joint_sessions
        FROM jw WHERE ($4::text[] IS NULL OR jurisdictions && $4::text[])
        GROUP BY 1 ORDER BY 1`,
