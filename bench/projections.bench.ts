@@ -31,7 +31,13 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { PostgresEventStore } from '@cadre/event-store';
-import { ALL_EVENTS, DEFAULT_CONCURRENCY, readModelProjections, type Projection } from '@cadre/projections';
+import {
+  ALL_EVENTS,
+  DEFAULT_CONCURRENCY,
+  READ_MODEL_SESSION_OPTIONS,
+  readModelProjections,
+  type Projection,
+} from '@cadre/projections';
 import { benchLine, log, printBench, printTable, type BenchLine } from './support/bench-line.js';
 import { Cleanup, createBenchDatabase, DEFAULT_DATABASE_URL } from './support/database.js';
 import { machineFacts, serverVersion } from './support/machine.js';
@@ -177,7 +183,13 @@ async function runQueries(
   // The queries' own pool, with a statement timeout: a query far over its target (the
   // expiry-gaps page took about a minute at 200,000 events) is reported as timed out rather
   // than stretching the run by minutes.
-  const queryPool = new pg.Pool({ connectionString: url, max: 4, statement_timeout: QUERY_TIMEOUT_MS });
+  // The session options of the api's read-model pool (JIT off), and a statement timeout.
+  const queryPool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    statement_timeout: QUERY_TIMEOUT_MS,
+    options: READ_MODEL_SESSION_OPTIONS,
+  });
   queryPool.on('error', () => undefined);
   const queries = auditQueries(queryPool, sampleStaff, sampleTeams).filter(
     (query) => !QUERY_NAMES || QUERY_NAMES.includes(query.name),

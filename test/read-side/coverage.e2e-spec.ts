@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
+import type pg from 'pg';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { READ_MODELS, READ_MODEL_POOL } from '@cadre/projections/nest';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { backdatedStaffCommand, eventually } from './team-audit.fixtures.js';
@@ -108,6 +111,13 @@ describe('GET /v1/audit/coverage', () => {
     expect(csv.text.split('\r\n')[0]).toBe(
       'asOf (UTC),knownAt (UTC),jurisdiction,institution,agency,role,requirementRole,competency,level,frameworkVersion,headcount,meeting,share',
     );
+  });
+
+  it('queries the read models with JIT off (a compiled plan costs more than the indexed query)', async () => {
+    const readModels = subject.app.get<DataSource>(READ_MODELS);
+    expect(await readModels.query('SHOW jit')).toEqual([{ jit: 'off' }]);
+    const pool = subject.app.get<pg.Pool>(READ_MODEL_POOL);
+    expect((await pool.query('SHOW jit')).rows).toEqual([{ jit: 'off' }]);
   });
 
   it('answers empty before any data, refuses malformed times (400) and other jurisdictions (403)', async () => {

@@ -6,3 +6,4 @@ export * from './integrity/index.js';
 export * from './projection-rebuilder.js';
 export * from './processes/index.js';
 export * from './leases.js';
+export * from './read-model-session.js';

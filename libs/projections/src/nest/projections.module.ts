@@ -4,6 +4,7 @@ import { resilientPool } from '@cadre/event-store';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { DATABASE, READINESS_DETAILS, type Database, type ReadinessDetails } from '@cadre/platform';
 import type { Projection } from '../projection.js';
+import { READ_MODEL_SESSION_OPTIONS } from '../read-model-session.js';
 import { ProjectionWorker } from './projection-worker.js';
 import { CheckpointScheduler, signedCheckpointsProvider } from './signed-checkpoints.provider.js';
 import { SignedCheckpoints } from '../integrity/signed-checkpoints.js';
@@ -37,6 +38,7 @@ export class ProjectionsModule {
             connectionString: database.url,
             max: 10,
             application_name: 'cadre-read-models',
+            options: READ_MODEL_SESSION_OPTIONS,
           });
           pool.on('error', () => undefined);
           database.onShutdown(() => pool.end());
@@ -56,7 +58,11 @@ export class ProjectionsModule {
             migrationsRun: true,
             synchronize: false,
             logging: false,
-            extra: { max: 10, application_name: 'cadre-read-model-queries' },
+            extra: {
+              max: 10,
+              application_name: 'cadre-read-model-queries',
+              options: READ_MODEL_SESSION_OPTIONS,
+            },
           });
           await dataSource.initialize();
           database.onShutdown(() => dataSource.destroy());
