@@ -47,9 +47,13 @@ const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 const STAFF = Number(process.env.BENCH_STAFF ?? 400);
 /**
  * `split` (default): the api and the standalone worker as two processes, as docker compose runs
- * them in production; `single`: the worker inside the api, as `npm start` runs it.
+ * them in production; `single`: the worker inside the api, as `npm start` runs it;
+ * `webhook-worker`: the api, a worker for the read models and processes, and a worker of its own
+ * for webhook delivery (CADRE_WORKER_ROLES).
  */
-const TOPOLOGY = process.env.BENCH_TOPOLOGY === 'single' ? 'single' : 'split';
+const TOPOLOGIES = ['split', 'single', 'webhook-worker'] as const;
+const TOPOLOGY: (typeof TOPOLOGIES)[number] =
+  TOPOLOGIES.find((t) => t === process.env.BENCH_TOPOLOGY) ?? 'split';
 const FEED_WAIT_SECONDS = 10;
 const SECRET = 'bench-delivery-secret-0123456789-abcdefghijklmnop';
 const FRAMEWORK = 'bench-delivery-v1';
@@ -97,11 +101,19 @@ async function main(): Promise<void> {
       log(
         `api started with its in-process worker, as npm start runs it (pid ${api.pid}, 127.0.0.1:${api.port})`,
       );
-    } else {
+    } else if (TOPOLOGY === 'split') {
       const worker = await startWorkerProcess(env);
       cleanup.add(() => worker.stop());
       log(
         `api (pid ${api.pid}, 127.0.0.1:${api.port}) and worker (pid ${worker.pid}) as two processes, as docker compose runs them`,
+      );
+    } else {
+      const worker = await startWorkerProcess({ ...env, CADRE_WORKER_ROLES: 'projections,processes' });
+      cleanup.add(() => worker.stop());
+      const delivery = await startWorkerProcess({ ...env, CADRE_WORKER_ROLES: 'webhooks' });
+      cleanup.add(() => delivery.stop());
+      log(
+        `api (pid ${api.pid}, 127.0.0.1:${api.port}), a worker for read models and processes (pid ${worker.pid}) and one for webhook delivery (pid ${delivery.pid})`,
       );
     }
 

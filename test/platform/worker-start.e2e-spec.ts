@@ -74,4 +74,36 @@ describe('the standalone worker (dist/apps/worker)', () => {
     expect(['0', '143', 'SIGTERM']).toContain(ended);
     expect(output).not.toMatch(/"level":"(error|fatal)"/);
   }, 90_000);
+
+  it('runs only the roles of CADRE_WORKER_ROLES: a webhook worker takes no projection lease', async () => {
+    let log = '';
+    const webhooks = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'development',
+        CADRE_WORKER_ROLES: 'webhooks',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<void>((done) => webhooks.once('exit', () => done()));
+    webhooks.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    webhooks.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    try {
+      const deadline = Date.now() + 45_000;
+      while (!log.includes('Cadre worker started')) {
+        if (webhooks.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`the webhook worker did not start:\n${log.slice(-3000)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(log).toContain('"roles":["webhooks"]');
+      expect(log).not.toContain('lease taken');
+    } finally {
+      webhooks.kill('SIGTERM');
+      await exited;
+    }
+  }, 90_000);
 });

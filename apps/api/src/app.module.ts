@@ -24,9 +24,15 @@ export class AppModule {
         PlatformModule.forRoot(options),
         EventStoreModule.forRoot(options),
         HttpPlatformModule,
-        readModelsModule({ run: options.config.CADRE_IN_PROCESS_WORKER }),
+        readModelsModule({
+          run:
+            options.config.CADRE_IN_PROCESS_WORKER &&
+            options.config.CADRE_WORKER_ROLES.includes('projections'),
+        }),
         ApiModule,
-        ...(options.config.CADRE_IN_PROCESS_WORKER ? [WorkerModule] : []),
+        ...(options.config.CADRE_IN_PROCESS_WORKER
+          ? [WorkerModule.register(options.config.CADRE_WORKER_ROLES)]
+          : []),
         ...(options.extraModules ?? []),
       ],
     };

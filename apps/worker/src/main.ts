@@ -21,8 +21,8 @@ class WorkerAppModule {
       imports: [
         PlatformModule.forRoot(options),
         EventStoreModule.forRoot(),
-        readModelsModule({ run: true }),
-        WorkerModule,
+        readModelsModule({ run: options.config.CADRE_WORKER_ROLES.includes('projections') }),
+        WorkerModule.register(options.config.CADRE_WORKER_ROLES),
       ],
     };
   }
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.init();
-  logger.info({ eventStore: config.EVENT_STORE }, 'Cadre worker started');
+  logger.info({ eventStore: config.EVENT_STORE, roles: config.CADRE_WORKER_ROLES }, 'Cadre worker started');
 }
 
 main().catch((error: unknown) => {

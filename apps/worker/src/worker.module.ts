@@ -1,10 +1,20 @@
-import { Module } from '@nestjs/common';
-import { ProcessesModule } from './processes/processes.module.js';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { WorkerRole } from '@cadre/platform';
+import { ProcessManagerWorker } from './processes/process-manager.worker.js';
+import { WebhookDeliveryWorker } from './processes/webhook-delivery.worker.js';
 
 /**
  * The worker: process managers (awards, expiry, lapses) and webhook delivery (the read models'
  * projections run from readModelsModule). `npm start` imports it into the api process,
- * `apps/worker/src/main.ts` runs it on its own.
+ * `apps/worker/src/main.ts` runs it on its own, with the roles of CADRE_WORKER_ROLES.
  */
-@Module({ imports: [ProcessesModule] })
-export class WorkerModule {}
+@Module({})
+export class WorkerModule {
+  static register(roles: readonly WorkerRole[]): DynamicModule {
+    const providers = [
+      ...(roles.includes('processes') ? [ProcessManagerWorker] : []),
+      ...(roles.includes('webhooks') ? [WebhookDeliveryWorker] : []),
+    ];
+    return { module: WorkerModule, providers, exports: providers };
+  }
+}

@@ -1,5 +1,16 @@
 import { Expose, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MinLength, Min } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MinLength,
+  Min,
+} from 'class-validator';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const EVENT_STORE_KINDS = ['postgres', 'esdb'] as const;
@@ -39,6 +50,7 @@ export const CONFIG_VARIABLES = [
   'CADRE_JWT_SECRET',
   'LOG_LEVEL',
   'CADRE_IN_PROCESS_WORKER',
+  'CADRE_WORKER_ROLES',
   'CADRE_KEK',
   'CADRE_KEK_PREVIOUS',
   'CADRE_BLIND_INDEX_KEY',
@@ -48,6 +60,10 @@ export const CONFIG_VARIABLES = [
   'CADRE_EVENT_SOURCE',
   'CADRE_PROCESS_TICK_SECONDS',
 ] as const;
+
+/** What a worker process can run (CADRE_WORKER_ROLES). */
+export const WORKER_ROLES = ['projections', 'processes', 'webhooks'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
 
 const KEK = /^[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=$/;
 const KEK_LIST =
@@ -113,6 +129,27 @@ export class AppConfig {
   @Transform(toBoolean)
   @IsBoolean({ message: 'CADRE_IN_PROCESS_WORKER must be true or false' })
   CADRE_IN_PROCESS_WORKER = true;
+
+  /**
+   * What a worker process runs, comma-separated: `projections` (the read models), `processes`
+   * (awards, the certification schedule, lapses), `webhooks` (delivery). All three by default; a
+   * deployment may give webhook delivery workers of its own, so that read-model work never delays it.
+   */
+  @Expose()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((role) => role.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @IsIn(WORKER_ROLES, {
+    each: true,
+    message: `CADRE_WORKER_ROLES must list some of ${WORKER_ROLES.join(', ')}, comma-separated`,
+  })
+  @ArrayNotEmpty({ message: 'CADRE_WORKER_ROLES must name at least one role' })
+  CADRE_WORKER_ROLES: WorkerRole[] = [...WORKER_ROLES];
 
   /**
    * The key-encryption key that wraps personal-data keys, `<id>:<base64 of 32 bytes>`; absent →

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       EVENT_STORE: 'postgres',
       LOG_LEVEL: 'info',
       CADRE_IN_PROCESS_WORKER: true,
+      CADRE_WORKER_ROLES: ['projections', 'processes', 'webhooks'],
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.host).toBe('127.0.0.1');
@@ -41,6 +42,11 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(8080);
     expect(config.CADRE_IN_PROCESS_WORKER).toBe(false);
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ CADRE_WORKER_ROLES: ' webhooks ' }).CADRE_WORKER_ROLES).toEqual(['webhooks']);
+    expect(loadConfig({ CADRE_WORKER_ROLES: 'projections,processes' }).CADRE_WORKER_ROLES).toEqual([
+      'projections',
+      'processes',
+    ]);
   });
 
   it('listens on every interface in production unless HOST says otherwise', () => {
@@ -58,6 +64,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CADRE_JWT_SECRET: 'short' }, 'CADRE_JWT_SECRET'],
     [{ CADRE_IN_PROCESS_WORKER: 'maybe' }, 'CADRE_IN_PROCESS_WORKER'],
+    [{ CADRE_WORKER_ROLES: 'projections,mail' }, 'CADRE_WORKER_ROLES'],
+    [{ CADRE_WORKER_ROLES: ',' }, 'CADRE_WORKER_ROLES'],
     [{ CADRE_KEK: 'not-a-key' }, 'CADRE_KEK'],
     [{ CADRE_KEK: kek, CADRE_KEK_PREVIOUS: `${kek},oops` }, 'CADRE_KEK_PREVIOUS'],
     [{ CADRE_BLIND_INDEX_KEY: 'short' }, 'CADRE_BLIND_INDEX_KEY'],
