@@ -31,6 +31,16 @@ export interface WebhookDispatcherOptions {
   ) => void;
 }
 
+/**
+ * Connections to receivers are kept alive between deliveries: a subscription's events go one
+ * after the other, and a new TCP (and TLS) connection per event would cost more than the event.
+ * The address guard still runs on every new connection.
+ */
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64 }),
+} as const;
+
 /** Signs and POSTs one body per Standard Webhooks; resolves with the status, rejects on a network error. */
 export async function postSigned(
   url: string,
@@ -66,6 +76,7 @@ export async function postSigned(
           ...extraHeaders,
         },
         timeout: timeoutMs,
+        agent: target.protocol === 'https:' ? AGENTS['https:'] : AGENTS['http:'],
         ...(blockPrivateAddresses ? { lookup: guardedLookup as never } : {}),
       },
       (res) => {
