@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import {
+  EmbeddedClusterInUseError,
   startEmbeddedPostgres,
   type EmbeddedCluster,
 } from '../../libs/event-store/src/postgres/embedded-postgres.js';
@@ -30,6 +31,16 @@ describe('readiness when PostgreSQL goes away and comes back', () => {
   }, 60_000);
 
   it('is ready while PostgreSQL answers', async () => {
+    await request(subject.app.getHttpServer()).get('/health/ready').expect(200);
+  });
+
+  it('refuses a second start on the folder of the running cluster, saying what to do (it is left running)', async () => {
+    await expect(startEmbeddedPostgres({ dataDir: join(folder, 'pg') })).rejects.toThrow(
+      EmbeddedClusterInUseError,
+    );
+    await expect(startEmbeddedPostgres({ dataDir: join(folder, 'pg') })).rejects.toThrow(
+      `is already running (port ${cluster.port})`,
+    );
     await request(subject.app.getHttpServer()).get('/health/ready').expect(200);
   });
 

@@ -1,5 +1,9 @@
 import 'reflect-metadata';
-import { startEmbeddedDatabase, type EmbeddedCluster } from '@cadre/event-store/embedded';
+import {
+  EmbeddedClusterInUseError,
+  startEmbeddedDatabase,
+  type EmbeddedCluster,
+} from '@cadre/event-store/embedded';
 import { ConfigurationError, loadConfig } from '@cadre/platform/config';
 import { createLogger } from '@cadre/platform/logging';
 
@@ -14,6 +18,8 @@ async function main(): Promise<void> {
   const embeddedCluster = config.DATABASE_URL
     ? undefined
     : startEmbeddedDatabase(config.CADRE_DATA_DIR, logger);
+  // Started early and awaited later: a failure must not count as unhandled in between.
+  embeddedCluster?.catch(() => undefined);
   try {
     const { createApiApp } = await import('./create-api-app.js');
     const app = await createApiApp({ config, logger, embeddedCluster });
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigurationError ? error.message : error);
+  const known = error instanceof ConfigurationError || error instanceof EmbeddedClusterInUseError;
+  console.error(known ? (error as Error).message : error);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ export { streamCategory, MAX_EVENT_BYTES } from './event-validation.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export {
   startEmbeddedPostgres,
+  EmbeddedClusterInUseError,
   runningEmbeddedUrl,
   type EmbeddedCluster,
 } from './postgres/embedded-postgres.js';

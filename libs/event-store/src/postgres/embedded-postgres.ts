@@ -31,6 +31,10 @@ const PASSWORD = 'cadre-embedded-dev';
  */
 export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
   const dataDir = resolve(options.dataDir);
+  const running = await runningEmbeddedUrl(dataDir);
+  if (running !== null) {
+    throw new EmbeddedClusterInUseError(dataDir, Number(new URL(running).port));
+  }
   const port = options.port ?? (await freeLoopbackPort());
   const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
   const parent = resolve(dataDir, '..');
@@ -38,6 +42,7 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
   // As root, the package runs the server as a `postgres` system user, which must reach the folder.
   if (process.getuid?.() === 0) await chmod(parent, 0o755).catch(() => undefined);
   const log = options.log ?? (() => undefined);
+  const lines: string[] = [];
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
@@ -50,11 +55,28 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
     // initdb's own fsync of the new, still empty cluster costs seconds on a first start; the server
     // itself runs with fsync on. A crash during initialisation leaves a folder to delete, no data.
     initdbFlags: ['--no-sync'],
-    onLog: (message: unknown) => log(String(message).trim()),
-    onError: (message: unknown) => log(String(message).trim()),
+    onLog: (message: unknown) => {
+      lines.push(String(message).trim());
+      log(String(message).trim());
+    },
+    onError: (message: unknown) => {
+      lines.push(String(message).trim());
+      log(String(message).trim());
+    },
   });
-  if (fresh) await cluster.initialise();
-  await cluster.start();
+  const started = async (): Promise<void> => {
+    if (fresh) await cluster.initialise();
+    await cluster.start();
+  };
+  // The package rejects with nothing to say when the server will not start: give the reason the
+  // server logged.
+  await started().catch((error: unknown) => {
+    throw new Error(
+      `the embedded PostgreSQL in ${dataDir} did not start: ${
+        error instanceof Error ? error.message : lines.slice(-5).join(' | ') || 'no reason given'
+      }`,
+    );
+  });
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
@@ -91,4 +113,19 @@ export function freeLoopbackPort(): Promise<number> {
       });
     });
   });
+}
+
+/** `npm start` twice on one data folder: the second is refused, with what to do. */
+export class EmbeddedClusterInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly port: number,
+  ) {
+    super(
+      `The embedded PostgreSQL in ${dataDir} is already running (port ${port}): another Cadre ` +
+        '(`npm start`) uses this data folder. Stop it first, or give this one a folder of its own ' +
+        '(CADRE_DATA_DIR), or a server (DATABASE_URL).',
+    );
+    this.name = 'EmbeddedClusterInUseError';
+  }
 }
