@@ -36,7 +36,7 @@ export function decideAward(
   if (!defined) throw frameworkErrors.unknownCompetency(framework.version, competency);
   const policy = isLevel(level) ? defined.levels[level] : undefined;
   if (!policy) throw frameworkErrors.levelNotDefined(framework.version, competency, String(level));
-  if (evidenceRecorded(state, evidence)) return [];
+  if (evidenceRecorded(state, evidence, competency)) return [];
 
   const emit = eventFactory<StaffEvent>(command, context);
   const validity = computeValidity(validFrom, policy);
@@ -86,10 +86,18 @@ function checkEvidence(evidence: Evidence | undefined): Evidence {
   throw certificationErrors.evidenceRequired();
 }
 
-function evidenceRecorded(state: StaffRecord, evidence: Evidence): boolean {
+/**
+ * Whether this evidence already supports a certification of this competency: an award is made
+ * once per evidence and competency (a session that grants several competencies awards each of
+ * them on the one assessment), so the award process may run again.
+ */
+function evidenceRecorded(state: StaffRecord, evidence: Evidence, competency: string): boolean {
   const key = evidenceKey(evidence);
   return Object.values(state.certifications).some(
-    (c) => !c.voided && c.periods.some((p) => !p.voided && evidenceKey(p.evidence) === key),
+    (c) =>
+      !c.voided &&
+      c.competency === competency &&
+      c.periods.some((p) => !p.voided && evidenceKey(p.evidence) === key),
   );
 }
 

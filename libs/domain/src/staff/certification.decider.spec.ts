@@ -89,6 +89,25 @@ describe('certification decider (staff stream)', () => {
     spec.given([registered, awarded]).when(award()).then([]);
   });
 
+  it('awards each competency a session grants on the one assessment, each once', () => {
+    const other = award({ competency: 'dynamic-security' });
+    spec
+      .given([registered, awarded])
+      .when(other)
+      .then([
+        {
+          type: 'CertificationAwarded',
+          data: expect.objectContaining({ competency: 'dynamic-security', evidence: external }),
+        } as never,
+      ]);
+    const both = fold(staffDecider, [registered, awarded]);
+    const [awardedToo] = staffDecider.decide(other, both, {
+      ...testContext({ actor: coordinatorOf('AL') }),
+      framework: sampleFramework(),
+    });
+    spec.given([registered, awarded, awardedToo!]).when(other).then([]);
+  });
+
   it('refuses to renew a suspended certification', () => {
     spec
       .given([registered, awarded, suspended])
