@@ -14,8 +14,6 @@ export const SCHEMA = 'cadre_es';
 
 /** Advisory-lock class for per-stream append locks (the second key is hashtext(stream)). */
 export const STREAM_LOCK_CLASS = 4_711_001;
-/** Advisory-lock class of the appender lock (held shared by every append; see horizon()). */
-export const APPENDER_LOCK_CLASS = 4_711_010;
 /** Advisory lock taken while the schema is created. */
 export const SCHEMA_LOCK_KEY = 4_711_000;
 
@@ -57,14 +55,13 @@ DECLARE
   v_hashes bytea[] := '{}';
   i int;
 BEGIN
-  -- The horizon (cadre_es.horizon) waits only for transactions that hold the appender lock, and
-  -- an appender must hold it from before it has a transaction id: an append is a transaction of
-  -- its own, or the first write of one.
+  -- The horizon (cadre_es.horizon) waits only for transactions that hold a stream lock, so an
+  -- appender must hold it from before it has a transaction id: an append is a transaction of its
+  -- own, or the first write of one.
   IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
     RAISE EXCEPTION 'cadre_es.append must come before any other write of its transaction'
       USING ERRCODE = '25000';
   END IF;
-  PERFORM pg_advisory_xact_lock_shared(${APPENDER_LOCK_CLASS}, 0);
   -- No write before this lock: the transaction id is assigned after it, in stream order.
   PERFORM pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(p_stream));
 
@@ -126,8 +123,8 @@ $fn$;
 
 -- The log's horizon: every transaction id below it that appended has ended, so a reader that sees
 -- only events below it, with a snapshot taken after it was computed, can never find an event
--- appear behind it later. It is the oldest transaction id among those holding the appender lock
--- (every append holds it, from before its transaction id is assigned), or, with none, the next
+-- appear behind it later. It is the oldest transaction id among those holding a stream lock
+-- (every append holds one, from before its transaction id is assigned), or, with none, the next
 -- transaction id. Transactions that append nothing (read-model batches, other databases of the
 -- cluster) do not hold it back, as pg_snapshot_xmin(pg_current_snapshot()) would. pg_locks, not
 -- pg_stat_activity: it shows every session's locks to any role, and is read live.
@@ -139,8 +136,8 @@ LANGUAGE sql VOLATILE AS $fn$
       FROM pg_locks appending
       JOIN pg_locks own ON own.virtualtransaction = appending.virtualtransaction
                        AND own.locktype = 'transactionid' AND own.mode = 'ExclusiveLock' AND own.granted
-     WHERE appending.locktype = 'advisory' AND appending.classid = ${APPENDER_LOCK_CLASS}
-       AND appending.objid = 0 AND appending.objsubid = 2 AND appending.granted
+     WHERE appending.locktype = 'advisory' AND appending.classid = ${STREAM_LOCK_CLASS}
+       AND appending.objsubid = 2 AND appending.granted
        AND appending.database = (SELECT oid FROM pg_database WHERE datname = current_database())
   )
   -- A 32-bit id is widened to the epoch of the snapshot's xmax, or of its neighbour when it lies
