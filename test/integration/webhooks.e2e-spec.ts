@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { HTTP, type CloudEvent } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
+import type pg from 'pg';
+import { READ_MODEL_POOL } from '@cadre/projections/nest';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 
@@ -191,6 +193,16 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
       .expect(200);
     const fresh = rotated.body.secret as string;
     expect(fresh).not.toBe(old);
+    // At rest both are sealed under the key-encryption key: neither is in the database in clear.
+    const { rows } = await subject.app
+      .get<pg.Pool>(READ_MODEL_POOL)
+      .query<{ stored: string }>(
+        `SELECT secret || ' ' || previous_secret AS stored FROM cadre_webhooks.subscriptions WHERE subscription_id = $1`,
+        [created.body.id],
+      );
+    expect(rows[0].stored).not.toContain('whsec_');
+    expect(rows[0].stored).not.toContain(old.slice('whsec_'.length));
+    expect(rows[0].stored).not.toContain(fresh.slice('whsec_'.length));
     receiver.secret = old;
     receiver.received.length = 0;
     const staffId = await fixtures.staff();

@@ -60,3 +60,17 @@ export function assertProductionKeyRing(ring: KeyRing): void {
     throw new KeyRingConfigError('CADRE_KEK is the development default: production needs a key of its own.');
   }
 }
+
+/**
+ * The key ring of the configuration (CADRE_KEK, or the development KEK; CADRE_KEK_PREVIOUS), and
+ * in production never the development one.
+ */
+export function configuredKeyRing(config: {
+  readonly CADRE_KEK?: string;
+  readonly CADRE_KEK_PREVIOUS?: string;
+  readonly NODE_ENV: string;
+}): KeyRing {
+  const ring = parseKeyRing(config.CADRE_KEK ?? DEVELOPMENT_KEK, config.CADRE_KEK_PREVIOUS);
+  if (config.NODE_ENV === 'production') assertProductionKeyRing(ring);
+  return ring;
+}

@@ -8,10 +8,12 @@ import {
   CERTIFICATION_EVENT_TYPES,
   WebhookSubscriptions,
   assertPublicHost,
+  keyRingSecretBox,
   isCertificationEventType,
   postSigned,
   type WebhookSubscription,
 } from '@cadre/integration';
+import { configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig, CurrentActor, Roles } from '@cadre/platform';
 import { READ_MODEL_POOL } from '@cadre/projections/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -64,7 +66,7 @@ export class WebhookSubscriptionsHttpController {
   ) {
     this.source = config.CADRE_EVENT_SOURCE;
     this.production = config.NODE_ENV === 'production';
-    this.subscriptions = new WebhookSubscriptions(pool);
+    this.subscriptions = new WebhookSubscriptions(pool, keyRingSecretBox(configuredKeyRing(config)));
   }
 
   @Post()

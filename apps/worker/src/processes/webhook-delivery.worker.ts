@@ -2,11 +2,17 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
-import { CertificationEventMapper, WebhookDispatcher, WebhookSubscriptions } from '@cadre/integration';
+import {
+  CertificationEventMapper,
+  WebhookDispatcher,
+  WebhookSubscriptions,
+  keyRingSecretBox,
+} from '@cadre/integration';
 import {
   DEVELOPMENT_KEK,
   PersonalDataVault,
   assertProductionKeyRing,
+  configuredKeyRing,
   parseKeyRing,
 } from '@cadre/personal-data';
 import { AppConfig, MetricsRegistry, PINO_LOGGER } from '@cadre/platform';
@@ -60,7 +66,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
         return clear === null ? null : ((JSON.parse(clear) as { employeeRef?: string }).employeeRef ?? null);
       },
     });
-    this.dispatcher = new WebhookDispatcher(store, new WebhookSubscriptions(pool), mapper, {
+    const secrets = keyRingSecretBox(configuredKeyRing(config));
+    this.dispatcher = new WebhookDispatcher(store, new WebhookSubscriptions(pool, secrets), mapper, {
       maxAttempts: config.NODE_ENV === 'test' ? 3 : 8,
       baseDelayMs: config.NODE_ENV === 'test' ? 50 : 500,
       blockPrivateAddresses: config.NODE_ENV === 'production',

@@ -1,3 +1,4 @@
+import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
@@ -56,11 +57,24 @@ interface Row {
   created_at: Date;
 }
 
-/** The secrets a delivery signs with: the current one, and the previous one during the overlap. */
-const secretsOf = (row: Row): string[] =>
-  row.previous_secret && row.previous_secret_until && row.previous_secret_until.getTime() > Date.now()
-    ? [row.secret, row.previous_secret]
-    : [row.secret];
+/**
+ * How signing secrets are kept at rest: sealed (under the key-encryption keys, see
+ * `sealUnderRing`), never in clear. `unseal` also reads a secret stored in clear before sealing
+ * existed (`whsec_…`).
+ */
+export interface SecretBox {
+  seal(subscriptionId: string, secret: string): string;
+  unseal(subscriptionId: string, stored: string): string;
+}
+
+/** A {@link SecretBox} over the key ring of CADRE_KEK / CADRE_KEK_PREVIOUS. */
+export const keyRingSecretBox = (ring: KeyRing): SecretBox => ({
+  seal: (id, secret) => sealUnderRing(ring, id, SECRET_FIELD, secret),
+  unseal: (id, stored) =>
+    stored.startsWith('whsec_') ? stored : unsealUnderRing(ring, id, SECRET_FIELD, stored),
+});
+
+const SECRET_FIELD = 'webhook-secret';
 
 const toSubscription = (row: Row): WebhookSubscription => ({
   id: row.subscription_id,
@@ -76,7 +90,20 @@ const toSubscription = (row: Row): WebhookSubscription => ({
 export class WebhookSubscriptions {
   private ready: Promise<void> | null = null;
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** The secrets a delivery signs with: the current one, and the previous one during the overlap. */
+  private secretsOf(row: Row): string[] {
+    const current = this.box.unseal(row.subscription_id, row.secret);
+    return row.previous_secret &&
+      row.previous_secret_until &&
+      row.previous_secret_until.getTime() > Date.now()
+      ? [current, this.box.unseal(row.subscription_id, row.previous_secret)]
+      : [current];
+  }
 
   private ensure(): Promise<void> {
     this.ready ??= (async () => {
@@ -108,10 +135,11 @@ export class WebhookSubscriptions {
   }): Promise<WebhookSubscription & { secret: string }> {
     await this.ensure();
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const id = randomUUID();
     const { rows } = await this.pool.query<Row>(
       `INSERT INTO ${WEBHOOKS_SCHEMA}.subscriptions (subscription_id, owner, url, event_types, jurisdictions, secret, cursor)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [randomUUID(), spec.owner, spec.url, spec.eventTypes, spec.jurisdictions, secret, spec.cursor],
+      [id, spec.owner, spec.url, spec.eventTypes, spec.jurisdictions, this.box.seal(id, secret), spec.cursor],
     );
     return { ...toSubscription(rows[0]), secret };
   }
@@ -136,7 +164,7 @@ export class WebhookSubscriptions {
     const { rows } = await this.pool.query<Row>(
       `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE deleted_at IS NULL ORDER BY created_at`,
     );
-    return rows.map((row) => ({ ...toSubscription(row), secrets: secretsOf(row) }));
+    return rows.map((row) => ({ ...toSubscription(row), secrets: this.secretsOf(row) }));
   }
 
   /**
@@ -150,7 +178,7 @@ export class WebhookSubscriptions {
       `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions
           SET previous_secret = secret, previous_secret_until = now() + ($3::bigint * interval '1 millisecond'), secret = $4
         WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
-      [id, owner ?? null, overlapMs, secret],
+      [id, owner ?? null, overlapMs, this.box.seal(id.toLowerCase(), secret)],
     );
     return (rowCount ?? 0) > 0 ? secret : null;
   }
@@ -209,7 +237,7 @@ export class WebhookSubscriptions {
         RETURNING *`,
       [id, owner, ttlMs],
     );
-    return rows[0] ? { ...toSubscription(rows[0]), secrets: secretsOf(rows[0]) } : null;
+    return rows[0] ? { ...toSubscription(rows[0]), secrets: this.secretsOf(rows[0]) } : null;
   }
 
   /**
