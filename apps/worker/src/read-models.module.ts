@@ -1,12 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import type pg from 'pg';
-import {
-  DEVELOPMENT_KEK,
-  PersonalDataVault,
-  assertProductionKeyRing,
-  parseKeyRing,
-} from '@cadre/personal-data';
+import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig } from '@cadre/platform';
 import {
   READ_MODEL_ENTITIES,
@@ -38,8 +33,7 @@ function vaultUnsealer(moduleRef: ModuleRef): NonNullable<ReadModelDependencies[
   let vault: Promise<PersonalDataVault> | undefined;
   const connect = (): Promise<PersonalDataVault> => {
     const config = moduleRef.get(AppConfig, { strict: false });
-    const ring = parseKeyRing(config.CADRE_KEK ?? DEVELOPMENT_KEK, config.CADRE_KEK_PREVIOUS);
-    if (config.NODE_ENV === 'production') assertProductionKeyRing(ring);
+    const ring = configuredKeyRing(config);
     const pool = moduleRef.get<pg.Pool>(READ_MODEL_POOL, { strict: false });
     return PersonalDataVault.connect(pool, ring, config.blindIndexKey);
   };

@@ -1,11 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type pg from 'pg';
-import {
-  DEVELOPMENT_KEK,
-  PersonalDataVault,
-  assertProductionKeyRing,
-  parseKeyRing,
-} from '@cadre/personal-data';
+import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig } from '@cadre/platform';
 import { PG_POOL } from '../shared/pg-pool.provider.js';
 
@@ -17,9 +12,7 @@ import { PG_POOL } from '../shared/pg-pool.provider.js';
 export const personalDataVaultProvider: Provider = {
   provide: PersonalDataVault,
   useFactory: (pool: pg.Pool, config: AppConfig): Promise<PersonalDataVault> => {
-    const ring = parseKeyRing(config.CADRE_KEK ?? DEVELOPMENT_KEK, config.CADRE_KEK_PREVIOUS);
-    if (config.NODE_ENV === 'production') assertProductionKeyRing(ring);
-    return PersonalDataVault.connect(pool, ring, config.blindIndexKey);
+    return PersonalDataVault.connect(pool, configuredKeyRing(config), config.blindIndexKey);
   },
   inject: [PG_POOL, AppConfig],
 };

@@ -8,13 +8,7 @@ import {
   WebhookSubscriptions,
   keyRingSecretBox,
 } from '@cadre/integration';
-import {
-  DEVELOPMENT_KEK,
-  PersonalDataVault,
-  assertProductionKeyRing,
-  configuredKeyRing,
-  parseKeyRing,
-} from '@cadre/personal-data';
+import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig, MetricsRegistry, PINO_LOGGER } from '@cadre/platform';
 import { Counter } from 'prom-client';
 import { READ_MODEL_POOL } from '@cadre/projections/nest';
@@ -41,9 +35,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     });
     let vault: Promise<PersonalDataVault> | undefined;
     const connect = () => {
-      const ring = parseKeyRing(config.CADRE_KEK ?? DEVELOPMENT_KEK, config.CADRE_KEK_PREVIOUS);
-      if (config.NODE_ENV === 'production') assertProductionKeyRing(ring);
-      return PersonalDataVault.connect(pool, ring, config.blindIndexKey);
+      return PersonalDataVault.connect(pool, configuredKeyRing(config), config.blindIndexKey);
     };
     const mapper = new CertificationEventMapper(store, {
       source: config.CADRE_EVENT_SOURCE,
