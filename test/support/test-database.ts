@@ -33,6 +33,17 @@ export async function createTestDatabase(label = 'test', adminUrl = serverUrl())
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
+        // Connections a test just closed may still be on their way out: give them a moment, so
+        // that FORCE does not terminate one mid-close (its client would then emit an error that
+        // nobody listens to any more, failing the suite after its tests passed).
+        for (let waited = 0; waited < 2_000; waited += 50) {
+          const { rows } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await client.end();
