@@ -5,7 +5,7 @@ import type { ProjectionTransaction } from '../../projection.js';
 /** A column of a multi-row insert: its name and the PostgreSQL type its array is cast to. */
 export interface Column {
   readonly name: string;
-  readonly type: 'text' | 'uuid' | 'timestamptz' | 'int' | 'jsonb' | 'boolean' | 'text[]';
+  readonly type: 'text' | 'uuid' | 'timestamptz' | 'int' | 'bigint' | 'jsonb' | 'boolean' | 'text[]';
 }
 
 /**
@@ -41,6 +41,25 @@ export async function insertRows(
      SELECT ${selected.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${columns.map((_, i) => `c${i}`).join(', ')})
      ${onConflict}`,
     params,
+  );
+}
+
+/**
+ * One statement setting one scalar column for many keys: `UPDATE … FROM unnest($1, $2)`, the value
+ * of each key in `values`.
+ */
+export async function updateByKey(
+  tx: ProjectionTransaction,
+  table: string,
+  key: Column,
+  column: Column,
+  values: ReadonlyMap<string, unknown>,
+): Promise<void> {
+  if (values.size === 0) return;
+  await tx.query(
+    `UPDATE ${tx.schema}.${table} t SET ${column.name} = u.v
+       FROM unnest($1::${key.type}[], $2::${column.type}[]) AS u(k, v) WHERE t.${key.name} = u.k`,
+    [[...values.keys()], [...values.values()]],
   );
 }
 

@@ -1,4 +1,5 @@
 import type { ProjectionTransaction } from '../../projection.js';
+import { updateByKey } from './sql-rows.js';
 
 /** A row of a bitemporal history as stored: what the version bookkeeping needs of it. */
 export interface StoredVersionRow {
@@ -97,13 +98,13 @@ export class VersionChanges<Content> {
   /** Writes the closings, re-openings and deletions (the caller inserts {@link inserts}). */
   async write(tx: ProjectionTransaction, table: string, idColumn: string): Promise<void> {
     const target = `${tx.schema}.${table}`;
-    if (this.superseded.size > 0) {
-      await tx.query(
-        `UPDATE ${target} t SET superseded_at = x.at
-           FROM unnest($1::bigint[], $2::timestamptz[]) AS x(id, at) WHERE t.${idColumn} = x.id`,
-        [[...this.superseded.keys()], [...this.superseded.values()]],
-      );
-    }
+    await updateByKey(
+      tx,
+      table,
+      { name: idColumn, type: 'bigint' },
+      { name: 'superseded_at', type: 'timestamptz' },
+      this.superseded,
+    );
     if (this.reopened.size > 0) {
       await tx.query(`UPDATE ${target} SET superseded_at = NULL WHERE ${idColumn} = ANY($1::bigint[])`, [
         [...this.reopened],

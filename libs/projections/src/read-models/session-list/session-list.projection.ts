@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { SessionEvent } from '@cadre/domain';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
-import { insertRows } from '../bitemporal/sql-rows.js';
+import { insertRows, updateByKey } from '../bitemporal/sql-rows.js';
 
 export const SESSION_LIST_SCHEMA = 'rm_session_list';
 
@@ -195,13 +195,13 @@ async function applySessionList(events: readonly RecordedEvent[], tx: Projection
     ],
     attendance,
   );
-  if (status.size > 0) {
-    await tx.query(
-      `UPDATE ${s}.sessions t SET status = x.status
-         FROM unnest($1::text[], $2::text[]) AS x(session_id, status) WHERE t.session_id = x.session_id`,
-      [[...status.keys()], [...status.values()]],
-    );
-  }
+  await updateByKey(
+    tx,
+    'sessions',
+    { name: 'session_id', type: 'text' },
+    { name: 'status', type: 'text' },
+    status,
+  );
   if (voided.length > 0) {
     await tx.query(`UPDATE ${s}.attendance SET voided = true WHERE event_id = ANY($1::uuid[])`, [voided]);
   }

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
-import { insertRows } from '../bitemporal/sql-rows.js';
+import { insertRows, updateByKey } from '../bitemporal/sql-rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from './staff-names.js';
 import {
   CERTIFICATION_EVENTS,
@@ -114,11 +114,11 @@ export async function applySessions(
     ],
     scheduled,
   );
-  if (status.size > 0) {
-    await tx.query(
-      `UPDATE ${tx.schema}.sessions t SET status = x.status
-         FROM unnest($1::text[], $2::text[]) AS x(session_id, status) WHERE t.session_id = x.session_id`,
-      [[...status.keys()], [...status.values()]],
-    );
-  }
+  await updateByKey(
+    tx,
+    'sessions',
+    { name: 'session_id', type: 'text' },
+    { name: 'status', type: 'text' },
+    status,
+  );
 }
