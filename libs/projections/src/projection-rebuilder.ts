@@ -1,7 +1,11 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
 import { ALL_EVENTS, type Projection, type ProjectionTransaction } from './projection.js';
+import { RebuildMemory } from './rebuild-memory.js';
 
 /** How long the final catch-up waits for the log's horizon to pass the live checkpoint. */
 const HORIZON_WAIT_MS = 30_000;
@@ -60,16 +64,21 @@ export class ProjectionRebuilder {
     await resetCheckpoint(this.pool, checkpointName, projection.version);
 
     // Catch up outside any long transaction: each batch commits (a long transaction would keep
-    // locks and old row versions, and the live runner waiting, for the whole rebuild).
+    // locks and old row versions, and the live runner waiting, for the whole rebuild). The fresh
+    // tables are the rebuild's alone until the swap: what the projection would read back from
+    // them, it keeps in memory instead, and writes with COPY (written in full before the final
+    // catch-up, which then runs on the tables as the live runner does).
+    const memory = new RebuildMemory();
     let position: string | null = null;
     let applied = 0;
     for (;;) {
       const page = await this.page(projection, position, options.batchSize ?? 2000);
       if (page.length === 0) break;
-      applied += await this.applyPage(projection, next, checkpointName, page);
+      applied += await this.applyPage(projection, next, checkpointName, page, memory);
       position = page[page.length - 1].position;
       options.onProgress?.(applied);
     }
+    await this.transaction(next, (tx) => memory.flush(tx));
 
     const client = await this.pool.connect();
     try {
@@ -211,20 +220,25 @@ export class ProjectionRebuilder {
     schema: string,
     checkpointName: string,
     page: RecordedEvent[],
+    memory: RebuildMemory,
   ): Promise<number> {
     let applied = 0;
-    await this.transaction(schema, async (tx, client) => {
-      applied = await this.applyInto(client, projection, schema, page, tx);
-      const last = page[page.length - 1];
-      await writeCheckpoint(
-        client,
-        checkpointName,
-        projection.version,
-        last.position,
-        applied,
-        last.recordedAt,
-      );
-    });
+    await this.transaction(
+      schema,
+      async (tx, client) => {
+        applied = await this.applyInto(client, projection, schema, page, tx);
+        const last = page[page.length - 1];
+        await writeCheckpoint(
+          client,
+          checkpointName,
+          projection.version,
+          last.position,
+          applied,
+          last.recordedAt,
+        );
+      },
+      memory,
+    );
     return applied;
   }
 
@@ -290,11 +304,12 @@ export class ProjectionRebuilder {
   private async transaction(
     schema: string,
     work: (tx: ProjectionTransaction, client: pg.PoolClient) => Promise<void>,
+    memory?: RebuildMemory,
   ): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await work(txOn(client, schema), client);
+      await work(txOn(client, schema, memory), client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -305,8 +320,14 @@ export class ProjectionRebuilder {
   }
 }
 
-const txOn = (client: pg.PoolClient, schema: string): ProjectionTransaction => ({
+const txOn = (client: pg.PoolClient, schema: string, memory?: RebuildMemory): ProjectionTransaction => ({
   schema,
+  memory,
   query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
     (await client.query(sql, params as unknown[])).rows as Row[],
+  copy: (table, columns, lines) =>
+    pipeline(
+      Readable.from(lines),
+      client.query(copyFrom(`COPY ${schema}.${table} (${columns.join(', ')}) FROM STDIN`)),
+    ),
 });

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@cadre/event-store';
+import type { RebuildMemory } from './rebuild-memory.js';
 
 /** The transaction a projection writes a batch in: the checkpoint commits with it. */
 export interface ProjectionTransaction {
@@ -8,6 +9,18 @@ export interface ProjectionTransaction {
     sql: string,
     params?: readonly unknown[],
   ): Promise<Row[]>;
+  /**
+   * Loads rows with `COPY … FROM STDIN` (text format: each line already encoded, see
+   * `copyRows`). Present where the transaction has a connection of its own; without it, bulk
+   * writers fall back to multi-row INSERTs.
+   */
+  copy?(table: string, columns: readonly string[], lines: Iterable<string>): Promise<void>;
+  /**
+   * Present only while a rebuild catches up into its fresh tables, which nothing else reads or
+   * writes: the bitemporal engines then keep their facts and rows in it between batches instead
+   * of reading them back, and write them once, with COPY, when the rebuilder flushes it.
+   */
+  readonly memory?: RebuildMemory;
 }
 
 /**

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { RecordedEvent } from '@cadre/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database.js';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
+import { RebuildMemory } from '../../rebuild-memory.js';
+import { expiryGapsProjection } from '../expiry-gaps/expiry-gaps.projection.js';
 import { coverageProjection } from '../requirement-coverage/coverage.projection.js';
 import { staffTranscriptProjection } from '../staff-transcript/staff-transcript.projection.js';
+import { spillThresholds } from './versions.js';
 
 /**
  * The rows of a bitemporal read model must not depend on where batches begin and end: the live
@@ -74,18 +80,37 @@ describe('bitemporal histories are the same whatever the batches', () => {
     event('CertificationRevoked', MAR, R4, { certificationId: 'c1', reason: 'misconduct' }),
   ];
 
-  /** Applies the events in batches of `size` into the schema `schema`; its rows, ids left out. */
-  async function rowsAfter(projection: Projection, schema: string, size: number): Promise<unknown> {
+  /**
+   * Applies the events in batches of `size` into the schema `schema`; its rows, ids left out.
+   * `inMemory`: the first that many batches as a rebuild catches up (RebuildMemory, COPY), then
+   * a flush, then the rest as the live runner applies them.
+   */
+  async function rowsAfter(
+    projection: Projection,
+    schema: string,
+    size: number,
+    inMemory = 0,
+  ): Promise<unknown> {
+    const memory = new RebuildMemory();
     const tx: ProjectionTransaction = {
       schema,
       query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
         (await client.query(sql, params as unknown[])).rows as Row[],
+      copy: (table, columns, lines) =>
+        pipeline(
+          Readable.from(lines),
+          client.query(copyFrom(`COPY ${schema}.${table} (${columns.join(', ')}) FROM STDIN`)),
+        ),
     };
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await projection.createTables(tx, schema);
     const handled = new Set(projection.handles);
     const mine = events.filter((e) => handled.has(e.type));
-    for (let i = 0; i < mine.length; i += size) await projection.apply(mine.slice(i, i + size), tx);
+    for (let i = 0, batch = 0; i < mine.length; i += size, batch += 1) {
+      if (batch === inMemory) await memory.flush(tx);
+      await projection.apply(mine.slice(i, i + size), batch < inMemory ? { ...tx, memory } : tx);
+    }
+    await memory.flush(tx);
     const tables: Record<string, unknown[]> = {};
     for (const table of projection.tables) {
       const { rows } = await client.query<{ row: string }>(
@@ -96,7 +121,7 @@ describe('bitemporal histories are the same whatever the batches', () => {
     return tables;
   }
 
-  for (const make of [staffTranscriptProjection, coverageProjection]) {
+  for (const make of [staffTranscriptProjection, coverageProjection, expiryGapsProjection]) {
     const projection = make();
     it(`${projection.name}: batches of 1, 3 and 5 events write the rows one batch writes`, async () => {
       const whole = await rowsAfter(projection, 'rm_batches_whole', events.length);
@@ -104,6 +129,32 @@ describe('bitemporal histories are the same whatever the batches', () => {
       expect(rows.some((row) => row.includes('"institution": "C"'))).toBe(true);
       for (const size of [1, 3, 5]) {
         expect(await rowsAfter(projection, `rm_batches_${size}`, size)).toEqual(whole);
+      }
+    });
+
+    it(`${projection.name}: a rebuild's batches kept in memory, then live ones, write the same rows`, async () => {
+      const whole = await rowsAfter(projection, 'rm_batches_whole', events.length);
+      for (const [size, inMemory] of [
+        [events.length, 1],
+        [1, 3],
+        [1, events.length],
+        [3, 2],
+        [5, 1],
+      ] as const) {
+        expect(await rowsAfter(projection, `rm_memory_${size}_${inMemory}`, size, inMemory)).toEqual(whole);
+      }
+    });
+
+    it(`${projection.name}: a rebuild that writes closed rows and facts as it goes writes the same rows`, async () => {
+      const whole = await rowsAfter(projection, 'rm_batches_whole', events.length);
+      const saved = { ...spillThresholds };
+      Object.assign(spillThresholds, { facts: 1, rows: 1, marginMs: 0 });
+      try {
+        for (const size of [1, 2, 3]) {
+          expect(await rowsAfter(projection, `rm_spill_${size}`, size, events.length)).toEqual(whole);
+        }
+      } finally {
+        Object.assign(spillThresholds, saved);
       }
     });
   }

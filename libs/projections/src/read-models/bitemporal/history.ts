@@ -1,7 +1,14 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
-import { digest, insertRows, type Column } from './sql-rows.js';
-import { closedRowsIndexSql, loadVersionRows, VersionChanges } from './versions.js';
+import type { MemoryPart } from '../../rebuild-memory.js';
+import { copyRows, digest, insertRows, type Column } from './sql-rows.js';
+import {
+  closedRowsIndexSql,
+  loadVersionRows,
+  spillThresholds,
+  VersionChanges,
+  type PendingVersionRow,
+} from './versions.js';
 
 /** An event as a history's timeline reads it (times as ISO 8601 UTC). */
 export interface Fact {
@@ -88,17 +95,15 @@ export async function applyHistory(
     return fact ? [{ event, ...fact }] : [];
   });
   if (facts.length === 0) return;
+  if (tx.memory) {
+    const memory = tx.memory.part(`history:${spec.factsTable}`, () => new HistoryMemory(spec));
+    await memory.apply(tx, facts);
+    return;
+  }
   await insertRows(
     tx,
     spec.factsTable,
-    [
-      { name: 'entity', type: 'text' },
-      { name: 'event_id', type: 'uuid' },
-      { name: 'type', type: 'text' },
-      { name: 'occurred_at', type: 'timestamptz' },
-      { name: 'recorded_at', type: 'timestamptz' },
-      { name: 'data', type: 'jsonb' },
-    ],
+    FACT_COLUMNS,
     facts.map((f) => [
       f.entity,
       f.event.eventId,
@@ -109,12 +114,6 @@ export async function applyHistory(
     ]),
   );
   const entities = [...new Set(facts.map((f) => f.entity))];
-  const recordTimes = new Map<string, string[]>();
-  for (const f of facts) {
-    const times = recordTimes.get(f.entity) ?? [];
-    if (!times.includes(f.event.recordedAt)) times.push(f.event.recordedAt);
-    recordTimes.set(f.entity, times);
-  }
   const rows = await tx.query<{
     entity: string;
     event_id: string;
@@ -139,50 +138,144 @@ export async function applyHistory(
     });
     factsOf.set(row.entity, list);
   }
-  const since = new Date(
-    facts.reduce((earliest, f) => Math.min(earliest, ms(f.event.recordedAt)), Infinity),
-  ).toISOString();
+  const since = earliestRecordTime(facts);
   for (const history of spec.histories) {
     const changes = new VersionChanges<Interval>(
       await loadVersionRows(tx, history.table, { id: 'id', entity: 'entity' }, entities, since),
     );
-    for (const entity of entities) {
-      const all = factsOf.get(entity) ?? [];
-      const times = (recordTimes.get(entity) ?? []).sort((a, b) => ms(a) - ms(b));
-      for (const recordedAt of times) {
-        const known = all.filter((fact) => ms(fact.recordedAt) <= ms(recordedAt));
-        changes.record(
-          entity,
-          recordedAt,
-          new Map(history.timeline(known).map((interval) => [fingerprint(interval), interval])),
-        );
-      }
-    }
+    recordVersions(changes, history, facts, factsOf);
     await changes.write(tx, history.table, 'id');
-    await insertRows(
-      tx,
-      history.table,
-      [
-        { name: 'entity', type: 'text' },
-        ...history.columns,
-        { name: 'valid_from', type: 'timestamptz' },
-        { name: 'valid_to', type: 'timestamptz' },
-        { name: 'recorded_at', type: 'timestamptz' },
-        { name: 'superseded_at', type: 'timestamptz' },
-        { name: 'fingerprint', type: 'text' },
-      ],
-      changes
-        .inserts()
-        .map((row) => [
-          row.entity,
-          ...row.content.values,
-          row.content.validFrom,
-          row.content.validTo,
-          row.recordedAt,
-          row.supersededAt,
-          row.fingerprint,
-        ]),
-      '',
-    );
+    await insertRows(tx, history.table, rowColumns(history), changes.inserts().map(rowValues), '');
+  }
+}
+
+type BatchFact = {
+  readonly event: RecordedEvent;
+  readonly entity: string;
+  readonly data: Record<string, unknown>;
+};
+
+const FACT_COLUMNS: readonly Column[] = [
+  { name: 'entity', type: 'text' },
+  { name: 'event_id', type: 'uuid' },
+  { name: 'type', type: 'text' },
+  { name: 'occurred_at', type: 'timestamptz' },
+  { name: 'recorded_at', type: 'timestamptz' },
+  { name: 'data', type: 'jsonb' },
+];
+
+const rowColumns = (history: HistoryTable): Column[] => [
+  { name: 'entity', type: 'text' },
+  ...history.columns,
+  { name: 'valid_from', type: 'timestamptz' },
+  { name: 'valid_to', type: 'timestamptz' },
+  { name: 'recorded_at', type: 'timestamptz' },
+  { name: 'superseded_at', type: 'timestamptz' },
+  { name: 'fingerprint', type: 'text' },
+];
+
+const rowValues = (row: PendingVersionRow<Interval>): unknown[] => [
+  row.entity,
+  ...row.content.values,
+  row.content.validFrom,
+  row.content.validTo,
+  row.recordedAt,
+  row.supersededAt,
+  row.fingerprint,
+];
+
+const earliestRecordTime = (facts: readonly BatchFact[]): string =>
+  new Date(facts.reduce((earliest, f) => Math.min(earliest, ms(f.event.recordedAt)), Infinity)).toISOString();
+
+/**
+ * Each entity's timeline at each record time the batch brings, from all its facts known then
+ * (`factsOf`: every fact of the entity, the batch's included, in recording order).
+ */
+function recordVersions(
+  changes: VersionChanges<Interval>,
+  history: HistoryTable,
+  facts: readonly BatchFact[],
+  factsOf: ReadonlyMap<string, readonly Fact[]>,
+): void {
+  const recordTimes = new Map<string, string[]>();
+  for (const f of facts) {
+    const times = recordTimes.get(f.entity) ?? [];
+    if (!times.includes(f.event.recordedAt)) times.push(f.event.recordedAt);
+    recordTimes.set(f.entity, times);
+  }
+  for (const [entity, unsorted] of recordTimes) {
+    const all = factsOf.get(entity) ?? [];
+    const times = unsorted.sort((a, b) => ms(a) - ms(b));
+    for (const recordedAt of times) {
+      const known = all.filter((fact) => ms(fact.recordedAt) <= ms(recordedAt));
+      changes.record(
+        entity,
+        recordedAt,
+        new Map(history.timeline(known).map((interval) => [fingerprint(interval), interval])),
+      );
+    }
+  }
+}
+
+/**
+ * A history's facts and rows during a rebuild (see `RebuildMemory`): the same versions as
+ * {@link applyHistory} computes from the tables, from what it kept of the earlier batches.
+ * Facts are written as they come (they never change), rows once their knowledge has closed
+ * (see `VersionChanges.drainFinal`), the rest when the rebuilder flushes.
+ */
+class HistoryMemory implements MemoryPart {
+  private factRows: unknown[][] = [];
+  private readonly stored = new Set<string>();
+  private readonly factsOf = new Map<string, Fact[]>();
+  private readonly changes = new Map<HistoryTable, VersionChanges<Interval>>();
+
+  constructor(private readonly spec: HistorySpec) {}
+
+  async apply(tx: ProjectionTransaction, facts: readonly BatchFact[]): Promise<void> {
+    for (const f of facts) {
+      // The facts table's key is the event id: a fact stored once (ON CONFLICT DO NOTHING).
+      if (this.stored.has(f.event.eventId)) continue;
+      this.stored.add(f.event.eventId);
+      // As the tables give them back: times to the millisecond, in UTC.
+      const fact: Fact = {
+        eventId: f.event.eventId,
+        type: f.event.type,
+        occurredAt: iso(new Date(f.event.metadata.occurredAt)),
+        recordedAt: iso(new Date(f.event.recordedAt)),
+        data: f.data,
+      };
+      this.factRows.push([f.entity, fact.eventId, fact.type, fact.occurredAt, fact.recordedAt, fact.data]);
+      const list = this.factsOf.get(f.entity);
+      if (list) list.push(fact);
+      else this.factsOf.set(f.entity, [fact]);
+    }
+    for (const history of this.spec.histories)
+      recordVersions(this.changesOf(history), history, facts, this.factsOf);
+    // Bounded memory: what can no longer change is written now.
+    if (this.factRows.length >= spillThresholds.facts) await this.flushFacts(tx);
+    const before = ms(earliestRecordTime(facts)) - spillThresholds.marginMs;
+    for (const [history, changes] of this.changes)
+      if (changes.pendingCount >= spillThresholds.rows)
+        await copyRows(tx, history.table, rowColumns(history), changes.drainFinal(before).map(rowValues));
+  }
+
+  async flush(tx: ProjectionTransaction): Promise<void> {
+    await this.flushFacts(tx);
+    for (const [history, changes] of this.changes)
+      await copyRows(tx, history.table, rowColumns(history), changes.inserts().map(rowValues));
+  }
+
+  private async flushFacts(tx: ProjectionTransaction): Promise<void> {
+    await copyRows(tx, this.spec.factsTable, FACT_COLUMNS, this.factRows, 'ON CONFLICT DO NOTHING');
+    this.factRows = [];
+  }
+
+  private changesOf(history: HistoryTable): VersionChanges<Interval> {
+    let changes = this.changes.get(history);
+    if (!changes) {
+      changes = new VersionChanges<Interval>([]);
+      this.changes.set(history, changes);
+    }
+    return changes;
   }
 }

@@ -71,3 +71,78 @@ export async function updateByKey(
  */
 export const digest = (value: unknown): string =>
   createHash('sha1').update(canonicalize(value)).digest('base64url');
+
+/** One value in COPY's text format: `\N` for null, backslash escapes for the rest. */
+function copyValue(column: Column, value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  let text: string;
+  switch (column.type) {
+    case 'jsonb':
+      text = JSON.stringify(value);
+      break;
+    case 'text[]':
+      text = `{${(value as readonly unknown[])
+        .map((element) =>
+          element === null || element === undefined
+            ? 'NULL'
+            : `"${String(element).replace(/[\\"]/g, (c) => `\\${c}`)}"`,
+        )
+        .join(',')}}`;
+      break;
+    case 'timestamptz':
+      text = value instanceof Date ? value.toISOString() : String(value);
+      break;
+    case 'boolean':
+      text = value ? 't' : 'f';
+      break;
+    default:
+      text = String(value);
+  }
+  return /[\\\n\r\t]/.test(text)
+    ? text.replace(/[\\\n\r\t]/g, (c) =>
+        c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
+      )
+    : text;
+}
+
+/** Rows as COPY text-format lines, a chunk of them at a time. */
+function* copyLines(columns: readonly Column[], rows: Iterable<readonly unknown[]>): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < columns.length; i += 1) {
+      if (i > 0) line += '\t';
+      line += copyValue(columns[i]!, row[i]);
+    }
+    chunk += `${line}\n`;
+    if (chunk.length >= 1 << 16) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/**
+ * Loads many rows at once: `COPY … FROM STDIN` where the transaction can (`tx.copy`), otherwise
+ * multi-row INSERTs of {@link insertRows} (`onConflict` applies only to those).
+ */
+export async function copyRows(
+  tx: ProjectionTransaction,
+  table: string,
+  columns: readonly Column[],
+  rows: readonly (readonly unknown[])[],
+  onConflict = '',
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (tx.copy) {
+    await tx.copy(
+      table,
+      columns.map((c) => c.name),
+      copyLines(columns, rows),
+    );
+    return;
+  }
+  for (let i = 0; i < rows.length; i += 10_000)
+    await insertRows(tx, table, columns, rows.slice(i, i + 10_000), onConflict);
+}

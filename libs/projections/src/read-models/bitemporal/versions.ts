@@ -19,7 +19,8 @@ export interface PendingVersionRow<Content> {
   readonly fingerprint: string;
 }
 
-type Ref = { readonly id: string; readonly recordedAt: number } | { readonly pending: number };
+type Ref<Content> =
+  { readonly id: string; readonly recordedAt: number } | { readonly pending: PendingVersionRow<Content> };
 
 const ms = (instant: string): number => Date.parse(instant);
 
@@ -43,10 +44,10 @@ export class VersionChanges<Content> {
   readonly reopened = new Set<string>();
   /** Stored rows that never were knowledge after all. */
   readonly deleted = new Set<string>();
-  private readonly pending: PendingVersionRow<Content>[] = [];
-  private readonly believed = new Map<string, Map<string, Ref>>();
+  private pending: PendingVersionRow<Content>[] = [];
+  private readonly believed = new Map<string, Map<string, Ref<Content>>>();
   /** entity → fingerprint → the row closed last, and when. */
-  private readonly closed = new Map<string, Map<string, { ref: Ref; at: number }>>();
+  private readonly closed = new Map<string, Map<string, { ref: Ref<Content>; at: number }>>();
 
   constructor(stored: readonly StoredVersionRow[]) {
     for (const row of stored) {
@@ -65,7 +66,7 @@ export class VersionChanges<Content> {
       if (next.has(print)) continue;
       current.delete(print);
       if ('pending' in ref) {
-        this.pending[ref.pending]!.supersededAt = recordedAt;
+        ref.pending.supersededAt = recordedAt;
         closed.set(print, { ref, at });
       } else if (ref.recordedAt === at) {
         this.deleted.add(ref.id);
@@ -80,19 +81,44 @@ export class VersionChanges<Content> {
       if (was && was.at === at) {
         closed.delete(print);
         current.set(print, was.ref);
-        if ('pending' in was.ref) this.pending[was.ref.pending]!.supersededAt = null;
+        if ('pending' in was.ref) was.ref.pending.supersededAt = null;
         else if (this.superseded.has(was.ref.id)) this.superseded.delete(was.ref.id);
         else this.reopened.add(was.ref.id);
         continue;
       }
-      this.pending.push({ entity, content, recordedAt, supersededAt: null, fingerprint: print });
-      current.set(print, { pending: this.pending.length - 1 });
+      const row = { entity, content, recordedAt, supersededAt: null, fingerprint: print };
+      this.pending.push(row);
+      current.set(print, { pending: row });
     }
   }
 
   /** The rows to insert: not those believed and closed at one record time (never knowledge). */
   inserts(): PendingVersionRow<Content>[] {
     return this.pending.filter((row) => row.supersededAt !== row.recordedAt);
+  }
+
+  /** How many rows wait to be inserted (see {@link drainFinal}). */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Takes the pending rows whose knowledge closed before `before` (ms): no later version can
+   * re-open them (a version re-opens only a row closed at its own record time), so they are as
+   * they will be written, and need not be kept. Rows that never were knowledge are dropped.
+   */
+  drainFinal(before: number): PendingVersionRow<Content>[] {
+    const final: PendingVersionRow<Content>[] = [];
+    const kept: PendingVersionRow<Content>[] = [];
+    for (const row of this.pending) {
+      if (row.supersededAt !== null && ms(row.supersededAt) < before) {
+        if (row.supersededAt !== row.recordedAt) final.push(row);
+      } else kept.push(row);
+    }
+    this.pending = kept;
+    for (const closed of this.closed.values())
+      for (const [print, { at }] of closed) if (at < before) closed.delete(print);
+    return final;
   }
 
   /** Writes the closings, re-openings and deletions (the caller inserts {@link inserts}). */
@@ -167,3 +193,11 @@ export async function loadVersionRows(
 /** The index {@link loadVersionRows} finds recently closed rows by. */
 export const closedRowsIndexSql = (schema: string, table: string): string =>
   `CREATE INDEX IF NOT EXISTS ${table}_closed ON ${schema}.${table} (superseded_at) WHERE superseded_at IS NOT NULL`;
+
+/**
+ * When a rebuild's bitemporal engines write what they hold before the final flush (see
+ * `RebuildMemory`): facts once this many wait, rows closed before the batch's earliest record
+ * time (less a margin, for record times a little out of log order) once this many wait. Tests
+ * lower them to exercise the path on a few events.
+ */
+export const spillThresholds = { facts: 20_000, rows: 50_000, marginMs: 60_000 };

@@ -1,7 +1,14 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
-import { digest, insertRows, type Column } from '../bitemporal/sql-rows.js';
-import { closedRowsIndexSql, loadVersionRows, VersionChanges } from '../bitemporal/versions.js';
+import type { MemoryPart } from '../../rebuild-memory.js';
+import { copyRows, digest, insertRows, type Column } from '../bitemporal/sql-rows.js';
+import {
+  closedRowsIndexSql,
+  loadVersionRows,
+  spillThresholds,
+  VersionChanges,
+  type PendingVersionRow,
+} from '../bitemporal/versions.js';
 
 /** A recorded fact about one entity, as a timeline reads it. */
 export interface Fact {
@@ -133,7 +140,11 @@ export async function applyTimelines(
   specs: readonly TimelineSpec<unknown>[],
   events: readonly RecordedEvent[],
 ): Promise<void> {
-  const facts: { history: string; key: string; fact: Fact }[] = [];
+  const memory = tx.memory?.part(
+    `timelines:${specs.map((spec) => spec.table).join(',')}`,
+    () => new TimelineMemory(specs),
+  );
+  const facts: BatchFact[] = [];
   const voidTargets = events.filter((e) => e.type === 'RecordVoided').map((e) => targetOf(e));
   const owners = new Map<string, { history: string; key: string }[]>();
   const own = (eventId: string, owner: { history: string; key: string }): void => {
@@ -142,10 +153,12 @@ export async function applyTimelines(
     else owners.set(eventId, [owner]);
   };
   if (voidTargets.length > 0) {
-    const stored = await tx.query<{ history: string; entity_key: string; event_id: string }>(
-      `SELECT history, entity_key, event_id::text FROM ${tx.schema}.facts WHERE event_id = ANY($1::uuid[])`,
-      [voidTargets],
-    );
+    const stored = memory
+      ? memory.ownersOf(voidTargets)
+      : await tx.query<{ history: string; entity_key: string; event_id: string }>(
+          `SELECT history, entity_key, event_id::text FROM ${tx.schema}.facts WHERE event_id = ANY($1::uuid[])`,
+          [voidTargets],
+        );
     for (const row of stored) own(row.event_id, { history: row.history, key: row.entity_key });
   }
   for (const event of events) {
@@ -161,32 +174,13 @@ export async function applyTimelines(
       }
   }
   if (facts.length === 0) return;
-  await insertRows(
-    tx,
-    'facts',
-    [
-      { name: 'history', type: 'text' },
-      { name: 'entity_key', type: 'text' },
-      { name: 'event_id', type: 'uuid' },
-      { name: 'type', type: 'text' },
-      { name: 'occurred_at', type: 'timestamptz' },
-      { name: 'recorded_at', type: 'timestamptz' },
-      { name: 'data', type: 'jsonb' },
-    ],
-    facts.map(({ history, key, fact }) => [
-      history,
-      key,
-      fact.eventId,
-      fact.type,
-      fact.occurredAt,
-      fact.recordedAt,
-      fact.data,
-    ]),
-  );
+  if (memory) {
+    await memory.apply(tx, facts);
+    return;
+  }
+  await insertRows(tx, 'facts', FACT_COLUMNS, facts.map(factValues));
   const histories = await loadHistories(tx, specs, facts);
-  const since = new Date(
-    facts.reduce((earliest, { fact }) => Math.min(earliest, ms(fact.recordedAt)), Infinity),
-  ).toISOString();
+  const since = new Date(earliestRecordTime(facts)).toISOString();
   for (const spec of specs) {
     const mine = histories.filter((history) => history.spec === spec);
     if (mine.length === 0) continue;
@@ -199,41 +193,163 @@ export async function applyTimelines(
         since,
       ),
     );
-    for (const history of mine) {
-      for (const version of recordedVersions(history)) {
-        changes.record(
-          history.key,
-          version.recordedAt,
-          new Map(version.segments.map((segment) => [fingerprintOf(spec, history.key, segment), segment])),
-        );
-      }
-    }
+    recordHistories(changes, spec, mine);
     await changes.write(tx, spec.table, 'row_id');
-    await insertRows(
-      tx,
-      spec.table,
-      [
-        { name: 'entity_key', type: 'text' },
-        ...spec.columns,
-        { name: 'valid_from', type: 'timestamptz' },
-        { name: 'valid_to', type: 'timestamptz' },
-        { name: 'recorded_at', type: 'timestamptz' },
-        { name: 'superseded_at', type: 'timestamptz' },
-        { name: 'fingerprint', type: 'text' },
-      ],
-      changes
-        .inserts()
-        .map((row) => [
-          row.entity,
-          ...spec.values(row.entity, row.content.state),
-          row.content.validFrom,
-          row.content.validTo,
-          row.recordedAt,
-          row.supersededAt,
-          row.fingerprint,
-        ]),
-      '',
+    await insertRows(tx, spec.table, rowColumns(spec), changes.inserts().map(rowValuesOf(spec)), '');
+  }
+}
+
+type BatchFact = { readonly history: string; readonly key: string; readonly fact: Fact };
+
+const FACT_COLUMNS: readonly Column[] = [
+  { name: 'history', type: 'text' },
+  { name: 'entity_key', type: 'text' },
+  { name: 'event_id', type: 'uuid' },
+  { name: 'type', type: 'text' },
+  { name: 'occurred_at', type: 'timestamptz' },
+  { name: 'recorded_at', type: 'timestamptz' },
+  { name: 'data', type: 'jsonb' },
+];
+
+const factValues = ({ history, key, fact }: BatchFact): unknown[] => [
+  history,
+  key,
+  fact.eventId,
+  fact.type,
+  fact.occurredAt,
+  fact.recordedAt,
+  fact.data,
+];
+
+const rowColumns = (spec: TimelineSpec<unknown>): Column[] => [
+  { name: 'entity_key', type: 'text' },
+  ...spec.columns,
+  { name: 'valid_from', type: 'timestamptz' },
+  { name: 'valid_to', type: 'timestamptz' },
+  { name: 'recorded_at', type: 'timestamptz' },
+  { name: 'superseded_at', type: 'timestamptz' },
+  { name: 'fingerprint', type: 'text' },
+];
+
+const rowValuesOf =
+  (spec: TimelineSpec<unknown>) =>
+  (row: PendingVersionRow<Segment<unknown>>): unknown[] => [
+    row.entity,
+    ...spec.values(row.entity, row.content.state),
+    row.content.validFrom,
+    row.content.validTo,
+    row.recordedAt,
+    row.supersededAt,
+    row.fingerprint,
+  ];
+
+const earliestRecordTime = (facts: readonly BatchFact[]): number =>
+  facts.reduce((earliest, { fact }) => Math.min(earliest, ms(fact.recordedAt)), Infinity);
+
+/** Each touched entity's versions, compared with its rows (see {@link recordedVersions}). */
+function recordHistories(
+  changes: VersionChanges<Segment<unknown>>,
+  spec: TimelineSpec<unknown>,
+  histories: readonly Pick<History, 'key' | 'earlier' | 'batch'>[],
+): void {
+  for (const history of histories) {
+    for (const version of recordedVersions({ spec, earlier: history.earlier, batch: history.batch })) {
+      changes.record(
+        history.key,
+        version.recordedAt,
+        new Map(version.segments.map((segment) => [fingerprintOf(spec, history.key, segment), segment])),
+      );
+    }
+  }
+}
+
+/**
+ * The timelines' facts and rows during a rebuild (see `RebuildMemory`): the versions
+ * {@link applyTimelines} computes from the tables, from what it kept of the earlier batches.
+ * Facts are written as they come (they never change), rows once their knowledge has closed
+ * (see `VersionChanges.drainFinal`), the rest when the rebuilder flushes.
+ */
+class TimelineMemory implements MemoryPart {
+  private factRows: BatchFact[] = [];
+  /** history, entity → its facts in recording order. */
+  private readonly factsOf = new Map<string, Fact[]>();
+  /** event id → the histories and entities it is a fact of (what a void looks up). */
+  private readonly owners = new Map<string, { history: string; key: string }[]>();
+  private readonly changes = new Map<TimelineSpec<unknown>, VersionChanges<Segment<unknown>>>();
+
+  constructor(private readonly specs: readonly TimelineSpec<unknown>[]) {}
+
+  ownersOf(eventIds: readonly string[]): { history: string; entity_key: string; event_id: string }[] {
+    return eventIds.flatMap((eventId) =>
+      (this.owners.get(eventId) ?? []).map((owner) => ({
+        history: owner.history,
+        entity_key: owner.key,
+        event_id: eventId,
+      })),
     );
+  }
+
+  async apply(tx: ProjectionTransaction, facts: readonly BatchFact[]): Promise<void> {
+    const touched = new Map<string, History>();
+    const specOf = new Map(this.specs.map((spec) => [spec.table, spec]));
+    for (const batchFact of facts) {
+      const id = `${batchFact.history}\u0000${batchFact.key}`;
+      let entry = touched.get(id);
+      if (!entry) {
+        entry = { spec: specOf.get(batchFact.history)!, key: batchFact.key, earlier: [], batch: [] };
+        touched.set(id, entry);
+      }
+      entry.batch.push(batchFact.fact);
+    }
+    // Their earlier facts: those stored before this batch, but for the batch's own (as loadHistories).
+    for (const [id, entry] of touched) {
+      const inBatch = new Set(entry.batch.map((fact) => fact.eventId));
+      for (const fact of this.factsOf.get(id) ?? []) if (!inBatch.has(fact.eventId)) entry.earlier.push(fact);
+    }
+    for (const batchFact of facts) {
+      const id = `${batchFact.history}\u0000${batchFact.key}`;
+      const list = this.factsOf.get(id);
+      // The facts table's key: one fact per history, entity and event (ON CONFLICT DO NOTHING).
+      if (list?.some((fact) => fact.eventId === batchFact.fact.eventId)) continue;
+      if (list) list.push(batchFact.fact);
+      else this.factsOf.set(id, [batchFact.fact]);
+      this.factRows.push(batchFact);
+      const owners = this.owners.get(batchFact.fact.eventId);
+      const owner = { history: batchFact.history, key: batchFact.key };
+      if (owners) owners.push(owner);
+      else this.owners.set(batchFact.fact.eventId, [owner]);
+    }
+    const histories = [...touched.values()];
+    for (const spec of this.specs) {
+      const mine = histories.filter((history) => history.spec === spec);
+      if (mine.length > 0) recordHistories(this.changesOf(spec), spec, mine);
+    }
+    // Bounded memory: what can no longer change is written now.
+    if (this.factRows.length >= spillThresholds.facts) await this.flushFacts(tx);
+    const before = earliestRecordTime(facts) - spillThresholds.marginMs;
+    for (const [spec, changes] of this.changes)
+      if (changes.pendingCount >= spillThresholds.rows)
+        await copyRows(tx, spec.table, rowColumns(spec), changes.drainFinal(before).map(rowValuesOf(spec)));
+  }
+
+  async flush(tx: ProjectionTransaction): Promise<void> {
+    await this.flushFacts(tx);
+    for (const [spec, changes] of this.changes)
+      await copyRows(tx, spec.table, rowColumns(spec), changes.inserts().map(rowValuesOf(spec)));
+  }
+
+  private async flushFacts(tx: ProjectionTransaction): Promise<void> {
+    await copyRows(tx, 'facts', FACT_COLUMNS, this.factRows.map(factValues), 'ON CONFLICT DO NOTHING');
+    this.factRows = [];
+  }
+
+  private changesOf(spec: TimelineSpec<unknown>): VersionChanges<Segment<unknown>> {
+    let changes = this.changes.get(spec);
+    if (!changes) {
+      changes = new VersionChanges<Segment<unknown>>([]);
+      this.changes.set(spec, changes);
+    }
+    return changes;
   }
 }
 
