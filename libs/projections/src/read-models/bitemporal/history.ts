@@ -205,9 +205,11 @@ function recordVersions(
   }
   for (const [entity, unsorted] of recordTimes) {
     const all = factsOf.get(entity) ?? [];
+    const recorded = all.map((fact) => ms(fact.recordedAt));
     const times = unsorted.sort((a, b) => ms(a) - ms(b));
     for (const recordedAt of times) {
-      const known = all.filter((fact) => ms(fact.recordedAt) <= ms(recordedAt));
+      const at = ms(recordedAt);
+      const known = all.filter((_, i) => recorded[i]! <= at);
       changes.record(
         entity,
         recordedAt,

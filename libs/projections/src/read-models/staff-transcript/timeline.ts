@@ -251,15 +251,19 @@ function recordHistories(
   changes: VersionChanges<Segment<unknown>>,
   spec: TimelineSpec<unknown>,
   histories: readonly Pick<History, 'key' | 'earlier' | 'batch'>[],
+  timelines?: Map<string, string>,
 ): void {
   for (const history of histories) {
-    for (const version of recordedVersions({ spec, earlier: history.earlier, batch: history.batch })) {
+    const id = `${spec.table}\u0000${history.key}`;
+    const known = timelines ? { previous: timelines.get(id) } : undefined;
+    for (const version of recordedVersions({ spec, earlier: history.earlier, batch: history.batch }, known)) {
       changes.record(
         history.key,
         version.recordedAt,
         new Map(version.segments.map((segment) => [fingerprintOf(spec, history.key, segment), segment])),
       );
     }
+    if (timelines && known?.previous !== undefined) timelines.set(id, known.previous);
   }
 }
 
@@ -276,6 +280,8 @@ class TimelineMemory implements MemoryPart {
   /** event id → the histories and entities it is a fact of (what a void looks up). */
   private readonly owners = new Map<string, { history: string; key: string }[]>();
   private readonly changes = new Map<TimelineSpec<unknown>, VersionChanges<Segment<unknown>>>();
+  /** history, entity → its timeline from all its facts, as JSON (what the next batch starts from). */
+  private readonly timelines = new Map<string, string>();
 
   constructor(private readonly specs: readonly TimelineSpec<unknown>[]) {}
 
@@ -304,7 +310,10 @@ class TimelineMemory implements MemoryPart {
     // Their earlier facts: those stored before this batch, but for the batch's own (as loadHistories).
     for (const [id, entry] of touched) {
       const inBatch = new Set(entry.batch.map((fact) => fact.eventId));
-      for (const fact of this.factsOf.get(id) ?? []) if (!inBatch.has(fact.eventId)) entry.earlier.push(fact);
+      const stored = this.factsOf.get(id) ?? [];
+      for (const fact of stored) if (!inBatch.has(fact.eventId)) entry.earlier.push(fact);
+      // A fact stored again: its timeline is computed afresh from the others.
+      if (entry.earlier.length < stored.length) this.timelines.delete(id);
     }
     for (const batchFact of facts) {
       const id = `${batchFact.history}\u0000${batchFact.key}`;
@@ -322,7 +331,7 @@ class TimelineMemory implements MemoryPart {
     const histories = [...touched.values()];
     for (const spec of this.specs) {
       const mine = histories.filter((history) => history.spec === spec);
-      if (mine.length > 0) recordHistories(this.changesOf(spec), spec, mine);
+      if (mine.length > 0) recordHistories(this.changesOf(spec), spec, mine, this.timelines);
     }
     // Bounded memory: what can no longer change is written now.
     if (this.factRows.length >= spillThresholds.facts) await this.flushFacts(tx);
@@ -358,22 +367,28 @@ class TimelineMemory implements MemoryPart {
  * brings (after the last of its facts recorded then), when it differs from the version before
  * (the first compared with what the earlier facts gave).
  */
-export function recordedVersions(history: Pick<History, 'spec' | 'earlier' | 'batch'>): {
+export function recordedVersions(
+  history: Pick<History, 'spec' | 'earlier' | 'batch'>,
+  known?: { previous: string | undefined },
+): {
   recordedAt: string;
   segments: Segment<unknown>[];
 }[] {
   const versions: { recordedAt: string; segments: Segment<unknown>[] }[] = [];
-  const known = [...history.earlier];
-  let previous = JSON.stringify(history.spec.timeline(withoutVoided(known)));
+  const facts = [...history.earlier];
+  // `known.previous`: the earlier facts' timeline as JSON, when the caller kept it (a rebuild's
+  // memory); it holds the last version's on return.
+  let previous = known?.previous ?? JSON.stringify(history.spec.timeline(withoutVoided(facts)));
   history.batch.forEach((fact, i) => {
-    known.push(fact);
+    facts.push(fact);
     if (history.batch[i + 1]?.recordedAt === fact.recordedAt) return;
-    const segments = history.spec.timeline(withoutVoided(known));
+    const segments = history.spec.timeline(withoutVoided(facts));
     const serialized = JSON.stringify(segments);
     if (serialized === previous) return;
     previous = serialized;
     versions.push({ recordedAt: fact.recordedAt, segments });
   });
+  if (known) known.previous = previous;
   return versions;
 }
 
