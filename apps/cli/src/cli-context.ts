@@ -8,6 +8,7 @@ import {
   type EventStore,
 } from '@cadre/event-store';
 import { embeddedDataDir } from '@cadre/event-store/nest';
+import { configuredKeyRing, eventUnsealer, PersonalDataVault } from '@cadre/personal-data';
 import { loadConfig, type AppConfig } from '@cadre/platform';
 import {
   DEVELOPMENT_CHECKPOINT_KEY,
@@ -59,7 +60,13 @@ export async function openCliContext(): Promise<CliContext> {
     config,
     store,
     pool,
-    projections: readModelProjections({}),
+    // Names are unsealed as the worker unseals them: a rebuild without the keys would show
+    // every member as erased, and differ from the live tables.
+    projections: readModelProjections({
+      unseal: eventUnsealer(() =>
+        PersonalDataVault.connect(pool, configuredKeyRing(config), config.blindIndexKey),
+      ),
+    }),
     checkpoints: new SignedCheckpoints(pool, store, parseCheckpointKey(key)),
     close: async () => {
       await pool.end();

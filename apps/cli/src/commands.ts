@@ -166,8 +166,13 @@ export const commands: Record<string, CliCommand> = {
     },
   },
   replay: {
-    summary: `<read-model> --as-of <date> [--known-at <date>]: the read model's answer then, as a table (${REPLAYABLE.join(', ')})`,
-    options: { 'as-of': { type: 'string' }, 'known-at': { type: 'string' } },
+    summary: `<read-model> --as-of <date> [--known-at <date>] [--jurisdiction XX] [--limit N]: the read model's answer then, as a table (${REPLAYABLE.join(', ')})`,
+    options: {
+      'as-of': { type: 'string' },
+      'known-at': { type: 'string' },
+      jurisdiction: { type: 'string' },
+      limit: { type: 'string' },
+    },
     run: async (context, values, [readModel]) => replayReadModel(context, readModel, values),
   },
 };

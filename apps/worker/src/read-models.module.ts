@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import type pg from 'pg';
-import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
+import { PersonalDataVault, configuredKeyRing, eventUnsealer } from '@cadre/personal-data';
 import { AppConfig } from '@cadre/platform';
 import {
   READ_MODEL_ENTITIES,
@@ -27,26 +27,12 @@ export function readModelsModule({ run }: { run: boolean }): DynamicModule {
 /**
  * Unsealing for the projections, through a vault of this process on the read-model pool (so the
  * standalone worker needs no api provider), built from the configured KEK ring on first use — by
- * then the pool exists. Events carry the sealed value as `{ alg, v, iv, ciphertext, tag }`.
+ * then the pool exists.
  */
 function vaultUnsealer(moduleRef: ModuleRef): NonNullable<ReadModelDependencies['unseal']> {
-  let vault: Promise<PersonalDataVault> | undefined;
-  const connect = (): Promise<PersonalDataVault> => {
+  return eventUnsealer(() => {
     const config = moduleRef.get(AppConfig, { strict: false });
-    const ring = configuredKeyRing(config);
     const pool = moduleRef.get<pg.Pool>(READ_MODEL_POOL, { strict: false });
-    return PersonalDataVault.connect(pool, ring, config.blindIndexKey);
-  };
-  return async (staffId, field, sealed) => {
-    vault ??= connect().catch((error: unknown) => {
-      vault = undefined;
-      throw error;
-    });
-    const value = sealed as Record<string, string> | null;
-    const stored =
-      value && typeof value === 'object' && 'ciphertext' in value
-        ? { v: Number(value.v), alg: value.alg, iv: value.iv, ct: value.ciphertext, tag: value.tag }
-        : value;
-    return (await vault).unseal(staffId, field, stored);
-  };
+    return PersonalDataVault.connect(pool, configuredKeyRing(config), config.blindIndexKey);
+  });
 }

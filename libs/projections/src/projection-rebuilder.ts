@@ -38,11 +38,27 @@ export interface RebuildOptions {
   readonly onProgress?: (applied: number) => void;
 }
 
+/** A projection's rebuild under way: its fresh schema, its memory, how far it has read. */
+interface Run {
+  readonly projection: Projection;
+  readonly next: string;
+  readonly checkpointName: string;
+  readonly memory: RebuildMemory;
+  readonly started: number;
+  readonly handles: ReadonlySet<string> | null;
+  applied: number;
+  position: string | null;
+}
+
 /**
- * Rebuilds a projection from position 0 into fresh tables while the live ones keep serving
+ * Rebuilds projections from position 0 into fresh tables while the live ones keep serving
  * queries, compares both at one position, and swaps them in atomically (a schema rename in one
  * transaction); refuses to swap on a difference unless forced. The live runner is held back only
  * for the final comparison, by the row lock on its checkpoint.
+ *
+ * Several projections rebuild in one pass over the log: each page is read once (the next one is
+ * read while this one is applied) and applied to every projection that handles some of its
+ * events, `concurrency` of them at once in transactions of their own.
  */
 export class ProjectionRebuilder {
   constructor(
@@ -51,10 +67,46 @@ export class ProjectionRebuilder {
   ) {}
 
   async rebuild(projection: Projection, options: RebuildOptions = {}): Promise<RebuildReport> {
-    const started = Date.now();
+    const [report] = await this.rebuildAll([projection], {
+      ...options,
+      concurrency: 1,
+      onProgress: (_projection, applied) => options.onProgress?.(applied),
+    });
+    return report!;
+  }
+
+  /**
+   * Rebuilds several projections in one pass over the log (see the class), then brings each to
+   * the live tables' position, compares and swaps it, `concurrency` at a time (one refused swap
+   * leaves the others swapped). A failure while reading or applying the log ends the pass: no
+   * projection is swapped, and none is started after a failed one. Reports come back in the
+   * order given.
+   */
+  async rebuildAll(
+    projections: readonly Projection[],
+    options: Omit<RebuildOptions, 'onProgress'> & {
+      readonly concurrency?: number;
+      readonly onProgress?: (projection: Projection, applied: number) => void;
+      readonly onReport?: (report: RebuildReport) => void;
+    } = {},
+  ): Promise<RebuildReport[]> {
+    const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+    const batchSize = options.batchSize ?? 2000;
+    await ensureCheckpoints(this.pool);
+    const runs: Run[] = [];
+    for (const projection of projections) runs.push(await this.prepare(projection));
+    await this.catchUp(runs, batchSize, concurrency, options.onProgress);
+    const reports: RebuildReport[] = new Array(runs.length);
+    await inLanes(runs, concurrency, async (run, index) => {
+      reports[index] = await this.finish(run, batchSize, options.force === true);
+      options.onReport?.(reports[index]);
+    });
+    return reports;
+  }
+
+  private async prepare(projection: Projection): Promise<Run> {
     const next = `${projection.schema}__rebuild`;
     const checkpointName = `${projection.name}__rebuild`;
-    await ensureCheckpoints(this.pool);
     await this.pool.query(`DROP SCHEMA IF EXISTS ${next} CASCADE`);
     await this.transaction(next, async (tx) => {
       await projection.createTables(tx, next);
@@ -62,24 +114,63 @@ export class ProjectionRebuilder {
       await projection.createTables({ ...tx, schema: projection.schema }, projection.schema);
     });
     await resetCheckpoint(this.pool, checkpointName, projection.version);
+    return {
+      projection,
+      next,
+      checkpointName,
+      memory: new RebuildMemory(),
+      started: Date.now(),
+      handles: projection.handles.includes(ALL_EVENTS) ? null : new Set(projection.handles),
+      applied: 0,
+      position: null,
+    };
+  }
 
-    // Catch up outside any long transaction: each batch commits (a long transaction would keep
-    // locks and old row versions, and the live runner waiting, for the whole rebuild). The fresh
-    // tables are the rebuild's alone until the swap: what the projection would read back from
-    // them, it keeps in memory instead, and writes with COPY (written in full before the final
-    // catch-up, which then runs on the tables as the live runner does).
-    const memory = new RebuildMemory();
-    let position: string | null = null;
-    let applied = 0;
-    for (;;) {
-      const page = await this.page(projection, position, options.batchSize ?? 2000);
-      if (page.length === 0) break;
-      applied += await this.applyPage(projection, next, checkpointName, page, memory);
-      position = page[page.length - 1].position;
-      options.onProgress?.(applied);
+  /**
+   * The pass over the log, outside any long transaction: each projection commits each page (a
+   * long transaction would keep locks and old row versions, and the live runner waiting, for the
+   * whole rebuild). The fresh tables are the rebuild's alone until the swap: what a projection
+   * would read back from them, it keeps in memory instead and writes with COPY (in full before
+   * the final catch-up, which then runs on the tables as the live runner does).
+   */
+  private async catchUp(
+    runs: readonly Run[],
+    batchSize: number,
+    concurrency: number,
+    onProgress?: (projection: Projection, applied: number) => void,
+  ): Promise<void> {
+    const prefixes = runs.some((run) => run.handles === null)
+      ? null
+      : [...new Set(runs.flatMap((run) => run.projection.handles))];
+    const read = (after: string | null): Promise<RecordedEvent[]> =>
+      this.store.readAll({
+        after: after ?? undefined,
+        limit: batchSize,
+        filter: prefixes ? { eventTypePrefixes: prefixes } : undefined,
+      });
+    let ahead = read(null);
+    try {
+      for (;;) {
+        const page = await ahead;
+        if (page.length === 0) break;
+        const last = page[page.length - 1]!;
+        ahead = read(last.position);
+        await inLanes(runs, concurrency, async (run) => {
+          const events = run.handles ? page.filter((event) => run.handles!.has(event.type)) : page;
+          if (events.length > 0) await this.applyPage(run, events);
+          run.position = last.position;
+          onProgress?.(run.projection, run.applied);
+        });
+      }
+    } finally {
+      ahead.catch(() => undefined);
     }
-    await this.transaction(next, (tx) => memory.flush(tx));
+  }
 
+  private async finish(run: Run, batchSize: number, force: boolean): Promise<RebuildReport> {
+    const { projection, next, checkpointName } = run;
+    await this.transaction(next, (tx) => run.memory.flush(tx));
+    let { position, applied } = run;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -91,7 +182,7 @@ export class ProjectionRebuilder {
       if (target !== null && (position === null || this.store.comparePositions(position, target) < 0)) {
         const waitUntil = Date.now() + HORIZON_WAIT_MS;
         for (;;) {
-          const page = (await this.page(projection, position, options.batchSize ?? 2000)).filter(
+          const page = (await this.page(projection, position, batchSize)).filter(
             (event) => this.store.comparePositions(event.position, target as string) <= 0,
           );
           if (page.length === 0) {
@@ -111,7 +202,7 @@ export class ProjectionRebuilder {
       ) {
         let livePosition = target;
         for (;;) {
-          const page = (await this.page(projection, livePosition, options.batchSize ?? 2000)).filter(
+          const page = (await this.page(projection, livePosition, batchSize)).filter(
             (event) => this.store.comparePositions(event.position, position as string) <= 0,
           );
           if (page.length === 0) break;
@@ -126,7 +217,9 @@ export class ProjectionRebuilder {
             page[page.length - 1].recordedAt,
           );
         }
-        target = livePosition;
+        // The live runner's checkpoint names the last event it applied; the pass read further
+        // (to the last event of all those it read): compare at the rebuild's position.
+        target = position;
       }
       const comparable =
         target === null
@@ -138,7 +231,7 @@ export class ProjectionRebuilder {
         );
       }
       const differences = await this.compare(client, projection, next);
-      const swap = differences.length === 0 || options.force === true;
+      const swap = differences.length === 0 || force;
       if (swap) {
         await client.query(`DROP SCHEMA IF EXISTS ${projection.schema}__old CASCADE`);
         await client.query(`ALTER SCHEMA ${projection.schema} RENAME TO ${projection.schema}__old`);
@@ -155,7 +248,7 @@ export class ProjectionRebuilder {
         comparedAt: target,
         differences,
         swapped: swap,
-        seconds: (Date.now() - started) / 1000,
+        seconds: (Date.now() - run.started) / 1000,
       };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -163,47 +256,6 @@ export class ProjectionRebuilder {
     } finally {
       client.release();
     }
-  }
-
-  /**
-   * Rebuilds several projections, `concurrency` at a time (each its own catch-up and swap, so one
-   * refused swap leaves the others swapped): on two cores the database works on one projection's
-   * batch while Node computes another's. Reports come back in the order given.
-   */
-  async rebuildAll(
-    projections: readonly Projection[],
-    options: Omit<RebuildOptions, 'onProgress'> & {
-      readonly concurrency?: number;
-      readonly onProgress?: (projection: Projection, applied: number) => void;
-      readonly onReport?: (report: RebuildReport) => void;
-    } = {},
-  ): Promise<RebuildReport[]> {
-    const reports: RebuildReport[] = new Array(projections.length);
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < projections.length) {
-        const index = next++;
-        const projection = projections[index];
-        reports[index] = await this.rebuild(projection, {
-          ...options,
-          onProgress: (applied) => options.onProgress?.(projection, applied),
-        });
-        options.onReport?.(reports[index]);
-      }
-    };
-    const lanes = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, projections.length));
-    // A failure starts no further rebuild; those under way finish (or fail) before it is thrown.
-    const settled = await Promise.allSettled(
-      Array.from({ length: lanes }, () =>
-        lane().catch((error: unknown) => {
-          next = projections.length;
-          throw error;
-        }),
-      ),
-    );
-    const failed = settled.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    return reports;
   }
 
   private page(projection: Projection, after: string | null, limit: number): Promise<RecordedEvent[]> {
@@ -215,31 +267,24 @@ export class ProjectionRebuilder {
     });
   }
 
-  private async applyPage(
-    projection: Projection,
-    schema: string,
-    checkpointName: string,
-    page: RecordedEvent[],
-    memory: RebuildMemory,
-  ): Promise<number> {
-    let applied = 0;
+  private async applyPage(run: Run, events: readonly RecordedEvent[]): Promise<void> {
     await this.transaction(
-      schema,
+      run.next,
       async (tx, client) => {
-        applied = await this.applyInto(client, projection, schema, page, tx);
-        const last = page[page.length - 1];
+        await run.projection.apply(events, tx);
+        run.applied += events.length;
+        const last = events[events.length - 1]!;
         await writeCheckpoint(
           client,
-          checkpointName,
-          projection.version,
+          run.checkpointName,
+          run.projection.version,
           last.position,
-          applied,
+          run.applied,
           last.recordedAt,
         );
       },
-      memory,
+      run.memory,
     );
-    return applied;
   }
 
   private async applyInto(
@@ -331,3 +376,31 @@ const txOn = (client: pg.PoolClient, schema: string, memory?: RebuildMemory): Pr
       client.query(copyFrom(`COPY ${schema}.${table} (${columns.join(', ')}) FROM STDIN`)),
     ),
 });
+
+/**
+ * Runs `work` on every item, at most `lanes` at once. After a failure no further item starts;
+ * those under way finish (or fail) before the first failure is thrown.
+ */
+async function inLanes<T>(
+  items: readonly T[],
+  lanes: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  };
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.min(lanes, items.length) }, () =>
+      lane().catch((error: unknown) => {
+        next = items.length;
+        throw error;
+      }),
+    ),
+  );
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
