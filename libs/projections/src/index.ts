@@ -4,7 +4,6 @@ export * from './projection-runner.js';
 export * from './read-models/index.js';
 export * from './integrity/index.js';
 export * from './projection-rebuilder.js';
-export * from './rebuild-memory.js';
 export * from './processes/index.js';
 export * from './leases.js';
 export * from './read-model-session.js';

@@ -7,7 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { RecordedEvent } from '@cadre/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database.js';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
-import { RebuildMemory } from '../../rebuild-memory.js';
+import { RebuildMemory } from '../../projection.js';
 import { expiryGapsProjection } from '../expiry-gaps/expiry-gaps.projection.js';
 import { coverageProjection } from '../requirement-coverage/coverage.projection.js';
 import { staffTranscriptProjection } from '../staff-transcript/staff-transcript.projection.js';
