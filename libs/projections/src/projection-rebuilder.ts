@@ -4,8 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
-import { ALL_EVENTS, type Projection, type ProjectionTransaction } from './projection.js';
-import { RebuildMemory } from './projection.js';
+import { ALL_EVENTS, RebuildMemory, type Projection, type ProjectionTransaction } from './projection.js';
 
 /** How long the final catch-up waits for the log's horizon to pass the live checkpoint. */
 const HORIZON_WAIT_MS = 30_000;

@@ -1,6 +1,5 @@
 import type { RecordedEvent } from '@cadre/event-store';
-import type { ProjectionTransaction } from '../../projection.js';
-import type { MemoryPart } from '../../projection.js';
+import type { MemoryPart, ProjectionTransaction } from '../../projection.js';
 import { copyRows, digest, insertRows, type Column } from './sql-rows.js';
 import {
   closedRowsIndexSql,
