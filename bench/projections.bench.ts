@@ -9,7 +9,7 @@
  *  (ii)  rebuild ALL read models (`readModelProjections`) with the real ProjectionRebuilder's
  *        `rebuildAll`, BENCH_CONCURRENCY at a time (its default, as `cadre projections:rebuild
  *        all`) — target ≥ 25,000 events/s overall (log events / wall seconds of the whole);
- *        each projection reported too (its seconds overlap the others' when run concurrently);
+ *        each projection reported too (the seconds of its own work within the one shared pass);
  *  (iii) baseline: COPY (pg-copy-streams, TO STDOUT piped into FROM STDIN) of the rebuilt tables'
  *        final rows into empty copies of those tables — target rebuild rows/s ≥ 0.25× COPY rows/s;
  *  (iv)  the audit queries (the api's query classes) at `asOf` now and in the past — target
@@ -145,7 +145,7 @@ async function rebuildAll(
 ): Promise<{ results: RebuildResult[]; seconds: number }> {
   return rebuildProjections(store, pool, projections(), BATCH_SIZE, CONCURRENCY, (result) =>
     log(
-      `  ${label} ${result.projection}: ${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s → ${result.rows.toLocaleString('en')} rows (load ${loadAverage()})`,
+      `  ${label} ${result.projection}: ${result.events.toLocaleString('en')} events, ${result.workSeconds.toFixed(1)} s of its own work in a ${result.seconds.toFixed(1)} s pass → ${result.rows.toLocaleString('en')} rows (load ${loadAverage()})`,
     ),
   );
 }
@@ -398,6 +398,9 @@ async function main(): Promise<void> {
               rounds: 1,
               batchSize: BATCH_SIZE,
               concurrency: CONCURRENCY,
+              // The bench process's peak resident memory so far: the rebuild keeps the
+              // bitemporal read models' facts in memory (decision 0008).
+              peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
               loadAverage: loadNow,
             },
           }),
@@ -428,18 +431,21 @@ async function main(): Promise<void> {
             benchLine({
               bench: BENCH,
               scenario: `rebuild-${r.projection}`,
-              value: r.events / r.seconds,
+              // One pass over the log applies every projection: each one's rate is over the
+              // seconds of its own work in it (applying, writing, comparing).
+              value: r.events / r.workSeconds,
               unit: 'events/s',
               extra: {
                 events: r.events,
-                seconds: round(r.seconds),
-                logEventsPerSecond: round(generated.events / r.seconds),
+                workSeconds: round(r.workSeconds),
+                passSeconds: round(r.seconds),
                 rows: r.rows,
-                rowsPerSecond: round(r.rows / r.seconds),
+                rowsPerSecond: round(r.rows / r.workSeconds),
                 copyRowsPerSecond: copy > 0 ? round(r.rows / copy) : null,
-                rowsRatio: copy > 0 ? Math.round((r.rows / r.seconds / (r.rows / copy)) * 100) / 100 : null,
+                rowsRatio:
+                  copy > 0 ? Math.round((r.rows / r.workSeconds / (r.rows / copy)) * 100) / 100 : null,
                 ...(small && scale
-                  ? { [`eventsPerSecondAt${scale.events}`]: round(small.events / small.seconds) }
+                  ? { [`eventsPerSecondAt${scale.events}`]: round(small.events / small.workSeconds) }
                   : {}),
                 rounds: 1,
                 concurrency: CONCURRENCY,

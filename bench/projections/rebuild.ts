@@ -21,6 +21,8 @@ export interface RebuildResult {
   /** Events the projection handles (those its `apply` saw). */
   readonly events: number;
   readonly seconds: number;
+  /** Of those, its own work: applying its events, writing its rows, comparing (the pass is shared). */
+  readonly workSeconds: number;
   /** Rows in its tables after the rebuild. */
   readonly rows: number;
   readonly rowsByTable: Record<string, number>;
@@ -99,6 +101,7 @@ export async function rebuildProjections(
       projection: report.projection,
       events: report.events,
       seconds: report.seconds,
+      workSeconds: report.workSeconds,
       rows: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
       rowsByTable,
     };

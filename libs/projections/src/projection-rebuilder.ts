@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -27,6 +28,11 @@ export interface RebuildReport {
   readonly differences: readonly TableDifference[];
   readonly swapped: boolean;
   readonly seconds: number;
+  /**
+   * Of those, the seconds spent applying its events, writing its rows and comparing (the rest
+   * of a pass shared with other projections is theirs, or reading the log).
+   */
+  readonly workSeconds: number;
 }
 
 export interface RebuildOptions {
@@ -46,6 +52,8 @@ interface Run {
   readonly started: number;
   readonly handles: ReadonlySet<string> | null;
   applied: number;
+  /** Milliseconds spent on this projection's own work (see `RebuildReport.workSeconds`). */
+  workMs: number;
   position: string | null;
 }
 
@@ -121,6 +129,7 @@ export class ProjectionRebuilder {
       started: Date.now(),
       handles: projection.handles.includes(ALL_EVENTS) ? null : new Set(projection.handles),
       applied: 0,
+      workMs: 0,
       position: null,
     };
   }
@@ -156,7 +165,11 @@ export class ProjectionRebuilder {
         ahead = read(last.position);
         await inLanes(runs, concurrency, async (run) => {
           const events = run.handles ? page.filter((event) => run.handles!.has(event.type)) : page;
-          if (events.length > 0) await this.applyPage(run, events);
+          if (events.length > 0) {
+            const started = performance.now();
+            await this.applyPage(run, events);
+            run.workMs += performance.now() - started;
+          }
           run.position = last.position;
           onProgress?.(run.projection, run.applied);
         });
@@ -168,7 +181,10 @@ export class ProjectionRebuilder {
 
   private async finish(run: Run, batchSize: number, force: boolean): Promise<RebuildReport> {
     const { projection, next, checkpointName } = run;
+    const finishing = performance.now();
     await this.transaction(next, (tx) => run.memory.flush(tx));
+    // Statistics for the fresh tables before they serve: written in bulk, they have none yet.
+    for (const table of projection.tables) await this.pool.query(`ANALYZE ${next}.${table}`);
     let { position, applied } = run;
     const client = await this.pool.connect();
     try {
@@ -248,6 +264,7 @@ export class ProjectionRebuilder {
         differences,
         swapped: swap,
         seconds: (Date.now() - run.started) / 1000,
+        workSeconds: (run.workMs + performance.now() - finishing) / 1000,
       };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

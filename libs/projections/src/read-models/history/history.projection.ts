@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import { ALL_EVENTS, type Projection, type ProjectionTransaction } from '../../projection.js';
+import { copyRows, insertRows, type Column } from '../bitemporal/sql-rows.js';
 
 export const HISTORY_SCHEMA = 'rm_history';
 
@@ -46,24 +47,36 @@ export const historyProjection = (): Projection => ({
   },
 });
 
+const EVENT_COLUMNS: readonly Column[] = [
+  { name: 'event_id', type: 'uuid' },
+  { name: 'correlation_id', type: 'text' },
+  { name: 'causation_id', type: 'text' },
+  { name: 'stream', type: 'text' },
+  { name: 'revision', type: 'bigint' },
+  { name: 'type', type: 'text' },
+  { name: 'actor_sub', type: 'text' },
+  { name: 'occurred_at', type: 'timestamptz' },
+  { name: 'recorded_at', type: 'timestamptz' },
+  { name: 'position', type: 'text' },
+];
+
 async function insertEvents(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
-  await tx.query(
-    `INSERT INTO ${tx.schema}.events (event_id, correlation_id, causation_id, stream, revision, type, actor_sub, occurred_at, recorded_at, position)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[])
-     ON CONFLICT (event_id) DO NOTHING`,
-    [
-      events.map((e) => e.eventId),
-      events.map((e) => e.metadata.correlationId),
-      events.map((e) => e.metadata.causationId),
-      events.map((e) => e.stream),
-      events.map((e) => e.revision),
-      events.map((e) => e.type),
-      events.map((e) => e.metadata.actor?.sub ?? null),
-      events.map((e) => e.metadata.occurredAt),
-      events.map((e) => e.recordedAt),
-      events.map((e) => e.position),
-    ],
-  );
+  const rows = events.map((e) => [
+    e.eventId,
+    e.metadata.correlationId,
+    e.metadata.causationId,
+    e.stream,
+    e.revision,
+    e.type,
+    e.metadata.actor?.sub ?? null,
+    e.metadata.occurredAt,
+    e.recordedAt,
+    e.position,
+  ]);
+  // A rebuild reads each event once into tables of its own: COPY. The live runner may meet an
+  // event again (a batch retried after a crash): ON CONFLICT.
+  if (tx.memory) await copyRows(tx, 'events', EVENT_COLUMNS, rows);
+  else await insertRows(tx, 'events', EVENT_COLUMNS, rows, 'ON CONFLICT (event_id) DO NOTHING');
 }
 
 async function upsertHeads(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
