@@ -71,6 +71,9 @@ export class VersionChanges<Content> {
       } else if (ref.recordedAt === at) {
         this.deleted.add(ref.id);
       } else {
+        // A stored row re-opened by an earlier version of this batch and closed again by this
+        // one: its closing is this one (the re-opening must not be written after it).
+        this.reopened.delete(ref.id);
         this.superseded.set(ref.id, recordedAt);
         closed.set(print, { ref, at });
       }

@@ -276,22 +276,27 @@ class TimelineMemory implements MemoryPart {
   private factRows: BatchFact[] = [];
   /** history, entity → its facts in recording order. */
   private readonly factsOf = new Map<string, Fact[]>();
-  /** event id → the histories and entities it is a fact of (what a void looks up). */
-  private readonly owners = new Map<string, { history: string; key: string }[]>();
   private readonly changes = new Map<TimelineSpec<unknown>, VersionChanges<Segment<unknown>>>();
   /** history, entity → its timeline from all its facts, as JSON (what the next batch starts from). */
   private readonly timelines = new Map<string, string>();
 
   constructor(private readonly specs: readonly TimelineSpec<unknown>[]) {}
 
+  /**
+   * The histories and entities the events are facts of (what a void looks up): a scan of every
+   * fact kept, since voids are rare and an index of every event would double the memory.
+   */
   ownersOf(eventIds: readonly string[]): { history: string; entity_key: string; event_id: string }[] {
-    return eventIds.flatMap((eventId) =>
-      (this.owners.get(eventId) ?? []).map((owner) => ({
-        history: owner.history,
-        entity_key: owner.key,
-        event_id: eventId,
-      })),
-    );
+    const wanted = new Set(eventIds);
+    const owners: { history: string; entity_key: string; event_id: string }[] = [];
+    for (const [id, facts] of this.factsOf) {
+      for (const fact of facts) {
+        if (!wanted.has(fact.eventId)) continue;
+        const [history, key] = id.split('\u0000') as [string, string];
+        owners.push({ history, entity_key: key, event_id: fact.eventId });
+      }
+    }
+    return owners;
   }
 
   async apply(tx: ProjectionTransaction, facts: readonly BatchFact[]): Promise<void> {
@@ -322,10 +327,6 @@ class TimelineMemory implements MemoryPart {
       if (list) list.push(batchFact.fact);
       else this.factsOf.set(id, [batchFact.fact]);
       this.factRows.push(batchFact);
-      const owners = this.owners.get(batchFact.fact.eventId);
-      const owner = { history: batchFact.history, key: batchFact.key };
-      if (owners) owners.push(owner);
-      else this.owners.set(batchFact.fact.eventId, [owner]);
     }
     const histories = [...touched.values()];
     for (const spec of this.specs) {
@@ -444,13 +445,21 @@ const targetOf = (event: RecordedEvent): string =>
   String((event.data as { targetEventId: string }).targetEventId);
 
 // Sealed personal data never enters a history's facts: the names table is its one place.
+// One fact per event, whichever projection reads it: a rebuild hands the same event objects to
+// every projection, and the facts it keeps in memory are shared (they are never changed).
+const factOfEvent = new WeakMap<RecordedEvent, Fact>();
 const toFact = (event: RecordedEvent): Fact => {
-  const { personalData: _sealed, ...data } = event.data as Record<string, unknown>;
-  return {
-    eventId: event.eventId,
-    type: event.type,
-    occurredAt: new Date(event.metadata.occurredAt).toISOString(),
-    recordedAt: new Date(event.recordedAt).toISOString(),
-    data,
-  };
+  let fact = factOfEvent.get(event);
+  if (!fact) {
+    const { personalData: sealed, ...rest } = event.data as Record<string, unknown>;
+    fact = {
+      eventId: event.eventId,
+      type: event.type,
+      occurredAt: new Date(event.metadata.occurredAt).toISOString(),
+      recordedAt: new Date(event.recordedAt).toISOString(),
+      data: sealed === undefined ? (event.data as Record<string, unknown>) : rest,
+    };
+    factOfEvent.set(event, fact);
+  }
+  return fact;
 };
