@@ -34,6 +34,7 @@ import { PostgresEventStore } from '@cadre/event-store';
 import {
   ALL_EVENTS,
   DEFAULT_CONCURRENCY,
+  DEFAULT_REBUILD_BATCH,
   READ_MODEL_SESSION_OPTIONS,
   readModelProjections,
   type Projection,
@@ -51,14 +52,16 @@ import { rebuildProjections, type RebuildResult } from './projections/rebuild.js
 const BENCH = 'projections';
 /**
  * The issue asks for 1,000,000 events; on this shared 2-core machine the rebuild of all read
- * models runs below 1,000 events/s, so 1M would take over 20 minutes. The default is 200,000
- * (plus the 50,000 scaling run) to stay near 10 minutes; BENCH_EVENTS=1000000 runs the full size.
+ * models runs at a few thousand events/s, so 1M takes several minutes on top of generating the
+ * log, the COPY baseline of its ~7M rows and the queries. The default is 200,000 (plus the 50,000
+ * scaling run) to stay near 10 minutes; BENCH_EVENTS=1000000 runs the full size (the npm script
+ * raises Node's heap limit: a rebuild keeps the bitemporal facts in memory, decision 0008).
  */
 const ISSUE_EVENTS = 1_000_000;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const SCALE_EVENTS = Number(process.env.BENCH_SCALE_EVENTS ?? Math.round(EVENTS / 4));
 /** The rebuilder's own default batch size. */
-const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 2000);
+const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? DEFAULT_REBUILD_BATCH);
 /** Projections rebuilt at once, as `cadre projections:rebuild all` does (its default). */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY);
 const ROUNDS = 3;

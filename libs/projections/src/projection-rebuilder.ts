@@ -11,6 +11,11 @@ import { ALL_EVENTS, RebuildMemory, type Projection, type ProjectionTransaction 
 const HORIZON_WAIT_MS = 30_000;
 /** Projections rebuilt at once by {@link ProjectionRebuilder.rebuildAll}. */
 export const DEFAULT_CONCURRENCY = 3;
+/**
+ * Events per page of a rebuild's pass: every projection rebuilt commits once per page, and the
+ * pass waits for the slowest of them before the next.
+ */
+export const DEFAULT_REBUILD_BATCH = 5000;
 
 export interface TableDifference {
   readonly table: string;
@@ -98,7 +103,7 @@ export class ProjectionRebuilder {
     } = {},
   ): Promise<RebuildReport[]> {
     const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-    const batchSize = options.batchSize ?? 2000;
+    const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
     await ensureCheckpoints(this.pool);
     const runs: Run[] = [];
     for (const projection of projections) runs.push(await this.prepare(projection));
