@@ -120,13 +120,25 @@ export const digest = (value: unknown): string => {
   return print;
 };
 
+/** JSON of objects written more than once (a rebuild's facts, shared by several read models). */
+const jsonOf = new WeakMap<object, string>();
+const jsonText = (value: unknown): string => {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  let text = jsonOf.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    jsonOf.set(value, text);
+  }
+  return text;
+};
+
 /** One value in COPY's text format: `\N` for null, backslash escapes for the rest. */
 function copyValue(column: Column, value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   let text: string;
   switch (column.type) {
     case 'jsonb':
-      text = JSON.stringify(value);
+      text = jsonText(value);
       break;
     case 'text[]':
       text = `{${(value as readonly unknown[])
