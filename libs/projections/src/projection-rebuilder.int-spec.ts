@@ -123,18 +123,24 @@ describe('ProjectionRebuilder', () => {
   });
 
   it('ends the pass when one projection fails: none is swapped, and the failure is reported', async () => {
+    let pages = 0;
     const failing: Projection = {
       ...tally,
       name: 'tally-broken',
       schema: 'rm_tally_broken',
-      apply: async () => {
-        throw new Error('broken projection');
+      apply: async (events, tx) => {
+        pages += 1;
+        if (pages === 3) throw new Error('broken projection');
+        await tally.apply(events, tx);
       },
     };
     const later = { ...tally, name: 'tally-later', schema: 'rm_tally_later' };
     await expect(
-      new ProjectionRebuilder(store, pool).rebuildAll([failing, later], { concurrency: 1 }),
+      new ProjectionRebuilder(store, pool).rebuildAll([failing, later], { concurrency: 1, batchSize: 50 }),
     ).rejects.toThrow('broken projection');
+    // The rebuild's own checkpoint shows how far it got: the first two pages, 100 events.
+    expect(await readCheckpoint(pool, 'tally-broken__rebuild')).toMatchObject({ events: 100 });
+    expect(await readCheckpoint(pool, 'tally-later__rebuild')).toMatchObject({ events: 100 });
     // Its live tables exist (a rebuild creates them), empty: the rebuilt ones were not swapped in.
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM rm_tally_later.counts');
     expect(rows[0].n).toBe(0);

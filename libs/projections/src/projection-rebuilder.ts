@@ -300,7 +300,7 @@ export class ProjectionRebuilder {
           run.checkpointName,
           run.projection.version,
           last.position,
-          run.applied,
+          events.length,
           last.recordedAt,
         );
       },
