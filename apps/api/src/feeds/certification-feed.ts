@@ -143,6 +143,9 @@ export class CertificationFeed {
     } finally {
       clearTimeout(timer);
       await subscription.close();
+      // Ends the subscription's generator, which may sit at a page it yielded: it then lets go of
+      // the store's change notifier (not waited for: a read it has under way may still finish).
+      void iterator.return?.(undefined).catch(() => undefined);
     }
   }
 }
