@@ -259,9 +259,18 @@ export class CertificationScheduleTicker {
         await client.query('ROLLBACK');
         return null;
       }
-      await client.query(PROCESSES_DDL_LOCK);
-      await client.query(REFUSALS_SQL(PROCESSES_SCHEMA));
-      await client.query(scheduleTableSql(PROCESSES_SCHEMA));
+      // The tables, only if the schedule's runner has not made them yet: CREATE INDEX IF NOT
+      // EXISTS locks its table even when the index exists, and two of them here would deadlock
+      // with a batch of the runner writing both tables.
+      const { rows: made } = await client.query<{ made: boolean }>(
+        'SELECT to_regclass($1) IS NOT NULL AS made',
+        [`${PROCESSES_SCHEMA}.certification_periods`],
+      );
+      if (!made[0]?.made) {
+        await client.query(PROCESSES_DDL_LOCK);
+        await client.query(REFUSALS_SQL(PROCESSES_SCHEMA));
+        await client.query(scheduleTableSql(PROCESSES_SCHEMA));
+      }
       const now = this.deps.now();
       const { rows } = await client.query<{
         certification_id: string;
