@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { DuplicateEventIdError, PostgresEventStore, type NewEvent } from '@cadre/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -31,6 +32,44 @@ describe('PostgreSQL adapter specifics', () => {
     const [first] = await store.readStream('staff-2');
     expect(first.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await store.readStream('staff-2', { untilRecordedAt: first.recordedAt })).toHaveLength(2);
+  });
+
+  it('keeps its LISTEN connection after the last subscription ends (a long-poll subscribes per request), ends it on close', async () => {
+    const own = await PostgresEventStore.connect({ connectionString: database.url });
+    const admin = new pg.Pool({ connectionString: database.url, max: 1 });
+    const listeners = async (): Promise<number[]> =>
+      (
+        await admin.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cadre-es-listener'`,
+        )
+      ).rows.map((row) => row.pid);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      const others = await listeners();
+      const pids = new Set<number>();
+      for (let round = 0; round < 3; round += 1) {
+        const subscription = own.subscribeToAll({});
+        const iterator = subscription[Symbol.asyncIterator]();
+        const next = iterator.next();
+        for (let i = 0; i < 100 && (await listeners()).length === others.length; i += 1) await pause(20);
+        await own.append(`linger-${round}`, [event()]);
+        await next;
+        await subscription.close();
+        await iterator.return?.(undefined);
+        await pause(300);
+        // Still listening, and on the same connection, for the next request's subscription.
+        const now = (await listeners()).filter((pid) => !others.includes(pid));
+        expect(now).toHaveLength(1);
+        pids.add(now[0]);
+      }
+      expect(pids.size).toBe(1);
+      await own.close();
+      for (let i = 0; i < 100 && (await listeners()).length > others.length; i += 1) await pause(20);
+      expect((await listeners()).length).toBe(others.length);
+    } finally {
+      await own.close();
+      await admin.end();
+    }
   });
 });
 

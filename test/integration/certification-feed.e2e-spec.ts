@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import request from 'supertest';
 import {
   CERTIFICATION_EVENT_TYPES,
+  CERTIFICATION_FILTER,
   CertificationEventMapper,
   toStructuredJson,
   type CertificationCloudEventJson,
@@ -195,6 +196,40 @@ describe('the HR contract and pull feed: CloudEvents by cursor, long-poll and SS
     const whole = (await feedMapper.map(log)).map((e) => toStructuredJson(e.cloudEvent));
     expect(forward.length).toBeGreaterThan(5);
     expect(forward).toEqual(whole);
+  });
+
+  it("folds a member's state forward from the page's own events, reading the stream only across a gap", async () => {
+    const feedMapper = subject.app.get(CertificationFeed).mapper;
+    const store = fixtures.store;
+    let reads = 0;
+    const counting = new Proxy(store, {
+      get: (target, property) =>
+        property === 'readStream'
+          ? (...args: Parameters<typeof store.readStream>) => {
+              reads += 1;
+              return target.readStream(...args);
+            }
+          : Reflect.get(target, property),
+    });
+    const mapper = new CertificationEventMapper(
+      counting,
+      Reflect.get(feedMapper, 'options') as CertificationEventMapperOptions,
+    );
+    // The feed's pages: certification events only, so registrations and transfers are gaps.
+    const log = await store.readAll({ limit: 10_000, filter: CERTIFICATION_FILTER });
+    const paged: CertificationCloudEventJson[] = [];
+    let pairs = 0;
+    for (let i = 0; i < log.length; i += 2) {
+      const page = log.slice(i, i + 2);
+      pairs += new Set(page.map((e) => e.stream)).size;
+      paged.push(...(await mapper.map(page)).map((e) => toStructuredJson(e.cloudEvent)));
+    }
+    expect(paged).toEqual((await feedMapper.map(log)).map((e) => toStructuredJson(e.cloudEvent)));
+    // Each member's first page reads their stream (the registration is not in the feed); pages
+    // that continue a kept state read nothing.
+    const members = new Set(log.map((e) => e.stream)).size;
+    expect(reads).toBeGreaterThanOrEqual(members);
+    expect(reads).toBeLessThan(pairs);
   });
 
   it('answers 400 to a cursor that is not a position, and an empty page with the head beyond it', async () => {

@@ -77,6 +77,12 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
 
   const subscribe = (body: object) =>
     request(server).post('/v1/webhook-subscriptions').set('Authorization', hr).send(body);
+  const COMPETENCIES = [
+    'dynamic-security',
+    'multi-agency-working',
+    'vep-risk-assessment',
+    'radicalisation-awareness',
+  ];
   const until = async (done: () => boolean, ms = 20_000) => {
     for (const started = Date.now(); !done();) {
       if (Date.now() - started > ms) throw new Error('timed out');
@@ -138,6 +144,41 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
       .get(`/v1/webhook-subscriptions/${created.body.id}`)
       .set('Authorization', hr)
       .expect(404);
+  });
+
+  it('delivers a backlog of several pages in order, each event once, across failures on the way', async () => {
+    const backlog = new Receiver();
+    const backlogUrl = await backlog.start();
+    try {
+      const from = await fixtures.head();
+      // 232 awards (58 members, four competencies each): three pages of delivery, read one ahead.
+      const members = await Promise.all(Array.from({ length: 58 }, () => fixtures.staff()));
+      await Promise.all(
+        members.map(async (staffId) => {
+          for (const competency of COMPETENCIES) await fixtures.certify(staffId, competency, 'expert');
+        }),
+      );
+      const streams = new Set(members.map((staffId) => `staff-${staffId}`));
+      const ids = (await fixtures.store.readAll({ after: from ?? undefined, limit: 10_000 }))
+        .filter((e) => streams.has(e.stream) && e.type === 'CertificationAwarded')
+        .map((e) => e.eventId);
+      expect(ids).toHaveLength(232);
+      const created = await subscribe({ url: backlogUrl, from }).expect(201);
+      backlog.secret = created.body.secret;
+      await until(() => backlog.received.length >= 120);
+      backlog.failuresLeft = 2;
+      await until(() => backlog.received.length >= ids.length);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(backlog.rejectedSignatures).toEqual([]);
+      expect(backlog.attempts.length).toBe(ids.length + 2);
+      expect(backlog.received.map((r) => r.webhookId)).toEqual(ids);
+      await request(server)
+        .delete(`/v1/webhook-subscriptions/${created.body.id}`)
+        .set('Authorization', hr)
+        .expect(204);
+    } finally {
+      await backlog.close();
+    }
   });
 
   it('puts an event that keeps failing in the dead letters and moves on', async () => {

@@ -2,7 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { Webhook } from 'standardwebhooks';
+import { EVENT_STORE, PostgresEventStore } from '@cadre/event-store';
+import { WebhookSubscriptions, keyRingSecretBox } from '@cadre/integration';
+import { configuredKeyRing } from '@cadre/personal-data';
+import { CadreFixtures } from '../api/support/cadre-fixtures.js';
+import type { PlatformTestApp } from './support/platform-test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const MAIN = resolve('dist/apps/worker/src/main.js');
@@ -104,6 +112,83 @@ describe('the standalone worker (dist/apps/worker)', () => {
     } finally {
       webhooks.kill('SIGTERM');
       await exited;
+    }
+  }, 90_000);
+
+  it('delivers webhooks from a thread of its own beside the read models, and stops it on SIGTERM', async () => {
+    const own = await createTestDatabase('worker_thread');
+    const store = await PostgresEventStore.connect({ connectionString: own.url });
+    const pool = new pg.Pool({ connectionString: own.url, max: 2 });
+    const received: string[] = [];
+    let secret = '';
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), headers);
+        received.push(headers['webhook-id']);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    let log = '';
+    const worker = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, DATABASE_URL: own.url, LOG_LEVEL: 'info', NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<string>((done) =>
+      worker.once('exit', (code, signal) => done(signal ?? String(code))),
+    );
+    worker.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    worker.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    try {
+      const deadline = Date.now() + 45_000;
+      while (!log.includes('webhook delivery thread started')) {
+        if (worker.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`the delivery thread did not start:\n${log.slice(-3000)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(log).toContain('"webhooksInThread":true');
+      const fixtures = CadreFixtures.of({
+        app: { get: (token: unknown) => (token === EVENT_STORE ? store : pool) },
+      } as unknown as PlatformTestApp);
+      await fixtures.sampleFramework(['AL']);
+      const subscriptions = new WebhookSubscriptions(
+        pool,
+        keyRingSecretBox(configuredKeyRing({ ...process.env, NODE_ENV: 'development' })),
+      );
+      const { port } = receiver.address() as AddressInfo;
+      secret = (
+        await subscriptions.create({
+          owner: 'hr',
+          url: `http://127.0.0.1:${port}/hooks`,
+          eventTypes: ['org.cadre.certification.awarded.v1'],
+          jurisdictions: ['*'],
+          cursor: null,
+        })
+      ).secret;
+      const staffId = await fixtures.staff();
+      await fixtures.certify(staffId, 'dynamic-security', 'awareness');
+      const award = (await store.readStream(`staff-${staffId}`)).at(-1)!;
+      while (!received.includes(award.eventId)) {
+        if (Date.now() > deadline) throw new Error(`nothing delivered:\n${log.slice(-3000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      worker.kill('SIGTERM');
+      const ended = await Promise.race([
+        exited,
+        new Promise<string>((resolve) => setTimeout(() => resolve('still running after 15 s'), 15_000)),
+      ]);
+      expect(['0', '143', 'SIGTERM']).toContain(ended);
+      expect(log).not.toMatch(/"level":"(error|fatal)"/);
+    } finally {
+      if (worker.exitCode === null) worker.kill('SIGKILL');
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await pool.end();
+      await store.close();
+      await own.drop();
     }
   }, 90_000);
 });

@@ -116,6 +116,60 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
     ]);
   });
 
+  it("gives a voided renewal's schedule back to the period before it, with its notices already sent done", async () => {
+    clock.set('2024-03-01T00:00:00.000Z');
+    const staffId = await fixtures.staff();
+    const certificationId = await fixtures.certify(
+      staffId,
+      'vep-risk-assessment',
+      'specialised',
+      '2024-01-01T00:00:00.000Z',
+    );
+    const stream = () => store.readStream(`staff-${staffId}`);
+    const award = (await stream()).find((e) => e.type === 'CertificationAwarded')!;
+    const { validUntil, windowOpensAt } = award.data as { validUntil: string; windowOpensAt: string };
+    await settled(staffId);
+    // The award's window opens; the member renews inside it; the renewal is then found wrong.
+    clock.set(new Date(Date.parse(windowOpensAt) + 1000));
+    await new CertificationScheduleTicker(pool, deps).tick();
+    const renewedFrom = new Date(Date.parse(windowOpensAt) + 2000).toISOString();
+    await fixtures.certify(staffId, 'vep-risk-assessment', 'specialised', renewedFrom);
+    const renewal = (await stream()).find((e) => e.type === 'CertificationRenewed')!;
+    expect((renewal.data as { certificationId: string }).certificationId).toBe(certificationId);
+    await fixtures.voidRecord(staffId, renewal.eventId);
+    await settled(staffId);
+
+    // The award's period is current again: its warning and expiry come, its window not twice.
+    clock.set('2026-06-01T00:00:00.000Z');
+    await new CertificationScheduleTicker(pool, deps).tick();
+    expect((await notices(staffId)).map((n) => [n.type, n.occurredAt, n.causationId])).toEqual([
+      ['RecertificationWindowOpened', windowOpensAt, award.eventId],
+      ['CertificationExpiryWarned', '2025-12-02T00:00:00.000Z', award.eventId],
+      ['CertificationExpired', validUntil, award.eventId],
+    ]);
+  });
+
+  it('unschedules a certification whose award is voided, after a renewal too', async () => {
+    clock.set('2024-03-01T00:00:00.000Z');
+    const staffId = await fixtures.staff();
+    await fixtures.certify(staffId, 'multi-agency-working', 'awareness', '2024-01-01T00:00:00.000Z');
+    await fixtures.certify(staffId, 'multi-agency-working', 'awareness', '2024-02-01T00:00:00.000Z');
+    const award = (await store.readStream(`staff-${staffId}`)).find(
+      (e) => e.type === 'CertificationAwarded',
+    )!;
+    await fixtures.voidRecord(staffId, award.eventId);
+    await settled(staffId);
+    clock.set('2027-06-01T00:00:00.000Z');
+    await new CertificationScheduleTicker(pool, deps).tick();
+    expect(await notices(staffId)).toEqual([]);
+    // Nothing left to send either: no command refused for a certification that never existed.
+    const { rows } = await pool.query(
+      `SELECT command, code FROM cadre_processes.refusals WHERE stream = $1`,
+      [`staff-${staffId}`],
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('unschedules a revoked certification: nothing is sent for it', async () => {
     clock.set('2024-03-01T00:00:00.000Z');
     const staffId = await fixtures.staff();

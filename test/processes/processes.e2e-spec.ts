@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import type { RecordedEvent } from '@cadre/event-store';
+import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { TeamFixtures, manager } from '../read-side/team-audit.fixtures.js';
@@ -152,5 +153,46 @@ describe('process managers in the worker: awards on close and lapses', () => {
         }),
       ]);
     }
+  });
+
+  it("reports each process manager's lag in /health/ready details and metrics, never making the api unready", async () => {
+    const processes = subject.app.get(ProcessManagerWorker);
+    const schedule = processes.runners.find((r) => r.projection.name === 'process-certification-schedule')!;
+    const lagOf = async () =>
+      (await processes.measure()).find((lag) => lag.name === 'process-certification-schedule')!;
+    await schedule.stop();
+    try {
+      await fixtures.certify(await fixtures.staff(), 'dynamic-security', 'awareness');
+      expect((await lagOf()).lagEvents).toBeGreaterThanOrEqual(1);
+      const ready = await request(server).get('/health/ready').expect(200);
+      expect(ready.body.details.processes).toMatchObject({
+        status: 'up',
+        lag: expect.arrayContaining([
+          expect.objectContaining({
+            name: 'process-certification-schedule',
+            lagEvents: expect.any(Number),
+            lagSeconds: expect.any(Number),
+          }),
+          expect.objectContaining({ name: 'process-award-on-close' }),
+        ]),
+      });
+      const behind = ready.body.details.processes.lag.find(
+        (lag: { name: string }) => lag.name === 'process-certification-schedule',
+      );
+      expect(behind.lagEvents).toBeGreaterThanOrEqual(1);
+      const metrics = await request(server).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(
+        /cadre_process_lag_events\{process="process-certification-schedule"\} [1-9]/,
+      );
+      expect(metrics.text).toMatch(
+        /cadre_process_lag_seconds\{process="process-certification-schedule"\} \d/,
+      );
+    } finally {
+      schedule.start();
+    }
+    for (let i = 0; i < 200 && (await lagOf()).lagEvents > 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await lagOf()).toMatchObject({ lagEvents: 0, lagSeconds: 0 });
   });
 });

@@ -1,32 +1,7 @@
 import 'reflect-metadata';
-import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EventStoreModule } from '@cadre/event-store/nest';
-import {
-  ConfigurationError,
-  PinoLoggerService,
-  PlatformModule,
-  createLogger,
-  loadConfig,
-  type PlatformOptions,
-} from '@cadre/platform';
-import { readModelsModule } from './read-models.module.js';
-import { WorkerModule } from './worker.module.js';
-
-@Module({})
-class WorkerAppModule {
-  static register(options: PlatformOptions): DynamicModule {
-    return {
-      module: WorkerAppModule,
-      imports: [
-        PlatformModule.forRoot(options),
-        EventStoreModule.forRoot(),
-        readModelsModule({ run: options.config.CADRE_WORKER_ROLES.includes('projections') }),
-        WorkerModule.register(options.config.CADRE_WORKER_ROLES),
-      ],
-    };
-  }
-}
+import { ConfigurationError, PinoLoggerService, createLogger, loadConfig } from '@cadre/platform';
+import { WorkerAppModule } from './worker-app.module.js';
 
 /** The worker on its own (docker compose, scaling out). `npm start` runs it inside the api instead. */
 async function main(): Promise<void> {
@@ -38,13 +13,18 @@ async function main(): Promise<void> {
     ]);
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const app = await NestFactory.createApplicationContext(WorkerAppModule.register({ config, logger }), {
-    logger: new PinoLoggerService(logger),
-    abortOnError: false,
-  });
+  const roles = config.CADRE_WORKER_ROLES;
+  // Beside projections or processes, webhooks get a thread (an event loop) of their own: a
+  // receiver is waited for one event after the other, and each wait would queue behind the
+  // read models' batches.
+  const webhooksInThread = roles.includes('webhooks') && roles.length > 1;
+  const app = await NestFactory.createApplicationContext(
+    WorkerAppModule.register({ config, logger, webhooksInThread }),
+    { logger: new PinoLoggerService(logger), abortOnError: false },
+  );
   app.enableShutdownHooks();
   await app.init();
-  logger.info({ eventStore: config.EVENT_STORE, roles: config.CADRE_WORKER_ROLES }, 'Cadre worker started');
+  logger.info({ eventStore: config.EVENT_STORE, roles, webhooksInThread }, 'Cadre worker started');
 }
 
 main().catch((error: unknown) => {

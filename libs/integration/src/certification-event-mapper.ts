@@ -68,8 +68,9 @@ export class CertificationEventMapper {
   /**
    * The public events among `events`, in their order. A member's state at each event comes from
    * their stream folded up to it: folded once per page, forward from the state this mapper kept
-   * of that stream the last time (streams only grow, so a state at a revision never changes); a
-   * page older than the kept state is folded from the start. Each employeeRef is unsealed once
+   * of that stream the last time (streams only grow, so a state at a revision never changes),
+   * with the page's own events when they continue it without a gap, else with the stream read
+   * from there; a page older than the kept state is folded from the start. Each employeeRef is unsealed once
    * per page, never kept: an erasure shows at once.
    */
   async map(events: readonly RecordedEvent[]): Promise<PublicCertificationEvent[]> {
@@ -86,7 +87,11 @@ export class CertificationEventMapper {
         const first = Math.min(...revisions.keys());
         const kept = this.folded.get(stream);
         const from = kept && kept.revision <= first ? kept : null;
-        const recorded = await this.store.readStream(stream, { fromRevision: from ? from.revision + 1 : 0 });
+        // The page itself usually carries what follows the kept state (a member's stream is
+        // mostly certification events): fold those without reading the stream again.
+        const recorded =
+          (from && this.following(events, stream, from.revision, Math.max(...revisions.keys()))) ??
+          (await this.store.readStream(stream, { fromRevision: from ? from.revision + 1 : 0 }));
         let state = from?.state ?? staffDecider.initialState();
         let seal = from?.seal;
         let revision = from?.revision ?? -1;
@@ -111,6 +116,26 @@ export class CertificationEventMapper {
       if (one) mapped.push(one);
     }
     return mapped;
+  }
+
+  /**
+   * The events of `stream` in `page` right after `revision`, when they follow it without a gap up
+   * to `until` at least (the page's filter may have left out some of the stream's events); null
+   * when the stream must be read.
+   */
+  private following(
+    page: readonly RecordedEvent[],
+    stream: string,
+    revision: number,
+    until: number,
+  ): RecordedEvent[] | null {
+    const next: RecordedEvent[] = [];
+    for (const event of page) {
+      if (event.stream !== stream || event.revision <= revision) continue;
+      if (event.revision !== revision + next.length + 1) return null;
+      next.push(event);
+    }
+    return revision + next.length >= until ? next : null;
   }
 
   /** Keeps a stream's folded state (the furthest one), the least recently used going first. */

@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config.js';
 import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
 import { RequestValidationError } from './errors/request-errors.js';
 import { HealthModule } from './health/health.module.js';
+import { ReadinessDetails } from './health/readiness-details.js';
 import { PINO_LOGGER } from './logging/logging.tokens.js';
 import { EventStoreMetrics } from './metrics/event-store.metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -25,7 +26,7 @@ export interface PlatformOptions {
 
 /**
  * What every Cadre process has: configuration (`AppConfig`, and `ConfigService` over the same
- * values), the pino logger, the clock, the metrics registry and the event-store metrics. Global.
+ * values), the pino logger, the clock, the metrics registry, the readiness details and the event-store metrics. Global.
  */
 @Global()
 @Module({})
@@ -39,13 +40,14 @@ export class PlatformModule {
         { provide: PINO_LOGGER, useValue: logger },
         { provide: CLOCK, useValue: systemClock },
         MetricsRegistry,
+        ReadinessDetails,
         {
           provide: EventStoreMetrics,
           useFactory: (m: MetricsRegistry) => new EventStoreMetrics(m),
           inject: [MetricsRegistry],
         },
       ],
-      exports: [AppConfig, PINO_LOGGER, CLOCK, MetricsRegistry, EventStoreMetrics],
+      exports: [AppConfig, PINO_LOGGER, CLOCK, MetricsRegistry, ReadinessDetails, EventStoreMetrics],
     };
   }
 }

@@ -182,6 +182,14 @@ export class CadreFixtures {
     );
   }
 
+  /** Voids a certification record (an award or a renewal) of the member's stream by its event id. */
+  async voidRecord(staffId: string, targetEventId: string): Promise<void> {
+    await this.run(staffStream(staffId), staffDecider, {
+      type: 'VoidRecord',
+      data: { targetEventId, reason: 'Fixture correction' },
+    });
+  }
+
   async framework(): Promise<FrameworkState> {
     return (await loadAggregate(this.store, `framework-${SAMPLE_VERSION}`, frameworkDecider)).state;
   }

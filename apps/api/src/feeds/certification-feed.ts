@@ -75,10 +75,6 @@ export class CertificationFeed {
 
   /** One page: at most `limit` events after `after`; beyond the head, empty with the head. */
   async page(after: Position | null, limit: number, scope: readonly string[] | null): Promise<FeedPage> {
-    const head = await this.store.headPosition();
-    if (after !== null && (head === null || this.store.comparePositions(after, head) > 0)) {
-      return { events: [], next: head ?? after };
-    }
     const events: CertificationCloudEventJson[] = [];
     let cursor = after;
     for (let round = 0; round < SCAN_ROUNDS && events.length < limit; round += 1) {
@@ -87,6 +83,13 @@ export class CertificationFeed {
         limit: limit - events.length,
         filter: CERTIFICATION_FILTER,
       });
+      // Nothing after the cursor: is it beyond the head? (Only then is the head worth reading.)
+      if (read.length === 0 && round === 0 && after !== null) {
+        const head = await this.store.headPosition();
+        if (head === null || this.store.comparePositions(after, head) > 0) {
+          return { events: [], next: head ?? after };
+        }
+      }
       if (read.length === 0) break;
       events.push(...(await this.visible(read, scope)));
       cursor = read[read.length - 1].position;
@@ -140,6 +143,9 @@ export class CertificationFeed {
     } finally {
       clearTimeout(timer);
       await subscription.close();
+      // Ends the subscription's generator, which may sit at a page it yielded: it then lets go of
+      // the store's change notifier (not waited for: a read it has under way may still finish).
+      void iterator.return?.(undefined).catch(() => undefined);
     }
   }
 }

@@ -12,7 +12,9 @@ import {
   AppConfig,
   CLOCK,
   DATABASE,
+  MetricsRegistry,
   PINO_LOGGER,
+  ReadinessDetails,
   systemClock,
   type Clock,
   type Database,
@@ -24,12 +26,14 @@ import {
   type ProcessDependencies,
   type TickResult,
 } from '@cadre/projections';
-import { READ_MODEL_POOL } from '@cadre/projections/nest';
+import { READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadre/projections/nest';
 
 /**
  * The process managers (awards on close, the certification schedule, lapses): each a projection of
  * the log run by the projection runner (lease, batches, checkpoint), plus the tick that sends due
- * notices. Several workers may run: leases and the tick's lock keep one active at a time.
+ * notices. Several workers may run: leases and the tick's lock keep one active at a time. Their
+ * lag behind the log is reported like the projections' (`cadre_process_lag_seconds`,
+ * `cadre_process_lag_events`, and `processes` in `/health/ready`), never making the process unready.
  */
 @Injectable()
 export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,6 +41,7 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicati
   readonly ticker: CertificationScheduleTicker;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<TickResult> | null = null;
+  private readonly lagMonitor: RunnerLagMonitor;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -45,6 +50,8 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicati
     @Inject(PINO_LOGGER) private readonly logger: Logger,
     @Optional() @Inject(CLOCK) clock: Clock | null,
     private readonly config: AppConfig,
+    metrics: MetricsRegistry,
+    readiness: ReadinessDetails,
   ) {
     const now = (): Date => (clock ?? systemClock).now();
     const deps: ProcessDependencies = {
@@ -59,10 +66,25 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicati
         }),
     );
     this.ticker = new CertificationScheduleTicker(pool, deps);
+    this.lagMonitor = new RunnerLagMonitor(store, this.runners, metrics, {
+      metric: 'cadre_process',
+      label: 'process',
+    });
+    readiness.add('processes', () => ({ lag: this.lag() }));
+  }
+
+  /** The last measured lag of each process manager (measured every 5 s). */
+  lag(): readonly RunnerLag[] {
+    return this.lagMonitor.lag();
+  }
+
+  measure(): Promise<readonly RunnerLag[]> {
+    return this.lagMonitor.measure();
   }
 
   onApplicationBootstrap(): void {
     for (const runner of this.runners) runner.start();
+    this.lagMonitor.start();
     const seconds = this.config.processTickSeconds;
     if (seconds <= 0) return;
     this.timer = setInterval(() => void this.tick().catch(() => undefined), seconds * 1000);
@@ -71,6 +93,7 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.lagMonitor.stop();
     await this.ticking?.catch(() => undefined);
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }

@@ -2,6 +2,13 @@ import pg from 'pg';
 
 const CHANNEL = 'cadre_es_events';
 const NOTIFY_COALESCE_MS = 3;
+/**
+ * How long the LISTEN connection outlives the last live subscription. A long-polling feed
+ * subscribes for each request: without this, every request would open a connection and LISTEN
+ * again before it could be woken (tens of milliseconds on a busy machine, and a wake-up it can
+ * only catch by re-reading).
+ */
+const LISTEN_LINGER_MS = 30_000;
 
 /**
  * Wakes live subscribers when events are appended, without busy polling.
@@ -22,6 +29,7 @@ export class ChangeNotifier {
   private listening: Promise<void> | null = null;
   private retained = 0;
   private closed = false;
+  private linger: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly connectionString: string,
@@ -61,16 +69,26 @@ export class ChangeNotifier {
   /** A subscription went live: keep a LISTEN connection while any is. */
   retain(): void {
     this.retained += 1;
+    if (this.linger) clearTimeout(this.linger);
+    this.linger = null;
     if (!this.listening) this.listening = this.listen();
   }
 
+  /** A subscription ended: the LISTEN connection ends too once none is live for a while. */
   release(): void {
     this.retained = Math.max(0, this.retained - 1);
-    if (this.retained === 0) void this.stopListening();
+    if (this.retained > 0 || this.linger) return;
+    this.linger = setTimeout(() => {
+      this.linger = null;
+      if (this.retained === 0) void this.stopListening();
+    }, LISTEN_LINGER_MS);
+    this.linger.unref();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.linger) clearTimeout(this.linger);
+    this.linger = null;
     this.wake();
     await this.stopListening();
   }
@@ -95,7 +113,7 @@ export class ChangeNotifier {
 
   private async listen(): Promise<void> {
     let delay = 100;
-    while (!this.closed && this.retained > 0) {
+    while (!this.closed && this.wanted()) {
       const client = new pg.Client({
         connectionString: this.connectionString,
         application_name: 'cadre-es-listener',
@@ -110,7 +128,7 @@ export class ChangeNotifier {
         await client.query(`LISTEN ${CHANNEL}`);
         // Closed or released while connecting: stopListening had no client to end, so end it here
         // (the finally below) instead of waiting forever on a connection nobody will close.
-        if (this.closed || this.retained === 0) continue;
+        if (this.closed || !this.wanted()) continue;
         this.listener = client;
         delay = 100;
         // Events appended while we were not listening: let every subscriber re-read.
@@ -122,11 +140,16 @@ export class ChangeNotifier {
         this.listener = null;
         await client.end().catch(() => undefined);
       }
-      if (this.closed || this.retained === 0) break;
+      if (this.closed || !this.wanted()) break;
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 5000);
     }
     this.listening = null;
+  }
+
+  /** A subscription is live, or the last one ended a moment ago. */
+  private wanted(): boolean {
+    return this.retained > 0 || this.linger !== null;
   }
 
   private async stopListening(): Promise<void> {

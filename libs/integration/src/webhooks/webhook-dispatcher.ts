@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { PrivateAddressError, guardedLookup, isPrivateAddress } from './address-guard.js';
-import type { EventStore, Subscription } from '@cadre/event-store';
+import type { EventStore, RecordedEvent, Subscription } from '@cadre/event-store';
 import { CERTIFICATION_FILTER } from '../certification-types.js';
 import { CertificationEventMapper, toStructuredJson } from '../certification-event-mapper.js';
 import type { WebhookSubscription, WebhookSubscriptions } from './webhook-subscriptions.js';
@@ -93,6 +93,12 @@ export async function postSigned(
 
 /** Events read per page of a subscription's delivery; its cursor is saved once per page. */
 const PAGE = 100;
+
+interface DeliveryPage {
+  readonly read: readonly RecordedEvent[];
+  /** The bodies to deliver, by position: the events the subscription wants. */
+  readonly byPosition: ReadonlyMap<string, { readonly id: string; readonly body: string }>;
+}
 
 /**
  * Delivers the certification events to each subscription, at least once and in order: one loop
@@ -268,27 +274,21 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Page after page from the subscription's cursor until it has caught up with the log. */
+  /**
+   * Page after page from the subscription's cursor until it has caught up with the log. The next
+   * page is read and mapped while this one is being delivered (one page ahead, no more), so the
+   * receiver does not wait for the database between pages.
+   */
   private async deliverLocked(subscription: WebhookSubscription & { secrets: string[] }): Promise<void> {
-    let cursor = subscription.cursor;
     let renewedAt = Date.now();
-    for (;;) {
-      const read = await this.store.readAll({
-        after: cursor ?? undefined,
-        limit: PAGE,
-        filter: CERTIFICATION_FILTER,
-      });
+    let next: Promise<DeliveryPage> | null = this.readPage(subscription, subscription.cursor);
+    while (next) {
+      const page: DeliveryPage = await next;
+      const { read, byPosition } = page;
       if (read.length === 0) return;
-      const byPosition = new Map(
-        (await this.mapper.map(read))
-          .filter(
-            (e) =>
-              subscription.eventTypes.includes(e.cloudEvent.type) &&
-              (subscription.jurisdictions.includes('*') ||
-                subscription.jurisdictions.includes(e.jurisdiction)),
-          )
-          .map((e) => [e.position, e] as const),
-      );
+      next = read.length < PAGE ? null : this.readPage(subscription, read[read.length - 1].position);
+      // Abandoned when this run stops early: its failure is not this run's.
+      next?.catch(() => undefined);
       // The cursor is saved once per page (and before a retry waits, or when the lease needs
       // extending), not after every event: at least once holds (a crash re-sends at most the
       // page's delivered events, with the same webhook-id).
@@ -308,8 +308,7 @@ export class WebhookDispatcher {
           const event = byPosition.get(recorded.position);
           if (event) {
             if (Date.now() - renewedAt > this.leaseMs / 3) await save();
-            const body = JSON.stringify(toStructuredJson(event.cloudEvent));
-            await this.attempt(subscription, event.cloudEvent.id, event.position, body, save);
+            await this.attempt(subscription, event.id, recorded.position, event.body, save);
           }
           handled = recorded.position;
         }
@@ -324,9 +323,29 @@ export class WebhookDispatcher {
           );
         }
       }
-      cursor = handled;
-      if (read.length < PAGE) return;
     }
+  }
+
+  /** A page of the log after `after`, with the bodies of the events this subscription wants. */
+  private async readPage(subscription: WebhookSubscription, after: string | null): Promise<DeliveryPage> {
+    const read = await this.store.readAll({
+      after: after ?? undefined,
+      limit: PAGE,
+      filter: CERTIFICATION_FILTER,
+    });
+    const byPosition = new Map<string, { id: string; body: string }>();
+    for (const e of await this.mapper.map(read)) {
+      if (
+        subscription.eventTypes.includes(e.cloudEvent.type) &&
+        (subscription.jurisdictions.includes('*') || subscription.jurisdictions.includes(e.jurisdiction))
+      ) {
+        byPosition.set(e.position, {
+          id: e.cloudEvent.id,
+          body: JSON.stringify(toStructuredJson(e.cloudEvent)),
+        });
+      }
+    }
+    return { read, byPosition };
   }
 
   private async attempt(

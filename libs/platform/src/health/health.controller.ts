@@ -1,10 +1,10 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators.js';
 import { EventStoreHealthIndicator } from './event-store.health.js';
 import { ReadModelHealthIndicator } from './read-model.health.js';
-import { READINESS_DETAILS, type ReadinessDetails } from './readiness-details.js';
+import { ReadinessDetails } from './readiness-details.js';
 
 @ApiTags('health')
 @Public()
@@ -14,7 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly eventStore: EventStoreHealthIndicator,
     private readonly readModel: ReadModelHealthIndicator,
-    @Optional() @Inject(READINESS_DETAILS) private readonly extra?: ReadinessDetails,
+    private readonly extra: ReadinessDetails,
   ) {}
 
   /** The process is up: restart it when this fails. Touches no dependency. */
@@ -34,7 +34,7 @@ export class HealthController {
       () => this.eventStore.check(),
       () => this.readModel.check(),
       async () => {
-        const details = (await this.extra?.details()) ?? {};
+        const details = await this.extra.details();
         return Object.fromEntries(
           Object.entries(details).map(([key, value]) => [key, { status: 'up' as const, ...Object(value) }]),
         );

@@ -1,10 +1,20 @@
 /**
- * Extra details for `/health/ready` that never make the process unready (projection lag: a long
- * catch-up must not take the api offline). Provide an object under this token to add them.
+ * Extra details for `/health/ready` that never make the process unready (the lag of projections
+ * and process managers: a long catch-up must not take the api offline). Each part of the process
+ * that has some adds them under a name; `/health/ready` reports each with status "up".
  */
-export const READINESS_DETAILS = Symbol.for('cadre.ReadinessDetails');
+export class ReadinessDetails {
+  private readonly sources = new Map<string, () => unknown>();
 
-export interface ReadinessDetails {
-  /** A name and a JSON-serialisable value, reported with status "up". */
-  details(): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** `source` returns a JSON-serialisable object (or a promise of one). A name added again replaces it. */
+  add(name: string, source: () => unknown): void {
+    this.sources.set(name, source);
+  }
+
+  async details(): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(
+      [...this.sources].map(async ([name, source]) => [name, await source()] as const),
+    );
+    return Object.fromEntries(entries);
+  }
 }

@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { ModuleRef } from '@nestjs/core';
 import { resilientPool } from '@cadre/event-store';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { DATABASE, READINESS_DETAILS, type Database, type ReadinessDetails } from '@cadre/platform';
+import { DATABASE, type Database } from '@cadre/platform';
 import type { Projection } from '../projection.js';
 import { READ_MODEL_SESSION_OPTIONS } from '../read-model-session.js';
 import { ProjectionWorker } from './projection-worker.js';
@@ -73,13 +73,7 @@ export class ProjectionsModule {
     ];
     providers.push(signedCheckpointsProvider);
     if (options.run) {
-      providers.push(ProjectionWorker, CheckpointScheduler, {
-        provide: READINESS_DETAILS,
-        useFactory: (worker: ProjectionWorker): ReadinessDetails => ({
-          details: () => ({ projections: { lag: worker.lag() } }),
-        }),
-        inject: [ProjectionWorker],
-      });
+      providers.push(ProjectionWorker, CheckpointScheduler);
     }
     return {
       module: ProjectionsModule,
@@ -89,7 +83,7 @@ export class ProjectionsModule {
         READ_MODEL_POOL,
         READ_MODELS,
         SignedCheckpoints,
-        ...(options.run ? [ProjectionWorker, READINESS_DETAILS] : []),
+        ...(options.run ? [ProjectionWorker] : []),
       ],
     };
   }

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { parentPort } from 'node:worker_threads';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { resilientPool } from '@cadre/event-store';
+import { EventStoreModule } from '@cadre/event-store/nest';
+import {
+  DATABASE,
+  PinoLoggerService,
+  PlatformModule,
+  createLogger,
+  loadConfig,
+  type Database,
+  type PlatformOptions,
+} from '@cadre/platform';
+import { READ_MODEL_POOL } from '@cadre/projections/nest';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker.js';
+
+/** Delivery alone: the store, a small pool for subscriptions and the vault, no read models. */
+@Module({})
+class WebhookDeliveryThreadModule {
+  static register(options: PlatformOptions): DynamicModule {
+    return {
+      module: WebhookDeliveryThreadModule,
+      imports: [PlatformModule.forRoot(options), EventStoreModule.forRoot()],
+      providers: [
+        {
+          provide: READ_MODEL_POOL,
+          useFactory: (database: Database) => {
+            const pool = resilientPool({
+              connectionString: database.url,
+              max: 4,
+              application_name: 'cadre-webhooks',
+            });
+            pool.on('error', () => undefined);
+            database.onShutdown(() => pool.end());
+            return pool;
+          },
+          inject: [DATABASE],
+        },
+        WebhookDeliveryWorker,
+      ],
+    };
+  }
+}
+
+/**
+ * Webhook delivery in a thread of the standalone worker ({@link WebhookDeliveryThread}), on
+ * connections of its own. It answers `started`, and `stopped` once a `stop` has closed it.
+ */
+async function run(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('webhook-delivery.thread runs in a worker thread');
+  const config = loadConfig({ ...process.env, CADRE_WORKER_ROLES: 'webhooks' });
+  const logger = createLogger({ level: config.LOG_LEVEL }).child({ thread: 'webhooks' });
+  const app = await NestFactory.createApplicationContext(
+    WebhookDeliveryThreadModule.register({ config, logger }),
+    { logger: new PinoLoggerService(logger), abortOnError: false },
+  );
+  await app.init();
+  port.on('message', (message: unknown) => {
+    if (message !== 'stop') return;
+    void app.close().finally(() => {
+      port.postMessage('stopped');
+      port.close();
+    });
+  });
+  port.postMessage('started');
+}
+
+// A failure to start ends the thread with an error: the worker logs it and starts it again.
+await run();

@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { EventStoreModule } from '@cadre/event-store/nest';
+import { PlatformModule, type PlatformOptions } from '@cadre/platform';
+import { readModelsModule } from './read-models.module.js';
+import { WorkerModule } from './worker.module.js';
+
+export interface WorkerAppOptions extends PlatformOptions {
+  /** Deliver webhooks in a thread of their own (the standalone worker with other roles too). */
+  readonly webhooksInThread?: boolean;
+}
+
+/** The standalone worker's application: the roles of CADRE_WORKER_ROLES, without HTTP. */
+@Module({})
+export class WorkerAppModule {
+  static register(options: WorkerAppOptions): DynamicModule {
+    return {
+      module: WorkerAppModule,
+      imports: [
+        PlatformModule.forRoot(options),
+        EventStoreModule.forRoot(),
+        readModelsModule({ run: options.config.CADRE_WORKER_ROLES.includes('projections') }),
+        WorkerModule.register(options.config.CADRE_WORKER_ROLES, {
+          webhooksInThread: options.webhooksInThread ?? false,
+        }),
+      ],
+    };
+  }
+}
