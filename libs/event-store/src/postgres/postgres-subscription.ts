@@ -23,6 +23,8 @@ const RECONNECT_MS = [100, 250, 500, 1000, 2000, 5000];
 export class PostgresSubscription implements Subscription {
   private readonly abort = new AbortController();
   private position: PgPosition;
+  /** How many of this subscription's iterators hold the notifier's LISTEN connection (see `close`). */
+  private holds = 0;
 
   constructor(
     private readonly reader: PageReader,
@@ -38,12 +40,26 @@ export class PostgresSubscription implements Subscription {
     return this.batches();
   }
 
+  /**
+   * Ends the subscription. The notifier is let go at once: a consumer that stops iterating at a
+   * page it was given (and never calls `return`) leaves the generator suspended, whose `finally`
+   * would then never run.
+   */
   async close(): Promise<void> {
     this.abort.abort();
+    while (this.holds > 0) this.releaseNotifier();
+  }
+
+  private releaseNotifier(): void {
+    if (this.holds === 0) return;
+    this.holds -= 1;
+    this.notifier.release();
   }
 
   private async *batches(): AsyncGenerator<readonly RecordedEvent[]> {
+    if (this.abort.signal.aborted) return;
     this.notifier.retain();
+    this.holds += 1;
     let ahead: Promise<RecordedEvent[]> | null = null;
     let failures = 0;
     let heldBack = 0;
@@ -79,7 +95,7 @@ export class PostgresSubscription implements Subscription {
       }
     } finally {
       this.abort.abort();
-      this.notifier.release();
+      this.releaseNotifier();
     }
   }
 
