@@ -27,6 +27,24 @@ describe('PersonalDataVault', () => {
     await database.drop();
   });
 
+  it('connects from several processes at once on a fresh database (its DDL does not race)', async () => {
+    const fresh = await createTestDatabase('vault_race');
+    // Each "process" its own pool, as the worker, its webhook thread and the api have.
+    const pools = Array.from({ length: 6 }, () => new pg.Pool({ connectionString: fresh.url, max: 1 }));
+    try {
+      for (let round = 0; round < 3; round += 1) {
+        await pools[0]!.query('DROP SCHEMA IF EXISTS cadre_keys CASCADE');
+        const results = await Promise.allSettled(
+          pools.map((own) => PersonalDataVault.connect(own, parseKeyRing(K1), 'index-key')),
+        );
+        expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+      }
+    } finally {
+      await Promise.all(pools.map((own) => own.end()));
+      await fresh.drop();
+    }
+  });
+
   it('seals fields so that no clear value is stored, and unseals them', async () => {
     const sealed = await vault.seal('staff-a', { name: 'Ana Hoxha', email: 'ana@example.org' });
 
