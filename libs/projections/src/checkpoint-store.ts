@@ -2,7 +2,11 @@ import type pg from 'pg';
 
 export const PROJECTIONS_SCHEMA = 'cadre_projections';
 
+// Under a transaction-level advisory lock (the statements run as one implicit transaction):
+// processes starting at once would otherwise race on CREATE SCHEMA IF NOT EXISTS, which fails on
+// the catalog's unique index instead of waiting.
 export const CHECKPOINTS_SQL = `
+SELECT pg_advisory_xact_lock(4711005, 1);
 CREATE SCHEMA IF NOT EXISTS ${PROJECTIONS_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${PROJECTIONS_SCHEMA}.checkpoints (
   name          text PRIMARY KEY,

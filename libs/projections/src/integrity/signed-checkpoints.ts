@@ -8,7 +8,9 @@ import type { CheckpointSigningKey } from './checkpoint-signing-key.js';
 
 export const INTEGRITY_SCHEMA = 'cadre_integrity';
 
+// Under a transaction-level advisory lock, as the checkpoints' DDL (see checkpoint-store.ts).
 const SCHEMA_SQL = `
+SELECT pg_advisory_xact_lock(4711005, 2);
 CREATE SCHEMA IF NOT EXISTS ${INTEGRITY_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${INTEGRITY_SCHEMA}.checkpoints (
   id          bigserial PRIMARY KEY,
