@@ -3,7 +3,11 @@ import type pg from 'pg';
 import type { KeyRing } from './key-encryption-keys.js';
 import { isSealedValue, sealWith, unsealWith, unwrapKey, wrapKey, type SealedValue } from './sealed-value.js';
 
+// One implicit transaction under an advisory lock: vaults connecting at once (the worker's
+// projections, its webhook thread, the api) would otherwise race on CREATE SCHEMA IF NOT EXISTS,
+// which fails on the catalog's unique index rather than waiting.
 const SCHEMA_SQL = `
+SELECT pg_advisory_xact_lock(4711005, 3);
 CREATE SCHEMA IF NOT EXISTS cadre_keys;
 CREATE TABLE IF NOT EXISTS cadre_keys.data_keys (
   subject     text PRIMARY KEY,
@@ -13,13 +17,6 @@ CREATE TABLE IF NOT EXISTS cadre_keys.data_keys (
   erased_at   timestamptz,
   CHECK ((erased_at IS NULL) = (wrapped IS NOT NULL))
 );`;
-
-/**
- * The vault's DDL runs under this transaction-level advisory lock: vaults connecting at once (the
- * worker's projections, its webhook thread, the api) would otherwise race on CREATE SCHEMA IF NOT
- * EXISTS, which fails on the catalog's unique index rather than waiting.
- */
-const SCHEMA_LOCK_KEY = 0x6361_6b79; // "caky"
 
 /** Unwrapped data keys are kept this long in memory; an erasure elsewhere takes effect within it. */
 const CACHE_TTL_MS = 30_000;
@@ -49,18 +46,7 @@ export class PersonalDataVault {
   ) {}
 
   static async connect(pool: pg.Pool, ring: KeyRing, blindIndexKey: string): Promise<PersonalDataVault> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY]);
-      await client.query(SCHEMA_SQL);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await pool.query(SCHEMA_SQL);
     return new PersonalDataVault(pool, ring, Buffer.from(blindIndexKey, 'utf8'));
   }
 
