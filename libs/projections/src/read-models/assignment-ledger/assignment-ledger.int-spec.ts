@@ -67,6 +67,49 @@ describe('assignment ledger projection on PostgreSQL', () => {
     ]);
   });
 
+  it('fills a rejection from a request applied in an earlier batch', async () => {
+    await projection.apply(
+      [
+        event('TeamFormed', { teamId: 't2', jurisdiction: 'RS' }),
+        event('AssignmentOverrideRequested', {
+          teamId: 't2',
+          overrideId: 'o2',
+          staffId: 's2',
+          teamRole: 'imam',
+          justification: 'only one available',
+          requestedBy: 'm3',
+          violations: [{ competency: 'risk' }],
+          requirementsVersion: 'v1+RS.0',
+        }),
+      ],
+      tx,
+    );
+    await projection.apply(
+      [
+        event('AssignmentOverrideRejected', {
+          teamId: 't2',
+          overrideId: 'o2',
+          rejectedBy: 'm4',
+          reason: 'no',
+        }),
+      ],
+      tx,
+    );
+    const { rows } = await client.query(
+      `SELECT staff_id, team_role, acted_by, requested_by, justification FROM ${ASSIGNMENT_LEDGER_SCHEMA}.entries
+       WHERE kind = 'override-rejected'`,
+    );
+    expect(rows).toEqual([
+      {
+        staff_id: 's2',
+        team_role: 'imam',
+        acted_by: 'm4',
+        requested_by: 'm3',
+        justification: 'only one available',
+      },
+    ]);
+  });
+
   let clock = Date.parse('2025-01-01T00:00:00.000Z');
   function event(type: string, data: object): RecordedEvent {
     clock += 1000;

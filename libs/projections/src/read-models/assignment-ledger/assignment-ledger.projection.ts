@@ -121,13 +121,20 @@ async function applyLedger(events: readonly RecordedEvent[], tx: ProjectionTrans
      ON CONFLICT (event_id) DO NOTHING`,
     params,
   );
-  // An approval or a rejection names only the override: copy whom and which role it concerned.
+  // An approval or a rejection names only the override: copy whom and which role it concerned,
+  // from its request (in this batch or an earlier one). Only this batch's answers are touched: a
+  // scan of every entry at every batch made rebuilds quadratic in the ledger's size.
+  const answers = entries
+    .filter((e) => e.kind === 'override-approved' || e.kind === 'override-rejected')
+    .map((e) => e.eventId);
+  if (answers.length === 0) return;
   await tx.query(
     `UPDATE ${tx.schema}.entries e
      SET staff_id = r.staff_id, team_role = r.team_role, requested_by = r.requested_by,
          justification = r.justification, violations = r.violations
      FROM ${tx.schema}.entries r
-     WHERE e.kind IN ('override-approved', 'override-rejected') AND e.staff_id IS NULL
+     WHERE e.event_id = ANY($1::uuid[]) AND e.staff_id IS NULL
        AND r.kind = 'override-requested' AND r.team_id = e.team_id AND r.override_id = e.override_id`,
+    [answers],
   );
 }

@@ -113,8 +113,15 @@ async function applyTeamList(events: readonly RecordedEvent[], tx: ProjectionTra
       [[...deltas.keys()], [...deltas.values()]],
     );
   }
-  for (const c of changes) {
-    if (c.kind !== 'set') continue;
-    await tx.query(`UPDATE ${tx.schema}.teams SET ${c.column} = $2 WHERE team_id = $1`, [c.teamId, c.value]);
+  // Lead and status: the batch's last value per team, one statement per column.
+  const latest = { lead_staff_id: new Map<string, string>(), status: new Map<string, string>() };
+  for (const c of changes) if (c.kind === 'set') latest[c.column].set(c.teamId, c.value);
+  for (const [column, values] of Object.entries(latest)) {
+    if (values.size === 0) continue;
+    await tx.query(
+      `UPDATE ${tx.schema}.teams t SET ${column} = u.value
+       FROM unnest($1::text[], $2::text[]) AS u(team_id, value) WHERE t.team_id = u.team_id`,
+      [[...values.keys()], [...values.values()]],
+    );
   }
 }
