@@ -50,6 +50,7 @@ import * as staffTranscript from './staff-transcript/staff-transcript.entity.js'
 import { staffTranscriptProjection } from './staff-transcript/staff-transcript.projection.js';
 import { ExpiryGaps1764100000200 } from './expiry-gaps/1764100000200-expiry-gaps.migration.js';
 import { ExpiryGapsQueryIndexes1764200000000 } from './expiry-gaps/1764200000000-expiry-gaps-query-indexes.migration.js';
+import { ExpiryGapsTeamServiceIndex1764300000000 } from './expiry-gaps/1764300000000-expiry-gaps-team-service-index.migration.js';
 import * as expiryGaps from './expiry-gaps/expiry-gaps.entity.js';
 import { expiryGapsProjection } from './expiry-gaps/expiry-gaps.projection.js';
 import { TrainerRegistry1764100000300 } from './trainer-registry/1764100000300-trainer-registry.migration.js';
@@ -129,6 +130,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   ExpiryGapsQueryIndexes1764200000000,
   TrainerRegistryQueryIndexes1764200000100,
   JointTrainingQueryIndexes1764200000200,
+  ExpiryGapsTeamServiceIndex1764300000000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';

@@ -24,13 +24,13 @@ const OPEN_ENDS = `(coalesce(valid_to, 'infinity'::timestamptz)), (coalesce(supe
 /**
  * The expiry-gaps query's indexes: its page is a walk of the certifications in the page's order
  * (end, staff, certification), probing the member, a covering certification of the same competency
- * and the team service at the point in time.
+ * and the team service at the point in time (the teams whose members include the candidate).
  */
 export const expiryGapsIndexes = (schema: string): string[] => [
   `CREATE INDEX IF NOT EXISTS certifications_by_end ON ${schema}.certifications (certified_until, staff_id, certification_id, ${OPEN_ENDS})`,
   `CREATE INDEX IF NOT EXISTS certifications_by_competency ON ${schema}.certifications (staff_id, competency, ${OPEN_ENDS})`,
   `CREATE INDEX IF NOT EXISTS members_by_staff ON ${schema}.members (staff_id)`,
-  `CREATE INDEX IF NOT EXISTS team_members_at ON ${schema}.team_members (${OPEN_ENDS})`,
+  `CREATE INDEX IF NOT EXISTS team_members_by_member ON ${schema}.team_members USING gin (members)`,
 ];
 
 /**
