@@ -307,6 +307,31 @@ describe('staff over HTTP', () => {
     );
   });
 
+  it('erasure frees the employeeRef, which a new registration may take; a refused erasure frees nothing', async () => {
+    const { body } = await register(registration({ employeeRef: 'AL-ERASE-2' })).expect(201);
+    const erase = (token: string) =>
+      request(world.server).delete(`/v1/staff/${body.id}/personal-data`).set('Authorization', token);
+    await refused(() => erase(managerRS), 403, 'ACTOR.OUTSIDE_JURISDICTION');
+    await refused(() => erase(managerAL).set('If-Match', '"3"'), 412, 'COMMAND.REVISION_MISMATCH');
+    await refused(
+      () => register(registration({ employeeRef: 'AL-ERASE-2' })),
+      409,
+      'STAFF.EMPLOYEE_REF_TAKEN',
+    );
+
+    await erase(managerAL).expect(200);
+    const rehired = await register(registration({ employeeRef: 'AL-ERASE-2' })).expect(201);
+    expect((await get(rehired.body.id).expect(200)).body.employeeRef).toBe('AL-ERASE-2');
+    expect((await get(body.id).expect(200)).body.employeeRef).toBeNull();
+    // The new holder keeps it: erasing the forgotten member again frees nothing.
+    await erase(managerAL).expect(200);
+    await refused(
+      () => register(registration({ employeeRef: 'AL-ERASE-2' })),
+      409,
+      'STAFF.EMPLOYEE_REF_TAKEN',
+    );
+  });
+
   it('logs neither the token nor the personal data of a registration, accepted or refused', async () => {
     const token = managerAL.replace('Bearer ', '');
     await register(

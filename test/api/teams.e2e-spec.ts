@@ -242,8 +242,6 @@ describe('multi-disciplinary teams over HTTP', () => {
 
     const outside = await assign(id, { staffId, teamRole: 'psychologist' }, serbian).expect(403);
     expect(outside.body.code).toBe('TEAM.NOT_A_MANAGER');
-    const admin = await bearer({ sub: 'root', roles: ['admin'], jurisdictions: ['*'] });
-    await assign(id, { staffId, teamRole: 'psychologist' }, admin).expect(403);
     const coordinator = await bearer({ roles: ['training-coordinator'], jurisdictions: ['AL'] });
     await assign(id, { staffId, teamRole: 'psychologist' }, coordinator).expect(403);
     await request(server).get(`/v1/teams/${id}`).set('Authorization', serbian).expect(403);
@@ -263,6 +261,40 @@ describe('multi-disciplinary teams over HTTP', () => {
     expect([unknown.status, unknown.body.code]).toEqual([404, 'STAFF.NOT_FOUND']);
     await get('00000000-0000-4000-8000-000000000000').expect(404);
     expect(await fixtures.head()).toBe(after);
+  });
+
+  it('admits managers only to its writes: an admin is refused by the guard, writing nothing, and reads', async () => {
+    const id = await form();
+    const staffId = await psychologist({ vepLevel: 'awareness' });
+    const override = { justification: 'Urgent case' };
+    const { overrideId } = (await assign(id, { staffId, teamRole: 'psychologist', override }).expect(202))
+      .body;
+    const admin = await bearer({ sub: 'root', roles: ['admin'], jurisdictions: ['*'] });
+    const head = await fixtures.head();
+    const writes: [string, string, object][] = [
+      ['post', '/v1/teams', teamBody()],
+      ['post', `/v1/teams/${id}/members`, { staffId, teamRole: 'psychologist', override }],
+      ['post', `/v1/teams/${id}/overrides/${overrideId}/approve`, {}],
+      ['post', `/v1/teams/${id}/overrides/${overrideId}/reject`, { reason: 'No' }],
+      ['delete', `/v1/teams/${id}/members/${staffId}`, { reason: 'No' }],
+      ['post', `/v1/teams/${id}/lead`, { staffId }],
+      ['post', `/v1/teams/${id}/operational`, {}],
+      ['post', `/v1/teams/${id}/dissolve`, { reason: 'No' }],
+    ];
+    for (const [method, path, body] of writes) {
+      const refused = await request(server)
+        [method as 'post' | 'delete'](path)
+        .set('Authorization', admin)
+        .send(body);
+      expect([path, refused.status, refused.body.code, refused.body.admittedRoles]).toEqual([
+        path,
+        403,
+        'AUTH.ROLE_NOT_ADMITTED',
+        ['manager'],
+      ]);
+    }
+    expect(await fixtures.head()).toBe(head);
+    await request(server).get(`/v1/teams/${id}`).set('Authorization', admin).expect(200);
   });
 
   it('refuses assignments where no framework was adopted (422), writing nothing', async () => {

@@ -127,6 +127,58 @@ describe('process managers in the worker: awards on close and lapses', () => {
     ).toBe(false);
   });
 
+  it('voids the award resting on an assessment voided after the close, caused by that void, and no other', async () => {
+    const [voided, kept] = await Promise.all([fixtures.staff(), fixtures.staff()]);
+    const id = (
+      await post('/v1/sessions', {
+        programmeId,
+        startsAt: iso(Date.now() - HOUR),
+        endsAt: iso(Date.now() + HOUR),
+        location: 'Training centre, Tirana',
+        jurisdictions: ['AL'],
+        agencies: ['probation'],
+        trainers: [trainer],
+        capacity: 10,
+      }).expect(201)
+    ).body.id;
+    for (const staffId of [voided, kept]) {
+      await post(`/v1/sessions/${id}/enrolments`, { staffId }).expect(200);
+      await post(`/v1/sessions/${id}/assessments`, { staffId, result: 'passed', score: 70 }).expect(200);
+    }
+    await post(`/v1/sessions/${id}/close`, {}).expect(200);
+    const awarded = (staffId: string) =>
+      eventually(`staff-${staffId}`, (all) => all.some((e) => e.type === 'CertificationAwarded'));
+    const [award] = (await awarded(voided)).filter((e) => e.type === 'CertificationAwarded');
+    await awarded(kept);
+    const { assessmentEventId } = (award!.data as { evidence: { assessmentEventId: string } }).evidence;
+
+    const reason = 'Assessment recorded for the wrong participant';
+    await post(`/v1/records/${assessmentEventId}/void`, { reason }).expect(200);
+    const sessionVoid = (await fixtures.store.readStream(`session-${id}`)).find(
+      (e) => e.type === 'RecordVoided',
+    )!;
+    const events = await eventually(`staff-${voided}`, (all) => all.some((e) => e.type === 'RecordVoided'));
+    expect(events.filter((e) => e.type === 'RecordVoided')).toEqual([
+      expect.objectContaining({
+        data: {
+          stream: `staff-${voided}`,
+          targetEventId: award!.eventId,
+          targetType: 'CertificationAwarded',
+          reason: `The assessment it rested on was voided: ${reason}`,
+        },
+        metadata: expect.objectContaining({
+          causationId: sessionVoid.eventId,
+          correlationId: sessionVoid.metadata.correlationId,
+          actor: expect.objectContaining({ sub: 'process:process-award-on-close' }),
+        }),
+      }),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await fixtures.store.readStream(`staff-${kept}`)).some((e) => e.type === 'RecordVoided')).toBe(
+      false,
+    );
+  });
+
   it('records the lapse on every team the member serves when a certification is revoked', async () => {
     const staffId = await fixtures.staff();
     const certificationId = await fixtures.certify(staffId, 'radicalisation-awareness', 'specialised');

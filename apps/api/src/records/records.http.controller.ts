@@ -22,7 +22,7 @@ export class RecordsHttpController {
     summary:
       'Void a recorded attendance, assessment or certification, with a reason (training coordinator or admin)',
     description:
-      "Appends RecordVoided to the stream holding the event (read models honour it). The reply's `id` is the voided event's id, its ETag the revision of that stream. 404 RECORD.NOT_FOUND; 422 RECORD.NOT_VOIDABLE; 409 RECORD.ALREADY_VOIDED; 403 ACTOR.OUTSIDE_JURISDICTION; 400 COMMAND.FIELD_REQUIRED without a reason.",
+      "Appends RecordVoided to the stream holding the event (read models honour it). Voiding an assessment of a closed session also voids, shortly after (the award process), every certification award or renewal resting on it. The reply's `id` is the voided event's id, its ETag the revision of that stream. 404 RECORD.NOT_FOUND; 422 RECORD.NOT_VOIDABLE; 409 RECORD.ALREADY_VOIDED; 403 ACTOR.OUTSIDE_JURISDICTION; 400 COMMAND.FIELD_REQUIRED without a reason.",
   })
   async void(
     @Param('eventId') eventId: string,

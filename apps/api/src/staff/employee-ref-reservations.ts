@@ -25,17 +25,34 @@ export class EmployeeRefReservations {
     await this.send('ReserveEmployeeRef', jurisdiction, employeeRef, staffId, request);
   }
 
+  /** Frees the member's reservation (nothing if another member holds it); a failure propagates. */
+  async free(jurisdiction: string, employeeRef: string, staffId: string, request: CommandRequest) {
+    await this.send('ReleaseEmployeeRef', jurisdiction, employeeRef, staffId, request);
+  }
+
   /**
    * Frees the member's reservation. Best effort: it runs after another write failed or succeeded,
    * and must not hide that outcome; a reservation left behind blocks only that one reference.
    */
   async release(jurisdiction: string, employeeRef: string, staffId: string, request: CommandRequest) {
-    await this.send('ReleaseEmployeeRef', jurisdiction, employeeRef, staffId, request).catch(
-      (error: unknown) =>
-        this.logger.error(
-          { err: error, staffId, jurisdiction },
-          'employeeRef reservation could not be released; it blocks that reference until freed',
-        ),
+    await this.free(jurisdiction, employeeRef, staffId, request).catch((error: unknown) =>
+      this.logger.error(
+        { err: error, staffId, jurisdiction },
+        'employeeRef reservation could not be released; it blocks that reference until freed',
+      ),
+    );
+  }
+
+  /**
+   * Reserves the reference for the member again after a write that followed `free` failed. Best
+   * effort, like `release`: the failure being undone is the one the caller must see.
+   */
+  async restore(jurisdiction: string, employeeRef: string, staffId: string, request: CommandRequest) {
+    await this.reserve(jurisdiction, employeeRef, staffId, request).catch((error: unknown) =>
+      this.logger.error(
+        { err: error, staffId, jurisdiction },
+        'employeeRef reservation could not be restored; the reference is free while its holder is not erased',
+      ),
     );
   }
 

@@ -139,7 +139,7 @@ export class StaffHttpController {
   @ApiOperation({
     summary: "Erase a staff member's personal data for good (manager or admin)",
     description:
-      "Records StaffPersonalDataErased and destroys the member's data key: the events stay, the person is forgotten, and every start re-applies recorded erasures. Idempotent.",
+      "Records StaffPersonalDataErased and destroys the member's data key: the events stay, the person is forgotten, and every start re-applies recorded erasures. Their employeeRef is freed: a new registration may take it. Idempotent.",
   })
   async erase(@Param('id') staffId: string, @Command() request: CommandRequest): Promise<CommandReply> {
     return CommandReply.of(staffId, await this.commands.execute(new ErasePersonalData(staffId, request)));

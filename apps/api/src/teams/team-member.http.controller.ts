@@ -23,12 +23,13 @@ const MemberId = new ParseUUIDPipe({
 
 /**
  * Who serves on a team: a manager assigns a qualified member, or requests an override for an
- * unqualified one, which a different manager approves with their own token.
+ * unqualified one, which a different manager approves with their own token. Managers only: an
+ * admin's token is refused here, as it is by the team's decider.
  */
 @ApiTags('teams')
 @ApiBearerAuth()
 @Controller('v1/teams/:id')
-@Roles('manager', 'admin')
+@Roles('manager')
 export class TeamMemberHttpController {
   constructor(private readonly commands: CommandBus) {}
 

@@ -32,8 +32,9 @@ export const teamNotFound = () => new ResourceNotFoundError('TEAM.NOT_FOUND', 'T
 export const TeamId = new ParseUUIDPipe({ exceptionFactory: teamNotFound });
 
 /**
- * Multi-disciplinary teams formed around a case, by managers of the team's jurisdiction (the
- * domain checks that, whatever the token's roles). Members: see the team-member controller.
+ * Multi-disciplinary teams formed around a case, by managers of the team's jurisdiction: the
+ * writes admit the manager role only (an admin is no manager: DOMAIN.md), and the domain checks
+ * the jurisdiction. Anyone who may audit reads a team. Members: see the team-member controller.
  */
 @ApiTags('teams')
 @ApiBearerAuth()
@@ -45,7 +46,7 @@ export class TeamHttpController {
   ) {}
 
   @Post()
-  @Roles('manager', 'admin')
+  @Roles('manager')
   @ApiOperation({ summary: 'Form a team around a case (201, its id is chosen by the server)' })
   form(@Body() body: FormTeamRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { name, jurisdiction, kind, caseRef } = body;
@@ -63,7 +64,7 @@ export class TeamHttpController {
 
   @Post(':id/lead')
   @HttpCode(200)
-  @Roles('manager', 'admin')
+  @Roles('manager')
   @ApiOperation({ summary: 'Designate a member as the team lead' })
   lead(
     @Param('id', TeamId) teamId: string,
@@ -80,7 +81,7 @@ export class TeamHttpController {
 
   @Post(':id/operational')
   @HttpCode(200)
-  @Roles('manager', 'admin')
+  @Roles('manager')
   @ApiOperation({
     summary:
       'Declare the team operational: refused (422 TEAM.NOT_READY) until every required discipline is present',
@@ -100,7 +101,7 @@ export class TeamHttpController {
 
   @Post(':id/dissolve')
   @HttpCode(200)
-  @Roles('manager', 'admin')
+  @Roles('manager')
   @ApiOperation({ summary: 'Dissolve the team (final); `reason` is required' })
   dissolve(
     @Param('id', TeamId) teamId: string,

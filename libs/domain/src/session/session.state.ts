@@ -129,3 +129,11 @@ export function passedParticipants(
       : [];
   });
 }
+
+/** The participant an assessment record (by its event id) concerns, if this session holds it. */
+export function assessedParticipant(state: SessionState, assessmentEventId: string): string | undefined {
+  if (state.status === 'none') return undefined;
+  return Object.values(state.participants).find((p) =>
+    p.assessment.some((record) => record.eventId === assessmentEventId),
+  )?.staffId;
+}

@@ -1,16 +1,14 @@
 import { assertActsIn } from '../shared/actor.js';
-import { checkVoid } from '../shared/corrections.js';
 import { assertNever, eventFactory } from '../shared/decider.js';
 import { requireText } from '../shared/validation.js';
 import { certificationScheduleEvent } from './certification-schedule.decide.js';
 import { decideAward } from './certification-award.decide.js';
+import { decideVoidAssessmentAwards, decideVoidRecord } from './certification-void.decide.js';
 import type { CertificationCommand } from './staff.commands.js';
 import type { StaffContext } from './staff.context.js';
 import { certificationErrors, staffErrors } from './staff.errors.js';
-import { staffStream, type StaffEvent } from './staff.events.js';
+import type { StaffEvent } from './staff.events.js';
 import type { Certification, StaffState } from './staff.state.js';
-
-const VOIDABLE = ['CertificationAwarded', 'CertificationRenewed'];
 
 export function decideCertification(
   command: CertificationCommand,
@@ -64,31 +62,10 @@ export function decideCertification(
         find(state, command.data.certificationId),
         context.now,
       );
-    case 'VoidRecord': {
-      const records = Object.values(state.certifications).flatMap((c) =>
-        c.periods.flatMap((p, i) =>
-          p.eventId === null
-            ? []
-            : [
-                {
-                  eventId: p.eventId,
-                  type: VOIDABLE[i === 0 ? 0 : 1],
-                  voided: i === 0 ? c.voided : p.voided || c.voided,
-                },
-              ],
-        ),
-      );
-      const { targetType, reason } = checkVoid(command, records, VOIDABLE);
-      const stream = staffStream(staffId);
-      const voided = emit('RecordVoided', {
-        stream,
-        targetEventId: command.data.targetEventId,
-        targetType,
-        reason,
-      });
-      // The envelope keeps the reason of every corrective event.
-      return [{ ...voided, metadata: { ...voided.metadata, reason } }];
-    }
+    case 'VoidRecord':
+      return decideVoidRecord(command, state, context);
+    case 'VoidAssessmentAwards':
+      return decideVoidAssessmentAwards(command, state, context);
     default:
       return assertNever(command);
   }

@@ -260,6 +260,72 @@ describe('certification decider (staff stream)', () => {
       .then('COMMAND.FIELD_REQUIRED');
   });
 
+  it('voids every award and renewal resting on a voided assessment, once, and nothing else', () => {
+    const onSession = (certificationId: string, competency: string) =>
+      ({
+        ...awarded,
+        data: { ...awarded.data, certificationId, competency, evidence: second },
+      }) as StaffEvent;
+    const renewedOnSession = {
+      type: 'CertificationRenewed',
+      data: {
+        ...awarded.data,
+        certificationId: 'id-3',
+        validFrom: '2025-12-01T00:00:00.000Z',
+        evidence: second,
+      },
+    } as StaffEvent;
+    const history = [
+      registered,
+      recorded(onSession('id-1', 'radicalisation-awareness'), 'evt-award-1'),
+      recorded(onSession('id-2', 'dynamic-security'), 'evt-award-2'),
+      recorded(
+        { ...awarded, data: { ...awarded.data, certificationId: 'id-3', competency: 'ethics' } },
+        'evt-award-3',
+      ),
+      recorded(renewedOnSession, 'evt-renewal-3'),
+    ];
+    const because = (targetEventId: string, targetType: string): StaffEvent => ({
+      type: 'RecordVoided',
+      data: {
+        stream: 'staff-s-1',
+        targetEventId,
+        targetType,
+        reason: WRONG_PARTICIPANT,
+      },
+    });
+    const voids = spec
+      .given(history)
+      .when(voidAssessment('evt-assess-9'))
+      .then([
+        because('evt-award-1', 'CertificationAwarded'),
+        because('evt-award-2', 'CertificationAwarded'),
+        because('evt-renewal-3', 'CertificationRenewed'),
+      ]);
+    // The envelope keeps the reason, as for every corrective event.
+    expect(voids.map((event) => event.metadata?.reason)).toEqual(Array(3).fill(WRONG_PARTICIPANT));
+    const after = certificationsOf(fold(staffDecider, [...history, ...voids]));
+    expect(after.map((c) => [c.certificationId, c.status, c.validFrom])).toEqual([
+      ['id-1', 'voided', '2025-01-15T00:00:00.000Z'],
+      ['id-2', 'voided', '2025-01-15T00:00:00.000Z'],
+      ['id-3', 'active', '2025-01-15T00:00:00.000Z'],
+    ]);
+    spec
+      .given([...history, ...voids])
+      .when(voidAssessment('evt-assess-9'))
+      .then([]);
+    spec.given(history).when(voidAssessment('evt-assess-other')).then([]);
+    spec.given(history).when(voidAssessment('evt-assess-9', ' ')).then('COMMAND.FIELD_REQUIRED');
+  });
+
+  const WRONG_PARTICIPANT = 'The assessment it rested on was voided: recorded for the wrong participant';
+  const voidAssessment = (
+    assessmentEventId: string,
+    reason = 'recorded for the wrong participant',
+  ): StaffCommand => ({
+    type: 'VoidAssessmentAwards',
+    data: { staffId: 's-1', sessionId: 'session-9', assessmentEventId, reason },
+  });
   const external: Evidence = { kind: 'external', issuer: 'CoE HELP', reference: 'HELP-2025-001' };
   const second: Evidence = { kind: 'session', sessionId: 'session-9', assessmentEventId: 'evt-assess-9' };
   const registered: StaffEvent = {

@@ -58,6 +58,20 @@ export type ReinstateCertification = DomainCommand<
 >;
 export type RevokeCertification = DomainCommand<'RevokeCertification', CertificationDecision>;
 
+/**
+ * Sent by the award process when an assessment of a closed session is voided: every award and
+ * renewal whose evidence it was is voided too. `reason` is the assessment's void reason.
+ */
+export type VoidAssessmentAwards = DomainCommand<
+  'VoidAssessmentAwards',
+  {
+    readonly staffId: string;
+    readonly sessionId: string;
+    readonly assessmentEventId: string;
+    readonly reason: string;
+  }
+>;
+
 /** Sent by the expiry process as time passes; each is recorded once per validity period. */
 type Scheduled = { readonly staffId: string; readonly certificationId: string };
 export type OpenRecertificationWindow = DomainCommand<'OpenRecertificationWindow', Scheduled>;
@@ -75,6 +89,7 @@ export type CertificationCommand =
   | OpenRecertificationWindow
   | WarnCertificationExpiry
   | ExpireCertification
-  | VoidRecord;
+  | VoidRecord
+  | VoidAssessmentAwards;
 
 export type StaffCommand = StaffMemberCommand | CertificationCommand;

@@ -147,6 +147,36 @@ describe('team decider', () => {
     spec.given([formed]).when(approve, { actor: bob }).then('TEAM.OVERRIDE_NOT_FOUND');
   });
 
+  it('rejects with a reason, by any manager of the team, the requester included (a withdrawal)', () => {
+    // Four eyes guard what an override lets through, an unqualified member; a rejection lets
+    // nothing through, and the requester has no other way to take back a mistaken request.
+    const reject = (reason: string): TeamCommand => ({
+      type: 'RejectAssignmentOverride',
+      data: { teamId: 't-1', overrideId: 'id-1', reason },
+    });
+    const rejected = (rejectedBy: string): TeamEvent => ({
+      type: 'AssignmentOverrideRejected',
+      data: { teamId: 't-1', overrideId: 'id-1', rejectedBy, reason: 'requested in error' },
+    });
+    spec
+      .given([formed, overrideRequested])
+      .when(reject('requested in error'), { actor: bob })
+      .then([rejected('bob')]);
+    spec
+      .given([formed, overrideRequested])
+      .when(reject('requested in error'))
+      .then([rejected('alice')]);
+    spec.given([formed, overrideRequested]).when(reject(' ')).then('COMMAND.FIELD_REQUIRED');
+    spec
+      .given([formed, overrideRequested, rejected('bob')])
+      .when(reject('requested in error'))
+      .then('TEAM.OVERRIDE_ALREADY_DECIDED');
+    spec
+      .given([formed, overrideRequested])
+      .when(reject('requested in error'), { actor: managerOf('RS', 'sasa') })
+      .then('TEAM.NOT_A_MANAGER');
+  });
+
   it('re-checks the member at approval', () => {
     spec
       .given([formed, overrideRequested])
