@@ -50,6 +50,7 @@ import * as staffTranscript from './staff-transcript/staff-transcript.entity.js'
 import { staffTranscriptProjection } from './staff-transcript/staff-transcript.projection.js';
 import { ExpiryGaps1764100000200 } from './expiry-gaps/1764100000200-expiry-gaps.migration.js';
 import { ExpiryGapsQueryIndexes1764200000000 } from './expiry-gaps/1764200000000-expiry-gaps-query-indexes.migration.js';
+import { CoverageQueryIndexes1764300000100 } from './requirement-coverage/1764300000100-coverage-query-indexes.migration.js';
 import { ExpiryGapsTeamServiceIndex1764300000000 } from './expiry-gaps/1764300000000-expiry-gaps-team-service-index.migration.js';
 import * as expiryGaps from './expiry-gaps/expiry-gaps.entity.js';
 import { expiryGapsProjection } from './expiry-gaps/expiry-gaps.projection.js';
@@ -131,6 +132,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   TrainerRegistryQueryIndexes1764200000100,
   JointTrainingQueryIndexes1764200000200,
   ExpiryGapsTeamServiceIndex1764300000000,
+  CoverageQueryIndexes1764300000100,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';

