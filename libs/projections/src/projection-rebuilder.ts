@@ -206,10 +206,19 @@ export class ProjectionRebuilder {
             (event) => this.store.comparePositions(event.position, target as string) <= 0,
           );
           if (page.length === 0) {
-            // Short of the target with nothing to read: an older append still running
-            // holds the log's horizon back (decision 0005). It commits or ends soon.
             const reached = position !== null && this.store.comparePositions(position, target) >= 0;
-            if (reached || Date.now() > waitUntil) break;
+            if (reached) break;
+            // Nothing this projection handles up to the target. If the log is readable up to it,
+            // the live checkpoint only passed events of other types (as a swap after a rebuild of
+            // all read models leaves it, at the last event of all): the rebuild stands there too.
+            const head = await this.store.headPosition();
+            if (head !== null && this.store.comparePositions(head, target) >= 0) {
+              position = target;
+              break;
+            }
+            // Otherwise an older append still running holds the log's horizon back (decision
+            // 0005). It commits or ends soon.
+            if (Date.now() > waitUntil) break;
             await new Promise((resolve) => setTimeout(resolve, 50));
             continue;
           }
