@@ -2,7 +2,10 @@ import type { MigrationInterface } from 'typeorm';
 import type { Projection } from '../projection.js';
 import { JointTraining1764058300000 } from './joint-training/1764058300000-joint-training.migration.js';
 import { JointTrainingQueryIndexes1764200000200 } from './joint-training/1764200000200-joint-training-query-indexes.migration.js';
-import { SessionAttendanceHistoryEntity } from './joint-training/joint-training.entity.js';
+import {
+  JointSessionHistoryEntity,
+  SessionAttendanceHistoryEntity,
+} from './joint-training/joint-training.entity.js';
 import { jointTrainingProjection } from './joint-training/joint-training.projection.js';
 import { MatrixConformance1764058200000 } from './matrix-conformance/1764058200000-matrix-conformance.migration.js';
 import {
@@ -51,6 +54,7 @@ import { staffTranscriptProjection } from './staff-transcript/staff-transcript.p
 import { ExpiryGaps1764100000200 } from './expiry-gaps/1764100000200-expiry-gaps.migration.js';
 import { ExpiryGapsQueryIndexes1764200000000 } from './expiry-gaps/1764200000000-expiry-gaps-query-indexes.migration.js';
 import { CoverageQueryIndexes1764300000100 } from './requirement-coverage/1764300000100-coverage-query-indexes.migration.js';
+import { JointSessions1764300000200 } from './joint-training/1764300000200-joint-sessions.migration.js';
 import { ExpiryGapsTeamServiceIndex1764300000000 } from './expiry-gaps/1764300000000-expiry-gaps-team-service-index.migration.js';
 import * as expiryGaps from './expiry-gaps/expiry-gaps.entity.js';
 import { expiryGapsProjection } from './expiry-gaps/expiry-gaps.projection.js';
@@ -110,6 +114,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
   FrameworkPublicationHistoryEntity,
   MatrixRequirementHistoryEntity,
   SessionAttendanceHistoryEntity,
+  JointSessionHistoryEntity,
 ];
 
 export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -133,6 +138,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   JointTrainingQueryIndexes1764200000200,
   ExpiryGapsTeamServiceIndex1764300000000,
   CoverageQueryIndexes1764300000100,
+  JointSessions1764300000200,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { COVERAGE_SCHEMA, JOINT_TRAINING_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
-import { visibleAt, type PointInTime } from '../shared/index.js';
+import { visibleAt, visibleAtIndexed, type PointInTime } from '../shared/index.js';
 
 export interface JointTrainingQuery extends PointInTime {
   readonly months: number;
@@ -25,46 +25,43 @@ export interface ShareRow {
  * Joint sessions (both prison and probation attended, as recorded by `asOf`, known at `knownAt`)
  * started in the `months` before `asOf`, per calendar month (UTC); and, per jurisdiction, the share
  * of prison and of probation staff (placed then) who attended at least one of them.
+ *
+ * When a session was joint is a history of its own (`joint_sessions`, written by the projection
+ * from the same facts as the attendances): the query reads the window's joint sessions
+ * (`joint_sessions_by_start`) instead of grouping every attendance of the window by session (at
+ * 1,000,000 events, 28,000 attendances a year: p95 74 ms, against the 50 ms target).
  */
 @Injectable()
 export class JointTrainingReadQuery {
   constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
 
-  /**
-   * `a`: the attendances (not absent) of sessions started in the window, as recorded by `asOf` and
-   * known at `knownAt`; `jw`: those sessions attended by both prison and probation. A session's
-   * start and jurisdictions are the same on all its rows, so filtering the rows by the window
-   * (sargable: `attendances_by_start`) before grouping selects the same sessions as filtering the
-   * groups, and reads only the window's rows; likewise `inScope` keeps only the rows of sessions
-   * in the scope's jurisdictions ($4).
-   */
-  private joint(inScope = false): string {
-    return `a AS (SELECT a.entity AS session_id, a.staff_id, a.agency, a.starts_at, a.session_jurisdictions
-                  FROM ${JOINT_TRAINING_SCHEMA}.attendances a
-                  WHERE a.starts_at > $1::timestamptz - make_interval(months => $3::int) AND a.starts_at <= $1
-                    AND ${visibleAt('a', '$1', '$2')} AND a.attendance <> 'absent'
-                    ${inScope ? `AND ($4::text[] IS NULL OR a.session_jurisdictions && $4::text[])` : ''}),
-            jw AS (SELECT session_id, min(starts_at) AS starts_at, min(session_jurisdictions) AS jurisdictions FROM a
-                  GROUP BY session_id HAVING bool_or(agency = 'prison') AND bool_or(agency = 'probation'))`;
+  /** The window: started in the `$3` months up to `$1`. */
+  private static window(alias: string): string {
+    return `${alias}.starts_at > $1::timestamptz - make_interval(months => $3::int) AND ${alias}.starts_at <= $1`;
   }
 
   periods(query: JointTrainingQuery): Promise<PeriodRow[]> {
     return this.readModels.query(
-      `WITH ${this.joint(true)}
-       SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM') AS period, count(*)::int AS joint_sessions
-       FROM jw WHERE ($4::text[] IS NULL OR jurisdictions && $4::text[])
+      `SELECT to_char(j.starts_at AT TIME ZONE 'UTC', 'YYYY-MM') AS period, count(*)::int AS joint_sessions
+       FROM ${JOINT_TRAINING_SCHEMA}.joint_sessions j
+       WHERE ${JointTrainingReadQuery.window('j')} AND ${visibleAt('j', '$1', '$2')}
+         AND ($4::text[] IS NULL OR j.session_jurisdictions && $4::text[])
        GROUP BY 1 ORDER BY 1`,
       [query.asOf, query.knownAt, query.months, query.scope],
     );
   }
 
-  /** One pass: the placed staff left-joined to the set of those with a joint attendance. */
+  /** One pass: the placed staff left-joined to the set of those who attended a joint session. */
   shares(query: JointTrainingQuery): Promise<ShareRow[]> {
     return this.readModels.query(
-      `WITH ${this.joint()},
-            joint_staff AS (SELECT DISTINCT a.staff_id FROM a JOIN jw USING (session_id)),
+      `WITH jw AS (SELECT j.entity AS session_id FROM ${JOINT_TRAINING_SCHEMA}.joint_sessions j
+                   WHERE ${JointTrainingReadQuery.window('j')} AND ${visibleAt('j', '$1', '$2')}),
+            joint_staff AS (
+              SELECT DISTINCT a.staff_id FROM ${JOINT_TRAINING_SCHEMA}.attendances a
+               WHERE ${JointTrainingReadQuery.window('a')} AND ${visibleAt('a', '$1', '$2')}
+                 AND a.attendance <> 'absent' AND a.entity IN (SELECT session_id FROM jw)),
             p AS (SELECT p.entity AS staff_id, p.jurisdiction, p.agency FROM ${COVERAGE_SCHEMA}.placements p
-                  WHERE ${visibleAt('p', '$1', '$2')} AND p.agency IN ('prison', 'probation')
+                  WHERE ${visibleAtIndexed('p', '$1', '$2')} AND p.agency IN ('prison', 'probation')
                     AND ($4::text[] IS NULL OR p.jurisdiction = ANY($4::text[])))
        SELECT p.jurisdiction, p.agency, count(*)::int AS headcount,
               (count(*) FILTER (WHERE js.staff_id IS NOT NULL))::int AS with_joint

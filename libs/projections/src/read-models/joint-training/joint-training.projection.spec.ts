@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Fact } from '../bitemporal/history.js';
-import { attendanceTimeline } from './joint-training.timelines.js';
+import { attendanceTimeline, jointSessionTimeline } from './joint-training.timelines.js';
 
 const START = '2025-01-01T09:00:00.000Z';
 const LATER = '2025-01-02T09:00:00.000Z';
@@ -35,6 +35,59 @@ describe('joint training attendance timeline', () => {
       ]),
     ).toEqual([]);
     expect(attendanceTimeline([scheduled, enrolled, attended, fact('SessionCancelled', {})])).toEqual([]);
+  });
+
+  describe('joint session timeline', () => {
+    const DAY3 = '2025-01-03T09:00:00.000Z';
+    const DAY4 = '2025-01-04T09:00:00.000Z';
+    const probation = fact('ParticipantEnrolled', { staffId: 's2', agency: 'probation', jurisdiction: 'RS' });
+    const other = fact('ParticipantEnrolled', { staffId: 's3', agency: 'prison', jurisdiction: 'AL' });
+
+    it('joint while a prison and a probation attendance (not absent) both stand', () => {
+      expect(
+        jointSessionTimeline([
+          scheduled,
+          enrolled,
+          probation,
+          other,
+          fact('AttendanceRecorded', { staffId: 's1', attendance: 'present' }),
+          fact('AttendanceRecorded', { staffId: 's2', attendance: 'partial' }, LATER),
+          // s1 marked absent, but s3 (prison too) attended: still joint, in one span.
+          fact('AttendanceRecorded', { staffId: 's3', attendance: 'present' }, DAY3),
+          fact('AttendanceRecorded', { staffId: 's1', attendance: 'absent' }, DAY3),
+          fact('AttendanceRecorded', { staffId: 's2', attendance: 'absent' }, DAY4),
+        ]),
+      ).toEqual([{ validFrom: LATER, validTo: DAY4, values: [START, ['AL']] }]);
+    });
+
+    it('never joint with one agency, a voided attendance or a cancelled session', () => {
+      const attended = fact('AttendanceRecorded', { staffId: 's2', attendance: 'present' });
+      const prison = fact('AttendanceRecorded', { staffId: 's1', attendance: 'present' });
+      expect(jointSessionTimeline([scheduled, enrolled, other, prison])).toEqual([]);
+      expect(
+        jointSessionTimeline([
+          scheduled,
+          enrolled,
+          probation,
+          prison,
+          attended,
+          fact('RecordVoided', { targetEventId: attended.eventId }),
+        ]),
+      ).toEqual([]);
+      expect(jointSessionTimeline([scheduled, enrolled, probation, prison, attended])).toEqual([
+        { validFrom: START, validTo: null, values: [START, ['AL']] },
+      ]);
+      expect(
+        jointSessionTimeline([
+          scheduled,
+          enrolled,
+          probation,
+          prison,
+          attended,
+          fact('SessionCancelled', {}),
+        ]),
+      ).toEqual([]);
+    });
   });
 
   function fact(type: string, data: Record<string, unknown>, occurredAt = START): Fact {

@@ -1,6 +1,6 @@
 import type { Projection } from '../../projection.js';
 import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
-import { attendanceTimeline } from './joint-training.timelines.js';
+import { attendanceTimeline, jointSessionTimeline } from './joint-training.timelines.js';
 
 export const JOINT_TRAINING_SCHEMA = 'rm_joint_training';
 
@@ -31,24 +31,34 @@ const sessionHistory: HistorySpec = {
       ],
       timeline: attendanceTimeline,
     },
+    {
+      table: 'joint_sessions',
+      columns: [
+        { name: 'starts_at', type: 'timestamptz' },
+        { name: 'session_jurisdictions', type: 'text[]' },
+      ],
+      timeline: jointSessionTimeline,
+    },
   ],
 };
 
-/** The joint-training query reads the attendances of sessions started in its window. */
+/** The joint-training query reads the joint sessions, and their attendances, started in its window. */
 export const jointTrainingIndexes = (schema: string): string[] => [
   `CREATE INDEX IF NOT EXISTS attendances_by_start ON ${schema}.attendances (starts_at)`,
+  `CREATE INDEX IF NOT EXISTS joint_sessions_by_start ON ${schema}.joint_sessions (starts_at)`,
 ];
 
 /**
- * Joint training: who attended which session (entity = the session id), a bitemporal history from
- * which the query derives joint sessions (prison and probation both attended) per period and the
- * share of each agency's staff with a joint attendance in the last N months.
+ * Joint training: who attended which session (entity = the session id), and when each session was
+ * joint (prison and probation both attended), bitemporal histories from which the query counts
+ * joint sessions per period and the share of each agency's staff with a joint attendance in the
+ * last N months.
  */
 export const jointTrainingProjection = (): Projection => ({
   name: 'joint-training',
-  version: 2,
+  version: 3,
   handles: SESSION_TYPES,
-  tables: ['session_facts', 'attendances'],
+  tables: ['session_facts', 'attendances', 'joint_sessions'],
   schema: JOINT_TRAINING_SCHEMA,
   createTables: async (tx, schema) => {
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

@@ -48,3 +48,43 @@ export function attendanceTimeline(facts: readonly Fact[]): Interval[] {
   }
   return intervals;
 }
+
+/** Attendance values' positions (see {@link attendanceTimeline}). */
+const AGENCY = 1;
+const ATTENDANCE = 3;
+const STARTS_AT = 4;
+const SESSION_JURISDICTIONS = 5;
+
+/**
+ * When a session was joint, over business time: the spans in which both a prison and a probation
+ * participant's attendance (present or partial, not absent) stood, as {@link attendanceTimeline}
+ * gives them. Values: the session's start and jurisdictions. Derived from the same facts, so the
+ * query counts joint sessions without grouping every attendance of its window.
+ */
+export function jointSessionTimeline(facts: readonly Fact[]): Interval[] {
+  const attended = attendanceTimeline(facts).filter((a) => a.values[ATTENDANCE] !== 'absent');
+  if (attended.length === 0) return [];
+  const { values } = attended[0]!;
+  const instants = [
+    ...new Set(attended.flatMap((a) => (a.validTo === null ? [a.validFrom] : [a.validFrom, a.validTo]))),
+  ].sort((a, b) => ms(a) - ms(b));
+  const standsAt = (a: Interval, at: number): boolean =>
+    ms(a.validFrom) <= at && (a.validTo === null || ms(a.validTo) > at);
+  const intervals: Interval[] = [];
+  instants.forEach((from, i) => {
+    const at = ms(from);
+    const agencies = new Set(attended.filter((a) => standsAt(a, at)).map((a) => a.values[AGENCY]));
+    if (!agencies.has('prison') || !agencies.has('probation')) return;
+    const to = instants[i + 1] ?? null;
+    const last = intervals.at(-1);
+    if (last !== undefined && last.validTo === from)
+      intervals[intervals.length - 1] = { ...last, validTo: to };
+    else
+      intervals.push({
+        validFrom: from,
+        validTo: to,
+        values: [values[STARTS_AT], values[SESSION_JURISDICTIONS]],
+      });
+  });
+  return intervals;
+}
