@@ -61,9 +61,12 @@ export class TrainerRegistryReadQuery {
     after: CursorKey | undefined,
     limit: number,
   ): Promise<TrainerEntry[]> {
-    // Driven by the placed staff in scope, in staff order (keyset), each probed for a trainer-level
-    // accreditation at the point in time through `certifications_trainers` (LIMIT 1: a probe per
-    // member, not a hash of every accreditation), so the scan stops at the page's end.
+    // Driven by the placed staff in scope, in staff order (keyset, `members_by_staff`), each probed
+    // for a trainer-level accreditation at the point in time through `certifications_trainers`
+    // (LIMIT 1: a probe per member, not a hash of every accreditation), so the walk stops at the
+    // page's end. No DISTINCT: a member's history (one timeline per staff member) has one row
+    // visible at a point in time, and a DISTINCT would sort every trainer in scope before the
+    // first page (37 ms against 5 ms at 1,000,000 events).
     const sql = new SqlConditions();
     const asOf = sql.param(query.asOf);
     const knownAt = sql.param(query.knownAt);
@@ -76,7 +79,7 @@ export class TrainerRegistryReadQuery {
       .equals('m.agency', query.agency)
       .after(['m.staff_id'], after);
     const trainers: TrainerRow[] = await this.readModels.query(
-      `SELECT DISTINCT m.staff_id, n.name, m.agency, m.jurisdiction, m.institution
+      `SELECT m.staff_id, n.name, m.agency, m.jurisdiction, m.institution
          FROM ${S}.members m
         CROSS JOIN LATERAL (
           SELECT 1 FROM ${S}.certifications c
