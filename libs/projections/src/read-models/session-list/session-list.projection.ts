@@ -206,20 +206,26 @@ async function applySessionList(events: readonly RecordedEvent[], tx: Projection
     await tx.query(`UPDATE ${s}.attendance SET voided = true WHERE event_id = ANY($1::uuid[])`, [voided]);
   }
   if (touched.size === 0) return;
+  // The derived columns of every session touched, each aggregate grouped once over the batch's
+  // sessions (correlated per session, the attendances of all of them were read again for each:
+  // 0.5 s a batch of 5,000 events in a rebuild of 1,000,000).
   await tx.query(
-    `WITH current AS (
+    `WITH touched AS (SELECT DISTINCT unnest($1::text[]) AS session_id),
+     enrolled AS (
+       SELECT p.session_id, count(*) AS enrolled FROM ${s}.participants p
+        WHERE p.session_id = ANY($1::text[]) AND p.enrolled GROUP BY 1
+     ), current AS (
        SELECT DISTINCT ON (a.session_id, a.staff_id) a.session_id, a.staff_id, a.attendance
        FROM ${s}.attendance a WHERE a.session_id = ANY($1::text[]) AND NOT a.voided
        ORDER BY a.session_id, a.staff_id, a.seq DESC
-     ), derived AS (
-       SELECT s.session_id,
-              (SELECT count(*) FROM ${s}.participants p WHERE p.session_id = s.session_id AND p.enrolled) AS enrolled,
-              COALESCE((SELECT bool_or(p.agency = 'prison') AND bool_or(p.agency = 'probation')
-                        FROM current c JOIN ${s}.participants p USING (session_id, staff_id)
-                        WHERE c.session_id = s.session_id AND c.attendance <> 'absent'), false) AS joint
-       FROM ${s}.sessions s WHERE s.session_id = ANY($1::text[])
+     ), joint AS (
+       SELECT c.session_id, bool_or(p.agency = 'prison') AND bool_or(p.agency = 'probation') AS joint
+       FROM current c JOIN ${s}.participants p USING (session_id, staff_id)
+       WHERE c.attendance <> 'absent' GROUP BY 1
      )
-     UPDATE ${s}.sessions t SET enrolled = d.enrolled, joint = d.joint FROM derived d WHERE t.session_id = d.session_id`,
+     UPDATE ${s}.sessions t SET enrolled = coalesce(e.enrolled, 0), joint = coalesce(j.joint, false)
+     FROM touched x LEFT JOIN enrolled e USING (session_id) LEFT JOIN joint j USING (session_id)
+     WHERE t.session_id = x.session_id`,
     [[...touched]],
   );
 }
