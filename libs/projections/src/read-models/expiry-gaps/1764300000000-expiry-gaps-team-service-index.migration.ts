@@ -11,7 +11,7 @@ export class ExpiryGapsTeamServiceIndex1764300000000 implements MigrationInterfa
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(
-      `CREATE INDEX IF NOT EXISTS team_members_by_member ON ${EXPIRY_GAPS_SCHEMA}.team_members USING gin (members)`,
+      `CREATE INDEX IF NOT EXISTS team_members_by_member ON ${EXPIRY_GAPS_SCHEMA}.team_members USING gin (members) WITH (fastupdate = off)`,
     );
     await runner.query(`DROP INDEX IF EXISTS ${EXPIRY_GAPS_SCHEMA}.team_members_at`);
     await runner.query(`ANALYZE ${EXPIRY_GAPS_SCHEMA}.team_members`);

@@ -1,19 +1,9 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimelineRow } from '../bitemporal/history-row.entity.js';
 import { EXPIRY_GAPS_SCHEMA } from './expiry-gaps.projection.js';
 
-abstract class Bitemporal {
-  @PrimaryGeneratedColumn('increment', { name: 'row_id', type: 'bigint' }) rowId!: string;
-  @Column('text', { name: 'entity_key' }) entityKey!: string;
-  @Column('timestamptz', { name: 'valid_from' }) validFrom!: Date;
-  @Column('timestamptz', { name: 'valid_to', nullable: true }) validTo!: Date | null;
-  @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
-  @Column('timestamptz', { name: 'superseded_at', nullable: true }) supersededAt!: Date | null;
-  /** What the engine compares believed rows by (see timeline.ts). */
-  @Column('text') fingerprint!: string;
-}
-
 @Entity({ schema: EXPIRY_GAPS_SCHEMA, name: 'certifications' })
-export class ExpiryGapsCertificationEntity extends Bitemporal {
+export class ExpiryGapsCertificationEntity extends TimelineRow {
   @Column('text', { name: 'staff_id' }) staffId!: string;
   @Column('text', { name: 'certification_id' }) certificationId!: string;
   @Column('text') competency!: string;
@@ -28,7 +18,7 @@ export class ExpiryGapsCertificationEntity extends Bitemporal {
 }
 
 @Entity({ schema: EXPIRY_GAPS_SCHEMA, name: 'members' })
-export class ExpiryGapsMemberEntity extends Bitemporal {
+export class ExpiryGapsMemberEntity extends TimelineRow {
   @Column('text', { name: 'staff_id' }) staffId!: string;
   @Column('text') agency!: string;
   @Column('text') jurisdiction!: string;
@@ -38,7 +28,7 @@ export class ExpiryGapsMemberEntity extends Bitemporal {
 }
 
 @Entity({ schema: EXPIRY_GAPS_SCHEMA, name: 'team_members' })
-export class ExpiryGapsTeamMembersEntity extends Bitemporal {
+export class ExpiryGapsTeamMembersEntity extends TimelineRow {
   @Column('text', { name: 'team_id' }) teamId!: string;
   @Column('text', { array: true }) members!: string[];
 }
