@@ -1,17 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { HistoryRow } from '../bitemporal/history-row.entity.js';
 import { COVERAGE_SCHEMA } from './coverage.projection.js';
 
 /** Bitemporal columns every history row of the coverage model has (docs/read-models.md). */
-abstract class HistoryRow {
-  @PrimaryColumn('bigint') id!: string;
-  @Column('text') entity!: string;
-  @Column('timestamptz', { name: 'valid_from' }) validFrom!: Date;
-  @Column('timestamptz', { name: 'valid_to', nullable: true }) validTo!: Date | null;
-  @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
-  @Column('timestamptz', { name: 'superseded_at', nullable: true }) supersededAt!: Date | null;
-  @Column('text') fingerprint!: string;
-}
-
 /** Where a staff member (`entity`) stood: jurisdiction, institution, agency, role. */
 @Entity({ schema: COVERAGE_SCHEMA, name: 'placements' })
 export class StaffPlacementHistoryEntity extends HistoryRow {

@@ -1,20 +1,10 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimelineRow } from '../bitemporal/history-row.entity.js';
 import { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript.projection.js';
 
 /** The four time columns of a bitemporal history row (see docs/read-models.md). */
-abstract class Bitemporal {
-  @PrimaryGeneratedColumn('increment', { name: 'row_id', type: 'bigint' }) rowId!: string;
-  @Column('text', { name: 'entity_key' }) entityKey!: string;
-  @Column('timestamptz', { name: 'valid_from' }) validFrom!: Date;
-  @Column('timestamptz', { name: 'valid_to', nullable: true }) validTo!: Date | null;
-  @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
-  @Column('timestamptz', { name: 'superseded_at', nullable: true }) supersededAt!: Date | null;
-  /** What the engine compares believed rows by (see timeline.ts). */
-  @Column('text') fingerprint!: string;
-}
-
 @Entity({ schema: STAFF_TRANSCRIPT_SCHEMA, name: 'certifications' })
-export class TranscriptCertificationEntity extends Bitemporal {
+export class TranscriptCertificationEntity extends TimelineRow {
   @Column('text', { name: 'staff_id' }) staffId!: string;
   @Column('text', { name: 'certification_id' }) certificationId!: string;
   @Column('text') competency!: string;
@@ -29,7 +19,7 @@ export class TranscriptCertificationEntity extends Bitemporal {
 }
 
 @Entity({ schema: STAFF_TRANSCRIPT_SCHEMA, name: 'trainings' })
-export class TranscriptTrainingEntity extends Bitemporal {
+export class TranscriptTrainingEntity extends TimelineRow {
   @Column('text', { name: 'staff_id' }) staffId!: string;
   @Column('text', { name: 'session_id' }) sessionId!: string;
   @Column('text', { nullable: true }) enrolment!: string | null;
@@ -40,7 +30,7 @@ export class TranscriptTrainingEntity extends Bitemporal {
 }
 
 @Entity({ schema: STAFF_TRANSCRIPT_SCHEMA, name: 'members' })
-export class TranscriptMemberEntity extends Bitemporal {
+export class TranscriptMemberEntity extends TimelineRow {
   @Column('text', { name: 'staff_id' }) staffId!: string;
   @Column('text') agency!: string;
   @Column('text') jurisdiction!: string;

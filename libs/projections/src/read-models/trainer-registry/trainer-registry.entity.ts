@@ -1,19 +1,9 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimelineRow } from '../bitemporal/history-row.entity.js';
 import { TRAINER_REGISTRY_SCHEMA } from './trainer-registry.projection.js';
 
-abstract class Bitemporal {
-  @PrimaryGeneratedColumn('increment', { name: 'row_id', type: 'bigint' }) rowId!: string;
-  @Column('text', { name: 'entity_key' }) entityKey!: string;
-  @Column('timestamptz', { name: 'valid_from' }) validFrom!: Date;
-  @Column('timestamptz', { name: 'valid_to', nullable: true }) validTo!: Date | null;
-  @Column('timestamptz', { name: 'recorded_at' }) recordedAt!: Date;
-  @Column('timestamptz', { name: 'superseded_at', nullable: true }) supersededAt!: Date | null;
-  /** What the engine compares believed rows by (see timeline.ts). */
-  @Column('text') fingerprint!: string;
-}
-
 @Entity({ schema: TRAINER_REGISTRY_SCHEMA, name: 'certifications' })
-export class TrainerAccreditationEntity extends Bitemporal {
+export class TrainerAccreditationEntity extends TimelineRow {
   @Column('text', { name: 'staff_id' }) staffId!: string;
   @Column('text', { name: 'certification_id' }) certificationId!: string;
   @Column('text') competency!: string;
@@ -28,7 +18,7 @@ export class TrainerAccreditationEntity extends Bitemporal {
 }
 
 @Entity({ schema: TRAINER_REGISTRY_SCHEMA, name: 'members' })
-export class TrainerMemberEntity extends Bitemporal {
+export class TrainerMemberEntity extends TimelineRow {
   @Column('text', { name: 'staff_id' }) staffId!: string;
   @Column('text') agency!: string;
   @Column('text') jurisdiction!: string;
@@ -38,7 +28,7 @@ export class TrainerMemberEntity extends Bitemporal {
 }
 
 @Entity({ schema: TRAINER_REGISTRY_SCHEMA, name: 'sessions' })
-export class TrainerSessionEntity extends Bitemporal {
+export class TrainerSessionEntity extends TimelineRow {
   @Column('text', { name: 'session_id' }) sessionId!: string;
   @Column('text', { name: 'programme_id' }) programmeId!: string;
   @Column('timestamptz', { name: 'starts_at' }) startsAt!: Date;
