@@ -256,7 +256,7 @@ class HistoryMemory implements MemoryPart {
     if (this.factRows.length >= spillThresholds.facts) await this.flushFacts(tx);
     const before = ms(earliestRecordTime(facts)) - spillThresholds.marginMs;
     for (const [history, changes] of this.changes)
-      if (changes.pendingCount >= spillThresholds.rows)
+      if (changes.drainDue(spillThresholds.rows))
         await copyRows(tx, history.table, rowColumns(history), changes.drainFinal(before).map(rowValues));
   }
 

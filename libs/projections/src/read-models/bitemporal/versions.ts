@@ -105,6 +105,18 @@ export class VersionChanges<Content> {
     return this.pending.length;
   }
 
+  /** Rows still pending after the last {@link drainFinal} (still believed, or closed too late). */
+  private keptAtLastDrain = 0;
+
+  /**
+   * Whether to {@link drainFinal} now: `threshold` rows pending, and twice as many as the last
+   * drain kept. Rows still believed cannot be drained; draining at every batch once they alone
+   * pass the threshold made a rebuild quadratic in them (each drain reads every pending row).
+   */
+  drainDue(threshold: number): boolean {
+    return this.pending.length >= Math.max(threshold, 2 * this.keptAtLastDrain);
+  }
+
   /**
    * Takes the pending rows whose knowledge closed before `before` (ms): no later version can
    * re-open them (a version re-opens only a row closed at its own record time), so they are as
@@ -119,6 +131,7 @@ export class VersionChanges<Content> {
       } else kept.push(row);
     }
     this.pending = kept;
+    this.keptAtLastDrain = kept.length;
     for (const closed of this.closed.values())
       for (const [print, { at }] of closed) if (at < before) closed.delete(print);
     return final;

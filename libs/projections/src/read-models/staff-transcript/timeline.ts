@@ -90,16 +90,47 @@ export const byOccurrence = (facts: readonly Fact[]): Fact[] =>
     .sort((a, b) => a.fact.occurredAt.localeCompare(b.fact.occurredAt) || a.index - b.index)
     .map(({ fact }) => fact);
 
+/**
+ * Whether two values have the same JSON (`JSON.stringify(a) === JSON.stringify(b)`), without
+ * writing it: timelines compare every pair of adjacent segments' states, at every version.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+    return JSON.stringify(a) === JSON.stringify(b);
+  if ('toJSON' in a || 'toJSON' in b) return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    if (a.length !== other.length) return false;
+    // In arrays, undefined and functions are written as null.
+    const element = (v: unknown): unknown => (v === undefined || typeof v === 'function' ? null : v);
+    for (let i = 0; i < a.length; i += 1) if (!sameJson(element(a[i]), element(other[i]))) return false;
+    return true;
+  }
+  // In objects, properties whose value is undefined (or a function) are left out.
+  const written = (o: object): string[] =>
+    Object.keys(o).filter((key) => {
+      const v = (o as Record<string, unknown>)[key];
+      return v !== undefined && typeof v !== 'function';
+    });
+  const keys = written(a);
+  const otherKeys = written(b);
+  if (keys.length !== otherKeys.length) return false;
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    if (key !== otherKeys[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
 /** Joins adjacent segments of equal state (the state compared as JSON). */
 export function mergeSegments<State>(segments: readonly Segment<State>[]): Segment<State>[] {
   const merged: Segment<State>[] = [];
   for (const segment of segments) {
     const last = merged[merged.length - 1];
-    if (
-      last &&
-      last.validTo === segment.validFrom &&
-      JSON.stringify(last.state) === JSON.stringify(segment.state)
-    ) {
+    if (last && last.validTo === segment.validFrom && sameJson(last.state, segment.state)) {
       merged[merged.length - 1] = { ...last, validTo: segment.validTo };
     } else {
       merged.push(segment);
@@ -337,7 +368,7 @@ class TimelineMemory implements MemoryPart {
     if (this.factRows.length >= spillThresholds.facts) await this.flushFacts(tx);
     const before = earliestRecordTime(facts) - spillThresholds.marginMs;
     for (const [spec, changes] of this.changes)
-      if (changes.pendingCount >= spillThresholds.rows)
+      if (changes.drainDue(spillThresholds.rows))
         await copyRows(tx, spec.table, rowColumns(spec), changes.drainFinal(before).map(rowValuesOf(spec)));
   }
 
