@@ -54,6 +54,7 @@ import { staffTranscriptProjection } from './staff-transcript/staff-transcript.p
 import { ExpiryGaps1764100000200 } from './expiry-gaps/1764100000200-expiry-gaps.migration.js';
 import { ExpiryGapsQueryIndexes1764200000000 } from './expiry-gaps/1764200000000-expiry-gaps-query-indexes.migration.js';
 import { CoverageQueryIndexes1764300000100 } from './requirement-coverage/1764300000100-coverage-query-indexes.migration.js';
+import { StaffSearchIndexFastupdateOff1764300000300 } from './staff-directory/1764300000300-staff-search-index-fastupdate-off.migration.js';
 import { JointSessions1764300000200 } from './joint-training/1764300000200-joint-sessions.migration.js';
 import { ExpiryGapsTeamServiceIndex1764300000000 } from './expiry-gaps/1764300000000-expiry-gaps-team-service-index.migration.js';
 import * as expiryGaps from './expiry-gaps/expiry-gaps.entity.js';
@@ -139,6 +140,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   ExpiryGapsTeamServiceIndex1764300000000,
   CoverageQueryIndexes1764300000100,
   JointSessions1764300000200,
+  StaffSearchIndexFastupdateOff1764300000300,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';

@@ -55,13 +55,14 @@ export const staffDirectoryProjection = (deps: UnsealDependency = {}): Projectio
       `CREATE INDEX IF NOT EXISTS staff_by_name ON ${schema}.staff (jurisdiction, name, staff_id)`,
     );
     // Substring search (`q`) uses trigram indexes where pg_trgm can be installed; ILIKE works without.
+    // fastupdate off: a pending list (up to 4 MB) would be read in full by every search (decision 0009).
     await tx.query(`DO $$ BEGIN
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
       EXCEPTION WHEN OTHERS THEN NULL;
       END $$`);
     await tx.query(`DO $$ BEGIN
         IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-          EXECUTE 'CREATE INDEX IF NOT EXISTS staff_name_trgm ON ${schema}.staff USING gin (lower(name) gin_trgm_ops, lower(employee_ref) gin_trgm_ops)';
+          EXECUTE 'CREATE INDEX IF NOT EXISTS staff_name_trgm ON ${schema}.staff USING gin (lower(name) gin_trgm_ops, lower(employee_ref) gin_trgm_ops) WITH (fastupdate = off)';
         END IF;
       EXCEPTION WHEN OTHERS THEN NULL;
       END $$`);
