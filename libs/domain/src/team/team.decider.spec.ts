@@ -247,6 +247,41 @@ describe('team decider', () => {
       .then('TEAM.NOT_READY');
   });
 
+  it('records a lapse for a voided certification only when the void leaves a requirement of the team role unmet', () => {
+    const voidLapse = (certificationId: string): TeamCommand => ({
+      type: 'RecordMemberQualificationLapse',
+      data: { teamId: 't-1', staffId: 's-1', certificationId, cause: 'voided' },
+    });
+    const voided = (certification: CertificationView): CertificationView => ({
+      ...certification,
+      status: 'voided',
+    });
+    const serving = [formed, assigned('s-1')];
+    // Its only certification of a required competency: the member no longer meets the requirement.
+    const onlyOne = snapshot('s-1', [raAwareness, voided(vepSpecialised)]);
+    const lapsed = {
+      type: 'MemberQualificationLapsed',
+      data: { teamId: 't-1', staffId: 's-1', certificationId: 'c-vep', cause: 'voided' },
+    } as TeamEvent;
+    spec.given(serving).when(voidLapse('c-vep'), { actor: system, candidate: onlyOne }).then([lapsed]);
+    spec
+      .given([...serving, lapsed])
+      .when(voidLapse('c-vep'), { actor: system, candidate: onlyOne })
+      .then([]);
+    // Another valid certification covers the requirement (a higher level): nothing lapsed.
+    const covered = snapshot('s-1', [
+      raAwareness,
+      voided(vepSpecialised),
+      cert('c-vep-x', 'vep-risk-assessment', 'expert'),
+    ]);
+    spec.given(serving).when(voidLapse('c-vep'), { actor: system, candidate: covered }).then([]);
+    // A voided renewal whose earlier period still runs: the certification itself still covers it.
+    spec.given(serving).when(voidLapse('c-vep'), { actor: system, candidate: qualified }).then([]);
+    // A competency the role does not require, of a member already short of another one: not this void's doing.
+    const unrelated = snapshot('s-1', [raAwareness, voided(cert('c-ds', 'dynamic-security', 'awareness'))]);
+    spec.given(serving).when(voidLapse('c-ds'), { actor: system, candidate: unrelated }).then([]);
+  });
+
   it('is read-only once dissolved', () => {
     const dissolved: TeamEvent = { type: 'TeamDissolved', data: { teamId: 't-1', reason: 'case closed' } };
     spec

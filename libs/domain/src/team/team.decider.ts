@@ -12,6 +12,7 @@ import {
   overrideToApprove,
   pendingOverrideFor,
 } from './team-assignment.decide.js';
+import { voidLeavesRequirementUnmet } from './team-lapse.decide.js';
 
 export function decideTeam(command: TeamCommand, state: TeamState, context: TeamContext): TeamEvent[] {
   const emit = eventFactory<TeamEvent>(command, context);
@@ -141,6 +142,11 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
       const member = state.members[staffId];
       // Released meanwhile, or already recorded: nothing to record, and the process moves on.
       if (!member || member.lapsed.includes(certificationId)) return [];
+      if (
+        cause === 'voided' &&
+        !voidLeavesRequirementUnmet(member, certificationId, context, emit.occurredAt)
+      )
+        return [];
       return [emit('MemberQualificationLapsed', { teamId, staffId, certificationId, cause })];
     }
     case 'DissolveTeam':
