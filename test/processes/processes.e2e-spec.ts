@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import type { RecordedEvent } from '@cadre/event-store';
+import { resetCheckpoint } from '@cadre/projections';
+import type pg from 'pg';
+import { PG_POOL } from '../../apps/api/src/shared/pg-pool.provider.js';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
-import { TeamFixtures, manager } from '../read-side/team-audit.fixtures.js';
+import { TeamFixtures, eventually as eventuallyAnswers, manager } from '../read-side/team-audit.fixtures.js';
 
 const HOUR = 3_600_000;
 const iso = (millis: number) => new Date(millis).toISOString();
@@ -205,6 +208,132 @@ describe('process managers in the worker: awards on close and lapses', () => {
         }),
       ]);
     }
+  });
+
+  it('records a lapse, cause voided, when a serving member loses their only covering certification to a void, once, even replayed', async () => {
+    const managerAL = `Bearer ${await subject.token({ sub: 'mgr-al', roles: ['manager'], jurisdictions: ['AL'] })}`;
+    const [sole, covered] = await Promise.all([fixtures.staff(), fixtures.staff()]);
+    const soleCertification = await fixtures.certify(sole, 'radicalisation-awareness', 'specialised');
+    const coveredCertification = await fixtures.certify(covered, 'radicalisation-awareness', 'specialised');
+    await fixtures.certify(covered, 'radicalisation-awareness', 'expert');
+    const marker = await fixtures.staff();
+    const markerCertification = await fixtures.certify(marker, 'radicalisation-awareness', 'specialised');
+    const teams = TeamFixtures.of(subject);
+    const teamId = await teams.form(manager('m1'));
+    for (const staffId of [covered, sole, marker]) {
+      await teams.send(manager('m1'), {
+        type: 'AssignMember',
+        data: { teamId, staffId, teamRole: 'probation-officer' },
+      });
+    }
+    const awardOf = async (staffId: string, certificationId: string) =>
+      (await fixtures.store.readStream(`staff-${staffId}`)).find(
+        (e) =>
+          e.type === 'CertificationAwarded' &&
+          (e.data as { certificationId: string }).certificationId === certificationId,
+      )!;
+    // The covered member's void first: the process reads the log in order, so once the sole
+    // member's lapse is recorded, the covered member's void has been decided too.
+    for (const [staffId, certificationId] of [
+      [covered, coveredCertification],
+      [sole, soleCertification],
+    ] as const) {
+      const award = await awardOf(staffId, certificationId);
+      await post(`/v1/records/${award.eventId}/void`, { reason: 'Issued on a forged reference' }).expect(200);
+    }
+    const soleVoid = (await fixtures.store.readStream(`staff-${sole}`)).find(
+      (e) => e.type === 'RecordVoided',
+    )!;
+    const lapses = async () =>
+      (await fixtures.store.readStream(`team-${teamId}`)).filter(
+        (e) => e.type === 'MemberQualificationLapsed',
+      );
+    await eventually(`team-${teamId}`, (all) => all.some((e) => e.type === 'MemberQualificationLapsed'));
+    expect(await lapses()).toEqual([
+      expect.objectContaining({
+        data: { teamId, staffId: sole, certificationId: soleCertification, cause: 'voided' },
+        metadata: expect.objectContaining({
+          causationId: soleVoid.eventId,
+          actor: expect.objectContaining({ sub: 'process:process-qualification-lapse' }),
+        }),
+      }),
+    ]);
+    const { body } = await eventuallyAnswers(server, '/v1/lapses', managerAL, (b) =>
+      (b.items as { teamId: string }[]).some((item) => item.teamId === teamId),
+    );
+    expect((body.items as { teamId: string }[]).filter((item) => item.teamId === teamId)).toEqual([
+      expect.objectContaining({
+        teamId,
+        staffId: sole,
+        certificationId: soleCertification,
+        cause: 'voided',
+        acknowledged: null,
+      }),
+    ]);
+
+    // Replayed from the start of the log (its checkpoint reset, same version): nothing twice. A
+    // revocation appended after the restart marks the end: its lapse comes after every replayed one.
+    const processes = subject.app.get(ProcessManagerWorker);
+    const lapse = processes.runners.find((r) => r.projection.name === 'process-qualification-lapse')!;
+    await lapse.stop();
+    await resetCheckpoint(subject.app.get<pg.Pool>(PG_POOL), lapse.projection.name, lapse.projection.version);
+    lapse.start();
+    await fixtures.revoke(marker, markerCertification);
+    await eventually(`team-${teamId}`, (all) =>
+      all.some(
+        (e) => e.type === 'MemberQualificationLapsed' && (e.data as { staffId: string }).staffId === marker,
+      ),
+    );
+    expect((await lapses()).map((e) => (e.data as { staffId: string }).staffId)).toEqual([sole, marker]);
+  });
+
+  it('records a lapse, cause voided, when the assessment a serving member was certified on is voided', async () => {
+    const staffId = await fixtures.staff({ agency: 'prison', role: 'front-line-security-officer' });
+    const id = (
+      await post('/v1/sessions', {
+        programmeId,
+        startsAt: iso(Date.now() - HOUR),
+        endsAt: iso(Date.now() + HOUR),
+        location: 'Training centre, Tirana',
+        jurisdictions: ['AL'],
+        agencies: ['prison'],
+        trainers: [trainer],
+        capacity: 10,
+      }).expect(201)
+    ).body.id;
+    await post(`/v1/sessions/${id}/enrolments`, { staffId }).expect(200);
+    await post(`/v1/sessions/${id}/assessments`, { staffId, result: 'passed', score: 75 }).expect(200);
+    await post(`/v1/sessions/${id}/close`, {}).expect(200);
+    const [award] = (
+      await eventually(`staff-${staffId}`, (all) => all.some((e) => e.type === 'CertificationAwarded'))
+    ).filter((e) => e.type === 'CertificationAwarded');
+    const { certificationId, evidence } = award!.data as {
+      certificationId: string;
+      evidence: { assessmentEventId: string };
+    };
+    const teams = TeamFixtures.of(subject);
+    const teamId = await teams.form(manager('m1'), {
+      kind: 'prison',
+      roles: ['front-line-security-officer'],
+    });
+    await teams.send(manager('m1'), {
+      type: 'AssignMember',
+      data: { teamId, staffId, teamRole: 'front-line-security-officer' },
+    });
+
+    await post(`/v1/records/${evidence.assessmentEventId}/void`, { reason: 'Wrong participant' }).expect(200);
+    const awardVoid = (
+      await eventually(`staff-${staffId}`, (all) => all.some((e) => e.type === 'RecordVoided'))
+    ).find((e) => e.type === 'RecordVoided')!;
+    const events = await eventually(`team-${teamId}`, (all) =>
+      all.some((e) => e.type === 'MemberQualificationLapsed'),
+    );
+    expect(events.filter((e) => e.type === 'MemberQualificationLapsed')).toEqual([
+      expect.objectContaining({
+        data: { teamId, staffId, certificationId, cause: 'voided' },
+        metadata: expect.objectContaining({ causationId: awardVoid.eventId }),
+      }),
+    ]);
   });
 
   it("reports each process manager's lag in /health/ready details and metrics, never making the api unready", async () => {
