@@ -27,6 +27,8 @@ export class SharedConnectionLeases implements LeaseProvider {
   private connecting: Promise<pg.Client> | null = null;
   private readonly leases = new Set<SessionLease>();
   private closed = false;
+  /** The last statement sent on the shared connection (see {@link serially}). */
+  private statements: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly connectionString: string,
@@ -37,12 +39,16 @@ export class SharedConnectionLeases implements LeaseProvider {
     if (this.closed) return null;
     try {
       const client = await this.connection();
-      const { rows } = await client.query<{ got: boolean }>(
-        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS got',
-        [LEASE_CLASS, name],
+      const { rows } = await this.serially(() =>
+        client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [
+          LEASE_CLASS,
+          name,
+        ]),
       );
       if (!rows[0]?.got) return null;
-      const lease = new SessionLease(name, client, () => this.leases.delete(lease));
+      const unlock = (): Promise<unknown> =>
+        this.serially(() => client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_CLASS, name]));
+      const lease = new SessionLease(unlock, () => this.leases.delete(lease));
       this.leases.add(lease);
       return lease;
     } catch {
@@ -56,6 +62,17 @@ export class SharedConnectionLeases implements LeaseProvider {
     this.client = null;
     for (const lease of [...this.leases]) lease.lose();
     if (client) await client.end().catch(() => undefined);
+  }
+
+  /**
+   * Runs the connection's statements one at a time. Every runner of the process takes and gives
+   * back its lease on this one connection, at once at start; pg queues statements sent while one
+   * runs, a use it deprecates (and pg 9 removes).
+   */
+  private serially<T>(statement: () => Promise<T>): Promise<T> {
+    const result = this.statements.then(statement, statement);
+    this.statements = result.catch(() => undefined);
+    return result;
   }
 
   private connection(): Promise<pg.Client> {
@@ -89,8 +106,7 @@ class SessionLease implements Lease {
   private active = true;
 
   constructor(
-    private readonly name: string,
-    private readonly client: pg.Client,
+    private readonly unlock: () => Promise<unknown>,
     private readonly forget: () => void,
   ) {}
 
@@ -114,8 +130,6 @@ class SessionLease implements Lease {
     if (!this.active) return;
     this.active = false;
     this.forget();
-    await this.client
-      .query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_CLASS, this.name])
-      .catch(() => undefined);
+    await this.unlock().catch(() => undefined);
   }
 }
