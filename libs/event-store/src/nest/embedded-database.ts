@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../postgres/embedded-postgres.js';
 
 export type { EmbeddedCluster };
-export { EmbeddedClusterInUseError } from '../postgres/embedded-postgres.js';
+export { EmbeddedClusterInUseError, leaveShutdownSignalsToTheApp } from '../postgres/embedded-postgres.js';
 
 /** The embedded cluster's folder inside CADRE_DATA_DIR. */
 export const embeddedDataDir = (cadreDataDir: string): string => resolve(cadreDataDir, 'postgres');

