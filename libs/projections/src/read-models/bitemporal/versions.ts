@@ -100,11 +100,6 @@ export class VersionChanges<Content> {
     return this.pending.filter((row) => row.supersededAt !== row.recordedAt);
   }
 
-  /** How many rows wait to be inserted (see {@link drainFinal}). */
-  get pendingCount(): number {
-    return this.pending.length;
-  }
-
   /** Rows still pending after the last {@link drainFinal} (still believed, or closed too late). */
   private keptAtLastDrain = 0;
 

@@ -9,6 +9,20 @@ const ms = (instant: string) => Date.parse(instant);
  * jurisdiction, attendance, the session's start and jurisdictions.
  */
 export function attendanceTimeline(facts: readonly Fact[]): Interval[] {
+  // The history engine asks for both of a session's histories from the same facts, one after the
+  // other: the joint-session timeline reuses the attendances computed just before.
+  if (last !== null && sameFacts(last.facts, facts)) return last.intervals;
+  const intervals = computeAttendance(facts);
+  last = { facts: [...facts], intervals };
+  return intervals;
+}
+
+let last: { readonly facts: readonly Fact[]; readonly intervals: Interval[] } | null = null;
+
+const sameFacts = (a: readonly Fact[], b: readonly Fact[]): boolean =>
+  a.length === b.length && a.every((fact, i) => fact === b[i]);
+
+function computeAttendance(facts: readonly Fact[]): Interval[] {
   const scheduled = facts.find((f) => f.type === 'SessionScheduled');
   if (!scheduled || facts.some((f) => f.type === 'SessionCancelled')) return [];
   const voided = new Set(

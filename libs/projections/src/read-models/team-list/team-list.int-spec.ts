@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { RecordedEvent } from '@cadre/event-store';
+import { recorded } from '../../../../../test/read-side/read-side-events.js';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database.js';
 import type { ProjectionTransaction } from '../../projection.js';
 import { teamListProjection } from './team-list.projection.js';
@@ -83,19 +83,8 @@ describe('team list projection on PostgreSQL', () => {
       expect(await rowsAfter(`tl_${size}`, size)).toEqual(whole);
   });
 
-  function event(type: string, data: object): RecordedEvent {
+  function event(type: string, data: Record<string, unknown>): RecordedEvent {
     clock += 1000;
-    const at = new Date(clock).toISOString();
-    return {
-      eventId: randomUUID(),
-      type,
-      data,
-      metadata: { correlationId: 'c', causationId: null, actor: null, occurredAt: at, schemaVersion: 1 },
-      stream: 'team',
-      revision: 0,
-      position: '0',
-      recordedAt: at,
-      hash: 'h',
-    };
+    return recorded(type, data, new Date(clock).toISOString());
   }
 });
