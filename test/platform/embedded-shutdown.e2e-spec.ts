@@ -42,7 +42,7 @@ describe('npm start on the embedded store, stopped by SIGTERM', () => {
       child.kill('SIGTERM');
       const ended = await Promise.race([
         exited,
-        new Promise<string>((done) => setTimeout(() => done('still running after 20 s'), 20_000)),
+        new Promise<string>((done) => setTimeout(() => done('still running after 20 s'), 20_000).unref()),
       ]);
       expect(['0', '143', 'SIGTERM']).toContain(ended);
       expect(output).toContain('embedded PostgreSQL stopped');

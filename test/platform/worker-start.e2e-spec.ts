@@ -77,7 +77,7 @@ describe('the standalone worker (dist/apps/worker)', () => {
     child.kill('SIGTERM');
     const ended = await Promise.race([
       exited,
-      new Promise<string>((resolve) => setTimeout(() => resolve('still running after 15 s'), 15_000)),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running after 15 s'), 15_000).unref()),
     ]);
     expect(['0', '143', 'SIGTERM']).toContain(ended);
     expect(output).not.toMatch(/"level":"(error|fatal)"/);
@@ -179,7 +179,9 @@ describe('the standalone worker (dist/apps/worker)', () => {
       worker.kill('SIGTERM');
       const ended = await Promise.race([
         exited,
-        new Promise<string>((resolve) => setTimeout(() => resolve('still running after 15 s'), 15_000)),
+        new Promise<string>((resolve) =>
+          setTimeout(() => resolve('still running after 15 s'), 15_000).unref(),
+        ),
       ]);
       expect(['0', '143', 'SIGTERM']).toContain(ended);
       expect(log).not.toMatch(/"level":"(error|fatal)"/);
