@@ -45,15 +45,7 @@ describe('GET /v1/audit/teams/{id}/composition', () => {
       type: 'AssignMember',
       data: { teamId, staffId: officer, teamRole: 'probation-officer' },
     });
-    await fixtures.revoke(officer, certificationId);
-    await teams.send(
-      manager('lapse-process'),
-      {
-        type: 'RecordMemberQualificationLapse',
-        data: { teamId, staffId: officer, certificationId, cause: 'revoked' },
-      },
-      backdated(0.5),
-    );
+    await fixtures.revoke(officer, certificationId, backdated(0.5));
   });
   afterAll(async () => subject?.close());
 

@@ -175,9 +175,17 @@ export class CadreFixtures {
     await this.staffCommand({ type: 'RecordStaffDeparture', data: { staffId } }, await this.framework());
   }
 
-  async revoke(staffId: string, certificationId: string): Promise<void> {
+  async revoke(
+    staffId: string,
+    certificationId: string,
+    metadata?: { occurredAt: string; reason: string },
+  ): Promise<void> {
     await this.staffCommand(
-      { type: 'RevokeCertification', data: { staffId, certificationId, reason: 'Fixture revocation' } },
+      {
+        type: 'RevokeCertification',
+        data: { staffId, certificationId, reason: 'Fixture revocation' },
+        ...(metadata ? { metadata } : {}),
+      },
       await this.framework(),
     );
   }

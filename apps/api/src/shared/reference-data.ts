@@ -16,8 +16,16 @@ import {
   type JurisdictionState,
   type ProgrammeState,
   type StaffSnapshot,
+  type TeamRules,
 } from '@cadre/domain';
-import { EVENT_STORE, loadAggregate, loadTeamRules, type EventStore } from '@cadre/event-store';
+import {
+  EVENT_STORE,
+  loadAggregate,
+  loadJurisdictionRules,
+  loadStaffSnapshots,
+  loadTeamRules,
+  type EventStore,
+} from '@cadre/event-store';
 
 /**
  * Reads the aggregates a decision needs besides its own stream (the framework in force, a
@@ -43,6 +51,16 @@ export class ReferenceData {
   /** A staff member as a team or a session reads them, from their stream at its current revision. */
   async staffSnapshot(staffId: string): Promise<StaffSnapshot | undefined> {
     return staffSnapshot((await loadAggregate(this.store, staffStream(staffId), staffDecider)).state);
+  }
+
+  /** Several people's snapshots by id (read in parallel); ids never registered are left out. */
+  staffSnapshots(staffIds: readonly string[]): Promise<Record<string, StaffSnapshot>> {
+    return loadStaffSnapshots(this.store, staffIds);
+  }
+
+  /** A jurisdiction's rules with every framework version it adopted: what the qualification rule reads. */
+  jurisdictionRules(code: string): Promise<TeamRules> {
+    return loadJurisdictionRules(this.store, code);
   }
 
   /** Each person's certifications (empty for someone never registered), read in parallel. */

@@ -1,7 +1,6 @@
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import {
   isManagerOf,
-  resolveOccurredAt,
   staffErrors,
   teamDecider,
   teamStream,
@@ -45,19 +44,32 @@ export class TeamCommandHandler implements ICommandHandler<ExecuteTeamCommand> {
   }
 
   /**
-   * An assignment (or an override's approval) reads the member's stream and the team
-   * jurisdiction's rules as of the command's business time, afresh on every attempt: a retry after
-   * a concurrent write to the team decides again on what is current. Nothing is read when the
-   * decider will refuse anyway (no such team, dissolved, not a manager, unknown override).
+   * What the decider needs besides the team's stream, read afresh on every attempt (a retry after
+   * a concurrent write decides again on what is current): the jurisdiction's rules for a
+   * formation; the member's stream and the rules for an assignment or an override's approval;
+   * every member's stream and the rules to declare the team operational (readiness by the
+   * clock). Nothing is read when the decider will refuse anyway (no such team, dissolved, not a
+   * manager, unknown override).
    */
   private async context(command: TeamCommand, state: TeamState, base: DecisionContext): Promise<TeamContext> {
-    const staffId = memberConcerned(command, state);
-    if (staffId === undefined || state.status === 'none' || state.status === 'dissolved') return base;
+    if (command.type === 'FormTeam') {
+      if (state.status !== 'none' || !isManagerOf(base.actor, command.data.jurisdiction)) return base;
+      return { ...base, rules: await this.reference.jurisdictionRules(command.data.jurisdiction) };
+    }
+    if (state.status === 'none' || state.status === 'dissolved') return base;
     if (!isManagerOf(base.actor, state.jurisdiction)) return base;
-    const { occurredAt } = resolveOccurredAt(command.metadata, base.now);
+    if (command.type === 'DeclareTeamOperational') {
+      const [rules, members] = await Promise.all([
+        this.reference.jurisdictionRules(state.jurisdiction),
+        this.reference.staffSnapshots(Object.keys(state.members)),
+      ]);
+      return { ...base, rules, members };
+    }
+    const staffId = memberConcerned(command, state);
+    if (staffId === undefined) return base;
     const [candidate, rules] = await Promise.all([
       this.reference.staffSnapshot(staffId),
-      this.reference.teamRules(state.jurisdiction, occurredAt),
+      this.reference.jurisdictionRules(state.jurisdiction),
     ]);
     if (!candidate) throw staffErrors.notFound(staffId);
     return { ...base, candidate, rules };

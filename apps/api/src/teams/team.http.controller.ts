@@ -5,7 +5,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   assertActsIn,
-  readiness,
+  judgeMember,
+  readinessAt,
   teamDecider,
   teamStream,
   type Actor,
@@ -19,6 +20,7 @@ import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
+import { ReferenceData } from '../shared/reference-data.js';
 import { ExecuteTeamCommand } from './team.command-handler.js';
 import {
   FormTeamRequestDto,
@@ -43,6 +45,7 @@ export class TeamHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly runner: CommandRunner,
+    private readonly reference: ReferenceData,
   ) {}
 
   @Post()
@@ -117,6 +120,11 @@ export class TeamHttpController {
   @ApiOperation({
     summary:
       'A team as it stands (members, pending overrides, what it lacks to be operational), ETag = revision',
+    description:
+      'Each member carries its recorded `standing` (qualified, or lapsed since an instant with the unmet ' +
+      'requirements or the cause) and `now`: the qualification rule judged by the clock at this instant ' +
+      '(`qualified`, `unmet`, `barrier`), which leads a recorded lapse by the seconds the standing process ' +
+      'takes. `readiness` counts only the members qualified now by the clock.',
   })
   async get(
     @Param('id', TeamId) teamId: string,
@@ -126,7 +134,24 @@ export class TeamHttpController {
     const { state, revision } = await loadAggregate(this.runner.store, teamStream(teamId), teamDecider);
     if (state.status === 'none') throw teamNotFound();
     assertActsIn(actor, [state.jurisdiction]);
-    return withRevision(reply, revision, { ...state, readiness: readiness(state) });
+    const now = this.runner.clock.now().toISOString();
+    const [rules, persons] = await Promise.all([
+      this.reference.jurisdictionRules(state.jurisdiction),
+      this.reference.staffSnapshots(Object.keys(state.members)),
+    ]);
+    const members = Object.fromEntries(
+      Object.values(state.members).map((member) => {
+        const judged = judgeMember(state, member, persons[member.staffId], rules, now);
+        const judgedNow = {
+          qualified: judged?.qualified ?? false,
+          unmet: judged?.unmet ?? [],
+          barrier: judged?.barrier?.reason ?? null,
+        };
+        return [member.staffId, { ...member, now: judgedNow }];
+      }),
+    );
+    const ready = readinessAt(state, persons, rules, now);
+    return withRevision(reply, revision, { ...state, members, readiness: ready });
   }
 }
 

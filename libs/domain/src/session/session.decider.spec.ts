@@ -286,6 +286,8 @@ describe('session decider', () => {
     data: { ...schedule.data, competencies: programmeDefined.data.competencies },
   };
   const staff = (staffId: string, agency: 'prison' | 'probation'): StaffSnapshot => ({
+    placements: [],
+    certificationHistory: [],
     staffId,
     status: 'active',
     agency,

@@ -5,6 +5,7 @@ export * from './corrections.js';
 export * from './decider.js';
 export * from './domain-errors.js';
 export * from './levels.js';
+export * from './person-history.js';
 export * from './qualification.js';
 export * from './requirements.js';
 export * from './time.js';

@@ -4,7 +4,11 @@ import type { Certification, StaffRecord, StaffState, ValidityPeriod } from './s
 
 export const initialStaffState = (): StaffState => ({ status: 'unregistered' });
 
+/** Events folded without an envelope (specs) take effect from the beginning. */
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
 export function evolveStaff(state: StaffState, event: StaffEvent): StaffState {
+  const at = event.metadata?.occurredAt ?? EPOCH;
   if (event.type === 'StaffMemberRegistered') {
     const { staffId, agency, jurisdiction, institution, role } = event.data;
     const record = {
@@ -15,6 +19,7 @@ export function evolveStaff(state: StaffState, event: StaffEvent): StaffState {
       role,
       personalDataErased: false,
       certifications: {},
+      placements: [{ from: at, agency, jurisdiction, institution, status: 'active' as const }],
     };
     return { status: 'active', ...record };
   }
@@ -25,10 +30,14 @@ export function evolveStaff(state: StaffState, event: StaffEvent): StaffState {
       return { ...state, role: event.data.role };
     case 'StaffMemberTransferred': {
       const { agency, jurisdiction, institution } = event.data;
-      return { ...state, agency, jurisdiction, institution };
+      const span = { from: at, agency, jurisdiction, institution, status: 'active' as const };
+      return { ...state, agency, jurisdiction, institution, placements: [...state.placements, span] };
     }
-    case 'StaffMemberLeft':
-      return { ...state, status: 'left' };
+    case 'StaffMemberLeft': {
+      const { agency, jurisdiction, institution } = state;
+      const span = { from: at, agency, jurisdiction, institution, status: 'left' as const };
+      return { ...state, status: 'left', placements: [...state.placements, span] };
+    }
     case 'StaffPersonalDataErased':
       return { ...state, personalDataErased: true };
     case 'CertificationAwarded': {
@@ -40,6 +49,7 @@ export function evolveStaff(state: StaffState, event: StaffEvent): StaffState {
         status: 'active',
         voided: false,
         periods: [period(event.data, eventId)],
+        statusChanges: [],
       };
       return withCertification(state, certification);
     }
@@ -55,11 +65,11 @@ export function evolveStaff(state: StaffState, event: StaffEvent): StaffState {
     case 'CertificationExpired':
       return changeCurrentPeriod(state, event.data.certificationId, { expired: true });
     case 'CertificationSuspended':
-      return changeCertification(state, event.data.certificationId, (c) => ({ ...c, status: 'suspended' }));
+      return changeStatus(state, event.data.certificationId, 'suspended', at);
     case 'CertificationReinstated':
-      return changeCertification(state, event.data.certificationId, (c) => ({ ...c, status: 'active' }));
+      return changeStatus(state, event.data.certificationId, 'active', at);
     case 'CertificationRevoked':
-      return changeCertification(state, event.data.certificationId, (c) => ({ ...c, status: 'revoked' }));
+      return changeStatus(state, event.data.certificationId, 'revoked', at);
     case 'RecordVoided':
       return voidRecord(state, event.data.targetEventId);
     default:
@@ -98,6 +108,14 @@ function withCertification(state: Live, certification: Certification): Live {
 function changeCertification(state: Live, id: string, change: (c: Certification) => Certification): Live {
   const certification = state.certifications[id];
   return certification ? withCertification(state, change(certification)) : state;
+}
+
+function changeStatus(state: Live, id: string, status: Certification['status'], at: string): Live {
+  return changeCertification(state, id, (c) => ({
+    ...c,
+    status,
+    statusChanges: [...c.statusChanges, { at, status }],
+  }));
 }
 
 function changeCurrentPeriod(state: Live, id: string, flags: Partial<ValidityPeriod>): Live {

@@ -1,4 +1,5 @@
 import type { Level } from '../shared/levels.js';
+import type { CertificationStatusChange, PersonHistory, PlacementSpan } from '../shared/person-history.js';
 import type { CertificationView } from '../shared/qualification.js';
 import type { Instant } from '../shared/time.js';
 import type { Evidence, Placement } from './staff.events.js';
@@ -25,6 +26,8 @@ export interface Certification {
   /** The award itself was voided: the certification never counted. */
   readonly voided: boolean;
   readonly periods: readonly ValidityPeriod[];
+  /** Suspensions, reinstatements and revocations, each effective from its business time. */
+  readonly statusChanges: readonly CertificationStatusChange[];
 }
 
 export interface StaffRecord extends Placement {
@@ -32,6 +35,8 @@ export interface StaffRecord extends Placement {
   readonly role: string;
   readonly personalDataErased: boolean;
   readonly certifications: Readonly<Record<string, Certification>>;
+  /** Registration, transfers and departure, in business time. */
+  readonly placements: readonly PlacementSpan[];
 }
 
 export type StaffState =
@@ -65,17 +70,21 @@ export function certificationsOf(state: StaffState): CertificationView[] {
   });
 }
 
-/** What a team or a session needs to know of a member, read from the staff stream at one revision. */
-export interface StaffSnapshot extends Placement {
+/**
+ * What a team or a session needs to know of a member, read from the staff stream at one revision:
+ * where they stand now, and their whole history for questions about any instant.
+ */
+export interface StaffSnapshot extends Placement, PersonHistory {
   readonly staffId: string;
   readonly status: 'active' | 'left';
   readonly role: string;
+  /** The current period of each certification, with its current status. */
   readonly certifications: readonly CertificationView[];
 }
 
 export function staffSnapshot(state: StaffState): StaffSnapshot | undefined {
   if (state.status === 'unregistered') return undefined;
-  const { staffId, status, agency, jurisdiction, institution, role } = state;
+  const { staffId, status, agency, jurisdiction, institution, role, placements } = state;
   return {
     staffId,
     status,
@@ -84,5 +93,14 @@ export function staffSnapshot(state: StaffState): StaffSnapshot | undefined {
     institution,
     role,
     certifications: certificationsOf(state),
+    placements,
+    certificationHistory: Object.values(state.certifications).map((c) => ({
+      certificationId: c.certificationId,
+      competency: c.competency,
+      level: c.level,
+      voided: c.voided,
+      periods: c.periods.map(({ validFrom, validUntil, voided }) => ({ validFrom, validUntil, voided })),
+      statusChanges: c.statusChanges,
+    })),
   };
 }

@@ -1,4 +1,6 @@
 export * from './team-assignment.decide.js';
+export * from './team-role.rule.js';
+export * from './team-standing.decide.js';
 export * from './team.commands.js';
 export * from './team.context.js';
 export * from './team.decider.js';

@@ -1,66 +1,62 @@
 import type { Actor } from '../shared/actor.js';
+import type { Agency } from '../shared/agencies.js';
+import { DomainRuleError } from '../shared/domain-errors.js';
 import type { QualificationResult } from '../shared/qualification.js';
-import { evaluateQualification } from '../shared/qualification.js';
-import { requirementsInForce } from '../shared/requirements.js';
 import type { Instant } from '../shared/time.js';
 import { requireContext, requireText } from '../shared/validation.js';
 import type { StaffSnapshot } from '../staff/staff.state.js';
 import type { AssignMember, ApproveAssignmentOverride } from './team.commands.js';
 import type { TeamContext } from './team.context.js';
 import { teamErrors } from './team.errors.js';
-import type { QualificationEntry, TeamKind } from './team.events.js';
+import type { QualificationEntry } from './team.events.js';
 import type { TeamRecord } from './team.state.js';
-
-const AGENCIES_OF: Record<TeamKind, readonly string[] | null> = {
-  prison: ['prison'],
-  probation: ['probation'],
-  joint: ['prison', 'probation'],
-  'multi-agency': null,
-};
+import { judgeTeamRole } from './team-role.rule.js';
 
 export interface Assessment {
   readonly candidate: StaffSnapshot;
+  /** The candidate's agency at the assignment's business time. */
+  readonly agency: Agency;
   readonly qualification: QualificationResult;
   readonly snapshot: QualificationEntry[];
   readonly requirementsVersion: string;
 }
 
 /**
- * Everything an assignment checks except the qualification verdict: the member is active, in
- * the team's jurisdiction and of an agency the team admits, not already serving, and the role is
- * one of the framework in force. Evaluated as of `now`, against the staff stream the handler read.
+ * An assignment asks the one rule (`judgeTeamRole`) at the command's business time: a barrier
+ * (left, elsewhere, an agency the team does not admit, a role the framework in force does not
+ * define, no framework adopted) refuses it; unmet requirements are the qualification verdict,
+ * which the caller turns into a refusal or an override request.
  */
 export function assessCandidate(
   team: TeamRecord,
   staffId: string,
   teamRole: string,
   context: TeamContext,
-  now: Instant,
+  at: Instant,
 ): Assessment {
   if (team.members[staffId]) throw teamErrors.alreadyMember(staffId);
   const candidate = requireContext(context.candidate, 'candidate');
   if (candidate.staffId !== staffId)
     throw new Error(`context.candidate is ${candidate.staffId}, not ${staffId}.`);
-  if (candidate.status !== 'active')
-    throw teamErrors.memberNotEligible(staffId, 'they have left the service');
-  if (candidate.jurisdiction !== team.jurisdiction) {
-    throw teamErrors.memberNotEligible(
-      staffId,
-      `they work in ${candidate.jurisdiction}, not ${team.jurisdiction}`,
+  const rules = requireContext(context.rules, 'rules');
+  const judgement = judgeTeamRole(
+    candidate,
+    { team, teamRole: requireText(teamRole, 'teamRole'), rules },
+    at,
+  );
+  const { barrier, qualification, requirementsVersion } = judgement;
+  if (barrier?.kind === 'unknown-role')
+    throw teamErrors.unknownRole(teamRole, judgement.frameworkVersion ?? '');
+  if (barrier?.kind === 'no-framework') {
+    throw new DomainRuleError(
+      'JURISDICTION.NO_FRAMEWORK_ADOPTED',
+      `${team.jurisdiction} had not adopted a training framework on ${at}, so no requirements can be checked.`,
+      { jurisdiction: team.jurisdiction, date: at },
     );
   }
-  const admitted = AGENCIES_OF[team.kind];
-  if (admitted && !admitted.includes(candidate.agency)) {
-    throw teamErrors.memberNotEligible(
-      staffId,
-      `a ${team.kind} team does not admit the ${candidate.agency} agency`,
-    );
-  }
-  const { framework, jurisdiction } = requireContext(context.rules, 'rules');
-  if (!framework.roles[requireText(teamRole, 'teamRole')])
-    throw teamErrors.unknownRole(teamRole, framework.version);
-  const inForce = requirementsInForce(framework, jurisdiction, teamRole, now);
-  const qualification = evaluateQualification(inForce.requirements, candidate.certifications, now);
+  if (barrier) throw teamErrors.memberNotEligible(staffId, barrier.reason);
+  if (!qualification || requirementsVersion === null || judgement.agency === null)
+    throw new Error('a judgement without a barrier carries its qualification');
   const snapshot = qualification.results.map((result): QualificationEntry => {
     const { role, competency, minLevel } = result.requirement;
     const held = result.met ? result.metBy : result.held;
@@ -74,7 +70,7 @@ export function assessCandidate(
       validUntil: held?.validUntil ?? null,
     };
   });
-  return { candidate, qualification, snapshot, requirementsVersion: inForce.requirementsVersion };
+  return { candidate, agency: judgement.agency, qualification, snapshot, requirementsVersion };
 }
 
 export function pendingOverrideFor(team: TeamRecord, staffId: string) {

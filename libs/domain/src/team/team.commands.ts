@@ -1,5 +1,5 @@
 import type { DomainCommand } from '../shared/decider.js';
-import type { MemberQualificationLapsed, RequiredDiscipline, TeamKind } from './team.events.js';
+import type { RequiredDiscipline, TeamKind } from './team.events.js';
 
 export type FormTeam = DomainCommand<
   'FormTeam',
@@ -40,10 +40,14 @@ export type DesignateTeamLead = DomainCommand<
   { readonly teamId: string; readonly staffId: string }
 >;
 export type DeclareTeamOperational = DomainCommand<'DeclareTeamOperational', { readonly teamId: string }>;
-/** Sent by the lapse process when a member's certification is revoked, suspended, voided or expires. */
-export type RecordMemberQualificationLapse = DomainCommand<
-  'RecordMemberQualificationLapse',
-  MemberQualificationLapsed['data']
+/**
+ * Sent by the standing process (and the one-off reconciliation) when something that may change a
+ * member's standing was recorded: the team decider judges the member with the one rule over the
+ * log as it stood at `asOf` and records a lapse or a requalification where the answer changed.
+ */
+export type ReviewMemberStanding = DomainCommand<
+  'ReviewMemberStanding',
+  { readonly teamId: string; readonly staffId: string; readonly asOf: string }
 >;
 export type DissolveTeam = DomainCommand<
   'DissolveTeam',
@@ -58,5 +62,5 @@ export type TeamCommand =
   | ReleaseMember
   | DesignateTeamLead
   | DeclareTeamOperational
-  | RecordMemberQualificationLapse
+  | ReviewMemberStanding
   | DissolveTeam;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CertificationView } from '../shared/qualification.js';
 import type { JurisdictionRules } from '../shared/requirements.js';
-import { deciderSpec, testContext } from '../testing/decider-spec.js';
-import { managerOf, sampleFramework } from '../testing/fixtures.js';
+import { deciderSpec, recorded, testContext } from '../testing/decider-spec.js';
+import { managerOf, sampleFramework, staffSnapshotOf } from '../testing/fixtures.js';
 import type { StaffSnapshot } from '../staff/staff.state.js';
 import type { TeamCommand } from './team.commands.js';
 import type { TeamContext } from './team.context.js';
@@ -13,7 +13,8 @@ describe('team decider', () => {
   const spec = deciderSpec(teamDecider, (): TeamContext => ({
     ...testContext({ actor: alice }),
     candidate: qualified,
-    rules: { framework: sampleFramework(), jurisdiction: al },
+    rules: { frameworks: { v1: sampleFramework() }, jurisdiction: al },
+    members: { 's-1': qualified, 's-2': unqualified, 's-3': probationer },
   }));
 
   it('is formed by a manager of its jurisdiction', () => {
@@ -52,25 +53,25 @@ describe('team decider', () => {
   });
 
   it('does not count a certification that expired by the clock, even without an expiry event', () => {
-    const expired = {
-      ...qualified,
-      certifications: [raAwareness, { ...vepSpecialised, validUntil: '2025-03-01T00:00:00.000Z' }],
-    };
+    const expired = snapshot('s-1', [
+      raAwareness,
+      { ...vepSpecialised, validUntil: '2025-03-01T00:00:00.000Z' },
+    ]);
     spec.given([formed]).when(assign('s-1'), { candidate: expired }).then('TEAM.MEMBER_NOT_QUALIFIED');
   });
 
   it('refuses a member who left, works elsewhere, or whose agency the team does not admit', () => {
     spec
       .given([formed])
-      .when(assign('s-1'), { candidate: { ...qualified, status: 'left' } })
+      .when(assign('s-1'), { candidate: as(qualified, { status: 'left' }) })
       .then('TEAM.MEMBER_NOT_ELIGIBLE');
     spec
       .given([formed])
-      .when(assign('s-1'), { candidate: { ...qualified, jurisdiction: 'RS' } })
+      .when(assign('s-1'), { candidate: as(qualified, { jurisdiction: 'RS' }) })
       .then('TEAM.MEMBER_NOT_ELIGIBLE');
     spec
       .given([formed])
-      .when(assign('s-1'), { candidate: { ...qualified, agency: 'police' } })
+      .when(assign('s-1'), { candidate: as(qualified, { agency: 'police' }) })
       .then('TEAM.MEMBER_NOT_ELIGIBLE');
   });
 
@@ -180,7 +181,7 @@ describe('team decider', () => {
   it('re-checks the member at approval', () => {
     spec
       .given([formed, overrideRequested])
-      .when(approve, { actor: bob, candidate: { ...unqualified, status: 'left' } })
+      .when(approve, { actor: bob, candidate: as(unqualified, { status: 'left' }) })
       .then('TEAM.MEMBER_NOT_ELIGIBLE');
   });
 
@@ -226,60 +227,226 @@ describe('team decider', () => {
       .then([]);
   });
 
-  it('records a lapse once, and a lapsed member no longer counts', () => {
-    const lapse: TeamCommand = {
-      type: 'RecordMemberQualificationLapse',
-      data: { teamId: 't-1', staffId: 's-1', certificationId: 'c-vep', cause: 'revoked' },
-    };
-    const lapsed: TeamEvent = { type: 'MemberQualificationLapsed', data: { ...lapse.data } } as TeamEvent;
+  it('declares operational only with members qualified by the clock, before any lapse is recorded', () => {
+    // Issue 10 case 5: a certificate that ran out at validUntil stops counting at once.
+    const declare: TeamCommand = { type: 'DeclareTeamOperational', data: { teamId: 't-1' } };
+    const expiredYesterday = snapshot('s-1', [
+      raAwareness,
+      { ...vepSpecialised, validUntil: '2025-03-09T00:00:00.000Z' },
+    ]);
     spec
-      .given([formed, assigned('s-1')])
-      .when(lapse, { actor: system })
-      .then([lapsed]);
-    spec
-      .given([formed, assigned('s-1'), lapsed])
-      .when(lapse, { actor: system })
-      .then([]);
-    spec.given([formed]).when(lapse, { actor: system }).then([]);
-    spec
-      .given([formed, assigned('s-1'), assigned('s-3', 'probation'), lapsed])
-      .when({ type: 'DeclareTeamOperational', data: { teamId: 't-1' } })
-      .then('TEAM.NOT_READY');
+      .given([formed, assigned('s-1'), assigned('s-3', 'probation')])
+      .when(declare, { members: { 's-1': expiredYesterday, 's-3': probationer } })
+      .thenThrows('TEAM.NOT_READY', { missing: [], agenciesMissing: ['prison'] });
   });
 
-  it('records a lapse for a voided certification only when the void leaves a requirement of the team role unmet', () => {
-    const voidLapse = (certificationId: string): TeamCommand => ({
-      type: 'RecordMemberQualificationLapse',
-      data: { teamId: 't-1', staffId: 's-1', certificationId, cause: 'voided' },
+  describe('reviewing a member’s standing', () => {
+    const serving = (): TeamEvent[] => [
+      formed,
+      recorded(assigned('s-1'), 'e-assigned', '2025-02-01T00:00:00.000Z'),
+    ];
+    const review = (asOf = NOW_ISO): TeamCommand => ({
+      type: 'ReviewMemberStanding',
+      data: { teamId: 't-1', staffId: 's-1', asOf },
     });
-    const voided = (certification: CertificationView): CertificationView => ({
-      ...certification,
-      status: 'voided',
+    const lapsed = (data: object): TeamEvent =>
+      ({
+        type: 'MemberLapsed',
+        data: {
+          teamId: 't-1',
+          staffId: 's-1',
+          teamRole: 'psychologist',
+          detail: null,
+          judgedAt: NOW_ISO,
+          ...data,
+        },
+      }) as TeamEvent;
+    const vepUnmet = (standing: string) => [
+      expect.objectContaining({
+        competency: 'vep-risk-assessment',
+        requiredLevel: 'specialised',
+        held: expect.objectContaining({ standing }),
+      }),
+    ];
+
+    it('records a lapse from the validUntil that ended the only certificate meeting a requirement', () => {
+      const ran = snapshot('s-1', [
+        raAwareness,
+        { ...vepSpecialised, validUntil: '2025-03-01T00:00:00.000Z' },
+      ]);
+      spec
+        .given(serving())
+        .when(review(), { actor: system, members: { 's-1': ran } })
+        .then([lapsed({ since: '2025-03-01T00:00:00.000Z', cause: 'expired', unmet: vepUnmet('expired') })]);
     });
-    const serving = [formed, assigned('s-1')];
-    // Its only certification of a required competency: the member no longer meets the requirement.
-    const onlyOne = snapshot('s-1', [raAwareness, voided(vepSpecialised)]);
-    const lapsed = {
-      type: 'MemberQualificationLapsed',
-      data: { teamId: 't-1', staffId: 's-1', certificationId: 'c-vep', cause: 'voided' },
-    } as TeamEvent;
-    spec.given(serving).when(voidLapse('c-vep'), { actor: system, candidate: onlyOne }).then([lapsed]);
+
+    it('issue 10 case 1: lapses nobody for a certificate whose competency another one still covers, or that the role does not require', () => {
+      const olderAwareness = cert('c-ra-old', 'radicalisation-awareness', 'awareness');
+      const covered = snapshot('s-1', [
+        { ...olderAwareness, validUntil: '2025-03-01T00:00:00.000Z' },
+        cert('c-ra-s', 'radicalisation-awareness', 'specialised'),
+        vepSpecialised,
+      ]);
+      spec
+        .given(serving())
+        .when(review(), { actor: system, members: { 's-1': covered } })
+        .then([]);
+      const unrelatedRevoked = snapshot('s-1', [
+        raAwareness,
+        vepSpecialised,
+        { ...cert('c-ds', 'dynamic-security', 'awareness'), status: 'revoked' },
+      ]);
+      spec
+        .given(serving())
+        .when(review(), { actor: system, members: { 's-1': unrelatedRevoked } })
+        .then([]);
+    });
+
+    it('names departure and transfer as the cause, with what stands in the way', () => {
+      spec
+        .given(serving())
+        .when(review(), {
+          actor: system,
+          members: { 's-1': as(qualified, { status: 'left' }, '2025-03-05T00:00:00.000Z') },
+        })
+        .then([
+          lapsed({
+            since: '2025-03-05T00:00:00.000Z',
+            cause: 'left',
+            unmet: [],
+            detail: 'they have left the service',
+          }),
+        ]);
+      spec
+        .given(serving())
+        .when(review(), {
+          actor: system,
+          members: { 's-1': as(qualified, { jurisdiction: 'RS' }, '2025-03-05T00:00:00.000Z') },
+        })
+        .then([
+          lapsed({
+            since: '2025-03-05T00:00:00.000Z',
+            cause: 'transferred',
+            unmet: [],
+            detail: 'they work in RS, not AL',
+          }),
+        ]);
+    });
+
+    it('requalifies a lapsed member who meets the rule again, and records nothing while the answer stands', () => {
+      const wasLapsed = recorded(
+        lapsed({
+          since: '2025-02-10T00:00:00.000Z',
+          cause: 'revoked',
+          unmet: [],
+          judgedAt: '2025-02-10T00:00:00.000Z',
+        }),
+        'e-lapsed',
+        '2025-02-10T00:00:00.000Z',
+      );
+      spec
+        .given([...serving(), wasLapsed])
+        .when(review(), { actor: system })
+        .then([
+          {
+            type: 'MemberRequalified',
+            data: {
+              teamId: 't-1',
+              staffId: 's-1',
+              teamRole: 'psychologist',
+              since: '2025-02-10T00:00:00.000Z',
+              judgedAt: NOW_ISO,
+            },
+          },
+        ]);
+      spec.given(serving()).when(review(), { actor: system }).then([]);
+    });
+
+    it('reads a lapse recorded before decision 0010 as stored, and the reconciliation clears a false one', () => {
+      const oldLapse = recorded(
+        {
+          type: 'MemberQualificationLapsed',
+          data: { teamId: 't-1', staffId: 's-1', certificationId: 'c-ra-old', cause: 'expired' },
+        } as TeamEvent,
+        'e-old',
+        '2025-03-01T00:00:00.000Z',
+      );
+      spec
+        .given([...serving(), oldLapse])
+        .when(review(), { actor: system })
+        .then([expect.objectContaining({ type: 'MemberRequalified' }) as never]);
+    });
+
+    it('changes nothing for a review of an instant before the last one judged (a replay)', () => {
+      const ran = snapshot('s-1', [
+        raAwareness,
+        { ...vepSpecialised, validUntil: '2025-03-01T00:00:00.000Z' },
+      ]);
+      spec
+        .given(serving())
+        .when(review('2025-01-15T00:00:00.000Z'), { actor: system, members: { 's-1': ran } })
+        .then([]);
+    });
+
+    it('records that an operational team lost a discipline with the lapse', () => {
+      const operational: TeamEvent[] = [
+        ...serving(),
+        assigned('s-3', 'probation'),
+        { type: 'TeamDeclaredOperational', data: { teamId: 't-1' } },
+      ];
+      const revoked = as(
+        snapshot('s-1', [raAwareness, { ...vepSpecialised, status: 'revoked' }]),
+        {},
+        '2025-03-05T00:00:00.000Z',
+      );
+      spec
+        .given(operational)
+        .when(review(), {
+          actor: system,
+          members: { 's-1': revoked, 's-3': as(qualified, { staffId: 's-3', agency: 'probation' }) },
+        })
+        .then([
+          lapsed({ since: '2025-03-05T00:00:00.000Z', cause: 'revoked', unmet: vepUnmet('revoked') }),
+          {
+            type: 'TeamReadinessLost',
+            data: {
+              teamId: 't-1',
+              since: '2025-03-05T00:00:00.000Z',
+              missing: [],
+              agenciesMissing: ['prison'],
+            },
+          },
+        ]);
+    });
+
+    it('is sent by the system only', () => {
+      spec.given(serving()).when(review()).then('TEAM.NOT_A_MANAGER');
+    });
+  });
+
+  it('refuses required disciplines the framework does not define, named twice, or without an adopted framework', () => {
+    const withDisciplines = (requiredDisciplines: { role: string; minCount: number }[]): TeamCommand =>
+      ({
+        ...form,
+        data: { ...form.data, requiredDisciplines },
+      }) as TeamCommand;
     spec
-      .given([...serving, lapsed])
-      .when(voidLapse('c-vep'), { actor: system, candidate: onlyOne })
-      .then([]);
-    // Another valid certification covers the requirement (a higher level): nothing lapsed.
-    const covered = snapshot('s-1', [
-      raAwareness,
-      voided(vepSpecialised),
-      cert('c-vep-x', 'vep-risk-assessment', 'expert'),
-    ]);
-    spec.given(serving).when(voidLapse('c-vep'), { actor: system, candidate: covered }).then([]);
-    // A voided renewal whose earlier period still runs: the certification itself still covers it.
-    spec.given(serving).when(voidLapse('c-vep'), { actor: system, candidate: qualified }).then([]);
-    // A competency the role does not require, of a member already short of another one: not this void's doing.
-    const unrelated = snapshot('s-1', [raAwareness, voided(cert('c-ds', 'dynamic-security', 'awareness'))]);
-    spec.given(serving).when(voidLapse('c-ds'), { actor: system, candidate: unrelated }).then([]);
+      .given([])
+      .when(withDisciplines([{ role: 'astrologer', minCount: 1 }]))
+      .then('TEAM.UNKNOWN_ROLE');
+    spec
+      .given([])
+      .when(
+        withDisciplines([
+          { role: 'psychologist', minCount: 1 },
+          { role: 'psychologist', minCount: 2 },
+        ]),
+      )
+      .then('TEAM.DUPLICATE_DISCIPLINE');
+    spec
+      .given([])
+      .when(form, { rules: { frameworks: {}, jurisdiction: { code: 'AL', adoptions: [], additions: [] } } })
+      .then('JURISDICTION.NO_FRAMEWORK_ADOPTED');
   });
 
   it('is read-only once dissolved', () => {
@@ -294,6 +461,7 @@ describe('team decider', () => {
   const alice = managerOf('AL', 'alice');
   const bob = managerOf('AL', 'bob');
   const system = { sub: 'system:lapse-process', roles: ['system'], jurisdictions: ['*'] };
+  const NOW_ISO = '2025-03-10T09:00:00.000Z';
   const al: JurisdictionRules = {
     code: 'AL',
     adoptions: [{ version: 'v1', effectiveFrom: '2025-01-01T00:00:00.000Z' }],
@@ -313,16 +481,30 @@ describe('team decider', () => {
   });
   const raAwareness = cert('c-ra', 'radicalisation-awareness', 'awareness');
   const vepSpecialised = cert('c-vep', 'vep-risk-assessment', 'specialised');
-  const snapshot = (staffId: string, certifications: CertificationView[]): StaffSnapshot => ({
-    staffId,
-    status: 'active',
-    agency: 'prison',
-    jurisdiction: 'AL',
-    institution: 'Peqin Prison',
-    role: 'psychologist',
-    certifications,
-  });
+  const snapshot = (staffId: string, certifications: CertificationView[]): StaffSnapshot =>
+    staffSnapshotOf({
+      staffId,
+      status: 'active',
+      agency: 'prison',
+      jurisdiction: 'AL',
+      institution: 'Peqin Prison',
+      role: 'psychologist',
+      certifications,
+    });
+  /**
+   * The person moved to `change` at `at` (a transfer, a departure, a revocation), having stood as
+   * `person` since 2024.
+   */
+  const as = (person: StaffSnapshot, change: Partial<StaffSnapshot>, at?: string): StaffSnapshot => {
+    const after = staffSnapshotOf({ ...person, ...change }, at ?? '2024-01-01T00:00:00.000Z');
+    if (!at) return after;
+    return {
+      ...after,
+      placements: [...person.placements, ...after.placements],
+    };
+  };
   const qualified = snapshot('s-1', [raAwareness, vepSpecialised]);
+  const probationer = staffSnapshotOf({ ...qualified, staffId: 's-3', agency: 'probation' });
   const unqualified = snapshot('s-2', [raAwareness, cert('c-vep-a', 'vep-risk-assessment', 'awareness')]);
   const form: TeamCommand = {
     type: 'FormTeam',

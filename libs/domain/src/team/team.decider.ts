@@ -1,18 +1,23 @@
 import { isManagerOf } from '../shared/actor.js';
+import { DomainRuleError } from '../shared/domain-errors.js';
+import { adoptedVersionAt } from '../shared/requirements.js';
+import type { Instant } from '../shared/time.js';
+import { requireContext } from '../shared/validation.js';
 import { assertNever, eventFactory, type Decider } from '../shared/decider.js';
 import { requireInteger, requireNonEmpty, requireOneOf, requireText } from '../shared/validation.js';
 import type { FormTeam, TeamCommand } from './team.commands.js';
 import type { TeamContext } from './team.context.js';
 import { teamErrors } from './team.errors.js';
 import { TEAM_KINDS, type TeamEvent } from './team.events.js';
-import { evolveTeam, initialTeamState, readiness, type TeamState } from './team.state.js';
+import { byRecordedStanding, evolveTeam, initialTeamState, readiness, type TeamState } from './team.state.js';
 import {
   assessCandidate,
   justificationOf,
   overrideToApprove,
   pendingOverrideFor,
 } from './team-assignment.decide.js';
-import { voidLeavesRequirementUnmet } from './team-lapse.decide.js';
+import type { TeamRules } from './team-role.rule.js';
+import { readinessAt, reviewStanding } from './team-standing.decide.js';
 
 export function decideTeam(command: TeamCommand, state: TeamState, context: TeamContext): TeamEvent[] {
   const emit = eventFactory<TeamEvent>(command, context);
@@ -22,12 +27,14 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
     if (state.status !== 'none') throw teamErrors.alreadyFormed(teamId);
     if (!isManagerOf(actor, command.data.jurisdiction))
       throw teamErrors.notManager(command.data.jurisdiction);
-    return [emit('TeamFormed', formation(command))];
+    return [emit('TeamFormed', formation(command, context, emit.occurredAt))];
   }
   if (state.status === 'none') throw teamErrors.notFound(teamId);
   if (state.status === 'dissolved') throw teamErrors.dissolved(teamId);
-  // The lapse process acts for the system, not as a manager.
-  if (command.type !== 'RecordMemberQualificationLapse' && !isManagerOf(actor, state.jurisdiction)) {
+  // The standing process acts for the system, not as a manager.
+  if (command.type === 'ReviewMemberStanding') {
+    if (!actor.roles.includes('system')) throw teamErrors.notManager(state.jurisdiction);
+  } else if (!isManagerOf(actor, state.jurisdiction)) {
     throw teamErrors.notManager(state.jurisdiction);
   }
   switch (command.type) {
@@ -36,7 +43,7 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
       const justification = justificationOf(command);
       const pending = pendingOverrideFor(state, staffId);
       if (pending) throw teamErrors.overridePending(staffId, pending.overrideId);
-      const { candidate, qualification, snapshot, requirementsVersion } = assessCandidate(
+      const { agency, qualification, snapshot, requirementsVersion } = assessCandidate(
         state,
         staffId,
         teamRole,
@@ -46,7 +53,7 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
       const { violations } = qualification;
       if (qualification.qualified) {
         const assignedBy = actor.sub;
-        const assigned = { teamId, staffId, teamRole, agency: candidate.agency, assignedBy };
+        const assigned = { teamId, staffId, teamRole, agency, assignedBy };
         return [
           emit('MemberAssigned', {
             ...assigned,
@@ -75,7 +82,7 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
       const override = overrideToApprove(state, command, actor);
       const { staffId, teamRole, justification, requestedBy, overrideId } = override;
       // Re-checked at approval: the member may have left or moved while the request waited.
-      const { candidate, qualification, snapshot, requirementsVersion } = assessCandidate(
+      const { agency, qualification, snapshot, requirementsVersion } = assessCandidate(
         state,
         staffId,
         teamRole,
@@ -96,7 +103,7 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
           teamId,
           staffId,
           teamRole,
-          agency: candidate.agency,
+          agency,
           assignedBy: requestedBy,
           qualification: snapshot,
           requirementsVersion,
@@ -121,9 +128,15 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
     case 'ReleaseMember': {
       const { staffId } = command.data;
       if (!state.members[staffId]) throw teamErrors.notMember(staffId);
-      return [
-        emit('MemberReleased', { teamId, staffId, reason: requireText(command.data.reason, 'reason') }),
-      ];
+      const released = emit('MemberReleased', {
+        teamId,
+        staffId,
+        reason: requireText(command.data.reason, 'reason'),
+      });
+      const { [staffId]: _gone, ...members } = state.members;
+      const remaining = readiness({ ...state, members }, byRecordedStanding);
+      const lost = readinessLost(state, remaining, emit.occurredAt);
+      return lost ? [released, emit('TeamReadinessLost', lost)] : [released];
     }
     case 'DesignateTeamLead': {
       const { staffId } = command.data;
@@ -132,22 +145,34 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
     }
     case 'DeclareTeamOperational': {
       if (state.status === 'operational') return [];
-      const { missing, agenciesMissing } = readiness(state);
+      // By the clock: a member whose certificate ran out a second ago no longer counts.
+      const persons = requireContext(context.members, 'members');
+      const rules = requireContext(context.rules, 'rules');
+      const { missing, agenciesMissing } = readinessAt(state, persons, rules, emit.occurredAt);
       if (missing.length > 0 || agenciesMissing.length > 0)
         throw teamErrors.disciplinesMissing(missing, agenciesMissing);
       return [emit('TeamDeclaredOperational', { teamId })];
     }
-    case 'RecordMemberQualificationLapse': {
-      const { staffId, certificationId, cause } = command.data;
+    case 'ReviewMemberStanding': {
+      const { staffId, asOf } = command.data;
       const member = state.members[staffId];
-      // Released meanwhile, or already recorded: nothing to record, and the process moves on.
-      if (!member || member.lapsed.includes(certificationId)) return [];
-      if (
-        cause === 'voided' &&
-        !voidLeavesRequirementUnmet(member, certificationId, context, emit.occurredAt)
-      )
-        return [];
-      return [emit('MemberQualificationLapsed', { teamId, staffId, certificationId, cause })];
+      // Released meanwhile: nothing to record, and the process moves on.
+      if (!member) return [];
+      const persons = requireContext(context.members, 'members');
+      const person = persons[staffId];
+      if (!person) {
+        throw new DomainRuleError('TEAM.MEMBER_HISTORY_MISSING', `No staff record of ${staffId} to judge.`, {
+          staffId,
+        });
+      }
+      const rules = requireContext(context.rules, 'rules');
+      const change = reviewStanding(state, member, person, rules, asOf);
+      if (!change) return [];
+      const recorded = emit(change.type, change.data as never);
+      if (change.type !== 'MemberLapsed') return [recorded];
+      // The lapse is judged at asOf by the clock, so readiness is too: who else still counts then.
+      const lost = readinessLost(state, readinessAt(state, persons, rules, asOf), change.data.since);
+      return lost ? [recorded, emit('TeamReadinessLost', lost)] : [recorded];
     }
     case 'DissolveTeam':
       return [emit('TeamDissolved', { teamId, reason: requireText(command.data.reason, 'reason') })];
@@ -166,7 +191,19 @@ export const teamDecider: Decider<TeamCommand, TeamEvent, TeamState, TeamContext
   initialState: initialTeamState,
 };
 
-function formation(command: FormTeam) {
+/** An operational team that, after a change, misses a discipline: what `TeamReadinessLost` records. */
+function readinessLost(before: TeamState, after: ReturnType<typeof readiness>, since: Instant) {
+  if (before.status !== 'operational') return null;
+  const { missing, agenciesMissing } = after;
+  if (missing.length === 0 && agenciesMissing.length === 0) return null;
+  return { teamId: before.teamId, since, missing, agenciesMissing };
+}
+
+/**
+ * A team's required disciplines must be roles of the framework its jurisdiction has in force, each
+ * named once: a team that could never be operational is refused at formation.
+ */
+function formation(command: FormTeam, context: TeamContext, at: Instant) {
   const { teamId, jurisdiction } = command.data;
   const requiredDisciplines = requireNonEmpty(command.data.requiredDisciplines, 'requiredDisciplines').map(
     ({ role, minCount }, i) => ({
@@ -174,6 +211,23 @@ function formation(command: FormTeam) {
       minCount: requireInteger(minCount, `requiredDisciplines[${i}].minCount`, 1, 50),
     }),
   );
+  const seen = new Set<string>();
+  for (const { role } of requiredDisciplines) {
+    if (seen.has(role)) throw teamErrors.duplicateDiscipline(role);
+    seen.add(role);
+  }
+  const rules: TeamRules = requireContext(context.rules, 'rules');
+  const version = adoptedVersionAt(rules.jurisdiction, at);
+  const framework = version === undefined ? undefined : rules.frameworks[version];
+  if (!framework) {
+    throw new DomainRuleError(
+      'JURISDICTION.NO_FRAMEWORK_ADOPTED',
+      `${jurisdiction} has not adopted a training framework, so a team there has no requirements to meet; adopt one first.`,
+      { jurisdiction, date: at },
+    );
+  }
+  for (const { role } of requiredDisciplines)
+    if (!framework.roles[role]) throw teamErrors.unknownRole(role, framework.version);
   return {
     teamId,
     name: requireText(command.data.name, 'name'),

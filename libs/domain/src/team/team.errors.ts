@@ -3,6 +3,7 @@ import {
   DomainForbiddenError,
   DomainNotFoundError,
   DomainRuleError,
+  DomainValidationError,
 } from '../shared/domain-errors.js';
 import type { Violation } from '../shared/qualification.js';
 
@@ -85,6 +86,12 @@ export const teamErrors = {
       'TEAM.OVERRIDE_SELF_APPROVAL',
       'An override must be approved by a different manager from the one who requested it.',
       { overrideId },
+    ),
+  duplicateDiscipline: (role: string) =>
+    new DomainValidationError(
+      'TEAM.DUPLICATE_DISCIPLINE',
+      `"${role}" is named twice in requiredDisciplines: name each role once, with its minimum count.`,
+      { role },
     ),
   leadNotMember: (staffId: string) =>
     new DomainRuleError('TEAM.LEAD_NOT_A_MEMBER', 'Only a member of the team can be designated its lead.', {

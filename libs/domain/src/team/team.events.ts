@@ -91,6 +91,10 @@ export type TeamLeadDesignated = DomainEvent<
   { readonly teamId: string; readonly staffId: string }
 >;
 export type TeamDeclaredOperational = DomainEvent<'TeamDeclaredOperational', { readonly teamId: string }>;
+/**
+ * Recorded by the old lapse process (before decision 0010), per certification and with no check
+ * of the member's role: read as stored, as a lapse since its `occurredAt`; no longer written.
+ */
 export type MemberQualificationLapsed = DomainEvent<
   'MemberQualificationLapsed',
   {
@@ -98,6 +102,64 @@ export type MemberQualificationLapsed = DomainEvent<
     readonly staffId: string;
     readonly certificationId: string;
     readonly cause: 'expired' | 'revoked' | 'suspended' | 'voided';
+  }
+>;
+
+/** What made a member stop meeting their team role (decision 0010). */
+export const LAPSE_CAUSES = [
+  'expired',
+  'revoked',
+  'suspended',
+  'voided',
+  'left',
+  'transferred',
+  'requirement-added',
+  'role-withdrawn',
+] as const;
+export type LapseCause = (typeof LAPSE_CAUSES)[number];
+
+/**
+ * The member stopped meeting their team role at `since` (business time: the `validUntil` that
+ * ended a certificate, the revocation's time, the departure's…), judged by the one rule on the
+ * log as it stood at `judgedAt`. `unmet` lists the requirements no longer met (empty when a
+ * barrier — departure, transfer, a withdrawn role — is the cause; `detail` then says it).
+ */
+export type MemberLapsed = DomainEvent<
+  'MemberLapsed',
+  {
+    readonly teamId: string;
+    readonly staffId: string;
+    readonly teamRole: string;
+    readonly since: string;
+    readonly cause: LapseCause;
+    readonly unmet: readonly Violation[];
+    readonly detail: string | null;
+    readonly judgedAt: string;
+  }
+>;
+/** The member meets their team role again from `since`: the lapse is over. */
+export type MemberRequalified = DomainEvent<
+  'MemberRequalified',
+  {
+    readonly teamId: string;
+    readonly staffId: string;
+    readonly teamRole: string;
+    readonly since: string;
+    readonly judgedAt: string;
+  }
+>;
+/** An operational team lost a required discipline (or agency): it must be declared operational again. */
+export type TeamReadinessLost = DomainEvent<
+  'TeamReadinessLost',
+  {
+    readonly teamId: string;
+    readonly since: string;
+    readonly missing: readonly {
+      readonly role: string;
+      readonly required: number;
+      readonly present: number;
+    }[];
+    readonly agenciesMissing: readonly Agency[];
   }
 >;
 export type TeamDissolved = DomainEvent<
@@ -115,6 +177,9 @@ export type TeamEvent =
   | TeamLeadDesignated
   | TeamDeclaredOperational
   | MemberQualificationLapsed
+  | MemberLapsed
+  | MemberRequalified
+  | TeamReadinessLost
   | TeamDissolved;
 
 export const teamStream = (teamId: string): string => `team-${teamId}`;

@@ -1,15 +1,39 @@
 import type { Agency } from '../shared/agencies.js';
 import { assertNever } from '../shared/decider.js';
-import type { AssignmentOverrideRequested, OverrideInfo, TeamEvent, TeamFormed } from './team.events.js';
+import type { Violation } from '../shared/qualification.js';
+import type { Instant } from '../shared/time.js';
+import type {
+  AssignmentOverrideRequested,
+  LapseCause,
+  OverrideInfo,
+  TeamEvent,
+  TeamFormed,
+} from './team.events.js';
 import type { MissingDiscipline } from './team.errors.js';
+
+/** A member's recorded standing on the team: a fact over business time (decision 0010). */
+export type MemberStanding =
+  | { readonly status: 'qualified'; readonly since: Instant }
+  | {
+      readonly status: 'lapsed';
+      readonly since: Instant;
+      readonly cause: LapseCause | 'recorded-before-0010';
+      readonly unmet: readonly Violation[];
+    };
 
 export interface Member {
   readonly staffId: string;
   readonly teamRole: string;
   readonly agency: Agency;
   readonly override: OverrideInfo | null;
-  /** Certifications whose lapse was recorded since assignment: the member no longer counts as qualified. */
-  readonly lapsed: readonly string[];
+  /** Business time of the assignment: the member's standing is judged from then on. */
+  readonly assignedAt: Instant;
+  readonly standing: MemberStanding;
+  /**
+   * The log instant the standing was last judged at (the assignment's business time before any
+   * review): a review of an earlier instant — a replay of the process — changes nothing.
+   */
+  readonly reviewedAt: Instant;
 }
 
 export type PendingOverride = AssignmentOverrideRequested['data'] & {
@@ -38,7 +62,17 @@ export function evolveTeam(state: TeamState, event: TeamEvent): TeamState {
   switch (event.type) {
     case 'MemberAssigned': {
       const { staffId, teamRole, agency, override } = event.data;
-      const member: Member = { staffId, teamRole, agency, override, lapsed: [] };
+      const assignedAt = event.metadata?.occurredAt ?? EPOCH;
+      const standing = { status: 'qualified' as const, since: assignedAt };
+      const member: Member = {
+        staffId,
+        teamRole,
+        agency,
+        override,
+        assignedAt,
+        standing,
+        reviewedAt: assignedAt,
+      };
       return { ...state, members: { ...state.members, [staffId]: member } };
     }
     case 'AssignmentOverrideRequested':
@@ -58,11 +92,21 @@ export function evolveTeam(state: TeamState, event: TeamEvent): TeamState {
     case 'TeamDeclaredOperational':
       return { ...state, status: 'operational' };
     case 'MemberQualificationLapsed': {
-      const member = state.members[event.data.staffId];
-      if (!member) return state;
-      const lapsed = [...member.lapsed, event.data.certificationId];
-      return { ...state, members: { ...state.members, [member.staffId]: { ...member, lapsed } } };
+      // Read as stored: a lapse since it was recorded, with no requirement named.
+      const since = event.metadata?.occurredAt ?? EPOCH;
+      const standing = { status: 'lapsed' as const, since, cause: event.data.cause, unmet: [] };
+      return withStanding(state, event.data.staffId, standing, since);
     }
+    case 'MemberLapsed': {
+      const { since, cause, unmet, judgedAt } = event.data;
+      return withStanding(state, event.data.staffId, { status: 'lapsed', since, cause, unmet }, judgedAt);
+    }
+    case 'MemberRequalified': {
+      const { since, judgedAt } = event.data;
+      return withStanding(state, event.data.staffId, { status: 'qualified', since }, judgedAt);
+    }
+    case 'TeamReadinessLost':
+      return state.status === 'operational' ? { ...state, status: 'forming' } : state;
     case 'TeamDissolved':
       return { ...state, status: 'dissolved' };
     default:
@@ -70,18 +114,37 @@ export function evolveTeam(state: TeamState, event: TeamEvent): TeamState {
   }
 }
 
+/** Events folded without an envelope (specs) take effect from the beginning. */
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+function withStanding(
+  state: Extract<TeamState, TeamRecord>,
+  staffId: string,
+  standing: MemberStanding,
+  reviewedAt: Instant,
+) {
+  const member = state.members[staffId];
+  if (!member) return state;
+  return { ...state, members: { ...state.members, [staffId]: { ...member, standing, reviewedAt } } };
+}
+
 function withOverride(state: Extract<TeamState, TeamRecord>, override: PendingOverride) {
   return { ...state, overrides: { ...state.overrides, [override.overrideId]: override } };
 }
 
-/** Members who count towards the disciplines: none whose qualification has lapsed. */
-export function countingMembers(team: TeamRecord): Member[] {
-  return Object.values(team.members).filter((member) => member.lapsed.length === 0);
-}
-
-/** What stands between the team and being operational (empty lists: ready). */
-export function readiness(team: TeamRecord): { missing: MissingDiscipline[]; agenciesMissing: Agency[] } {
-  const members = countingMembers(team);
+/**
+ * What stands between the team and being operational (empty lists: ready), counting the members
+ * `counts` admits — by the clock (`readinessAt`), or by their recorded standing — with the agency
+ * each one has then.
+ */
+export function readiness(
+  team: TeamRecord,
+  counts: (member: Member) => { readonly agency: Agency } | null,
+): { missing: MissingDiscipline[]; agenciesMissing: Agency[] } {
+  const members = Object.values(team.members).flatMap((member) => {
+    const counted = counts(member);
+    return counted ? [{ teamRole: member.teamRole, agency: counted.agency }] : [];
+  });
   const missing = team.requiredDisciplines
     .map(({ role, minCount }) => ({
       role,
@@ -95,3 +158,7 @@ export function readiness(team: TeamRecord): { missing: MissingDiscipline[]; age
       : [];
   return { missing, agenciesMissing };
 }
+
+/** Counts members by their recorded standing (what the log says so far). */
+export const byRecordedStanding = (member: Member) =>
+  member.standing.status === 'qualified' ? { agency: member.agency } : null;

@@ -1,6 +1,8 @@
 import { fold } from '../shared/decider.js';
 import type { Actor } from '../shared/actor.js';
 import type { CompetencyLevels } from '../shared/validity.js';
+import type { CertificationView } from '../shared/qualification.js';
+import type { StaffSnapshot } from '../staff/staff.state.js';
 import { frameworkDecider, type FrameworkState } from '../framework/framework.decider.js';
 import type { FrameworkEvent } from '../framework/framework.events.js';
 
@@ -52,3 +54,35 @@ export const coordinatorOf = (jurisdiction: string, sub = 'coordinator-1'): Acto
   roles: ['training-coordinator'],
   jurisdictions: [jurisdiction],
 });
+
+/**
+ * A staff snapshot for specs from where the person stands and what they hold, with a history to
+ * match: placed so since `since`, each certification a single period, any status since `since`.
+ */
+export function staffSnapshotOf(
+  person: Pick<StaffSnapshot, 'staffId' | 'status' | 'agency' | 'jurisdiction' | 'institution' | 'role'> & {
+    readonly certifications: readonly CertificationView[];
+  },
+  since = '2024-01-01T00:00:00.000Z',
+): StaffSnapshot {
+  const { staffId, status, agency, jurisdiction, institution, role, certifications } = person;
+  return {
+    staffId,
+    status,
+    agency,
+    jurisdiction,
+    institution,
+    role,
+    certifications,
+    placements: [{ from: since, agency, jurisdiction, institution, status }],
+    certificationHistory: certifications.map((c) => ({
+      certificationId: c.certificationId,
+      competency: c.competency,
+      level: c.level,
+      voided: c.status === 'voided',
+      periods: [{ validFrom: c.validFrom, validUntil: c.validUntil, voided: false }],
+      statusChanges:
+        c.status === 'suspended' || c.status === 'revoked' ? [{ at: since, status: c.status }] : [],
+    })),
+  };
+}

@@ -1,15 +1,10 @@
+import { teamDecider, teamStream, type ReviewMemberStanding, type TeamState } from '@cadre/domain';
 import {
-  staffDecider,
-  staffSnapshot,
-  teamDecider,
-  teamStream,
-  type RecordMemberQualificationLapse,
-  type RecordVoided,
-  type StaffState,
-  type TeamContext,
-  type TeamState,
-} from '@cadre/domain';
-import { loadTeamRules, streamCategory, toDomainEvent, type RecordedEvent } from '@cadre/event-store';
+  loadJurisdictionRules,
+  loadStaffSnapshots,
+  streamCategory,
+  type RecordedEvent,
+} from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../projection.js';
 import {
   PROCESSES_DDL_LOCK,
@@ -19,37 +14,51 @@ import {
   type ProcessDependencies,
 } from './process-support.js';
 
+/** The standing process keeps the lapse process's name and checkpoint: it goes on where that stopped. */
 export const LAPSE_PROCESS = 'process-qualification-lapse';
 
-const CAUSES = {
-  CertificationExpired: 'expired',
-  CertificationSuspended: 'suspended',
-  CertificationRevoked: 'revoked',
-} as const;
-
-/** The records whose void takes a certification (or its latest period) back. */
-const CERTIFICATION_RECORDS = ['CertificationAwarded', 'CertificationRenewed'];
-
-type Lapse = RecordMemberQualificationLapse['data'];
+/** What can change a member's answer, in their own stream. */
+const STAFF_TRIGGERS = [
+  'CertificationAwarded',
+  'CertificationRenewed',
+  'CertificationExpired',
+  'CertificationSuspended',
+  'CertificationReinstated',
+  'CertificationRevoked',
+  'StaffMemberLeft',
+  'StaffMemberTransferred',
+  'RecordVoided',
+];
+/** What can change every answer in a jurisdiction. */
+const RULE_TRIGGERS = ['FrameworkAdopted', 'JurisdictionRequirementAdded'];
 
 /**
- * A certification expires, is suspended, revoked, or its award or renewal is voided →
- * MemberQualificationLapsed on each team the member serves (from a small table of memberships
- * this process keeps from the team events, in log order). The team decider records a lapse once
- * per member and certification, and one caused by a void only when it leaves a requirement of the
- * member's team role unmet.
+ * The standing process (decision 0010): whenever something that can change whether a member
+ * meets their team role is recorded — a certification event or a void of one, a departure, a
+ * transfer, a framework adoption or a jurisdiction requirement, or the assignment itself — it
+ * asks the team decider to review each member concerned (`ReviewMemberStanding`), with the
+ * member's history and the rules as the log stood at that event's position, judged at its record
+ * time. The decider records `MemberLapsed` or `MemberRequalified` where the one rule's answer
+ * changed, so an assignment back-dated or racing a revocation is judged too, and a replay
+ * records nothing twice. It keeps who serves where (`lapse_memberships`) and each team's
+ * jurisdiction (`lapse_teams`) from the team events, in log order.
  *
- * Version 1 still: voids were added to `handles` without a version change, which would replay the
- * whole log from an emptied membership table, and a member released and assigned again since an
- * old lapse would have it recorded a second time. Voids recorded before this process handled them
- * lapse nothing.
+ * Version 1 still, the lapse process's: a version change would replay the whole log and record,
+ * today, standings of years ago. A deployed log is brought in line once by `cadre standings:reconcile`.
  */
 export function lapseProcess(deps: ProcessDependencies): Projection {
   return {
     name: LAPSE_PROCESS,
     version: 1,
-    handles: ['MemberAssigned', 'MemberReleased', 'TeamDissolved', 'RecordVoided', ...Object.keys(CAUSES)],
-    tables: ['lapse_memberships'],
+    handles: [
+      'TeamFormed',
+      'MemberAssigned',
+      'MemberReleased',
+      'TeamDissolved',
+      ...STAFF_TRIGGERS,
+      ...RULE_TRIGGERS,
+    ],
+    tables: ['lapse_memberships', 'lapse_teams'],
     schema: PROCESSES_SCHEMA,
     createTables: async (tx, schema) => {
       await tx.query(PROCESSES_DDL_LOCK);
@@ -58,102 +67,102 @@ export function lapseProcess(deps: ProcessDependencies): Projection {
         `CREATE TABLE IF NOT EXISTS ${schema}.lapse_memberships (
            staff_id text NOT NULL, team_id text NOT NULL, PRIMARY KEY (staff_id, team_id))`,
       );
+      await tx.query(
+        `CREATE TABLE IF NOT EXISTS ${schema}.lapse_teams (
+           team_id text PRIMARY KEY, jurisdiction text NOT NULL);
+         CREATE INDEX IF NOT EXISTS lapse_teams_by_jurisdiction ON ${schema}.lapse_teams (jurisdiction)`,
+      );
     },
     apply: async (events, tx) => {
-      const table = `${tx.schema}.lapse_memberships`;
+      const memberships = `${tx.schema}.lapse_memberships`;
+      const teams = `${tx.schema}.lapse_teams`;
       for (const event of events as readonly RecordedEvent<string, Record<string, string>>[]) {
-        const { staffId, teamId, certificationId } = event.data;
+        const { staffId, teamId } = event.data;
         switch (event.type) {
+          case 'TeamFormed':
+            await tx.query(`INSERT INTO ${teams} VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+              teamId,
+              event.data.jurisdiction,
+            ]);
+            break;
           case 'MemberAssigned':
-            await tx.query(`INSERT INTO ${table} VALUES ($1, $2) ON CONFLICT DO NOTHING`, [staffId, teamId]);
+            await tx.query(`INSERT INTO ${memberships} VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+              staffId,
+              teamId,
+            ]);
+            await review(deps, event, teamId, staffId, tx);
             break;
           case 'MemberReleased':
-            await tx.query(`DELETE FROM ${table} WHERE staff_id = $1 AND team_id = $2`, [staffId, teamId]);
+            await tx.query(`DELETE FROM ${memberships} WHERE staff_id = $1 AND team_id = $2`, [
+              staffId,
+              teamId,
+            ]);
             break;
           case 'TeamDissolved':
-            await tx.query(`DELETE FROM ${table} WHERE team_id = $1`, [teamId]);
+            await tx.query(`DELETE FROM ${memberships} WHERE team_id = $1`, [teamId]);
+            await tx.query(`DELETE FROM ${teams} WHERE team_id = $1`, [teamId]);
             break;
-          case 'RecordVoided':
-            if (isCertificationVoid(event)) await lapseOnVoid(deps, event, tx);
-            break;
-          default: {
-            const cause = CAUSES[event.type as keyof typeof CAUSES];
-            for (const team of await teamsServedBy(tx, staffId)) {
-              await recordLapse(deps, event, { teamId: team, staffId, certificationId, cause }, tx);
-            }
-          }
+          default:
+            for (const { team_id, staff_id } of await concerned(tx, event))
+              await review(deps, event, team_id, staff_id, tx);
         }
       }
     },
   };
 }
 
-type CertificationVoided = RecordedEvent<'RecordVoided', RecordVoided['data']>;
-
-function isCertificationVoid(event: RecordedEvent): event is CertificationVoided {
-  const data = event.data as Partial<RecordVoided['data']>;
-  return streamCategory(event.stream) === 'staff' && CERTIFICATION_RECORDS.includes(data.targetType ?? '');
-}
-
-/**
- * The member as the void left them: their stream read up to the void, so the decision rests on
- * the log in order (what came after is for the later events to decide). The team decider judges
- * each team's role against it.
- */
-async function lapseOnVoid(
-  deps: ProcessDependencies,
-  event: CertificationVoided,
+/** The memberships an event can change: the member's own, or every one in the jurisdiction. */
+async function concerned(
   tx: ProjectionTransaction,
-): Promise<void> {
-  const staffId = event.stream.slice('staff-'.length);
-  const teams = await teamsServedBy(tx, staffId);
-  if (teams.length === 0) return;
-  const history = await deps.store.readStream(event.stream, { maxCount: event.revision + 1 });
-  const target = history.find((e) => e.eventId === event.data.targetEventId);
-  const certificationId = (target?.data as { certificationId?: string } | undefined)?.certificationId;
-  if (!certificationId) return;
-  const candidate = staffSnapshot(
-    history.reduce(
-      (state: StaffState, e) => staffDecider.evolve(state, toDomainEvent(e)),
-      staffDecider.initialState(),
-    ),
-  );
-  for (const teamId of teams) {
-    await recordLapse(
-      deps,
-      event,
-      { teamId, staffId, certificationId, cause: 'voided' },
-      tx,
-      async (state, base) => {
-        if (state.status === 'none' || state.status === 'dissolved' || !state.members[staffId]) return base;
-        // A process's command carries no occurredAt: the decider judges at `now`, and so do the rules.
-        return { ...base, candidate, rules: await loadTeamRules(deps.store, state.jurisdiction, base.now) };
-      },
+  event: RecordedEvent,
+): Promise<{ team_id: string; staff_id: string }[]> {
+  const category = streamCategory(event.stream);
+  if (category === 'staff') {
+    return tx.query(
+      `SELECT team_id, staff_id FROM ${tx.schema}.lapse_memberships WHERE staff_id = $1 ORDER BY team_id`,
+      [event.stream.slice('staff-'.length)],
     );
   }
+  if (category === 'jurisdiction') {
+    return tx.query(
+      `SELECT m.team_id, m.staff_id FROM ${tx.schema}.lapse_memberships m
+       JOIN ${tx.schema}.lapse_teams t USING (team_id)
+       WHERE t.jurisdiction = $1 ORDER BY m.team_id, m.staff_id`,
+      [event.stream.slice('jurisdiction-'.length)],
+    );
+  }
+  return [];
 }
 
-async function teamsServedBy(tx: ProjectionTransaction, staffId: string | undefined): Promise<string[]> {
-  const teams = await tx.query<{ team_id: string }>(
-    `SELECT team_id FROM ${tx.schema}.lapse_memberships WHERE staff_id = $1 ORDER BY team_id`,
-    [staffId],
-  );
-  return teams.map(({ team_id }) => team_id);
-}
-
-function recordLapse(
+/** Asks the team decider to review one member, as the log stood at `cause`. */
+function review(
   deps: ProcessDependencies,
   cause: RecordedEvent,
-  data: Lapse,
+  teamId: string,
+  staffId: string,
   tx: ProjectionTransaction,
-  context?: (state: TeamState, base: TeamContext) => Promise<TeamContext>,
 ) {
-  const command: RecordMemberQualificationLapse = { type: 'RecordMemberQualificationLapse', data };
+  const command: ReviewMemberStanding = {
+    type: 'ReviewMemberStanding',
+    data: { teamId, staffId, asOf: cause.recordedAt },
+  };
   return sendCommand(
     deps,
     LAPSE_PROCESS,
     cause,
-    { stream: teamStream(data.teamId), decider: teamDecider, command, context },
+    {
+      stream: teamStream(teamId),
+      decider: teamDecider,
+      command,
+      context: async (state: TeamState, base) => {
+        if (state.status === 'none' || state.status === 'dissolved' || !state.members[staffId]) return base;
+        const [rules, members] = await Promise.all([
+          loadJurisdictionRules(deps.store, state.jurisdiction, cause.position),
+          loadStaffSnapshots(deps.store, Object.keys(state.members), cause.position),
+        ]);
+        return { ...base, rules, members };
+      },
+    },
     tx,
   );
 }
