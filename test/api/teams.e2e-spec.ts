@@ -297,17 +297,35 @@ describe('multi-disciplinary teams over HTTP', () => {
     await request(server).get(`/v1/teams/${id}`).set('Authorization', admin).expect(200);
   });
 
-  it('refuses assignments where no framework was adopted (422), writing nothing', async () => {
+  it('issue 10 case 9: refuses a team where no framework was adopted, or whose disciplines are unknown or named twice (writing nothing)', async () => {
     const montenegrin = await bearer({ sub: 'marko', roles: ['manager'], jurisdictions: ['ME'] });
-    const formed = await request(server)
+    const head = await fixtures.head();
+    const refused = await request(server)
       .post('/v1/teams')
       .set('Authorization', montenegrin)
       .send(teamBody({ jurisdiction: 'ME' }))
-      .expect(201);
-    const staffId = await psychologist({ jurisdiction: 'ME' });
-    const head = await fixtures.head();
-    const refused = await assign(formed.body.id, { staffId, teamRole: 'psychologist' }, montenegrin);
-    expect([refused.status, refused.body.code]).toEqual([422, 'JURISDICTION.NO_FRAMEWORK_ADOPTED']);
+      .expect(422);
+    expect(refused.body.code).toBe('JURISDICTION.NO_FRAMEWORK_ADOPTED');
+    expect(refused.body.detail).toMatch(/ME has not adopted a training framework/);
+    const unknown = await request(server)
+      .post('/v1/teams')
+      .set('Authorization', alice)
+      .send(teamBody({ requiredDisciplines: [{ role: 'astrologer', minCount: 1 }] }))
+      .expect(422);
+    expect(unknown.body).toMatchObject({ code: 'TEAM.UNKNOWN_ROLE', role: 'astrologer' });
+    const twice = await request(server)
+      .post('/v1/teams')
+      .set('Authorization', alice)
+      .send(
+        teamBody({
+          requiredDisciplines: [
+            { role: 'psychologist', minCount: 1 },
+            { role: 'psychologist', minCount: 2 },
+          ],
+        }),
+      )
+      .expect(400);
+    expect(twice.body.code).toBe('TEAM.DUPLICATE_DISCIPLINE');
     expect(await fixtures.head()).toBe(head);
   });
 

@@ -198,12 +198,17 @@ describe('process managers in the worker: awards on close and lapses', () => {
       (e) => e.type === 'CertificationRevoked',
     )!;
     for (const teamId of teamIds) {
-      const events = await eventually(`team-${teamId}`, (all) =>
-        all.some((e) => e.type === 'MemberQualificationLapsed'),
-      );
-      expect(events.filter((e) => e.type === 'MemberQualificationLapsed')).toEqual([
+      const events = await eventually(`team-${teamId}`, (all) => all.some((e) => e.type === 'MemberLapsed'));
+      expect(events.filter((e) => e.type === 'MemberLapsed')).toEqual([
         expect.objectContaining({
-          data: { teamId, staffId, certificationId, cause: 'revoked' },
+          data: expect.objectContaining({
+            teamId,
+            staffId,
+            teamRole: 'probation-officer',
+            cause: 'revoked',
+            since: revoked.metadata.occurredAt,
+            unmet: [expect.objectContaining({ held: expect.objectContaining({ certificationId }) })],
+          }),
           metadata: expect.objectContaining({ causationId: revoked.eventId }),
         }),
       ]);
@@ -245,13 +250,20 @@ describe('process managers in the worker: awards on close and lapses', () => {
       (e) => e.type === 'RecordVoided',
     )!;
     const lapses = async () =>
-      (await fixtures.store.readStream(`team-${teamId}`)).filter(
-        (e) => e.type === 'MemberQualificationLapsed',
-      );
-    await eventually(`team-${teamId}`, (all) => all.some((e) => e.type === 'MemberQualificationLapsed'));
+      (await fixtures.store.readStream(`team-${teamId}`)).filter((e) => e.type === 'MemberLapsed');
+    await eventually(`team-${teamId}`, (all) => all.some((e) => e.type === 'MemberLapsed'));
     expect(await lapses()).toEqual([
       expect.objectContaining({
-        data: { teamId, staffId: sole, certificationId: soleCertification, cause: 'voided' },
+        data: expect.objectContaining({
+          teamId,
+          staffId: sole,
+          cause: 'voided',
+          unmet: [
+            expect.objectContaining({
+              held: expect.objectContaining({ certificationId: soleCertification, standing: 'voided' }),
+            }),
+          ],
+        }),
         metadata: expect.objectContaining({
           causationId: soleVoid.eventId,
           actor: expect.objectContaining({ sub: 'process:process-qualification-lapse' }),
@@ -280,9 +292,7 @@ describe('process managers in the worker: awards on close and lapses', () => {
     lapse.start();
     await fixtures.revoke(marker, markerCertification);
     await eventually(`team-${teamId}`, (all) =>
-      all.some(
-        (e) => e.type === 'MemberQualificationLapsed' && (e.data as { staffId: string }).staffId === marker,
-      ),
+      all.some((e) => e.type === 'MemberLapsed' && (e.data as { staffId: string }).staffId === marker),
     );
     expect((await lapses()).map((e) => (e.data as { staffId: string }).staffId)).toEqual([sole, marker]);
   });
@@ -325,12 +335,15 @@ describe('process managers in the worker: awards on close and lapses', () => {
     const awardVoid = (
       await eventually(`staff-${staffId}`, (all) => all.some((e) => e.type === 'RecordVoided'))
     ).find((e) => e.type === 'RecordVoided')!;
-    const events = await eventually(`team-${teamId}`, (all) =>
-      all.some((e) => e.type === 'MemberQualificationLapsed'),
-    );
-    expect(events.filter((e) => e.type === 'MemberQualificationLapsed')).toEqual([
+    const events = await eventually(`team-${teamId}`, (all) => all.some((e) => e.type === 'MemberLapsed'));
+    expect(events.filter((e) => e.type === 'MemberLapsed')).toEqual([
       expect.objectContaining({
-        data: { teamId, staffId, certificationId, cause: 'voided' },
+        data: expect.objectContaining({
+          teamId,
+          staffId,
+          cause: 'voided',
+          unmet: [expect.objectContaining({ held: expect.objectContaining({ certificationId }) })],
+        }),
         metadata: expect.objectContaining({ causationId: awardVoid.eventId }),
       }),
     ]);

@@ -60,19 +60,21 @@ export class TeamFixtures {
         decider: teamDecider,
         command: withMetadata,
         context: async (state, base) => {
-          if (state.status === 'none') return base;
+          const jurisdiction =
+            state.status === 'none'
+              ? (command.data as { jurisdiction: string }).jurisdiction
+              : state.jurisdiction;
           const staffId = 'staffId' in command.data ? command.data.staffId : undefined;
-          const at = metadata?.occurredAt ?? base.now;
           const pendingStaff =
-            command.type === 'ApproveAssignmentOverride'
-              ? (state as { overrides: Record<string, { staffId: string }> }).overrides[
-                  command.data.overrideId
-                ]?.staffId
+            command.type === 'ApproveAssignmentOverride' && state.status !== 'none'
+              ? state.overrides[command.data.overrideId]?.staffId
               : staffId;
+          const memberIds = state.status === 'none' ? [] : Object.keys(state.members);
           return {
             ...base,
             candidate: pendingStaff ? await this.reference.staffSnapshot(pendingStaff) : undefined,
-            rules: await this.reference.teamRules(state.jurisdiction, at),
+            rules: await this.reference.jurisdictionRules(jurisdiction),
+            members: await this.reference.staffSnapshots(memberIds),
           };
         },
       },

@@ -18,8 +18,9 @@ export type LapseAcknowledged = DomainEvent<
   {
     readonly lapseId: string;
     readonly teamId: string;
-    readonly staffId: string;
-    readonly certificationId: string;
+    /** Null for a team's lost readiness, which names no member. */
+    readonly staffId: string | null;
+    readonly certificationId: string | null;
     readonly acknowledgedBy: string;
     readonly note: string | null;
   }
@@ -35,8 +36,8 @@ export interface LapseAcknowledgementContext extends DecisionContext {
   readonly lapse: {
     readonly teamId: string;
     readonly jurisdiction: string;
-    readonly staffId: string;
-    readonly certificationId: string;
+    readonly staffId: string | null;
+    readonly certificationId: string | null;
   } | null;
 }
 

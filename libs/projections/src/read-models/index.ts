@@ -150,6 +150,7 @@ export { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript/staff-transcript.pro
 export { EXPIRY_GAPS_SCHEMA } from './expiry-gaps/expiry-gaps.projection.js';
 export { TRAINER_REGISTRY_SCHEMA } from './trainer-registry/trainer-registry.projection.js';
 export { LAPSE_INBOX_SCHEMA } from './lapse-inbox/lapse-inbox.projection.js';
+export { INBOX_EVENTS, lapseRow } from './lapse-inbox/lapse-inbox.rows.js';
 export { TEAM_LIST_SCHEMA } from './team-list/team-list.projection.js';
 export { SESSION_LIST_SCHEMA } from './session-list/session-list.projection.js';
 export { COVERAGE_SCHEMA } from './requirement-coverage/coverage.projection.js';

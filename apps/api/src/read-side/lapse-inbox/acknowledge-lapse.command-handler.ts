@@ -10,6 +10,7 @@ import {
 import type { CommandResult } from '@cadre/event-store';
 import type { CommandRequest } from '../../shared/command-request.js';
 import { CommandRunner } from '../../shared/command-runner.js';
+import { INBOX_EVENTS, lapseRow } from '@cadre/projections';
 import { LapseInboxReadQuery } from './lapse-inbox.query.js';
 
 export class AcknowledgeLapseCommand extends Command<CommandResult<LapseAcknowledgementState>> {
@@ -51,15 +52,15 @@ export class AcknowledgeLapseHandler implements ICommandHandler<AcknowledgeLapse
     const teamId = await this.inbox.teamOf(lapseId);
     if (!teamId) return null;
     const events = await this.runner.store.readStream(teamStream(teamId));
-    const lapsed = events.find((e) => e.eventId === lapseId && e.type === 'MemberQualificationLapsed');
+    const lapsed = events.find((e) => e.eventId === lapseId && INBOX_EVENTS.includes(e.type));
     const formed = events.find((e) => e.type === 'TeamFormed');
     if (!lapsed || !formed) return null;
-    const data = lapsed.data as { staffId: string; certificationId: string };
+    const row = lapseRow(lapsed);
     return {
       teamId,
       jurisdiction: (formed.data as { jurisdiction: string }).jurisdiction,
-      staffId: data.staffId,
-      certificationId: data.certificationId,
+      staffId: row.staffId,
+      certificationId: row.certificationId,
     };
   }
 }

@@ -22,6 +22,6 @@ export class TeamMembershipHistoryEntity extends HistoryRow {
 @Entity({ schema: TEAM_COMPOSITION_SCHEMA, name: 'lapses' })
 export class TeamLapseHistoryEntity extends HistoryRow {
   @Column('text', { name: 'staff_id' }) staffId!: string;
-  @Column('text', { name: 'certification_id' }) certificationId!: string;
+  @Column('text', { name: 'certification_id', nullable: true }) certificationId!: string | null;
   @Column('text') cause!: string;
 }

@@ -10,6 +10,9 @@ const TEAM_TYPES = [
   'MemberReleased',
   'TeamDeclaredOperational',
   'MemberQualificationLapsed',
+  'MemberLapsed',
+  'MemberRequalified',
+  'TeamReadinessLost',
   'TeamDissolved',
 ];
 
@@ -60,7 +63,8 @@ export const teamCompositionHistory: HistorySpec = {
  */
 export const teamCompositionProjection = (): Projection => ({
   name: 'team-composition',
-  version: 2,
+  // 3: lapses from their `since` to the requalification, and a team's lost readiness (decision 0010).
+  version: 3,
   handles: TEAM_TYPES,
   tables: ['team_facts', 'teams', 'memberships', 'lapses'],
   schema: TEAM_COMPOSITION_SCHEMA,

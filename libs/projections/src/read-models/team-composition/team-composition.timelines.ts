@@ -31,6 +31,8 @@ export function teamTimeline(facts: readonly Fact[]): Interval[] {
       ]);
     else if (fact.type === 'TeamDeclaredOperational' && values)
       change(fact.occurredAt, [...(values as unknown[]).slice(0, 4), 'operational']);
+    else if (fact.type === 'TeamReadinessLost' && values)
+      change(fact.occurredAt, [...(values as unknown[]).slice(0, 4), 'forming']);
     else if (fact.type === 'TeamDissolved') change(fact.occurredAt, null);
   }
   if (values) intervals.push({ validFrom: since, validTo: null, values });
@@ -68,9 +70,15 @@ export function membershipTimeline(facts: readonly Fact[]): Interval[] {
   return intervals;
 }
 
+/** When a fact takes effect: a lapse or a requalification from its `since`, the rest when they occurred. */
+const effectiveAt = (fact: Fact) =>
+  fact.type === 'MemberLapsed' || fact.type === 'MemberRequalified' ? text(fact.data.since) : fact.occurredAt;
+
 /**
- * Unqualified members: each lapse from the moment it was recorded as happening until the member
- * left the team (released, or the team dissolved) — how long the team carried an unqualified member.
+ * Unqualified members: each lapse from the instant it began (a `MemberLapsed`'s `since`; a lapse
+ * recorded before decision 0010 from when it was recorded as happening) until the member was
+ * requalified or left the team (released, or the team dissolved) — how long the team carried an
+ * unqualified member.
  */
 export function lapseTimeline(facts: readonly Fact[]): Interval[] {
   const open = new Map<string, { staffId: string; since: string; values: unknown[] }>();
@@ -81,7 +89,14 @@ export function lapseTimeline(facts: readonly Fact[]): Interval[] {
     if (at === null || ms(lapse.since) < ms(at))
       intervals.push({ validFrom: lapse.since, validTo: at, values: lapse.values });
   };
-  for (const fact of inBusinessOrder(facts)) {
+  const closeMember = (staffId: string, at: string) => {
+    for (const [key, lapse] of [...open]) if (lapse.staffId === staffId) close(key, at);
+  };
+  const ordered = facts
+    .map((fact, i) => ({ fact, i }))
+    .sort((a, b) => ms(effectiveAt(a.fact)) - ms(effectiveAt(b.fact)) || a.i - b.i)
+    .map(({ fact }) => fact);
+  for (const fact of ordered) {
     const d = fact.data;
     if (fact.type === 'MemberQualificationLapsed') {
       const key = `${text(d.staffId)}\u0000${text(d.certificationId)}`;
@@ -91,9 +106,19 @@ export function lapseTimeline(facts: readonly Fact[]): Interval[] {
           since: fact.occurredAt,
           values: [text(d.staffId), text(d.certificationId), text(d.cause)],
         });
+    } else if (fact.type === 'MemberLapsed') {
+      const key = `${text(d.staffId)}\u0000`;
+      const [first] = (d.unmet ?? []) as { held: { certificationId: string } | null }[];
+      if (!open.has(key))
+        open.set(key, {
+          staffId: text(d.staffId),
+          since: text(d.since),
+          values: [text(d.staffId), first?.held?.certificationId ?? null, text(d.cause)],
+        });
+    } else if (fact.type === 'MemberRequalified') {
+      closeMember(text(d.staffId), text(d.since));
     } else if (fact.type === 'MemberReleased') {
-      for (const [key, lapse] of [...open])
-        if (lapse.staffId === text(d.staffId)) close(key, fact.occurredAt);
+      closeMember(text(d.staffId), fact.occurredAt);
     } else if (fact.type === 'TeamDissolved') {
       for (const key of [...open.keys()]) close(key, fact.occurredAt);
     }

@@ -10,6 +10,7 @@ export const TEAM_LIST_EVENT_TYPES = [
   'MemberReleased',
   'TeamLeadDesignated',
   'TeamDeclaredOperational',
+  'TeamReadinessLost',
   'TeamDissolved',
 ] as const;
 
@@ -51,6 +52,8 @@ export function teamListChangeOf(event: RecordedEvent): TeamListChange | null {
       return { kind: 'set', teamId: typed.data.teamId, column: 'lead_staff_id', value: typed.data.staffId };
     case 'TeamDeclaredOperational':
       return { kind: 'set', teamId: typed.data.teamId, column: 'status', value: 'operational' };
+    case 'TeamReadinessLost':
+      return { kind: 'set', teamId: typed.data.teamId, column: 'status', value: 'forming' };
     case 'TeamDissolved':
       return { kind: 'set', teamId: typed.data.teamId, column: 'status', value: 'dissolved' };
     default:
