@@ -51,6 +51,8 @@ export interface StaffSpec {
   readonly jurisdiction?: string;
   readonly institution?: string;
   readonly role?: string;
+  /** Back-dates the registration (with a reason), for histories that start before today. */
+  readonly registeredAt?: string;
 }
 
 /**
@@ -135,6 +137,9 @@ export class CadreFixtures {
           role: spec.role ?? 'probation-officer',
           personalData: { ciphertext: randomUUID(), keyId: 'fixture', iv: 'fixture', tag: 'fixture' },
         },
+        ...(spec.registeredAt
+          ? { metadata: { occurredAt: spec.registeredAt, reason: 'Registered from paper records' } }
+          : {}),
       },
       framework,
     );
@@ -169,6 +174,13 @@ export class CadreFixtures {
     const staffId = await this.staff({ agency: 'prison', jurisdiction, role: 'trainer' });
     for (const competency of COMPETENCIES) await this.certify(staffId, competency, 'trainer');
     return staffId;
+  }
+
+  async transfer(staffId: string, to: { jurisdiction?: string; agency?: Agency; institution: string }) {
+    await this.staffCommand(
+      { type: 'TransferStaffMember', data: { staffId, ...to } },
+      await this.framework(),
+    );
   }
 
   async leaves(staffId: string): Promise<void> {
