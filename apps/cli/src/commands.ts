@@ -1,5 +1,11 @@
 import cliProgress from 'cli-progress';
-import { DEFAULT_CONCURRENCY, ProjectionRebuilder, listCheckpoints, ALL_EVENTS } from '@cadre/projections';
+import {
+  DEFAULT_CONCURRENCY,
+  ProjectionRebuilder,
+  listCheckpoints,
+  ALL_EVENTS,
+  reconcileStandings,
+} from '@cadre/projections';
 import type { CliContext } from './cli-context.js';
 import { replayReadModel, REPLAYABLE } from './replay.js';
 
@@ -161,6 +167,24 @@ export const commands: Record<string, CliCommand> = {
       const written = await checkpoints.write();
       out(
         `Signed checkpoint #${written.id}: ${written.body.streams.length} streams up to ${written.body.headPosition ?? 'start'}.`,
+      );
+      return 0;
+    },
+  },
+  'standings:reconcile': {
+    summary:
+      '[--dry-run]: once, at the deploy of decision 0010: judge every current team member with the qualification rule and record the requalifications and lapses the old lapse process got wrong',
+    options: { 'dry-run': { type: 'boolean' } },
+    run: async ({ store, pool }, values) => {
+      const dryRun = values['dry-run'] === true;
+      const report = await reconcileStandings(store, pool, { now: () => new Date(), dryRun });
+      for (const change of report.changes) {
+        out(
+          `${dryRun ? 'would record' : 'recorded'} ${change.type} ${change.cause ?? ''} team ${change.teamId} member ${change.staffId}`,
+        );
+      }
+      out(
+        `${report.teams} teams, ${report.members} members judged: ${report.requalified} requalified, ${report.lapsed} lapsed, ${report.readinessLost} teams no longer ready${dryRun ? ' (dry run: nothing written)' : ''}.`,
       );
       return 0;
     },

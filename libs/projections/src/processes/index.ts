@@ -19,3 +19,4 @@ export * from './process-support.js';
 export * from './award-on-close.process.js';
 export * from './certification-schedule.process.js';
 export * from './lapse.process.js';
+export * from './standing-reconciliation.js';

@@ -1,8 +1,16 @@
-import { teamDecider, teamStream, type ReviewMemberStanding, type TeamState } from '@cadre/domain';
+import {
+  teamDecider,
+  teamStream,
+  type ReviewMemberStanding,
+  type TeamContext,
+  type TeamState,
+} from '@cadre/domain';
 import {
   loadJurisdictionRules,
   loadStaffSnapshots,
   streamCategory,
+  type EventStore,
+  type Position,
   type RecordedEvent,
 } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../projection.js';
@@ -154,15 +162,24 @@ function review(
       stream: teamStream(teamId),
       decider: teamDecider,
       command,
-      context: async (state: TeamState, base) => {
-        if (state.status === 'none' || state.status === 'dissolved' || !state.members[staffId]) return base;
-        const [rules, members] = await Promise.all([
-          loadJurisdictionRules(deps.store, state.jurisdiction, cause.position),
-          loadStaffSnapshots(deps.store, Object.keys(state.members), cause.position),
-        ]);
-        return { ...base, rules, members };
-      },
+      context: standingContext(deps.store, staffId, cause.position),
     },
     tx,
   );
+}
+
+/**
+ * What the team decider needs to review a member: the jurisdiction's rules and every member's
+ * history, as the log stood at `upTo` (now when absent). Nothing is read for a review the decider
+ * will not make (no such team, dissolved, the member released).
+ */
+export function standingContext(store: EventStore, staffId: string, upTo?: Position) {
+  return async (state: TeamState, base: TeamContext): Promise<TeamContext> => {
+    if (state.status === 'none' || state.status === 'dissolved' || !state.members[staffId]) return base;
+    const [rules, members] = await Promise.all([
+      loadJurisdictionRules(store, state.jurisdiction, upTo),
+      loadStaffSnapshots(store, Object.keys(state.members), upTo),
+    ]);
+    return { ...base, rules, members };
+  };
 }
