@@ -8,7 +8,6 @@ import {
   staffDecider,
   staffSnapshot,
   staffStream,
-  type CertificationView,
   type FrameworkDefinition,
   type FrameworkState,
   type Instant,
@@ -16,6 +15,7 @@ import {
   type JurisdictionState,
   type ProgrammeState,
   type StaffSnapshot,
+  type TrainerRecord,
 } from '@cadre/domain';
 import { EVENT_STORE, loadAggregate, loadTeamRules, type EventStore } from '@cadre/event-store';
 
@@ -45,15 +45,26 @@ export class ReferenceData {
     return staffSnapshot((await loadAggregate(this.store, staffStream(staffId), staffDecider)).state);
   }
 
-  /** Each person's certifications (empty for someone never registered), read in parallel. */
-  async certificationsOf(staffIds: readonly string[]): Promise<Record<string, CertificationView[]>> {
+  /**
+   * What the session trainer check reads of each trainer: their certifications and when they left
+   * (StaffMemberLeft's business time; the staff state keeps no such instant). No entry for an id
+   * that was never registered.
+   */
+  async trainerRecords(staffIds: readonly string[]): Promise<Record<string, TrainerRecord>> {
     const read = await Promise.all(
       staffIds.map(async (staffId) => {
-        const { state } = await loadAggregate(this.store, staffStream(staffId), staffDecider);
-        return [staffId, certificationsOf(state)] as const;
+        const { state, events } = await loadAggregate(this.store, staffStream(staffId), staffDecider);
+        if (state.status === 'unregistered') return [];
+        const left =
+          state.status === 'left' ? events.findLast((e) => e.type === 'StaffMemberLeft') : undefined;
+        const record: TrainerRecord = {
+          certifications: certificationsOf(state),
+          leftAt: left?.metadata.occurredAt ?? null,
+        };
+        return [[staffId, record] as const];
       }),
     );
-    return Object.fromEntries(read);
+    return Object.fromEntries(read.flat());
   }
 
   /**

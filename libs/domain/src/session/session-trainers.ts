@@ -1,16 +1,33 @@
 import { evaluateQualification, type CertificationView } from '../shared/qualification.js';
-import type { Instant } from '../shared/time.js';
+import { toInstant, toMillis, type Instant } from '../shared/time.js';
+import { requireContext, requireText } from '../shared/validation.js';
 import type { GrantedCompetency } from '../programme/programme.events.js';
-import type { TrainerGap } from './session.errors.js';
+import type { ReplaceSessionTrainer } from './session.commands.js';
+import type { SessionContext } from './session.decider.js';
+import { sessionErrors, type TrainerGap } from './session.errors.js';
+import type { SessionRecord } from './session.state.js';
+
+/** What the trainer check reads of a trainer's staff stream (the handler fills it). */
+export interface TrainerRecord {
+  readonly certifications: readonly CertificationView[];
+  /** When they left the service (StaffMemberLeft's business time), or null. */
+  readonly leftAt: Instant | null;
+}
+
+const DAY_MS = 86_400_000;
 
 /**
  * Every trainer holds a valid `trainer`-level certification of each competency the session
- * teaches, from its start to its end: a certification expiring mid-session does not count.
+ * teaches on every session day, from its start to its end, and has not left the service by its
+ * end: a certification expiring mid-session does not count. Validity is `evaluateQualification`'s
+ * answer, asked at the start, at each midnight (UTC) and each instant a certification starts or
+ * stops counting within the session, and at the end: between two of those instants the answer
+ * cannot change. An unknown trainer holds nothing.
  */
 export function trainerGaps(
   trainers: readonly string[],
   competencies: readonly GrantedCompetency[],
-  certificationsOf: Readonly<Record<string, readonly CertificationView[]>>,
+  records: Readonly<Record<string, TrainerRecord | undefined>>,
   startsAt: Instant,
   endsAt: Instant,
 ): TrainerGap[] {
@@ -19,11 +36,64 @@ export function trainerGaps(
     competency,
     minLevel: 'trainer' as const,
   }));
-  return trainers.flatMap((trainerId) => {
-    const certifications = certificationsOf[trainerId] ?? [];
-    const atStart = evaluateQualification(requirements, certifications, startsAt).violations;
-    const atEnd = evaluateQualification(requirements, certifications, endsAt).violations;
-    const unmet = new Map([...atEnd, ...atStart].map((violation) => [violation.competency, violation]));
-    return [...unmet.values()].map(({ competency, held }) => ({ trainerId, competency, held }));
+  return trainers.flatMap((trainerId): TrainerGap[] => {
+    const record = records[trainerId];
+    if (record?.leftAt && toMillis(record.leftAt) <= toMillis(endsAt)) {
+      return [{ trainerId, competency: null, held: null, leftAt: record.leftAt }];
+    }
+    const certifications = record?.certifications ?? [];
+    const unmet = new Map<string, TrainerGap>();
+    for (const at of judgedInstants(startsAt, endsAt, certifications)) {
+      for (const { competency, held } of evaluateQualification(requirements, certifications, at).violations) {
+        if (!unmet.has(competency)) unmet.set(competency, { trainerId, competency, held });
+      }
+    }
+    return [...unmet.values()];
   });
+}
+
+/** Refuses a command that records what the session delivers while a trainer does not qualify. */
+export function checkTrainers(state: SessionRecord, context: SessionContext): void {
+  const records = requireContext(context.trainers, 'trainers');
+  const [first, ...rest] = trainerGaps(
+    state.trainers,
+    state.competencies,
+    records,
+    state.startsAt,
+    state.endsAt,
+  );
+  if (first) throw sessionErrors.trainerNotQualified(state.sessionId, [first, ...rest]);
+}
+
+/** The replacement is judged as a scheduled trainer is, over the whole session. */
+export function replacement(command: ReplaceSessionTrainer, state: SessionRecord, context: SessionContext) {
+  const { sessionId } = state;
+  const replaced = requireText(command.data.replace, 'replace');
+  const by = requireText(command.data.with, 'with');
+  if (!state.trainers.includes(replaced)) throw sessionErrors.notATrainer(sessionId, replaced);
+  if (state.trainers.includes(by)) throw sessionErrors.alreadyATrainer(sessionId, by);
+  if (state.participants[by]?.enrolled) throw sessionErrors.trainerIsParticipant(sessionId, by);
+  const records = requireContext(context.trainers, 'trainers');
+  const gaps = trainerGaps([by], state.competencies, records, state.startsAt, state.endsAt);
+  if (gaps.length > 0) throw sessionErrors.trainerNotAccredited(gaps);
+  const reason = command.data.reason?.trim() || null;
+  return { sessionId, replaced, replacement: by, reason };
+}
+
+/** The session's start, each midnight and each validity boundary inside it, and its end, in order. */
+function judgedInstants(
+  startsAt: Instant,
+  endsAt: Instant,
+  certifications: readonly CertificationView[],
+): Instant[] {
+  const start = toMillis(startsAt);
+  const end = toMillis(endsAt);
+  const inside = new Set<number>([start, end]);
+  for (let day = Math.floor(start / DAY_MS + 1) * DAY_MS; day < end; day += DAY_MS) inside.add(day);
+  for (const { validFrom, validUntil } of certifications) {
+    for (const boundary of [toMillis(validFrom), toMillis(validUntil)]) {
+      if (boundary > start && boundary < end) inside.add(boundary);
+    }
+  }
+  return [...inside].sort((a, b) => a - b).map(toInstant);
 }
