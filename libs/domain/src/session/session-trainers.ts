@@ -1,9 +1,8 @@
 import { evaluateQualification, type CertificationView } from '../shared/qualification.js';
 import { toInstant, toMillis, type Instant } from '../shared/time.js';
-import { requireContext, requireText } from '../shared/validation.js';
+import { requireText } from '../shared/validation.js';
 import type { GrantedCompetency } from '../programme/programme.events.js';
 import type { ReplaceSessionTrainer } from './session.commands.js';
-import type { SessionContext } from './session.decider.js';
 import { sessionErrors, type TrainerGap } from './session.errors.js';
 import type { SessionRecord } from './session.state.js';
 
@@ -13,6 +12,9 @@ export interface TrainerRecord {
   /** When they left the service (StaffMemberLeft's business time), or null. */
   readonly leftAt: Instant | null;
 }
+
+/** The trainers' records by staff id; an id never registered has no entry. */
+export type TrainerRecords = Readonly<Record<string, TrainerRecord | undefined>>;
 
 const DAY_MS = 86_400_000;
 
@@ -27,7 +29,7 @@ const DAY_MS = 86_400_000;
 export function trainerGaps(
   trainers: readonly string[],
   competencies: readonly GrantedCompetency[],
-  records: Readonly<Record<string, TrainerRecord | undefined>>,
+  records: TrainerRecords,
   startsAt: Instant,
   endsAt: Instant,
 ): TrainerGap[] {
@@ -53,8 +55,7 @@ export function trainerGaps(
 }
 
 /** Refuses a command that records what the session delivers while a trainer does not qualify. */
-export function checkTrainers(state: SessionRecord, context: SessionContext): void {
-  const records = requireContext(context.trainers, 'trainers');
+export function checkTrainers(state: SessionRecord, records: TrainerRecords): void {
   const [first, ...rest] = trainerGaps(
     state.trainers,
     state.competencies,
@@ -66,14 +67,13 @@ export function checkTrainers(state: SessionRecord, context: SessionContext): vo
 }
 
 /** The replacement is judged as a scheduled trainer is, over the whole session. */
-export function replacement(command: ReplaceSessionTrainer, state: SessionRecord, context: SessionContext) {
+export function replacement(command: ReplaceSessionTrainer, state: SessionRecord, records: TrainerRecords) {
   const { sessionId } = state;
   const replaced = requireText(command.data.replace, 'replace');
   const by = requireText(command.data.with, 'with');
   if (!state.trainers.includes(replaced)) throw sessionErrors.notATrainer(sessionId, replaced);
   if (state.trainers.includes(by)) throw sessionErrors.alreadyATrainer(sessionId, by);
   if (state.participants[by]?.enrolled) throw sessionErrors.trainerIsParticipant(sessionId, by);
-  const records = requireContext(context.trainers, 'trainers');
   const gaps = trainerGaps([by], state.competencies, records, state.startsAt, state.endsAt);
   if (gaps.length > 0) throw sessionErrors.trainerNotAccredited(gaps);
   const reason = command.data.reason?.trim() || null;

@@ -24,7 +24,7 @@ import {
   type SessionRecord,
   type SessionState,
 } from './session.state.js';
-import { checkTrainers, replacement, trainerGaps, type TrainerRecord } from './session-trainers.js';
+import { checkTrainers, replacement, trainerGaps, type TrainerRecords } from './session-trainers.js';
 
 export interface SessionContext extends DecisionContext {
   /** For `ScheduleSession`: the programme's current state. */
@@ -34,7 +34,7 @@ export interface SessionContext extends DecisionContext {
    * scheduled (`ScheduleSession`), the session's trainers (`EnrolParticipant`, `RecordAttendance`,
    * `RecordAssessment`, `CloseSession`), the replacement (`ReplaceSessionTrainer`).
    */
-  readonly trainers?: Readonly<Record<string, TrainerRecord | undefined>>;
+  readonly trainers?: TrainerRecords;
   /** For `EnrolParticipant`: the participant, read from their staff stream. */
   readonly participant?: StaffSnapshot;
 }
@@ -87,7 +87,7 @@ export function decideSession(
   if (state.status === 'closed') throw sessionErrors.closed(sessionId);
   if (state.status === 'cancelled') throw sessionErrors.cancelled(sessionId);
   const started = toMillis(emit.occurredAt) >= toMillis(state.startsAt);
-  if (RECORDING.includes(command.type)) checkTrainers(state, context);
+  if (RECORDING.includes(command.type)) checkTrainers(state, requireContext(context.trainers, 'trainers'));
   switch (command.type) {
     case 'EnrolParticipant': {
       const participant = requireContext(context.participant, 'participant');
@@ -131,7 +131,12 @@ export function decideSession(
       return [emit('AssessmentRecorded', { sessionId, staffId, result, score })];
     }
     case 'ReplaceSessionTrainer':
-      return [emit('SessionTrainerReplaced', replacement(command, state, context))];
+      return [
+        emit(
+          'SessionTrainerReplaced',
+          replacement(command, state, requireContext(context.trainers, 'trainers')),
+        ),
+      ];
     case 'CloseSession':
       if (!started) throw sessionErrors.notStarted(state.startsAt);
       return [emit('SessionClosed', { sessionId })];
