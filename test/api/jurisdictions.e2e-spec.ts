@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import request from 'supertest';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 
 describe('jurisdictions over HTTP: adoptions and additional requirements', () => {
@@ -61,7 +62,6 @@ describe('jurisdictions over HTTP: adoptions and additional requirements', () =>
         role: 'probation-officer',
         competency: 'dynamic-security',
         minLevel: 'expert',
-        effectiveFrom: '2026-02-01T00:00:00Z',
       })
       .expect(200);
     expect(added.body.revision).toBe(1);
@@ -100,4 +100,91 @@ describe('jurisdictions over HTTP: adoptions and additional requirements', () =>
       .send({ role: 'probation-officer', competency: 'dynamic-security', minLevel: 'grandmaster' })
       .expect(400);
   });
+
+  it('Issue 10 case 9: adopting a version published before the one in force needs a reason, kept on the event', async () => {
+    const post = (path: string, body: object, token = regional) =>
+      request(server).post(path).set('Authorization', token).send(body);
+    await post('/v1/frameworks', { version: 'v2', title: 'Sample framework, second version' }).expect(201);
+    await post('/v1/frameworks/v2/roles', { role: 'probation-officer', title: 'Probation officer' }).expect(
+      200,
+    );
+    await post('/v1/frameworks/v2/competencies', {
+      competency: 'dynamic-security',
+      title: 'Dynamic security',
+      levels: { expert: { validityMonths: 36, recertificationWindowDays: 90 } },
+    }).expect(200);
+    await post('/v1/frameworks/v2/publish', {}).expect(200);
+    await post('/v1/jurisdictions/ME/framework-adoptions', {
+      version: 'v2',
+      effectiveFrom: '2026-01-01T00:00:00Z',
+    }).expect(201);
+
+    const older = { version: 'v1', effectiveFrom: '2026-06-01T00:00:00Z' };
+    const refused = await post('/v1/jurisdictions/ME/framework-adoptions', older).expect(400);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({
+      code: 'JURISDICTION.OLDER_VERSION_WITHOUT_REASON',
+      jurisdiction: 'ME',
+      version: 'v1',
+      inForce: 'v2',
+    });
+    expect(refused.body.detail).toContain('published before v2');
+    expect(await eventsOf('jurisdiction-ME')).toHaveLength(1);
+
+    const reason = 'v2 is not yet translated; v1 stays in force until it is';
+    await post('/v1/jurisdictions/ME/framework-adoptions', { ...older, reason }).expect(200);
+    const [, adopted] = await eventsOf('jurisdiction-ME');
+    expect(adopted).toMatchObject({
+      type: 'FrameworkAdopted',
+      data: { version: 'v1' },
+      metadata: { reason },
+    });
+    // A newer version than the one in force needs none.
+    await post('/v1/jurisdictions/ME/framework-adoptions', {
+      version: 'v2',
+      effectiveFrom: '2027-01-01T00:00:00Z',
+    }).expect(200);
+  });
+
+  it('Issue 10 case 9: a requirement effective more than 24 h in the past needs a reason, kept on the event', async () => {
+    const requirement = {
+      role: 'probation-officer',
+      competency: 'dynamic-security',
+      minLevel: 'expert',
+      effectiveFrom: '2021-01-01T00:00:00Z',
+    };
+    const before = await eventsOf('jurisdiction-RS');
+    expect(before).toHaveLength(0);
+    await request(server)
+      .post('/v1/jurisdictions/RS/framework-adoptions')
+      .set('Authorization', regional)
+      .send({ version: 'v1', effectiveFrom: '2020-01-01T00:00:00Z' })
+      .expect(201);
+    const refused = await request(server)
+      .post('/v1/jurisdictions/RS/requirements')
+      .set('Authorization', regional)
+      .send(requirement)
+      .expect(400);
+    expect(refused.body).toMatchObject({
+      code: 'JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON',
+      jurisdiction: 'RS',
+      effectiveFrom: '2021-01-01T00:00:00.000Z',
+    });
+    expect(await eventsOf('jurisdiction-RS')).toHaveLength(1);
+
+    const reason = 'Recording the 2021 ministerial order that was never entered';
+    await request(server)
+      .post('/v1/jurisdictions/RS/requirements')
+      .set('Authorization', regional)
+      .send({ ...requirement, reason })
+      .expect(200);
+    const [, added] = await eventsOf('jurisdiction-RS');
+    expect(added).toMatchObject({
+      type: 'JurisdictionRequirementAdded',
+      data: { effectiveFrom: '2021-01-01T00:00:00.000Z' },
+      metadata: { reason },
+    });
+  });
+
+  const eventsOf = (stream: string) => subject.app.get<EventStore>(EVENT_STORE).readStream(stream);
 });

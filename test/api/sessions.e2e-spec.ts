@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
+import { eventually } from '../read-side/team-audit.fixtures.js';
 import { CadreFixtures } from './support/cadre-fixtures.js';
 
 describe('training sessions over HTTP', () => {
@@ -189,6 +190,114 @@ describe('training sessions over HTTP', () => {
     const auditor = await bearer({ roles: ['auditor'], jurisdictions: ['*'] });
     await request(server).get(`/v1/sessions/${id}`).set('Authorization', auditor).expect(200);
     expect(await fixtures.head()).not.toBe(head);
+  });
+
+  it("Issue 10 case 7: a session stops recording after its trainer's accreditation is revoked", async () => {
+    const revokedTrainer = await fixtures.staff({ agency: 'prison', role: 'trainer' });
+    const accreditation = await fixtures.certify(revokedTrainer, 'dynamic-security', 'trainer');
+    const id = await schedule({ trainers: [revokedTrainer] });
+    const [first, second] = await Promise.all([participant('prison'), participant()]);
+    await enrol(id, first).expect(200);
+    await post(`/v1/sessions/${id}/attendance`, { staffId: first, attendance: 'present', hours: 16 }).expect(
+      200,
+    );
+    await fixtures.revoke(revokedTrainer, accreditation);
+
+    const head = await fixtures.head();
+    for (const [path, body] of [
+      ['enrolments', { staffId: second }],
+      ['assessments', { staffId: first, result: 'passed' }],
+      ['close', {}],
+    ] as const) {
+      const refused = await post(`/v1/sessions/${id}/${path}`, body);
+      expect(refused.status).toBe(422);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({
+        code: 'SESSION.TRAINER_NOT_QUALIFIED',
+        sessionId: id,
+        trainerId: revokedTrainer,
+        competency: 'dynamic-security',
+        held: { certificationId: accreditation, standing: 'revoked' },
+      });
+      expect(refused.body.detail).toContain(revokedTrainer);
+    }
+    const attendance = await post(`/v1/sessions/${id}/attendance`, {
+      staffId: second,
+      attendance: 'present',
+      hours: 16,
+    });
+    expect(attendance.status).toBe(422);
+    expect(await fixtures.head()).toBe(head);
+
+    // Replaced by an accredited trainer, the session goes on: it records, closes and awards.
+    const unaccredited = await fixtures.staff({ agency: 'prison', role: 'trainer' });
+    const beforeReplacing = await fixtures.head();
+    const notAccredited = await post(`/v1/sessions/${id}/trainers`, {
+      replace: revokedTrainer,
+      with: unaccredited,
+    }).expect(422);
+    expect(notAccredited.body).toMatchObject({
+      code: 'SESSION.TRAINER_NOT_ACCREDITED',
+      trainers: [{ trainerId: unaccredited, competency: 'dynamic-security', held: null }],
+    });
+    expect(await fixtures.head()).toBe(beforeReplacing);
+    const replaced = await post(`/v1/sessions/${id}/trainers`, {
+      replace: revokedTrainer,
+      with: trainer,
+      reason: 'Accreditation revoked',
+    }).expect(200);
+    expect(replaced.body).toMatchObject({ id, revision: expect.any(Number) });
+    const [event] = await fixtures.store.readStream(`session-${id}`, { direction: 'backwards', maxCount: 1 });
+    expect(event).toMatchObject({
+      type: 'SessionTrainerReplaced',
+      data: {
+        sessionId: id,
+        replaced: revokedTrainer,
+        replacement: trainer,
+        reason: 'Accreditation revoked',
+      },
+    });
+    expect((await read(id)).trainers).toEqual([trainer]);
+    await post(`/v1/sessions/${id}/assessments`, { staffId: first, result: 'passed', score: 80 }).expect(200);
+    await post(`/v1/sessions/${id}/close`, {}).expect(200);
+    await awarded(first);
+    const today = new Date().toISOString().slice(0, 10);
+    const manager = await bearer({ roles: ['manager'], jurisdictions: ['AL'] });
+    const listed = await eventually(server, `/v1/sessions?from=2020-01-01&to=${today}`, manager, (b) =>
+      (b.items as { sessionId: string; status: string }[]).some(
+        (i) => i.sessionId === id && i.status === 'closed',
+      ),
+    );
+    const row = (listed.body.items as { sessionId: string }[]).find((i) => i.sessionId === id);
+    expect(row).toMatchObject({ trainers: [trainer] });
+  });
+
+  it('stops recording once a trainer has left the service, naming them, until replaced', async () => {
+    const leaving = await fixtures.staff({ agency: 'prison', role: 'trainer' });
+    await fixtures.certify(leaving, 'dynamic-security', 'trainer');
+    const id = await schedule({ trainers: [leaving] });
+    const staffId = await participant();
+    await enrol(id, staffId).expect(200);
+    await fixtures.leaves(leaving);
+    const head = await fixtures.head();
+    const refused = await post(`/v1/sessions/${id}/attendance`, { staffId, attendance: 'present', hours: 8 });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      code: 'SESSION.TRAINER_NOT_QUALIFIED',
+      trainerId: leaving,
+      competency: null,
+      leftAt: expect.any(String),
+    });
+    const self = await post(`/v1/sessions/${id}/trainers`, { replace: leaving, with: staffId }).expect(422);
+    expect(self.body.code).toBe('SESSION.TRAINER_IS_PARTICIPANT');
+    const stranger = await post(`/v1/sessions/${id}/trainers`, { replace: staffId, with: trainer }).expect(
+      422,
+    );
+    expect(stranger.body.code).toBe('SESSION.NOT_A_TRAINER');
+    await post(`/v1/sessions/${id}/trainers`, { replace: leaving, with: 'not-a-uuid' }).expect(400);
+    expect(await fixtures.head()).toBe(head);
+    await post(`/v1/sessions/${id}/trainers`, { replace: leaving, with: trainer }).expect(200);
+    await post(`/v1/sessions/${id}/attendance`, { staffId, attendance: 'present', hours: 8 }).expect(200);
   });
 
   const bearer = async (claims: Parameters<PlatformTestApp['token']>[0]) =>

@@ -150,6 +150,23 @@ describe('staff over HTTP', () => {
     await get(created.body.id, await world.bearer(['hr-system'], ['AL'])).expect(403);
   });
 
+  it('Issue 10 case 8: shows each certificate its standing by the clock, not "active" once expired', async () => {
+    const staffId = await world.fixtures.staff();
+    const monthsAgo = (months: number) => new Date(Date.now() - months * 30.5 * 86_400_000).toISOString();
+    // Valid for 24 months from 25 months ago: expired by the clock, CertificationExpired not yet recorded.
+    const expired = await world.fixtures.certify(staffId, 'dynamic-security', 'awareness', monthsAgo(25));
+    const valid = await world.fixtures.certify(staffId, 'radicalisation-awareness', 'specialised');
+    const revoked = await world.fixtures.certify(staffId, 'vep-risk-assessment', 'awareness');
+    await world.fixtures.revoke(staffId, revoked);
+
+    const { body } = await get(staffId).expect(200);
+    const byId = (id: string) =>
+      (body.certifications as { certificationId: string }[]).find((c) => c.certificationId === id);
+    expect(byId(expired)).toMatchObject({ status: 'active', standing: 'expired' });
+    expect(byId(valid)).toMatchObject({ status: 'active', standing: 'valid' });
+    expect(byId(revoked)).toMatchObject({ status: 'revoked', standing: 'revoked' });
+  });
+
   it('changes the role (200, ETag), honours If-Match (412), and refuses an unchanged role (409)', async () => {
     const { body } = await register(registration({ employeeRef: 'AL-ROLE-1' })).expect(201);
     const roleChange = (role: string, ifMatch?: string) => {

@@ -163,13 +163,15 @@ describe('GET /v1/audit/matrix', () => {
   async function jurisdiction(code: string, command: JurisdictionCommand) {
     const version = command.type === 'AdoptFramework' ? command.data.version : 'v1';
     const { state: framework } = await loadAggregate(store, `framework-${version}`, frameworkDecider);
+    // Every jurisdiction here adopted v1 first: the version in force when another is adopted.
+    const { state: inForce } = await loadAggregate(store, 'framework-v1', frameworkDecider);
     await handleCommand(
       store,
       {
         stream: `jurisdiction-${code}`,
         decider: jurisdictionDecider,
         command,
-        context: (_state, base) => ({ ...base, framework }),
+        context: (_state, base) => ({ ...base, framework, inForce }),
       },
       envelope(),
     );

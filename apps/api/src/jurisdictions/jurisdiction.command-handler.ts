@@ -23,7 +23,8 @@ export class ExecuteJurisdictionCommand extends Command<CommandResult<Jurisdicti
 
 /**
  * Adoptions and additional requirements of one jurisdiction. The decision needs the framework
- * version concerned: the one adopted (AdoptFramework), or the one in force at the addition's date.
+ * version concerned: the one adopted (AdoptFramework, with the one in force before it), or the one
+ * in force at the addition's date.
  */
 @CommandHandler(ExecuteJurisdictionCommand)
 export class JurisdictionCommandHandler implements ICommandHandler<ExecuteJurisdictionCommand> {
@@ -39,15 +40,23 @@ export class JurisdictionCommandHandler implements ICommandHandler<ExecuteJurisd
         decider: jurisdictionDecider,
         command,
         context: async (state, base): Promise<JurisdictionContext> => {
+          if (command.type === 'AdoptFramework') {
+            // The version in force at the new effectiveFrom is the latest adopted (adoptions only
+            // move forward): read it when it is another one, to tell whether the new one is older.
+            const latest = state.status === 'active' ? state.adoptions.at(-1)?.version : undefined;
+            const [framework, inForce] = await Promise.all([
+              this.reference.framework(command.data.version),
+              latest && latest !== command.data.version ? this.reference.framework(latest) : undefined,
+            ]);
+            return { ...base, framework, inForce };
+          }
           const version =
-            command.type === 'AdoptFramework'
-              ? command.data.version
-              : state.status === 'active'
-                ? adoptedVersionAt(
-                    state,
-                    command.data.effectiveFrom ?? command.metadata?.occurredAt ?? base.now,
-                  )
-                : undefined;
+            state.status === 'active'
+              ? adoptedVersionAt(
+                  state,
+                  command.data.effectiveFrom ?? command.metadata?.occurredAt ?? base.now,
+                )
+              : undefined;
           return { ...base, framework: version ? await this.reference.framework(version) : undefined };
         },
       },

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type JurisdictionCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
@@ -32,7 +32,16 @@ export class JurisdictionHttpController {
 
   @Post(':code/framework-adoptions')
   @Roles('training-coordinator', 'admin')
-  @ApiOperation({ summary: 'Adopt a published framework version from a date (Kosovo*: XK)' })
+  @ApiOperation({
+    summary: 'Adopt a published framework version from a date (Kosovo*: XK)',
+    description:
+      'A new adoption takes effect after the latest one (409 JURISDICTION.ADOPTION_OUT_OF_ORDER otherwise). Adopting a version published before the one in force (the latest adopted) may drop requirements: it needs a `reason`, kept on the event.',
+  })
+  @ApiResponse({
+    status: 400,
+    description:
+      'JURISDICTION.OLDER_VERSION_WITHOUT_REASON: the version was published before the one in force and no `reason` was given (nothing is written)',
+  })
   adopt(
     @Param('code') code: string,
     @Body() body: AdoptFrameworkRequestDto,
@@ -51,7 +60,16 @@ export class JurisdictionHttpController {
 
   @Post(':code/requirements')
   @Roles('training-coordinator', 'admin')
-  @ApiOperation({ summary: 'Add a requirement on top of the regional baseline (never lower one)' })
+  @ApiOperation({
+    summary: 'Add a requirement on top of the regional baseline (never lower one)',
+    description:
+      'A requirement taking effect more than 24 h in the past needs a `reason`, kept on the event.',
+  })
+  @ApiResponse({
+    status: 400,
+    description:
+      'JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON: `effectiveFrom` lies more than 24 h in the past and no `reason` was given (nothing is written)',
+  })
   addRequirement(
     @Param('code') code: string,
     @Body() body: AddJurisdictionRequirementRequestDto,

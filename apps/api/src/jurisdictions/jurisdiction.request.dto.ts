@@ -14,7 +14,8 @@ export class AdoptFrameworkRequestDto extends BackdatableRequestDto {
 
   @ApiProperty({
     example: '2026-01-01T00:00:00Z',
-    description: 'From when the version is in force here (ISO 8601, UTC)',
+    description:
+      'From when the version is in force here (ISO 8601, UTC), after the latest adoption. A version published before the one in force needs a `reason`.',
   })
   @IsISO8601({ strict: true })
   effectiveFrom!: string;
@@ -37,7 +38,8 @@ export class AddJurisdictionRequirementRequestDto extends BackdatableRequestDto 
 
   @ApiPropertyOptional({
     example: '2026-03-01T00:00:00Z',
-    description: 'Default: the business time of the command',
+    description:
+      'Default: the business time of the command. More than 24 h in the past needs a `reason`, kept on the event.',
   })
   @IsOptional()
   @IsISO8601({ strict: true })

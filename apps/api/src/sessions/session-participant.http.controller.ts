@@ -6,7 +6,7 @@ import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import type { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { SessionId, sendSession } from './session.http.controller.js';
+import { SessionId, TrainerNotQualifiedResponse, sendSession } from './session.http.controller.js';
 import {
   ParticipantRequestDto,
   RecordAssessmentRequestDto,
@@ -31,6 +31,7 @@ export class SessionParticipantHttpController {
   @ApiOperation({
     summary: 'Enrol a staff member (422 SESSION.CAPACITY_REACHED when full, 409 when already enrolled)',
   })
+  @TrainerNotQualifiedResponse
   enrol(
     @Param('id', SessionId) sessionId: string,
     @Body() body: ParticipantRequestDto,
@@ -63,6 +64,7 @@ export class SessionParticipantHttpController {
   @Post('attendance')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a participant’s attendance, once the session has started' })
+  @TrainerNotQualifiedResponse
   attendance(
     @Param('id', SessionId) sessionId: string,
     @Body() body: RecordAttendanceRequestDto,
@@ -80,6 +82,7 @@ export class SessionParticipantHttpController {
   @Post('assessments')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record an enrolled participant’s assessment' })
+  @TrainerNotQualifiedResponse
   assessment(
     @Param('id', SessionId) sessionId: string,
     @Body() body: RecordAssessmentRequestDto,

@@ -44,8 +44,10 @@ export class SessionCommandHandler implements ICommandHandler<ExecuteSessionComm
 
   /**
    * What the decision reads besides the session, afresh on every attempt: the programme and the
-   * trainers' certifications to schedule, the participant's stream to enrol. Nothing is read when
-   * the session already refuses the command (unknown, closed, cancelled).
+   * trainers to schedule; the session's trainers for every command that records what it delivers
+   * (they are judged again each time), and the participant's stream to enrol; the replacement
+   * trainer. Nothing is read when the session already refuses the command (unknown, closed,
+   * cancelled).
    */
   private async context(
     command: SessionCommand,
@@ -54,18 +56,29 @@ export class SessionCommandHandler implements ICommandHandler<ExecuteSessionComm
   ): Promise<SessionContext> {
     switch (command.type) {
       case 'ScheduleSession': {
-        const [programme, trainerCertifications] = await Promise.all([
+        const [programme, trainers] = await Promise.all([
           this.reference.programme(command.data.programmeId),
-          this.reference.certificationsOf(command.data.trainers),
+          this.reference.trainerRecords(command.data.trainers),
         ]);
-        return { ...base, programme, trainerCertifications };
+        return { ...base, programme, trainers };
       }
       case 'EnrolParticipant': {
         if (state.status !== 'scheduled') return base;
-        const participant = await this.reference.staffSnapshot(command.data.staffId);
+        const [participant, trainers] = await Promise.all([
+          this.reference.staffSnapshot(command.data.staffId),
+          this.reference.trainerRecords(state.trainers),
+        ]);
         if (!participant) throw staffErrors.notFound(command.data.staffId);
-        return { ...base, participant };
+        return { ...base, participant, trainers };
       }
+      case 'RecordAttendance':
+      case 'RecordAssessment':
+      case 'CloseSession':
+        if (state.status !== 'scheduled') return base;
+        return { ...base, trainers: await this.reference.trainerRecords(state.trainers) };
+      case 'ReplaceSessionTrainer':
+        if (state.status !== 'scheduled') return base;
+        return { ...base, trainers: await this.reference.trainerRecords([command.data.with]) };
       default:
         return base;
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   actsIn,
@@ -23,8 +23,16 @@ import { ExecuteSessionCommand } from './session.command-handler.js';
 import {
   CancelSessionRequestDto,
   CloseSessionRequestDto,
+  ReplaceSessionTrainerRequestDto,
   ScheduleSessionRequestDto,
 } from './session.request.dto.js';
+
+/** The refusal of every command that records what a session delivers, when a trainer no longer qualifies. */
+export const TrainerNotQualifiedResponse = ApiResponse({
+  status: 422,
+  description:
+    'SESSION.TRAINER_NOT_QUALIFIED: a trainer of the session does not hold a valid trainer-level certification of what it teaches on every session day (revoked, suspended, expired) or left the service before it ended. Members `trainerId`, `competency` (null for a departure), `held`, `leftAt` name the first; `trainers` lists them all. Nothing is written: replace the trainer (POST /v1/sessions/{id}/trainers) to go on.',
+});
 
 export const sessionNotFound = () => new ResourceNotFoundError('SESSION.NOT_FOUND', 'This training session');
 /** An id that is not a UUID names no session: 404, like any unknown id. */
@@ -78,6 +86,7 @@ export class SessionHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Close a session once started: read-only from then on, save voiding' })
+  @TrainerNotQualifiedResponse
   close(
     @Param('id', SessionId) sessionId: string,
     @Body() body: CloseSessionRequestDto,
@@ -86,6 +95,37 @@ export class SessionHttpController {
     return sendSession(
       this.commands,
       { type: 'CloseSession', data: { sessionId }, metadata: commandMetadata(body) },
+      request,
+    );
+  }
+
+  @Post(':id/trainers')
+  @HttpCode(200)
+  @Roles('training-coordinator', 'admin')
+  @ApiOperation({
+    summary: 'Replace a trainer of a scheduled session (SessionTrainerReplaced)',
+    description:
+      'The replacement is judged as a scheduled trainer is: a valid trainer-level certification of each competency taught on every session day, not departed by its end, not a participant. From then on the session records again if every trainer qualifies. `reason` (optional) is kept on the event.',
+  })
+  @ApiResponse({ status: 200, description: 'Replaced: `{ id, revision, position }`, ETag = the revision' })
+  @ApiResponse({
+    status: 422,
+    description:
+      'SESSION.TRAINER_NOT_ACCREDITED (the replacement does not qualify; `trainers` says why), SESSION.NOT_A_TRAINER (`replace` does not train this session), SESSION.TRAINER_IS_PARTICIPANT',
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'SESSION.ALREADY_A_TRAINER, SESSION.CLOSED, SESSION.CANCELLED',
+  })
+  replaceTrainer(
+    @Param('id', SessionId) sessionId: string,
+    @Body() body: ReplaceSessionTrainerRequestDto,
+    @Command() request: CommandRequest,
+  ): Promise<CommandReply> {
+    const data = { sessionId, replace: body.replace, with: body.with, reason: body.reason };
+    return sendSession(
+      this.commands,
+      { type: 'ReplaceSessionTrainer', data, metadata: commandMetadata(body) },
       request,
     );
   }

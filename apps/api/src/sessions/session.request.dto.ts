@@ -108,5 +108,26 @@ export class RecordAssessmentRequestDto extends ParticipantRequestDto {
 
 export class CloseSessionRequestDto extends BackdatableRequestDto {}
 
+/**
+ * Replaces one trainer of the session by another from now on (or `occurredAt`); `reason`
+ * (optional) says why and is kept on the event.
+ */
+export class ReplaceSessionTrainerRequestDto extends BackdatableRequestDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The staff id of the trainer who stops delivering the session',
+  })
+  @IsUUID()
+  replace!: string;
+
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      'The staff id of the trainer who takes over: judged as at scheduling (a valid trainer-level certification of each competency taught, on every session day, not departed, not a participant)',
+  })
+  @IsUUID()
+  with!: string;
+}
+
 /** `reason` is required: why the session was cancelled. */
 export class CancelSessionRequestDto extends BackdatableRequestDto {}

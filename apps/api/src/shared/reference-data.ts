@@ -8,7 +8,6 @@ import {
   staffDecider,
   staffSnapshot,
   staffStream,
-  type CertificationView,
   type FrameworkDefinition,
   type FrameworkState,
   type Instant,
@@ -17,6 +16,7 @@ import {
   type ProgrammeState,
   type StaffSnapshot,
   type TeamRules,
+  type TrainerRecord,
 } from '@cadre/domain';
 import {
   EVENT_STORE,
@@ -63,15 +63,12 @@ export class ReferenceData {
     return loadJurisdictionRules(this.store, code);
   }
 
-  /** Each person's certifications (empty for someone never registered), read in parallel. */
-  async certificationsOf(staffIds: readonly string[]): Promise<Record<string, CertificationView[]>> {
-    const read = await Promise.all(
-      staffIds.map(async (staffId) => {
-        const { state } = await loadAggregate(this.store, staffStream(staffId), staffDecider);
-        return [staffId, certificationsOf(state)] as const;
-      }),
-    );
-    return Object.fromEntries(read);
+  /**
+   * What the session trainer check reads of each trainer: their whole history (certifications
+   * over time, departure). No entry for an id that was never registered.
+   */
+  trainerRecords(staffIds: readonly string[]): Promise<Record<string, TrainerRecord>> {
+    return loadStaffSnapshots(this.store, staffIds);
   }
 
   /**

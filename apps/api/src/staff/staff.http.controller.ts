@@ -150,7 +150,7 @@ export class StaffHttpController {
   @ApiOperation({
     summary: 'A staff member as they stand, with their certifications; ETag = the stream revision',
     description:
-      'Personal data is unsealed for callers of the member\'s jurisdiction; once erased, `personalData` is "erased" and name, email and employeeRef are null.',
+      'Personal data is unsealed for callers of the member\'s jurisdiction; once erased, `personalData` is "erased" and name, email and employeeRef are null. Each certification carries `status` (active, suspended or revoked: what was decided) and `standing`, how it stands by the clock now: valid, not-yet-valid, expired (past `validUntil`, whether or not CertificationExpired is recorded yet), suspended or revoked.',
   })
   async get(
     @Param('id') staffId: string,
@@ -167,7 +167,7 @@ export class StaffHttpController {
     const personal = state.personalDataErased
       ? null
       : await unsealPersonalData(this.vault, staffId, registeredPersonalData(events));
-    return withRevision(reply, revision, staffView(state, personal));
+    return withRevision(reply, revision, staffView(state, personal, this.runner.clock.now().toISOString()));
   }
 
   private async send(staffId: string, command: StaffCommand, request: CommandRequest): Promise<CommandReply> {

@@ -1,4 +1,12 @@
-import type { Certification, Evidence, StaffState } from '@cadre/domain';
+import {
+  standingAt,
+  type Certification,
+  type Evidence,
+  type Level,
+  type Instant,
+  type Standing,
+  type StaffState,
+} from '@cadre/domain';
 import type { StaffPersonalData } from './staff-personal-data.js';
 
 /** One validity period as a client sees it; `eventId` is what `POST /v1/records/{eventId}/void` takes. */
@@ -15,8 +23,15 @@ export interface ValidityPeriodView {
 export interface CertificationStateView {
   readonly certificationId: string;
   readonly competency: string;
-  readonly level: string;
+  readonly level: Level;
+  /** What was decided about it (suspension, revocation); kept for clients that read it. */
   readonly status: 'active' | 'suspended' | 'revoked';
+  /**
+   * How it stands by the clock at the time of the request (`standingAt`, the rule's own reading):
+   * an `active` certification past its `validUntil` is `expired` even before CertificationExpired
+   * is recorded.
+   */
+  readonly standing: Standing;
   /** The period in force (the latest not voided). */
   readonly validFrom: string;
   readonly validUntil: string;
@@ -43,6 +58,7 @@ export interface StaffView {
 export function staffView(
   state: Extract<StaffState, { staffId: string }>,
   personal: StaffPersonalData | null,
+  now: Instant,
 ): StaffView {
   const { staffId, status, agency, jurisdiction, institution, role } = state;
   return {
@@ -56,11 +72,11 @@ export function staffView(
     name: personal?.name ?? null,
     email: personal?.email ?? null,
     employeeRef: personal?.employeeRef ?? null,
-    certifications: Object.values(state.certifications).flatMap(certificationView),
+    certifications: Object.values(state.certifications).flatMap((c) => certificationView(c, now)),
   };
 }
 
-function certificationView(certification: Certification): CertificationStateView[] {
+function certificationView(certification: Certification, now: Instant): CertificationStateView[] {
   const periods = certification.periods.flatMap((period, index) =>
     period.voided
       ? []
@@ -80,5 +96,8 @@ function certificationView(certification: Certification): CertificationStateView
   if (certification.voided || !current) return [];
   const { certificationId, competency, level, status } = certification;
   const { validFrom, validUntil, windowOpensAt } = current;
-  return [{ certificationId, competency, level, status, validFrom, validUntil, windowOpensAt, periods }];
+  const standing = standingAt({ certificationId, competency, level, status, validFrom, validUntil }, now);
+  return [
+    { certificationId, competency, level, status, standing, validFrom, validUntil, windowOpensAt, periods },
+  ];
 }

@@ -2,6 +2,7 @@ import { assertRegional } from '../shared/actor.js';
 import { assertNever, eventFactory, type Decider, type DecisionContext } from '../shared/decider.js';
 import { isLevel, LEVELS, meetsLevel } from '../shared/levels.js';
 import type { FrameworkDefinition } from '../shared/requirements.js';
+import type { Instant } from '../shared/time.js';
 import { requireInteger, requireText } from '../shared/validation.js';
 import type { CompetencyLevels } from '../shared/validity.js';
 import type {
@@ -17,12 +18,21 @@ export interface FrameworkContent extends FrameworkDefinition {
   readonly title: string;
 }
 
+/**
+ * When a version was published: the business time of its `FrameworkVersionPublished`. Versions
+ * are ordered by it (a jurisdiction adopting one published before the version in force needs a
+ * reason); null only for events folded without their envelope (unit fixtures).
+ */
+interface Publication {
+  readonly publishedAt: Instant | null;
+}
+
 /** A version is drafted, then published (immutable from then on), then possibly retired. */
 export type FrameworkState =
   | { readonly status: 'none' }
   | ({ readonly status: 'draft' } & FrameworkContent)
-  | ({ readonly status: 'published' } & FrameworkContent)
-  | ({ readonly status: 'retired' } & FrameworkContent);
+  | ({ readonly status: 'published' } & FrameworkContent & Publication)
+  | ({ readonly status: 'retired' } & FrameworkContent & Publication);
 
 const CODE = /^[a-z][a-z0-9-]{0,63}$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
@@ -105,9 +115,11 @@ export function evolveFramework(state: FrameworkState, event: FrameworkEvent): F
       }));
     }
     case 'FrameworkVersionPublished':
-      return state.status === 'none' ? state : { ...state, status: 'published' };
+      return state.status === 'none'
+        ? state
+        : { ...state, status: 'published', publishedAt: event.metadata?.occurredAt ?? null };
     case 'FrameworkVersionRetired':
-      return state.status === 'none' ? state : { ...state, status: 'retired' };
+      return state.status === 'none' ? state : { publishedAt: null, ...state, status: 'retired' };
     default:
       return assertNever(event);
   }

@@ -37,8 +37,46 @@ describe('jurisdiction decider', () => {
       .then('JURISDICTION.ADOPTION_OUT_OF_ORDER');
     spec
       .given([adopted('v1', '2025-01-01')])
-      .when(adopt('v2', '2026-01-01'), { framework: sampleFramework('v2') })
+      .when(adopt('v2', '2026-01-01'), { framework: sampleFramework('v2'), inForce: sampleFramework('v1') })
       .then([adopted('v2', '2026-01-01')]);
+  });
+
+  it('needs a reason to adopt a version published before the one in force, and keeps it on the event', () => {
+    const older = { framework: published('v1', '2024-01-01'), inForce: published('v2', '2024-06-01') };
+    spec
+      .given([adopted('v2', '2025-01-01')])
+      .when(adopt('v1', '2025-06-01'), older)
+      .thenThrows('JURISDICTION.OLDER_VERSION_WITHOUT_REASON', {
+        jurisdiction: 'AL',
+        version: 'v1',
+        inForce: 'v2',
+      });
+    spec
+      .given([adopted('v2', '2025-01-01')])
+      .when(adopt('v1', '2025-06-01', 'v2 dropped nothing we need; v1 matches our curriculum'), older)
+      .then([
+        {
+          ...adopted('v1', '2025-06-01'),
+          metadata: {
+            occurredAt: NOW_INSTANT,
+            reason: 'v2 dropped nothing we need; v1 matches our curriculum',
+          },
+        },
+      ]);
+  });
+
+  it('adopts a version published after the one in force, or the same one again, without a reason', () => {
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(adopt('v2', '2025-06-01'), {
+        framework: published('v2', '2024-06-01'),
+        inForce: published('v1', '2024-01-01'),
+      })
+      .then([adopted('v2', '2025-06-01')]);
+    spec
+      .given([adopted('v1', '2025-01-01'), adopted('v2', '2025-02-01')])
+      .when(adopt('v2', '2025-06-01'), { framework: published('v2', '2024-06-01') })
+      .then([adopted('v2', '2025-06-01')]);
   });
 
   it('lets only actors of that jurisdiction act', () => {
@@ -85,20 +123,55 @@ describe('jurisdiction decider', () => {
       .then('FRAMEWORK.UNKNOWN_COMPETENCY');
   });
 
+  it('needs a reason for a requirement taking effect more than 24 h in the past, and keeps it', () => {
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('manager', 'dynamic-security', 'awareness', '2025-02-01T00:00:00.000Z'))
+      .thenThrows('JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON', {
+        effectiveFrom: '2025-02-01T00:00:00.000Z',
+      });
+    const reason = 'Ministerial order 12/2025 applies from February';
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('manager', 'dynamic-security', 'awareness', '2025-02-01T00:00:00.000Z', reason))
+      .then([
+        {
+          ...added('manager', 'dynamic-security', 'awareness', '2025-02-01T00:00:00.000Z'),
+          metadata: { occurredAt: NOW_INSTANT, reason },
+        },
+      ]);
+    spec
+      .given([adopted('v1', '2025-01-01')])
+      .when(add('manager', 'dynamic-security', 'awareness', '2025-03-09T10:00:00.000Z'))
+      .then([added('manager', 'dynamic-security', 'awareness', '2025-03-09T10:00:00.000Z')]);
+  });
+
   const NOW_INSTANT = '2025-03-10T09:00:00.000Z';
+  const published = (version: string, date: string) => ({
+    ...sampleFramework(version),
+    publishedAt: instant(date),
+  });
   const instant = (date: string) => `${date}T00:00:00.000Z`;
-  const adopt = (version: string, effectiveFrom: string): JurisdictionCommand => ({
+  const adopt = (version: string, effectiveFrom: string, reason?: string): JurisdictionCommand => ({
     type: 'AdoptFramework',
     data: { jurisdiction: 'AL', version, effectiveFrom },
+    ...(reason ? { metadata: { reason } } : {}),
   });
   const adopted = (version: string, effectiveFrom: string): JurisdictionEvent => ({
     type: 'FrameworkAdopted',
     data: { jurisdiction: 'AL', version, effectiveFrom: instant(effectiveFrom) },
   });
   type L = 'awareness' | 'specialised';
-  const add = (role: string, competency: string, minLevel: L): JurisdictionCommand => ({
+  const add = (
+    role: string,
+    competency: string,
+    minLevel: L,
+    effectiveFrom?: string,
+    reason?: string,
+  ): JurisdictionCommand => ({
     type: 'AddJurisdictionRequirement',
-    data: { jurisdiction: 'AL', role, competency, minLevel },
+    data: { jurisdiction: 'AL', role, competency, minLevel, ...(effectiveFrom ? { effectiveFrom } : {}) },
+    ...(reason ? { metadata: { reason } } : {}),
   });
   const added = (
     role: string,

@@ -2,7 +2,7 @@ import { assertActsIn } from '../shared/actor.js';
 import { assertNever, eventFactory, type Decider, type DecisionContext } from '../shared/decider.js';
 import { isLevel, meetsLevel } from '../shared/levels.js';
 import { adoptedVersionAt, requirementsInForce, type JurisdictionRules } from '../shared/requirements.js';
-import { toInstant, toMillis } from '../shared/time.js';
+import { isBackdated, toInstant, toMillis } from '../shared/time.js';
 import { requireContext } from '../shared/validation.js';
 import { frameworkErrors } from '../framework/framework.errors.js';
 import type { FrameworkState } from '../framework/framework.decider.js';
@@ -24,6 +24,11 @@ export interface JurisdictionContext extends DecisionContext {
    * jurisdiction had adopted at the addition's `effectiveFrom` (see `adoptedVersionAt`).
    */
   readonly framework?: FrameworkState;
+  /**
+   * For `AdoptFramework` of another version than the latest adopted: that latest version, in force
+   * at the new `effectiveFrom` (adoptions only move forward), to tell whether the new one is older.
+   */
+  readonly inForce?: FrameworkState;
 }
 
 const CODE = /^[A-Z][A-Z0-9-]{1,15}$/;
@@ -41,7 +46,7 @@ export function decideJurisdiction(
   const emit = eventFactory<JurisdictionEvent>(command, context);
   switch (command.type) {
     case 'AdoptFramework':
-      return isNewAdoption(command, state, requireContext(context.framework, 'framework'))
+      return isNewAdoption(command, state, requireContext(context.framework, 'framework'), context)
         ? [
             emit('FrameworkAdopted', {
               jurisdiction,
@@ -53,6 +58,11 @@ export function decideJurisdiction(
     case 'AddJurisdictionRequirement': {
       const from = effectiveFrom(command.data.effectiveFrom ?? emit.occurredAt);
       checkAddition(command, state, from, requireContext(context.framework, 'framework'));
+      // Like a back-dated command: a requirement in force long before it was known is a correction
+      // of the record, and the event keeps why (eventFactory keeps the command's reason).
+      if (isBackdated(from, context.now) && !hasReason(command)) {
+        throw jurisdictionErrors.backdatedRequirementWithoutReason(jurisdiction, from, context.now);
+      }
       const { role, competency, minLevel } = command.data;
       return [
         emit('JurisdictionRequirementAdded', {
@@ -109,11 +119,18 @@ function effectiveFrom(value: string): string {
   return toInstant(toMillis(value, 'effectiveFrom'));
 }
 
-/** False for a retry of the latest adoption, which changes nothing. */
+const hasReason = (command: JurisdictionCommand): boolean => Boolean(command.metadata?.reason?.trim());
+
+/**
+ * False for a retry of the latest adoption, which changes nothing. A version published before the
+ * one in force (the latest adoption: a new one must take effect after it) needs a reason: adopting
+ * it may drop requirements that the newer version set.
+ */
 function isNewAdoption(
   command: AdoptFramework,
   state: JurisdictionState,
   framework: FrameworkState,
+  context: JurisdictionContext,
 ): boolean {
   const { jurisdiction, version } = command.data;
   if (framework.status === 'none') throw frameworkErrors.notFound(version);
@@ -129,7 +146,25 @@ function isNewAdoption(
   if (toMillis(from) <= toMillis(latest.effectiveFrom)) {
     throw jurisdictionErrors.adoptionOutOfOrder(jurisdiction, from, latest.effectiveFrom);
   }
+  if (latest.version !== version && !hasReason(command)) {
+    const inForce = requireContext(context.inForce, 'inForce');
+    if (inForce.status === 'none' || inForce.version !== latest.version) {
+      throw new Error(`context.inForce must be ${latest.version}, the version ${jurisdiction} adopted last.`);
+    }
+    if (publishedBefore(framework, inForce)) {
+      throw jurisdictionErrors.olderVersionWithoutReason(jurisdiction, version, latest.version);
+    }
+  }
   return true;
+}
+
+/** Publication order; a version whose publication time is unknown is never judged older. */
+function publishedBefore(candidate: FrameworkState, reference: FrameworkState): boolean {
+  const at = (state: FrameworkState) =>
+    state.status === 'published' || state.status === 'retired' ? state.publishedAt : null;
+  const a = at(candidate);
+  const b = at(reference);
+  return a !== null && b !== null && toMillis(a) < toMillis(b);
 }
 
 function checkAddition(

@@ -15,6 +15,18 @@ export const jurisdictionErrors = {
       `${jurisdiction} already adopted a framework from ${latest}; a new adoption must take effect after that.`,
       { jurisdiction, effectiveFrom, latest },
     ),
+  olderVersionWithoutReason: (jurisdiction: string, version: string, inForce: string) =>
+    new DomainValidationError(
+      'JURISDICTION.OLDER_VERSION_WITHOUT_REASON',
+      `Framework ${version} was published before ${inForce}, the version ${jurisdiction} adopted last: adopting it may drop requirements, so please give a reason.`,
+      { jurisdiction, version, inForce },
+    ),
+  backdatedRequirementWithoutReason: (jurisdiction: string, effectiveFrom: Instant, now: Instant) =>
+    new DomainValidationError(
+      'JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON',
+      `This requirement would take effect on ${effectiveFrom}, more than 24 hours ago: please give a reason for applying it retroactively.`,
+      { jurisdiction, effectiveFrom, now },
+    ),
   notStricter: (jurisdiction: string, role: string, competency: string, inForce: string) =>
     new DomainRuleError(
       'JURISDICTION.REQUIREMENT_NOT_STRICTER',

@@ -32,6 +32,16 @@ export type RecordAssessment = DomainCommand<
   'RecordAssessment',
   Ref & { readonly result: AssessmentResult; readonly score?: number }
 >;
+/** The replacement's certifications and departure come from `context.trainers`. */
+export type ReplaceSessionTrainer = DomainCommand<
+  'ReplaceSessionTrainer',
+  {
+    readonly sessionId: string;
+    readonly replace: string;
+    readonly with: string;
+    readonly reason?: string;
+  }
+>;
 export type CloseSession = DomainCommand<'CloseSession', { readonly sessionId: string }>;
 export type CancelSession = DomainCommand<
   'CancelSession',
@@ -44,6 +54,7 @@ export type SessionCommand =
   | WithdrawParticipant
   | RecordAttendance
   | RecordAssessment
+  | ReplaceSessionTrainer
   | CloseSession
   | CancelSession
   | VoidRecord;

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { fold } from '../shared/decider.js';
 import type { CertificationView } from '../shared/qualification.js';
 import { deciderSpec, recorded, testContext } from '../testing/decider-spec.js';
-import { coordinatorOf } from '../testing/fixtures.js';
+import { coordinatorOf, staffSnapshotOf } from '../testing/fixtures.js';
 import { programmeDecider } from '../programme/programme.decider.js';
 import type { StaffSnapshot } from '../staff/staff.state.js';
 import type { ScheduleSession, SessionCommand } from './session.commands.js';
@@ -14,7 +14,7 @@ describe('session decider', () => {
   const spec = deciderSpec(sessionDecider, (): SessionContext => ({
     ...testContext({ actor: coordinatorOf('AL') }),
     programme,
-    trainerCertifications: { 't-1': [trainerCertification] },
+    trainers: { 't-1': trainer([trainerCertification]) },
   }));
 
   it('schedules a session whose trainers are accredited on the session dates', () => {
@@ -24,7 +24,7 @@ describe('session decider', () => {
   it('refuses a trainer without a valid trainer-level certification, naming what is missing', () => {
     spec
       .given([])
-      .when(schedule, { trainerCertifications: { 't-1': [{ ...trainerCertification, level: 'expert' }] } })
+      .when(schedule, { trainers: { 't-1': trainer([{ ...trainerCertification, level: 'expert' }]) } })
       .thenThrows('SESSION.TRAINER_NOT_ACCREDITED', {
         trainers: [
           {
@@ -34,14 +34,14 @@ describe('session decider', () => {
           },
         ],
       });
-    spec.given([]).when(schedule, { trainerCertifications: {} }).then('SESSION.TRAINER_NOT_ACCREDITED');
+    spec.given([]).when(schedule, { trainers: {} }).then('SESSION.TRAINER_NOT_ACCREDITED');
   });
 
   it('refuses a trainer whose certification expires before the session ends', () => {
     const expiring = { ...trainerCertification, validUntil: '2025-03-11T00:00:00.000Z' };
     spec
       .given([])
-      .when(schedule, { trainerCertifications: { 't-1': [expiring] } })
+      .when(schedule, { trainers: { 't-1': trainer([expiring]) } })
       .then('SESSION.TRAINER_NOT_ACCREDITED');
   });
 
@@ -49,8 +49,134 @@ describe('session decider', () => {
     const suspended = { ...trainerCertification, status: 'suspended' as const };
     spec
       .given([])
-      .when(schedule, { trainerCertifications: { 't-1': [suspended] } })
+      .when(schedule, { trainers: { 't-1': trainer([suspended]) } })
       .then('SESSION.TRAINER_NOT_ACCREDITED');
+  });
+
+  it('judges the trainer on every session day: two certifications with a gap between them do not cover it', () => {
+    const untilEvening = { ...trainerCertification, validUntil: '2025-03-10T20:00:00.000Z' };
+    const fromMorning = {
+      ...trainerCertification,
+      certificationId: 'c-t2',
+      validFrom: '2025-03-11T06:00:00.000Z',
+    };
+    spec
+      .given([])
+      .when(schedule, { trainers: { 't-1': trainer([untilEvening, fromMorning]) } })
+      .thenThrows('SESSION.TRAINER_NOT_ACCREDITED', {
+        trainers: [expect.objectContaining({ trainerId: 't-1', competency: 'radicalisation-awareness' })],
+      });
+    const overlapping = { ...fromMorning, validFrom: '2025-03-10T19:00:00.000Z' };
+    spec
+      .given([])
+      .when(schedule, { trainers: { 't-1': trainer([untilEvening, overlapping]) } })
+      .then([scheduled]);
+  });
+
+  it('refuses a trainer who left the service before the session ends', () => {
+    spec
+      .given([])
+      .when(schedule, { trainers: { 't-1': trainer([trainerCertification], '2025-03-11T00:00:00.000Z') } })
+      .thenThrows('SESSION.TRAINER_NOT_ACCREDITED', {
+        trainers: [{ trainerId: 't-1', competency: null, held: null, leftAt: '2025-03-11T00:00:00.000Z' }],
+      });
+  });
+
+  it("Issue 10 case 7: a session stops recording after its trainer's accreditation is revoked", () => {
+    const revoked = {
+      trainers: { 't-1': trainer([{ ...trainerCertification, status: 'revoked' as const }]) },
+    };
+    const refusal = {
+      sessionId: 'ses-1',
+      trainerId: 't-1',
+      competency: 'radicalisation-awareness',
+      held: expect.objectContaining({ certificationId: 'c-t1', standing: 'revoked' }),
+    };
+    spec
+      .given([scheduled])
+      .when(enrol('p-1'), { ...revoked, participant: prison })
+      .thenThrows('SESSION.TRAINER_NOT_QUALIFIED', refusal);
+    const withParticipant = [scheduled, enrolled(prison)];
+    spec
+      .given(withParticipant)
+      .when(attend('p-1', 'present', 14), revoked)
+      .thenThrows('SESSION.TRAINER_NOT_QUALIFIED', refusal);
+    spec
+      .given([...withParticipant, attended('p-1', 'present', 14)])
+      .when(assess('p-1', 'passed'), revoked)
+      .thenThrows('SESSION.TRAINER_NOT_QUALIFIED', refusal);
+    spec
+      .given([...withParticipant, attended('p-1', 'present', 14), assessed('p-1', 'passed')])
+      .when(close, revoked)
+      .thenThrows('SESSION.TRAINER_NOT_QUALIFIED', refusal);
+    // Nothing delivered is recorded by a withdrawal or a cancellation: both stay possible.
+    spec
+      .given(withParticipant)
+      .when({ type: 'WithdrawParticipant', data: { sessionId: 'ses-1', staffId: 'p-1' } }, revoked)
+      .then([{ type: 'ParticipantWithdrawn', data: { sessionId: 'ses-1', staffId: 'p-1', reason: null } }]);
+  });
+
+  it('stops recording when a trainer is suspended, expires within the session, or left before it ended', () => {
+    const cases: Partial<SessionContext>[] = [
+      { trainers: { 't-1': trainer([{ ...trainerCertification, status: 'suspended' }]) } },
+      { trainers: { 't-1': trainer([{ ...trainerCertification, validUntil: '2025-03-11T12:00:00.000Z' }]) } },
+      { trainers: { 't-1': trainer([trainerCertification], '2025-03-10T12:00:00.000Z') } },
+    ];
+    for (const context of cases) {
+      spec
+        .given([scheduled, enrolled(prison)])
+        .when(attend('p-1', 'present', 14), context)
+        .thenThrows('SESSION.TRAINER_NOT_QUALIFIED', { trainerId: 't-1' });
+    }
+    // Leaving after the session ended does not undo what they delivered.
+    spec
+      .given([scheduled, enrolled(prison)])
+      .when(attend('p-1', 'present', 14), {
+        trainers: { 't-1': trainer([trainerCertification], '2025-03-12T00:00:00.000Z') },
+      })
+      .then([attended('p-1', 'present', 14)]);
+  });
+
+  it('replaces a trainer with one judged the same way, after which the session records again', () => {
+    const replace = (by: string, reason?: string): SessionCommand => ({
+      type: 'ReplaceSessionTrainer',
+      data: { sessionId: 'ses-1', replace: 't-1', with: by, ...(reason ? { reason } : {}) },
+    });
+    const replaced: SessionEvent = {
+      type: 'SessionTrainerReplaced',
+      data: { sessionId: 'ses-1', replaced: 't-1', replacement: 't-2', reason: 'Accreditation revoked' },
+    };
+    const replacementOnly = { trainers: { 't-2': trainer([trainerCertification]) } };
+    spec
+      .given([scheduled, enrolled(prison)])
+      .when(replace('t-2', 'Accreditation revoked'), replacementOnly)
+      .then([replaced]);
+    spec
+      .given([scheduled, enrolled(prison), replaced])
+      .when(attend('p-1', 'present', 14), replacementOnly)
+      .then([attended('p-1', 'present', 14)]);
+    spec
+      .given([scheduled])
+      .when(replace('t-2'), { trainers: { 't-2': trainer([{ ...trainerCertification, level: 'expert' }]) } })
+      .thenThrows('SESSION.TRAINER_NOT_ACCREDITED', {
+        trainers: [expect.objectContaining({ trainerId: 't-2' })],
+      });
+    spec.given([scheduled]).when(replace('t-1'), replacementOnly).then('SESSION.ALREADY_A_TRAINER');
+    spec
+      .given([scheduled])
+      .when(
+        { type: 'ReplaceSessionTrainer', data: { sessionId: 'ses-1', replace: 't-9', with: 't-2' } },
+        replacementOnly,
+      )
+      .then('SESSION.NOT_A_TRAINER');
+    spec
+      .given([scheduled, enrolled(prison)])
+      .when(replace('p-1'), { trainers: { 'p-1': trainer([trainerCertification]) } })
+      .then('SESSION.TRAINER_IS_PARTICIPANT');
+    spec
+      .given([scheduled, { type: 'SessionClosed', data: { sessionId: 'ses-1' } }])
+      .when(replace('t-2'), replacementOnly)
+      .then('SESSION.CLOSED');
   });
 
   it('refuses dates in the wrong order, a retired programme, no capacity', () => {
@@ -267,6 +393,28 @@ describe('session decider', () => {
     validUntil: '2026-01-01T00:00:00.000Z',
     status: 'active',
   };
+  /** A trainer's history: registered in 2020, holding `certifications`, and left at `leftAt`. */
+  const trainer = (certifications: CertificationView[], leftAt: string | null = null): StaffSnapshot => {
+    const person = staffSnapshotOf(
+      {
+        staffId: 't-1',
+        status: 'active',
+        agency: 'prison',
+        jurisdiction: 'AL',
+        institution: 'Tirana training centre',
+        role: 'trainer',
+        certifications,
+      },
+      '2020-01-01T00:00:00.000Z',
+    );
+    if (!leftAt) return person;
+    const [registered] = person.placements;
+    return {
+      ...person,
+      placements: [...person.placements, { ...registered!, from: leftAt, status: 'left' }],
+    };
+  };
+  const close: SessionCommand = { type: 'CloseSession', data: { sessionId: 'ses-1' } };
   const schedule: ScheduleSession = {
     type: 'ScheduleSession',
     data: {

@@ -2,7 +2,6 @@ import { actsIn, assertActsIn } from '../shared/actor.js';
 import { AGENCIES } from '../shared/agencies.js';
 import { checkVoid } from '../shared/corrections.js';
 import { assertNever, eventFactory, type Decider, type DecisionContext } from '../shared/decider.js';
-import type { CertificationView } from '../shared/qualification.js';
 import { toInstant, toMillis } from '../shared/time.js';
 import {
   requireContext,
@@ -25,19 +24,34 @@ import {
   type SessionRecord,
   type SessionState,
 } from './session.state.js';
-import { trainerGaps } from './session-trainers.js';
+import { checkTrainers, replacement, trainerGaps, type TrainerRecords } from './session-trainers.js';
 
 export interface SessionContext extends DecisionContext {
   /** For `ScheduleSession`: the programme's current state. */
   readonly programme?: ProgrammeState;
-  /** For `ScheduleSession`: each trainer's certifications (`certificationsOf` of their stream). */
-  readonly trainerCertifications?: Readonly<Record<string, readonly CertificationView[]>>;
+  /**
+   * The trainers to judge, read from their staff streams (an unknown id has no entry): those
+   * scheduled (`ScheduleSession`), the session's trainers (`EnrolParticipant`, `RecordAttendance`,
+   * `RecordAssessment`, `CloseSession`), the replacement (`ReplaceSessionTrainer`).
+   */
+  readonly trainers?: TrainerRecords;
   /** For `EnrolParticipant`: the participant, read from their staff stream. */
   readonly participant?: StaffSnapshot;
 }
 
 const MAX_CAPACITY = 1000;
 const VOIDABLE = ['AttendanceRecorded', 'AssessmentRecorded'];
+/**
+ * The commands that record what the session delivers: each judges the trainers again (a
+ * revocation, an expiry or a departure since scheduling stops them). Withdrawal, cancellation and
+ * voids record nothing delivered and stay possible.
+ */
+const RECORDING: readonly SessionCommand['type'][] = [
+  'EnrolParticipant',
+  'RecordAttendance',
+  'RecordAssessment',
+  'CloseSession',
+];
 
 export function decideSession(
   command: SessionCommand,
@@ -73,6 +87,7 @@ export function decideSession(
   if (state.status === 'closed') throw sessionErrors.closed(sessionId);
   if (state.status === 'cancelled') throw sessionErrors.cancelled(sessionId);
   const started = toMillis(emit.occurredAt) >= toMillis(state.startsAt);
+  if (RECORDING.includes(command.type)) checkTrainers(state, requireContext(context.trainers, 'trainers'));
   switch (command.type) {
     case 'EnrolParticipant': {
       const participant = requireContext(context.participant, 'participant');
@@ -115,6 +130,13 @@ export function decideSession(
         command.data.score === undefined ? null : requireNumber(command.data.score, 'score', 0, 100);
       return [emit('AssessmentRecorded', { sessionId, staffId, result, score })];
     }
+    case 'ReplaceSessionTrainer':
+      return [
+        emit(
+          'SessionTrainerReplaced',
+          replacement(command, state, requireContext(context.trainers, 'trainers')),
+        ),
+      ];
     case 'CloseSession':
       if (!started) throw sessionErrors.notStarted(state.startsAt);
       return [emit('SessionClosed', { sessionId })];
@@ -151,8 +173,8 @@ function schedule(command: ScheduleSession, context: SessionContext) {
   const trainers = [...new Set(requireNonEmpty(command.data.trainers, 'trainers'))];
   const capacity = requireInteger(command.data.capacity, 'capacity', 1, MAX_CAPACITY);
   const competencies = programme.competencies;
-  const certifications = requireContext(context.trainerCertifications, 'trainerCertifications');
-  const gaps = trainerGaps(trainers, competencies, certifications, startsAt, endsAt);
+  const records = requireContext(context.trainers, 'trainers');
+  const gaps = trainerGaps(trainers, competencies, records, startsAt, endsAt);
   if (gaps.length > 0) throw sessionErrors.trainerNotAccredited(gaps);
   return {
     sessionId,

@@ -7,11 +7,20 @@ import {
 import type { HeldCertification } from '../shared/qualification.js';
 import type { Instant } from '../shared/time.js';
 
+/** Why a trainer may not deliver the session: a competency not held throughout, or a departure. */
 export interface TrainerGap {
   readonly trainerId: string;
-  readonly competency: string;
+  /** The competency not held validly on every session day; null when the trainer left. */
+  readonly competency: string | null;
   readonly held: HeldCertification | null;
+  /** When the trainer left the service, on or before the session's end. */
+  readonly leftAt?: Instant;
 }
+
+const describeGap = (gap: TrainerGap): string =>
+  gap.leftAt
+    ? `trainer ${gap.trainerId} left the service on ${gap.leftAt}`
+    : `trainer ${gap.trainerId} ${gap.held ? `holds ${gap.competency} only as ${gap.held.standing} (${gap.held.level})` : `lacks ${gap.competency}`}`;
 
 /** Refusals of a training session, by stable code. */
 export const sessionErrors = {
@@ -42,9 +51,32 @@ export const sessionErrors = {
     new DomainRuleError(
       'SESSION.TRAINER_NOT_ACCREDITED',
       `Every trainer must hold a valid trainer-level certification for what the session teaches, on the session dates; ${gaps
-        .map((gap) => `${gap.trainerId} lacks ${gap.competency}`)
+        .map(describeGap)
         .join('; ')}.`,
       { trainers: gaps },
+    ),
+  /** A recording command on a session whose trainer no longer qualifies: the first gap is named. */
+  trainerNotQualified: (sessionId: string, gaps: readonly [TrainerGap, ...TrainerGap[]]) =>
+    new DomainRuleError(
+      'SESSION.TRAINER_NOT_QUALIFIED',
+      `This session cannot record anything while ${gaps.map(describeGap).join('; ')}: every trainer must hold a valid trainer-level certification of what it teaches on every session day. Replace the trainer (POST /v1/sessions/${sessionId}/trainers) to go on.`,
+      { sessionId, ...gaps[0], trainers: gaps },
+    ),
+  notATrainer: (sessionId: string, trainerId: string) =>
+    new DomainRuleError('SESSION.NOT_A_TRAINER', `${trainerId} is not a trainer of this session.`, {
+      sessionId,
+      trainerId,
+    }),
+  alreadyATrainer: (sessionId: string, trainerId: string) =>
+    new DomainConflictError('SESSION.ALREADY_A_TRAINER', `${trainerId} already trains this session.`, {
+      sessionId,
+      trainerId,
+    }),
+  trainerIsParticipant: (sessionId: string, trainerId: string) =>
+    new DomainRuleError(
+      'SESSION.TRAINER_IS_PARTICIPANT',
+      `${trainerId} is enrolled in this session and cannot also train it.`,
+      { sessionId, trainerId },
     ),
   capacityReached: (sessionId: string, capacity: number) =>
     new DomainRuleError('SESSION.CAPACITY_REACHED', `This session is full (${capacity} places).`, {

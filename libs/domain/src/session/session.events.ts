@@ -39,6 +39,16 @@ export type AssessmentRecorded = DomainEvent<
   'AssessmentRecorded',
   Ref & { readonly result: AssessmentResult; readonly score: number | null }
 >;
+/** One trainer hands over to another from `occurredAt` on; the replaced one stays in the log. */
+export type SessionTrainerReplaced = DomainEvent<
+  'SessionTrainerReplaced',
+  {
+    readonly sessionId: string;
+    readonly replaced: string;
+    readonly replacement: string;
+    readonly reason: string | null;
+  }
+>;
 export type SessionClosed = DomainEvent<'SessionClosed', { readonly sessionId: string }>;
 export type SessionCancelled = DomainEvent<
   'SessionCancelled',
@@ -51,6 +61,7 @@ export type SessionEvent =
   | ParticipantWithdrawn
   | AttendanceRecorded
   | AssessmentRecorded
+  | SessionTrainerReplaced
   | SessionClosed
   | SessionCancelled
   | RecordVoided;

@@ -69,6 +69,10 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
       const record = { eventId, value: { result, score }, voided: false };
       return change(state, event.data.staffId, (p) => ({ ...p, assessment: [...p.assessment, record] }));
     }
+    case 'SessionTrainerReplaced': {
+      const { replaced, replacement } = event.data;
+      return { ...state, trainers: state.trainers.map((t) => (t === replaced ? replacement : t)) };
+    }
     case 'SessionClosed':
       return { ...state, status: 'closed' };
     case 'SessionCancelled':

@@ -20,12 +20,19 @@ describe('lapse inbox rows', () => {
         'l-1',
       ),
     );
+    // Recorded before decision 0010: read as stored, since it occurred, naming no requirement.
     expect(lapse).toEqual({
       lapseId: 'l-1',
+      kind: 'member-lapsed',
       teamId: 't1',
       staffId: 's1',
+      teamRole: null,
       certificationId: 'c1',
+      competency: null,
       cause: 'revoked',
+      since: '2025-01-02T00:00:00.000Z',
+      unmet: [],
+      detail: null,
       occurredAt: '2025-01-02T00:00:00.000Z',
       recordedAt: '2025-01-02T00:00:01.000Z',
     });
@@ -36,6 +43,53 @@ describe('lapse inbox rows', () => {
       acknowledgedBy: 'mgr',
       acknowledgedAt: '2025-01-02T00:00:00.000Z',
       note: null,
+    });
+  });
+
+  it('names the team role, the competency and its certification for a lapse, and what a team lost', () => {
+    const unmet = [
+      {
+        role: 'probation-officer',
+        competency: 'radicalisation-awareness',
+        requiredLevel: 'specialised',
+        held: {
+          certificationId: 'c1',
+          level: 'specialised',
+          validUntil: '2025-01-01T00:00:00.000Z',
+          standing: 'expired',
+        },
+      },
+    ];
+    const lapsed = {
+      teamId: 't1',
+      staffId: 's1',
+      teamRole: 'probation-officer',
+      since: '2025-01-01T00:00:00.000Z',
+      cause: 'expired',
+      unmet,
+      detail: null,
+      judgedAt: '2025-01-02T00:00:00.000Z',
+    };
+    expect(lapseRow(event('MemberLapsed', lapsed, 'l-2'))).toMatchObject({
+      kind: 'member-lapsed',
+      teamRole: 'probation-officer',
+      competency: 'radicalisation-awareness',
+      certificationId: 'c1',
+      cause: 'expired',
+      since: '2025-01-01T00:00:00.000Z',
+      unmet,
+    });
+    const lost = {
+      teamId: 't1',
+      since: '2025-01-01T00:00:00.000Z',
+      missing: [{ role: 'psychologist', required: 1, present: 0 }],
+      agenciesMissing: [],
+    };
+    expect(lapseRow(event('TeamReadinessLost', lost, 'l-3'))).toMatchObject({
+      kind: 'readiness-lost',
+      staffId: null,
+      cause: 'readiness-lost',
+      unmet: { missing: lost.missing, agenciesMissing: [] },
     });
   });
 });

@@ -10,6 +10,7 @@ export const SESSION_LIST_EVENT_TYPES = [
   'ParticipantEnrolled',
   'ParticipantWithdrawn',
   'AttendanceRecorded',
+  'SessionTrainerReplaced',
   'SessionClosed',
   'SessionCancelled',
   'RecordVoided',
@@ -86,6 +87,8 @@ async function applySessionList(events: readonly RecordedEvent[], tx: Projection
     { sessionId: string; staffId: string; agency: string | null; enrolled: boolean }
   >();
   const attendance: unknown[][] = [];
+  /** In log order: a trainer replaced twice in one batch is replaced in turn. */
+  const replacements: [sessionId: string, replaced: string, replacement: string][] = [];
   const status = new Map<string, 'closed' | 'cancelled'>();
   const voided: string[] = [];
   for (const event of events) {
@@ -131,6 +134,9 @@ async function applySessionList(events: readonly RecordedEvent[], tx: Projection
       case 'AttendanceRecorded':
         attendance.push([event.eventId, sessionId, typed.data.staffId, typed.data.attendance]);
         break;
+      case 'SessionTrainerReplaced':
+        replacements.push([sessionId, typed.data.replaced, typed.data.replacement]);
+        break;
       case 'SessionClosed':
         status.set(sessionId, 'closed');
         break;
@@ -160,6 +166,13 @@ async function applySessionList(events: readonly RecordedEvent[], tx: Projection
     ],
     scheduled,
   );
+  // Rare (a trainer who stops qualifying): one statement each, after the sessions they change exist.
+  for (const [sessionId, replaced, replacement] of replacements) {
+    await tx.query(
+      `UPDATE ${s}.sessions SET trainers = array_replace(trainers, $2, $3) WHERE session_id = $1`,
+      [sessionId, replaced, replacement],
+    );
+  }
   const all = [...participants.values()];
   const upserts = all.filter((p) => p.agency !== null);
   if (upserts.length > 0) {

@@ -17,7 +17,7 @@ export const STAFF_TRANSCRIPT_SCHEMA = 'rm_staff_transcript';
 
 const TIMELINES = [memberTimeline, certificationTimeline, trainingTimeline] as TimelineSpec<unknown>[];
 
-const SESSION_EVENTS = ['SessionScheduled', 'SessionClosed', 'SessionCancelled'];
+const SESSION_EVENTS = ['SessionScheduled', 'SessionTrainerReplaced', 'SessionClosed', 'SessionCancelled'];
 
 /**
  * A person's transcript (DOMAIN read model 6): trainings (enrolment, attendance, assessment) and
@@ -80,9 +80,12 @@ export async function applySessions(
 ): Promise<void> {
   const scheduled: unknown[][] = [];
   const status = new Map<string, string>();
+  const replacements: unknown[][] = [];
   for (const event of events) {
     const d = event.data as Record<string, unknown>;
-    if (event.type === 'SessionScheduled') {
+    if (event.type === 'SessionTrainerReplaced') {
+      replacements.push([d.sessionId, d.replaced, d.replacement]);
+    } else if (event.type === 'SessionScheduled') {
       scheduled.push([
         d.sessionId,
         d.programmeId,
@@ -114,6 +117,12 @@ export async function applySessions(
     ],
     scheduled,
   );
+  for (const values of replacements) {
+    await tx.query(
+      `UPDATE ${tx.schema}.sessions SET trainers = array_replace(trainers, $2, $3) WHERE session_id = $1`,
+      values,
+    );
+  }
   await updateByKey(
     tx,
     'sessions',

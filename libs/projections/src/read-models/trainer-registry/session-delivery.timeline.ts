@@ -15,7 +15,12 @@ export interface SessionDeliveryState {
   readonly status: 'scheduled' | 'closed' | 'cancelled';
 }
 
-export const SESSION_DELIVERY_EVENTS = ['SessionScheduled', 'SessionClosed', 'SessionCancelled'];
+export const SESSION_DELIVERY_EVENTS = [
+  'SessionScheduled',
+  'SessionTrainerReplaced',
+  'SessionClosed',
+  'SessionCancelled',
+];
 
 /** A (cascade) session and who delivers it, over business time; key: sessionId. */
 export const sessionDeliveryTimeline: TimelineSpec<SessionDeliveryState> = {
@@ -49,6 +54,11 @@ export const sessionDeliveryTimeline: TimelineSpec<SessionDeliveryState> = {
           trainers: (d.trainers as string[]) ?? [],
           status: 'scheduled',
         };
+      } else if (state && fact.type === 'SessionTrainerReplaced') {
+        // Who delivers it changes from the replacement's business time on; before, the replaced one did.
+        const { replaced, replacement } = d as { replaced: string; replacement: string };
+        const trainers: readonly string[] = state.trainers;
+        state = { ...state, trainers: trainers.map((t) => (t === replaced ? replacement : t)) };
       } else if (state) {
         state = { ...state, status: fact.type === 'SessionClosed' ? 'closed' : 'cancelled' };
       }
