@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  certificationsOf,
   frameworkDecider,
   jurisdictionDecider,
   programmeDecider,
