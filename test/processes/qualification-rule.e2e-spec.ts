@@ -3,6 +3,10 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { addMonths } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { RECONCILIATION_REASON, reconcileStandings } from '@cadre/projections';
+import { PG_POOL } from '../../apps/api/src/shared/pg-pool.provider.js';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
@@ -221,5 +225,48 @@ describe('one qualification rule: assignment, readiness and the standing process
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error('the inbox item was never closed');
+  });
+
+  it('the reconciliation at deploy requalifies a member the old process lapsed falsely, with its reason, once', async () => {
+    const officer = await fixtures.staff();
+    await fixtures.certify(officer, 'radicalisation-awareness', 'specialised');
+    const older = await fixtures.certify(officer, 'radicalisation-awareness', 'awareness');
+    const teamId = await form();
+    await assign(teamId, officer).expect(200);
+    await settled(teamId);
+    // What the old lapse process wrote for an awareness certificate the role did not need.
+    await fixtures.store.append(`team-${teamId}`, [
+      {
+        eventId: randomUUID(),
+        type: 'MemberQualificationLapsed',
+        data: { teamId, staffId: officer, certificationId: older, cause: 'expired' },
+        metadata: {
+          correlationId: randomUUID(),
+          causationId: null,
+          actor: { sub: 'process:process-qualification-lapse', roles: ['system'], jurisdictions: ['*'] },
+          occurredAt: new Date().toISOString(),
+          schemaVersion: 1,
+        },
+      },
+    ]);
+    expect((await team(teamId)).members[officer].standing).toMatchObject({
+      status: 'lapsed',
+      cause: 'expired',
+    });
+    const pool = subject.app.get<pg.Pool>(PG_POOL);
+    const now = () => new Date();
+    const dry = await reconcileStandings(fixtures.store, pool, { now, dryRun: true });
+    expect(dry.changes).toEqual(
+      expect.arrayContaining([{ teamId, staffId: officer, type: 'MemberRequalified' }]),
+    );
+    expect(await events(teamId, 'MemberRequalified')).toEqual([]);
+    const first = await reconcileStandings(fixtures.store, pool, { now });
+    expect(first.changes).toEqual(
+      expect.arrayContaining([{ teamId, staffId: officer, type: 'MemberRequalified' }]),
+    );
+    const [requalified] = await events(teamId, 'MemberRequalified');
+    expect(requalified!.metadata.reason).toBe(RECONCILIATION_REASON);
+    expect((await team(teamId)).members[officer].standing.status).toBe('qualified');
+    expect((await reconcileStandings(fixtures.store, pool, { now })).changes).toEqual([]);
   });
 });
