@@ -119,7 +119,8 @@ describe('command routes under generated input (fast-check)', () => {
     async () => {
       await property(teamBody, async (body) => {
         const status = await check('/v1/teams', manager, body);
-        expect([201, 400]).toContain(status);
+        // 422: a required discipline the framework in force does not define (TEAM.UNKNOWN_ROLE).
+        expect([201, 400, 422]).toContain(status);
       });
       await property(mutated(teamBody), (body) => check('/v1/teams', manager, body));
     },

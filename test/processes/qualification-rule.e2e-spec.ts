@@ -192,10 +192,22 @@ describe('one qualification rule: assignment, readiness and the standing process
       expect.objectContaining({ staffId: mover, cause: 'transferred', detail: 'they work in RS, not AL' }),
     ]);
     expect((await team(teamId)).status).toBe('forming');
-    const inbox = await request(server).get('/v1/lapses').set('Authorization', ana).expect(200);
-    expect(inbox.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ teamId, kind: 'readiness-lost' })]),
-    );
+    // The inbox (a read model) follows within moments.
+    for (let i = 0; i < 100; i += 1) {
+      const inbox = await request(server).get('/v1/lapses?limit=200').set('Authorization', ana).expect(200);
+      const lost = inbox.body.items.find(
+        (item: { teamId: string; kind: string }) => item.teamId === teamId && item.kind === 'readiness-lost',
+      );
+      if (lost) {
+        expect(lost).toMatchObject({
+          cause: 'readiness-lost',
+          unmet: { missing: [{ role: 'probation-officer' }] },
+        });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the inbox never showed the lost readiness');
   });
 
   it('requalifies a lapsed member who is certified again, and closes the inbox item', async () => {

@@ -53,23 +53,37 @@ export interface PersonHistory {
 
 const ms = (instant: Instant) => toMillis(instant);
 
-/** Where the person stood at `at`; undefined before they were registered. */
+/**
+ * Where the person stood at `at`: the placement (registration, transfer, departure) with the
+ * latest business time at or before `at`, the later recorded first among equals. Before their
+ * registration, where they were first registered: a registration records who someone is, not when
+ * they started (a back-dated assignment may precede it). Undefined only for no placement at all.
+ */
 export function placementAt(person: PersonHistory, at: Instant): PlacementSpan | undefined {
+  return latestBy(person.placements, (span) => span.from, at) ?? person.placements[0];
+}
+
+/** Of `items` (in record order), the one whose instant is the latest at or before `at`; ties: the later recorded. */
+function latestBy<T>(items: readonly T[], instantOf: (item: T) => Instant, at: Instant): T | undefined {
   const t = ms(at);
-  let found: PlacementSpan | undefined;
-  for (const span of person.placements) if (ms(span.from) <= t) found = span;
+  let found: T | undefined;
+  let foundAt = -Infinity;
+  for (const item of items) {
+    const itemAt = ms(instantOf(item));
+    if (itemAt <= t && itemAt >= foundAt) {
+      found = item;
+      foundAt = itemAt;
+    }
+  }
   return found;
 }
 
-/** A certification's status at `at`: the last change effective by then (active before any). */
+/** A certification's status at `at`: the change effective latest by then (active before any). */
 export function statusAt(
   certification: CertificationHistory,
   at: Instant,
 ): 'active' | 'suspended' | 'revoked' {
-  const t = ms(at);
-  let status: 'active' | 'suspended' | 'revoked' = 'active';
-  for (const change of certification.statusChanges) if (ms(change.at) <= t) status = change.status;
-  return status;
+  return latestBy(certification.statusChanges, (change) => change.at, at)?.status ?? 'active';
 }
 
 /**

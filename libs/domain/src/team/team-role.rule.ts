@@ -98,7 +98,7 @@ export function judgeTeamRole(
     unmet: [],
   });
   const { team, teamRole, rules } = question;
-  if (!placement) return barred({ kind: 'not-registered', reason: `they were not registered on ${at}` });
+  if (!placement) return barred({ kind: 'not-registered', reason: 'they are not registered' });
   if (placement.status === 'left') return barred({ kind: 'left', reason: 'they have left the service' });
   if (placement.jurisdiction !== team.jurisdiction) {
     const reason = `they work in ${placement.jurisdiction}, not ${team.jurisdiction}`;
