@@ -134,13 +134,17 @@ export function oracleJudge(
   return { qualified: unmet.every(excused), barrier: null, agency: place.agency, unmet };
 }
 
-/** The registration or transfer that took effect last by `t` (of two at once, the later recorded). */
+/**
+ * The registration or transfer that took effect last by `t` (of two at once, the later recorded);
+ * before the registration, the registration itself (decision 0010: it says who someone is, not
+ * when they started).
+ */
 function whereAt(person: readonly PersonFact[], t: number) {
   let found: { at: number; agency: string; jurisdiction: string } | null = null;
   for (const f of person)
     if ((f.kind === 'registered' || f.kind === 'transferred') && f.at <= t && (!found || f.at >= found.at))
       found = f;
-  return found;
+  return found ?? person.find((f) => f.kind === 'registered') ?? null;
 }
 
 /** The version whose adoption took effect last by `t` (of two at once, the later recorded). */
