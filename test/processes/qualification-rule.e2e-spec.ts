@@ -281,4 +281,44 @@ describe('one qualification rule: assignment, readiness and the standing process
     expect((await team(teamId)).members[officer].standing.status).toBe('qualified');
     expect((await reconcileStandings(fixtures.store, pool, { now })).changes).toEqual([]);
   });
+
+  it('a new jurisdiction requirement: a dry run names who would lapse and writes nothing; recorded, it lapses them (requirement-added)', async () => {
+    const coordinator = `Bearer ${await subject.token({ sub: 'cora', roles: ['training-coordinator'], jurisdictions: ['AL'] })}`;
+    const officer = await fixtures.staff();
+    await fixtures.certify(officer, 'radicalisation-awareness', 'specialised');
+    const teamId = await form();
+    await assign(teamId, officer).expect(200);
+    const requirement = {
+      role: 'probation-officer',
+      competency: 'multi-agency-working',
+      minLevel: 'awareness',
+    };
+    const head = await fixtures.head();
+    const dry = await request(server)
+      .post('/v1/jurisdictions/AL/requirements')
+      .set('Authorization', coordinator)
+      .send({ ...requirement, dryRun: true })
+      .expect(200);
+    expect(dry.body).toMatchObject({ dryRun: true, jurisdiction: 'AL' });
+    expect(dry.body.wouldLapse).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          teamId,
+          staffId: officer,
+          cause: 'requirement-added',
+          unmet: [expect.objectContaining({ competency: 'multi-agency-working', held: null })],
+        }),
+      ]),
+    );
+    expect(await fixtures.head()).toBe(head);
+    await request(server)
+      .post('/v1/jurisdictions/AL/requirements')
+      .set('Authorization', coordinator)
+      .send(requirement)
+      .expect(200);
+    await eventually(teamId, (all) =>
+      all.some((e) => e.type === 'MemberLapsed' && (e.data as { staffId: string }).staffId === officer),
+    );
+    expect((await lapsesOf(teamId, officer))[0]!.data).toMatchObject({ cause: 'requirement-added' });
+  });
 });

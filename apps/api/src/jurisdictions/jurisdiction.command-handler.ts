@@ -16,6 +16,8 @@ export class ExecuteJurisdictionCommand extends Command<CommandResult<Jurisdicti
   constructor(
     readonly command: JurisdictionCommand,
     readonly request: CommandRequest,
+    /** Decide and answer the state after it, writing nothing (`dryRun: true`). */
+    readonly dryRun = false,
   ) {
     super();
   }
@@ -33,7 +35,11 @@ export class JurisdictionCommandHandler implements ICommandHandler<ExecuteJurisd
     private readonly reference: ReferenceData,
   ) {}
 
-  execute({ command, request }: ExecuteJurisdictionCommand): Promise<CommandResult<JurisdictionState>> {
+  execute({
+    command,
+    request,
+    dryRun,
+  }: ExecuteJurisdictionCommand): Promise<CommandResult<JurisdictionState>> {
     return this.runner.run(
       {
         stream: jurisdictionStream(command.data.jurisdiction),
@@ -61,6 +67,7 @@ export class JurisdictionCommandHandler implements ICommandHandler<ExecuteJurisd
         },
       },
       request,
+      { dryRun },
     );
   }
 }

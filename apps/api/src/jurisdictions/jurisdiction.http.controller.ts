@@ -12,6 +12,7 @@ import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { ExecuteJurisdictionCommand } from './jurisdiction.command-handler.js';
+import { RuleChangeImpact, type RuleChangePreview } from './rule-change-impact.js';
 import {
   AddJurisdictionRequirementRequestDto,
   AdoptFrameworkRequestDto,
@@ -28,6 +29,7 @@ export class JurisdictionHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly runner: CommandRunner,
+    private readonly impact: RuleChangeImpact,
   ) {}
 
   @Post(':code/framework-adoptions')
@@ -46,8 +48,11 @@ export class JurisdictionHttpController {
     @Param('code') code: string,
     @Body() body: AdoptFrameworkRequestDto,
     @Command() request: CommandRequest,
-  ): Promise<CommandReply> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandReply | RuleChangePreview> {
     return this.send(
+      reply,
+      body.dryRun === true,
       code,
       {
         type: 'AdoptFramework',
@@ -74,8 +79,11 @@ export class JurisdictionHttpController {
     @Param('code') code: string,
     @Body() body: AddJurisdictionRequirementRequestDto,
     @Command() request: CommandRequest,
-  ): Promise<CommandReply> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandReply | RuleChangePreview> {
     return this.send(
+      reply,
+      body.dryRun === true,
       code,
       {
         type: 'AddJurisdictionRequirement',
@@ -110,11 +118,21 @@ export class JurisdictionHttpController {
   }
 
   private async send(
+    reply: FastifyReply,
+    dryRun: boolean,
     code: string,
     command: JurisdictionCommand,
     request: CommandRequest,
-  ): Promise<CommandReply> {
-    const result = await this.commands.execute(new ExecuteJurisdictionCommand(command, request));
+  ): Promise<CommandReply | RuleChangePreview> {
+    const result = await this.commands.execute(new ExecuteJurisdictionCommand(command, request, dryRun));
+    if (dryRun) {
+      // Decided (a refusal is answered as it would be), not written: who would lapse, at its date.
+      const decided = result.events[0] as { data: { effectiveFrom: string } } | undefined;
+      const effectiveFrom = decided?.data.effectiveFrom ?? this.runner.clock.now().toISOString();
+      const version = command.type === 'AdoptFramework' ? command.data.version : undefined;
+      reply.status(200);
+      return this.impact.preview(code, result.state, version, effectiveFrom);
+    }
     // The first adoption creates the jurisdiction's stream: 201 then, 200 afterwards.
     return CommandReply.of(code, result);
   }

@@ -1,12 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { LEVELS, type Level } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 
 const CODE = /^[a-z][a-z0-9-]{0,63}$/;
+
+/** `dryRun: true`: answer who would lapse at `effectiveFrom` (200), writing nothing. */
+class RuleChangeRequestDto extends BackdatableRequestDto {
+  @ApiPropertyOptional({
+    description:
+      'true: decide the change and answer who would lapse at effectiveFrom ({dryRun, jurisdiction, effectiveFrom, wouldLapse: [{teamId, teamName, staffId, teamRole, cause, unmet, detail}]}, 200), writing nothing',
+    example: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+}
 const CODE_MESSAGE = '$property must be a lower-case code of letters, digits and hyphens';
 
-export class AdoptFrameworkRequestDto extends BackdatableRequestDto {
+export class AdoptFrameworkRequestDto extends RuleChangeRequestDto {
   @ApiProperty({ example: 'v1', description: 'A published framework version' })
   @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, { message: 'version must be a framework version label' })
@@ -21,7 +33,7 @@ export class AdoptFrameworkRequestDto extends BackdatableRequestDto {
   effectiveFrom!: string;
 }
 
-export class AddJurisdictionRequirementRequestDto extends BackdatableRequestDto {
+export class AddJurisdictionRequirementRequestDto extends RuleChangeRequestDto {
   @ApiProperty({ example: 'probation-officer' })
   @IsString()
   @Matches(CODE, { message: CODE_MESSAGE })

@@ -25,7 +25,7 @@ export class CommandRunner {
   run<Command extends DomainCommand, Event extends DomainEvent, State, Context extends DecisionContext>(
     spec: CommandSpec<Command, Event, State, Context>,
     request: CommandRequest,
-    options: { honourIfMatch?: boolean } = {},
+    options: { honourIfMatch?: boolean; dryRun?: boolean } = {},
   ): Promise<CommandResult<State>> {
     return handleCommand(this.store, spec, {
       actor: request.actor,
@@ -33,6 +33,7 @@ export class CommandRunner {
       causationId: request.correlationId,
       now: () => this.clock.now(),
       expectedRevision: options.honourIfMatch === false ? undefined : request.expectedRevision,
+      dryRun: options.dryRun,
     });
   }
 }

@@ -89,3 +89,39 @@ export function reviewStanding(
     },
   };
 }
+
+/** A member a change of the rules would lapse, as a dry run answers it. */
+export interface WouldLapse {
+  readonly teamId: string;
+  readonly staffId: string;
+  readonly teamRole: string;
+  readonly cause: ReturnType<typeof lapseCause>;
+  readonly unmet: TeamRoleJudgement['unmet'];
+  readonly detail: string | null;
+}
+
+/**
+ * Whether a change of the jurisdiction's rules (`before` → `after`: a new adoption, a new
+ * requirement) would lapse the member at `at`: qualified under the rules as they are, not under
+ * the rules as they would be. A member already not qualified is not the change's doing.
+ */
+export function lapseByRuleChange(
+  team: TeamRecord & { readonly teamId: string },
+  member: Member,
+  person: PersonHistory | undefined,
+  before: TeamRules,
+  after: TeamRules,
+  at: Instant,
+): WouldLapse | null {
+  const was = judgeMember(team, member, person, before, at);
+  const would = judgeMember(team, member, person, after, at);
+  if (!was?.qualified || !would || would.qualified) return null;
+  return {
+    teamId: team.teamId,
+    staffId: member.staffId,
+    teamRole: member.teamRole,
+    cause: lapseCause(would, was),
+    unmet: would.unmet,
+    detail: would.barrier?.reason ?? null,
+  };
+}

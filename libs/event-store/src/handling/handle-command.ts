@@ -14,6 +14,8 @@ export interface CommandEnvelope {
   readonly now: () => Date;
   /** `If-Match`: the revision the caller saw. A mismatch is refused, never retried. */
   readonly expectedRevision?: number;
+  /** Decide, and answer what would be recorded and the state after it, but append nothing. */
+  readonly dryRun?: boolean;
 }
 
 export interface CommandDecider<Command extends DomainCommand, Event extends DomainEvent, State, Context> {
@@ -111,6 +113,16 @@ export async function handleCommand<
       return { revision, position: recorded.at(-1)?.position ?? null, events: [], state, created: false };
     }
     const events = decided.map((event) => toNewEvent(event, envelope, base.now));
+    if (envelope.dryRun) {
+      const position = recorded.at(-1)?.position ?? null;
+      return {
+        revision,
+        position,
+        events,
+        state: decided.reduce(spec.decider.evolve, state),
+        created: false,
+      };
+    }
     try {
       const result = await store.append(spec.stream, events, {
         expectedRevision: revision < 0 ? 'no_stream' : revision,

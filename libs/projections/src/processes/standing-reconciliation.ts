@@ -96,7 +96,7 @@ async function review(
 }
 
 /** Every team ever formed, in log order. */
-async function formedTeams(store: EventStore): Promise<string[]> {
+export async function formedTeams(store: EventStore): Promise<string[]> {
   const teams: string[] = [];
   let after: string | undefined;
   for (;;) {
