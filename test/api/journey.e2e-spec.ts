@@ -214,6 +214,18 @@ describe.each([
       requestedBy: 'alice',
       approvedBy: 'bob',
     });
+    // Each member with their name (from the staff directory, which follows within moments), their
+    // recorded standing and the rule's answer now; the override excuses what it named.
+    for (let i = 0; i < 100; i += 1) {
+      if ((await get(team)).body.members[staff.probation].name) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await get(team)).body.members[staff.probation]).toMatchObject({
+      name: 'Person probation',
+      standing: { status: 'qualified' },
+      now: { qualified: true, unmet: [], barrier: null },
+    });
+    expect(read.body.members[staff.novice].now).toMatchObject({ qualified: true, unmet: [] });
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -13,6 +13,9 @@ import {
   type TeamCommand,
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
+import { STAFF_DIRECTORY_SCHEMA } from '@cadre/projections';
+import { READ_MODELS } from '@cadre/projections/nest';
+import type { DataSource } from 'typeorm';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
@@ -46,6 +49,7 @@ export class TeamHttpController {
     private readonly commands: CommandBus,
     private readonly runner: CommandRunner,
     private readonly reference: ReferenceData,
+    @Inject(READ_MODELS) private readonly readModels: Pick<DataSource, 'query'>,
   ) {}
 
   @Post()
@@ -135,9 +139,11 @@ export class TeamHttpController {
     if (state.status === 'none') throw teamNotFound();
     assertActsIn(actor, [state.jurisdiction]);
     const now = this.runner.clock.now().toISOString();
-    const [rules, persons] = await Promise.all([
+    const ids = Object.keys(state.members);
+    const [rules, persons, names] = await Promise.all([
       this.reference.jurisdictionRules(state.jurisdiction),
-      this.reference.staffSnapshots(Object.keys(state.members)),
+      this.reference.staffSnapshots(ids),
+      this.names(ids),
     ]);
     const members = Object.fromEntries(
       Object.values(state.members).map((member) => {
@@ -147,11 +153,22 @@ export class TeamHttpController {
           unmet: judged?.unmet ?? [],
           barrier: judged?.barrier?.reason ?? null,
         };
-        return [member.staffId, { ...member, now: judgedNow }];
+        const name = names.get(member.staffId) ?? null;
+        return [member.staffId, { ...member, name, now: judgedNow }];
       }),
     );
     const ready = readinessAt(state, persons, rules, now);
     return withRevision(reply, revision, { ...state, members, readiness: ready });
+  }
+
+  /** Members' names as the staff directory shows them ("erased" once erased; null if not projected yet). */
+  private async names(staffIds: readonly string[]): Promise<Map<string, string>> {
+    if (staffIds.length === 0) return new Map();
+    const rows: { staff_id: string; name: string }[] = await this.readModels.query(
+      `SELECT staff_id, name FROM ${STAFF_DIRECTORY_SCHEMA}.staff WHERE staff_id = ANY($1::text[])`,
+      [staffIds],
+    );
+    return new Map(rows.map((row) => [row.staff_id, row.name]));
   }
 }
 
