@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A worked example against a running Cadre (`npm start`): a coordinator publishes a (sample)
 # framework, Albania adopts it, a manager registers two officers, one is certified, one is refused
-# a team role with the missing requirement named, then assigned through a two-manager override.
+# a team role with the missing requirement named, then assigned through a two-manager override; the
+# certified one's certificate is revoked (a lapse in the inbox) and she is certified again (requalified).
 # Needs curl and jq. CADRE_URL defaults to http://127.0.0.1:3000.
 set -euo pipefail
 URL=${CADRE_URL:-http://127.0.0.1:3000}
@@ -39,7 +40,16 @@ OVERRIDE=$(post "$ANA" "/v1/teams/$TEAM/members" "{\"staffId\":\"$ERION\",\"team
 post "$BEN" "/v1/teams/$TEAM/overrides/$OVERRIDE/approve" '{}'
 get "$ANA" "/v1/teams/$TEAM"
 
-echo '# 6. The auditor: the assignment ledger, a stream history, an integrity check'
+echo '# 6. A lapse and a requalification: Drita'"'"'s certificate is revoked, then she is certified again'
+CERT=$(get "$ANA" "/v1/staff/$DRITA" | jq -r '.certifications[0].certificationId')
+post "$AL_COORD" "/v1/staff/$DRITA/certifications/$CERT/revoke" '{"reason":"Issued on a forged reference"}'
+sleep 1
+get "$ANA" /v1/lapses | jq '.items[] | {name, teamRole, competency, cause, since}'
+post "$AL_COORD" "/v1/staff/$DRITA/certifications" "{\"competency\":\"radicalisation-awareness\",\"level\":\"specialised\",\"validFrom\":\"$(date -u +%FT%TZ)\",\"evidence\":{\"issuer\":\"Council of Europe HELP course\",\"reference\":\"HELP-2026-0311\"}}"
+sleep 1
+get "$ANA" "/v1/teams/$TEAM" | jq ".members[\"$DRITA\"] | {name, standing, now}"
+
+echo '# 7. The auditor: the assignment ledger, a stream history, an integrity check'
 sleep 1
 get "$AUDITOR" '/v1/audit/assignments?jurisdiction=AL'
 get "$AUDITOR" "/v1/audit/streams/team-$TEAM/events" | jq '.events[] | {type, occurredAt, recordedAt, actor: .actor.sub}'
