@@ -109,16 +109,9 @@ export function judgeTeamRole(
     const reason = `a ${team.kind} team does not admit the ${placement.agency} agency`;
     return barred({ kind: 'agency-not-admitted', reason });
   }
-  const version = adoptedVersionAt(rules.jurisdiction, at);
-  const framework = version === undefined ? undefined : rules.frameworks[version];
-  if (!framework) {
-    const reason = `${team.jurisdiction} had not adopted a training framework on ${at}`;
-    return barred({ kind: 'no-framework', reason });
-  }
-  if (!framework.roles[teamRole]) {
-    const reason = `framework ${framework.version} defines no role "${teamRole}"`;
-    return barred({ kind: 'unknown-role', reason }, framework.version);
-  }
+  const role = teamRoleInForce(question, at);
+  if (role.barrier) return barred(role.barrier, role.framework?.version ?? null);
+  const { framework } = role;
   const inForce = requirementsInForce(framework, rules.jurisdiction, teamRole, at);
   const qualification = evaluateQualification(inForce.requirements, certificationsAt(person, at), at);
   const excused = question.excused ?? [];
@@ -134,6 +127,31 @@ export function judgeTeamRole(
     qualification,
     unmet,
   };
+}
+
+/**
+ * The rule's barriers that hold whoever the person: the framework version the team's jurisdiction
+ * had adopted at `at`, and whether it defines `question.teamRole`. `judgeTeamRole` asks this after
+ * the person's own barriers; a query about the role itself (eligibility) asks it first.
+ */
+export function teamRoleInForce(
+  question: TeamRoleQuestion,
+  at: Instant,
+):
+  | { readonly framework: FrameworkDefinition; readonly barrier: null }
+  | { readonly framework: FrameworkDefinition | undefined; readonly barrier: Barrier } {
+  const { team, teamRole, rules } = question;
+  const version = adoptedVersionAt(rules.jurisdiction, at);
+  const framework = version === undefined ? undefined : rules.frameworks[version];
+  if (!framework) {
+    const reason = `${team.jurisdiction} had not adopted a training framework on ${at}`;
+    return { framework, barrier: { kind: 'no-framework', reason } };
+  }
+  if (!framework.roles[teamRole]) {
+    const reason = `framework ${framework.version} defines no role "${teamRole}"`;
+    return { framework, barrier: { kind: 'unknown-role', reason } };
+  }
+  return { framework, barrier: null };
 }
 
 /** One stretch of business time over which the rule's answer (qualified or not) stays the same. */
