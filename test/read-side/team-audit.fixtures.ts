@@ -60,9 +60,11 @@ export class TeamFixtures {
         decider: teamDecider,
         command: withMetadata,
         context: async (state, base) => {
+          // What the team command handler reads: the jurisdiction's rules with every adopted version.
+          if (command.type === 'FormTeam')
+            return { ...base, rules: await this.reference.jurisdictionRules(command.data.jurisdiction) };
           if (state.status === 'none') return base;
           const staffId = 'staffId' in command.data ? command.data.staffId : undefined;
-          const at = metadata?.occurredAt ?? base.now;
           const pendingStaff =
             command.type === 'ApproveAssignmentOverride'
               ? (state as { overrides: Record<string, { staffId: string }> }).overrides[
@@ -72,7 +74,7 @@ export class TeamFixtures {
           return {
             ...base,
             candidate: pendingStaff ? await this.reference.staffSnapshot(pendingStaff) : undefined,
-            rules: await this.reference.teamRules(state.jurisdiction, at),
+            rules: await this.reference.jurisdictionRules(state.jurisdiction),
           };
         },
       },
