@@ -1,19 +1,13 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  assertActsIn,
-  requirementsInForce,
-  teamRoleInForce,
-  teamRoleRefusal,
-  type Actor,
-} from '@cadre/domain';
+import { assertActsIn, type Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, type Page } from '../shared/index.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor } from '../shared/index.js';
 import { EligibilityReadQuery } from './eligibility.query.js';
 import { EligibleStaffQueryDto } from './eligible-staff.request.dto.js';
-import { eligibleStaffPage, type EligibleStaffItem } from './eligible-staff.page.js';
+import { eligibleStaff, type EligibleStaffAnswer } from './eligible-staff.page.js';
 
 /**
  * "Who is eligible for this team role": every active staff member of the team's jurisdiction,
@@ -50,35 +44,17 @@ export class EligibilityHttpController {
     @Param('id') teamId: string,
     @Query() query: EligibleStaffQueryDto,
     @CurrentActor() actor: Actor,
-  ): Promise<Page<EligibleStaffItem> & { teamRole: string; requirementsVersion: string }> {
+  ): Promise<EligibleStaffAnswer> {
     const after = decodeCursor(query.cursor, 3);
     const team = await this.read.team(teamId);
     if (!team) throw new ResourceNotFoundError('TEAM.NOT_FOUND', `Team ${teamId}`);
     assertActsIn(actor, [team.jurisdiction]);
-    const now = this.clock.now();
-    const at = now.toISOString();
-    const { teamRole } = query;
-    const [rules, members, candidates] = await Promise.all([
-      this.read.rules(team.jurisdiction),
-      this.read.members(teamId, now),
-      this.read.candidates(team.jurisdiction),
-    ]);
-    const question = { team, teamRole, rules };
-    const role = teamRoleInForce(question, at);
-    if (role.barrier) {
-      const version = role.framework?.version ?? null;
-      throw teamRoleRefusal(team, teamRole, role.barrier, version, at) ?? new Error(role.barrier.reason);
-    }
-    const page = eligibleStaffPage({
-      question,
-      at,
-      candidates,
-      members,
+    const ask = {
+      teamRole: query.teamRole,
       onlyEligible: query.eligible === 'true',
       after,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
-    });
-    const { requirementsVersion } = requirementsInForce(role.framework, rules.jurisdiction, teamRole, at);
-    return { teamRole, requirementsVersion, ...page };
+    };
+    return eligibleStaff(this.read, teamId, team, ask, this.clock.now());
   }
 }

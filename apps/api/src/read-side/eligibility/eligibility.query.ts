@@ -37,6 +37,9 @@ export interface Candidate {
  */
 @Injectable()
 export class EligibilityReadQuery {
+  /** About 30,000 people's histories (a few kB each): a few large jurisdictions. */
+  private readonly histories = new HistoryCache(30_000);
+
   constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
 
   async team(teamId: string): Promise<EligibilityTeam | undefined> {
@@ -69,30 +72,66 @@ export class EligibilityReadQuery {
     return teamRulesOf(jurisdiction, facts);
   }
 
-  /** The staff who stand in the jurisdiction and have not left, as last known. */
+  /**
+   * The staff who stand in the jurisdiction and have not left, as last known. Their histories are
+   * kept in memory by row fingerprint (a believed row's content never changes, and the fingerprint
+   * is of that content): a call reads the rows' keys, and the histories of the changed ones only.
+   */
   async candidates(jurisdiction: string): Promise<Candidate[]> {
     const rows: {
       staff_id: string;
+      fingerprint: string;
       name: string;
       institution: string;
       agency: string;
       role: string;
-      history: PersonHistory;
     }[] = await this.readModels.query(
-      `SELECT p.entity AS staff_id, coalesce(n.name, 'erased') AS name, p.institution, p.agency, p.role, p.history
+      `SELECT p.entity AS staff_id, p.fingerprint, coalesce(n.name, 'erased') AS name, p.institution, p.agency, p.role
        FROM ${COVERAGE_SCHEMA}.person_histories p
        LEFT JOIN ${COVERAGE_SCHEMA}.names n ON n.staff_id = p.entity
        WHERE p.jurisdiction = $1 AND p.status = 'active' AND p.superseded_at IS NULL`,
       [jurisdiction],
     );
-    return rows.map((row) => ({
-      staffId: row.staff_id,
-      name: row.name,
-      institution: row.institution,
-      agency: row.agency,
-      role: row.role,
-      history: row.history,
-    }));
+    const missing = rows.filter((row) => !this.histories.get(row.staff_id, row.fingerprint));
+    if (missing.length > 0) {
+      const read: { staff_id: string; fingerprint: string; history: PersonHistory }[] =
+        await this.readModels.query(
+          `SELECT entity AS staff_id, fingerprint, history FROM ${COVERAGE_SCHEMA}.person_histories
+           WHERE entity = ANY($1::text[]) AND superseded_at IS NULL`,
+          [missing.map((row) => row.staff_id)],
+        );
+      for (const row of read) this.histories.set(row.staff_id, row.fingerprint, row.history);
+    }
+    return rows.flatMap((row) => {
+      const history = this.histories.get(row.staff_id, row.fingerprint);
+      // Superseded between the two reads: left out of this answer, in the next one.
+      if (!history) return [];
+      const { staff_id: staffId, name, institution, agency, role } = row;
+      return [{ staffId, name, institution, agency, role, history }];
+    });
+  }
+}
+
+/** The histories last read, by staff id and row fingerprint; the least recently read go first. */
+class HistoryCache {
+  private readonly entries = new Map<string, { fingerprint: string; history: PersonHistory }>();
+  constructor(private readonly capacity: number) {}
+
+  get(staffId: string, fingerprint: string): PersonHistory | undefined {
+    const entry = this.entries.get(staffId);
+    if (entry?.fingerprint !== fingerprint) return undefined;
+    this.entries.delete(staffId);
+    this.entries.set(staffId, entry);
+    return entry.history;
+  }
+
+  set(staffId: string, fingerprint: string, history: PersonHistory): void {
+    this.entries.delete(staffId);
+    this.entries.set(staffId, { fingerprint, history });
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(oldest);
+    }
   }
 }
 

@@ -1,5 +1,8 @@
 import {
-  judgeTeamRole,
+  requirementsInForce,
+  teamRoleInForce,
+  teamRoleJudge,
+  teamRoleRefusal,
   type Barrier,
   type Instant,
   type TeamRoleJudgement,
@@ -7,7 +10,7 @@ import {
   type Violation,
 } from '@cadre/domain';
 import { encodeCursor, type CursorKey, type Page } from '../shared/index.js';
-import type { Candidate } from './eligibility.query.js';
+import type { Candidate, EligibilityReadQuery, EligibilityTeam } from './eligibility.query.js';
 
 export interface EligibleStaffItem {
   readonly staffId: string;
@@ -34,6 +37,41 @@ export interface EligibleStaffItem {
   }[];
 }
 
+export interface EligibleStaffAnswer extends Page<EligibleStaffItem> {
+  readonly teamRole: string;
+  readonly requirementsVersion: string;
+}
+
+/**
+ * The eligibility check of one team (found, and in the caller's scope) at `now`: reads the
+ * jurisdiction's rules, the team's members and the jurisdiction's staff, refuses a team role the
+ * framework in force does not define as an assignment does, and judges everyone.
+ */
+export async function eligibleStaff(
+  read: EligibilityReadQuery,
+  teamId: string,
+  team: EligibilityTeam,
+  ask: { teamRole: string; onlyEligible: boolean; after: CursorKey | undefined; limit: number },
+  now: Date,
+): Promise<EligibleStaffAnswer> {
+  const at = now.toISOString();
+  const { teamRole } = ask;
+  const [rules, members, candidates] = await Promise.all([
+    read.rules(team.jurisdiction),
+    read.members(teamId, now),
+    read.candidates(team.jurisdiction),
+  ]);
+  const question = { team, teamRole, rules };
+  const role = teamRoleInForce(question, at);
+  if (role.barrier) {
+    const version = role.framework?.version ?? null;
+    throw teamRoleRefusal(team, teamRole, role.barrier, version, at) ?? new Error(role.barrier.reason);
+  }
+  const page = eligibleStaffPage({ ...ask, question, at, candidates, members });
+  const { requirementsVersion } = requirementsInForce(role.framework, rules.jurisdiction, teamRole, at);
+  return { teamRole, requirementsVersion, ...page };
+}
+
 export interface EligibleStaffRequest {
   readonly question: TeamRoleQuestion;
   readonly at: Instant;
@@ -56,27 +94,58 @@ export function compareKeys(a: CursorKey, b: CursorKey): number {
 }
 
 /**
- * Judges every candidate with the one rule (`judgeTeamRole`) at `at`, then sorts and pages. The
- * whole jurisdiction is judged on every call — eligibility changes by the clock — so the cursor
+ * Judges every candidate with the one rule (`judgeTeamRole`, asked as `teamRoleJudge` so that
+ * what all share is worked out once) at `at`, then sorts and pages. The whole jurisdiction is judged on every call — eligibility changes by the clock — so the cursor
  * is a position in the order (the last item's key), not an offset: a page starts after it.
  */
 export function eligibleStaffPage(request: EligibleStaffRequest): Page<EligibleStaffItem> {
-  const judged: { key: CursorKey; candidate: Candidate; judgement: TeamRoleJudgement }[] = [];
+  const firstOnes = new FirstByKey<{ key: CursorKey; candidate: Candidate; judgement: TeamRoleJudgement }>(
+    request.limit + 1,
+  );
+  const judge = teamRoleJudge(request.question, request.at);
   for (const candidate of request.candidates) {
-    const judgement = judgeTeamRole(candidate.history, request.question, request.at);
+    const judgement = judge(candidate.history);
     const eligible = judgement.qualified && !request.members.has(candidate.staffId);
     if (request.onlyEligible && !eligible) continue;
     const key: CursorKey = [eligible ? 0 : 1, candidate.name, candidate.staffId];
     if (request.after && compareKeys(key, request.after) <= 0) continue;
-    judged.push({ key, candidate, judgement });
+    firstOnes.offer({ key, candidate, judgement });
   }
-  judged.sort((a, b) => compareKeys(a.key, b.key));
+  const judged = firstOnes.sorted();
   const kept = judged.slice(0, request.limit);
   const last = kept.at(-1);
   return {
     items: kept.map(({ candidate, judgement }) => itemOf(candidate, judgement, request.members)),
     nextCursor: judged.length > request.limit && last ? encodeCursor(last.key) : null,
   };
+}
+
+/**
+ * The `size` smallest entries by key, kept sorted as they are offered: a page needs the first
+ * `limit + 1` of thousands, and most candidates are turned away by one comparison with the last.
+ */
+class FirstByKey<Entry extends { readonly key: CursorKey }> {
+  private readonly entries: Entry[] = [];
+  constructor(private readonly size: number) {}
+
+  offer(entry: Entry): void {
+    const { entries } = this;
+    const last = entries.at(-1);
+    if (entries.length === this.size && last && compareKeys(entry.key, last.key) >= 0) return;
+    let low = 0;
+    let high = entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareKeys(entries[middle]!.key, entry.key) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    entries.splice(low, 0, entry);
+    if (entries.length > this.size) entries.pop();
+  }
+
+  sorted(): readonly Entry[] {
+    return this.entries;
+  }
 }
 
 function itemOf(
