@@ -72,6 +72,14 @@ const PAST = new Date(process.env.BENCH_PAST_AS_OF ?? '2023-03-31T23:59:59.999Z'
 const TARGET_EVENTS_PER_SECOND = 25_000;
 const TARGET_COPY_RATIO = 0.25;
 const TARGET_QUERY_P95_MS = 50;
+/**
+ * The eligibility check's scenario (issue 10): the full run's log gets staff registered in one
+ * jurisdiction on top of the mix until it has BENCH_ELIGIBILITY_STAFF active staff (default 5,000;
+ * 0: none added, e.g. to compare the other scenarios with a run of a commit without it). Its
+ * target is the issue's p95 ≤ 200 ms, not the audit queries' 50 ms.
+ */
+const ELIGIBILITY_STAFF = Number(process.env.BENCH_ELIGIBILITY_STAFF ?? 5000);
+const CROWDED_JURISDICTION = 'AL';
 const KEEP_DATABASE = process.env.BENCH_KEEP_DATABASE === '1';
 const ONLY_QUERIES = process.env.BENCH_ONLY === 'queries';
 const QUERY_NAMES = process.env.BENCH_QUERIES?.split(',')
@@ -92,13 +100,18 @@ const unseal = async (_staffId: string, _field: string, sealed: unknown): Promis
 
 const projections = (): Projection[] => readModelProjections({ unseal });
 
-async function generate(url: string, events: number): Promise<{ log: GeneratedLog; seconds: number }> {
+async function generate(
+  url: string,
+  events: number,
+  crowd?: { jurisdiction: string; activeStaff: number },
+): Promise<{ log: GeneratedLog; seconds: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const start = performance.now();
     let next = 0;
     const generated = await generateLog(client, events, {
+      ...(crowd ? { crowd } : {}),
       onProgress: (written) => {
         if (written >= next) {
           log(`  generated ${written.toLocaleString('en')} events`);
@@ -194,14 +207,16 @@ async function runQueries(
     options: READ_MODEL_SESSION_OPTIONS,
   });
   queryPool.on('error', () => undefined);
-  const queries = auditQueries(queryPool, sampleStaff, sampleTeams).filter(
+  const queries = (await auditQueries(queryPool, sampleStaff, sampleTeams)).filter(
     (query) => !QUERY_NAMES || QUERY_NAMES.includes(query.name),
   );
   for (const query of queries) {
-    for (const [when, asOf] of [
+    const targetMs = query.targetMs ?? TARGET_QUERY_P95_MS;
+    const instants = [
       ['now', new Date()],
       ['past', PAST],
-    ] as const) {
+    ] as const;
+    for (const [when, asOf] of instants.filter(([when]) => !query.nowOnly || when === 'now')) {
       // Warm-up; a slow query gets fewer calls per round so one scenario stays near 10 s, and one
       // slower than SLOW_QUERY_MS gets a single call per round (its p95 is then that call).
       // A call cut by the statement timeout counts at the time it took (about the timeout).
@@ -222,7 +237,7 @@ async function runQueries(
             scenario: `query-${query.name}-asof-${when}`,
             value: QUERY_TIMEOUT_MS,
             unit: 'ms',
-            target: { max: TARGET_QUERY_P95_MS },
+            target: { max: targetMs },
             extra: {
               stat: `lower bound: the warm-up call hit statement_timeout (${QUERY_TIMEOUT_MS} ms); not repeated`,
               timedOut: true,
@@ -255,7 +270,7 @@ async function runQueries(
           scenario: `query-${query.name}-asof-${when}`,
           value: median(p95s),
           unit: 'ms',
-          target: { max: TARGET_QUERY_P95_MS },
+          target: { max: targetMs },
           extra: {
             stat: calls === 1 ? 'p95 (one call per round: the query is slower than 1 s)' : 'p95',
             p50: round(percentile(samples, 50)),
@@ -263,6 +278,7 @@ async function runQueries(
             asOf: asOf.toISOString(),
             calls: samples.length,
             meanRows: round(rows / samples.length),
+            ...query.describe?.(),
             ...(timeouts > 0 ? { timedOutCalls: timeouts } : {}),
           },
         }),
@@ -342,7 +358,11 @@ async function main(): Promise<void> {
       adminUrl,
       cleanup,
       async (url, store, pool) => {
-        const { log: generated, seconds: generateSeconds } = await generate(url, EVENTS);
+        const crowd =
+          ELIGIBILITY_STAFF > 0
+            ? { jurisdiction: CROWDED_JURISDICTION, activeStaff: ELIGIBILITY_STAFF }
+            : undefined;
+        const { log: generated, seconds: generateSeconds } = await generate(url, EVENTS, crowd);
         log(
           `generated ${generated.events.toLocaleString('en')} events in ${generateSeconds.toFixed(1)} s (${Math.round(generated.events / generateSeconds)} events/s): ` +
             `${generated.staff} staff, ${generated.sessions} sessions, ${generated.teams} teams, ${generated.streams} streams, business time ${generated.firstAt} … ${generated.lastAt}`,

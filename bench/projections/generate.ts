@@ -184,7 +184,13 @@ const insertSql = (rows: number): string =>
 export async function generateLog(
   client: pg.ClientBase,
   total: number,
-  options: { rowsPerInsert?: number; seed?: number; onProgress?: (written: number) => void } = {},
+  options: {
+    rowsPerInsert?: number;
+    seed?: number;
+    onProgress?: (written: number) => void;
+    /** Registers more staff in `jurisdiction` after the mix, until it has `activeStaff` (the eligibility scenario). */
+    crowd?: { jurisdiction: string; activeStaff: number };
+  } = {},
 ): Promise<GeneratedLog> {
   const rowsPerInsert = options.rowsPerInsert ?? 2000;
   const random = prng(options.seed ?? 20261125);
@@ -482,8 +488,8 @@ export async function generateLog(
     });
   };
 
-  const register = (at: number): void => {
-    const jurisdiction = pick(JURISDICTIONS);
+  const register = (at: number, crowded?: string): Staff => {
+    const jurisdiction = crowded ?? pick(JURISDICTIONS);
     const agency: Agency = random() < 0.6 ? 'prison' : 'probation';
     const member: Staff = {
       id: randomUUID(),
@@ -533,6 +539,7 @@ export async function generateLog(
         reference: `TT-${staff.length}`,
       });
     }
+    return member;
   };
 
   const activeSample = (jurisdictions: readonly string[], count: number): Staff[] => {
@@ -812,6 +819,22 @@ export async function generateLog(
     const perSpawn = Math.max(1, emitted / spawns);
     const remainingSpawns = Math.max(1, (total - emitted) / perSpawn);
     clock += Math.max(1000, (END - clock) / remainingSpawns);
+  }
+  if (options.crowd) {
+    // A crowded jurisdiction, registered over the log's last two years, each with a few
+    // certifications (some still valid, some expired by now): what the eligibility check judges.
+    const { jurisdiction, activeStaff } = options.crowd;
+    const active = () => activeIn.get(jurisdiction)!.filter((m) => m.active).length;
+    for (let missing = activeStaff - active(); missing > 0; missing -= 1) {
+      const at = END - between(1, 730) * DAY;
+      const member = register(at, jurisdiction);
+      for (const competency of COMPETENCIES.filter(() => random() < 0.5))
+        certify(member, competency, pick(['awareness', 'specialised', 'expert'] as const), at + DAY, {
+          kind: 'external',
+          issuer: 'regional-academy',
+          reference: `RA-${between(10000, 99999)}`,
+        });
+    }
   }
   await release(Number.POSITIVE_INFINITY);
   await flush();

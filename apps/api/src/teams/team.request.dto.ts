@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -23,6 +24,13 @@ import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 const CODE = /^[a-z][a-z0-9-]{0,63}$/;
 const CODE_MESSAGE =
   '$property must be a lower-case role code of letters, digits and hyphens (e.g. "psychologist")';
+/**
+ * A team role code, validated as the assignment validates it: the eligibility query reads its
+ * `teamRole` with this too, so a malformed one is the same 400 on both routes.
+ */
+export const TeamRoleCode = (): PropertyDecorator =>
+  applyDecorators(IsString(), Matches(CODE, { message: CODE_MESSAGE }));
+
 const STAFF_ID_EXAMPLE = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
 
 export class RequiredDisciplineDto {
@@ -98,8 +106,7 @@ export class AssignMemberRequestDto extends BackdatableRequestDto {
   staffId!: string;
 
   @ApiProperty({ example: 'psychologist', description: 'A role of the framework in force' })
-  @IsString()
-  @Matches(CODE, { message: CODE_MESSAGE })
+  @TeamRoleCode()
   teamRole!: string;
 
   @ApiPropertyOptional({

@@ -10,7 +10,7 @@ import type { TeamContext } from './team.context.js';
 import { teamErrors } from './team.errors.js';
 import type { QualificationEntry } from './team.events.js';
 import type { TeamRecord } from './team.state.js';
-import { judgeTeamRole } from './team-role.rule.js';
+import { judgeTeamRole, type Barrier } from './team-role.rule.js';
 
 export interface Assessment {
   readonly candidate: StaffSnapshot;
@@ -45,16 +45,12 @@ export function assessCandidate(
     at,
   );
   const { barrier, qualification, requirementsVersion } = judgement;
-  if (barrier?.kind === 'unknown-role')
-    throw teamErrors.unknownRole(teamRole, judgement.frameworkVersion ?? '');
-  if (barrier?.kind === 'no-framework') {
-    throw new DomainRuleError(
-      'JURISDICTION.NO_FRAMEWORK_ADOPTED',
-      `${team.jurisdiction} had not adopted a training framework on ${at}, so no requirements can be checked.`,
-      { jurisdiction: team.jurisdiction, date: at },
+  if (barrier) {
+    throw (
+      teamRoleRefusal(team, teamRole, barrier, judgement.frameworkVersion, at) ??
+      teamErrors.memberNotEligible(staffId, barrier.reason)
     );
   }
-  if (barrier) throw teamErrors.memberNotEligible(staffId, barrier.reason);
   if (!qualification || requirementsVersion === null || judgement.agency === null)
     throw new Error('a judgement without a barrier carries its qualification');
   const snapshot = qualification.results.map((result): QualificationEntry => {
@@ -71,6 +67,29 @@ export function assessCandidate(
     };
   });
   return { candidate, agency: judgement.agency, qualification, snapshot, requirementsVersion };
+}
+
+/**
+ * The refusal of a barrier that concerns the team role rather than the person (a role the
+ * framework in force does not define, no framework adopted): the assignment and the eligibility
+ * query answer these the same way. Null for a barrier of the person's own.
+ */
+export function teamRoleRefusal(
+  team: { readonly jurisdiction: string },
+  teamRole: string,
+  barrier: Barrier,
+  frameworkVersion: string | null,
+  at: Instant,
+): DomainRuleError | null {
+  if (barrier.kind === 'unknown-role') return teamErrors.unknownRole(teamRole, frameworkVersion ?? '');
+  if (barrier.kind === 'no-framework') {
+    return new DomainRuleError(
+      'JURISDICTION.NO_FRAMEWORK_ADOPTED',
+      `${team.jurisdiction} had not adopted a training framework on ${at}, so no requirements can be checked.`,
+      { jurisdiction: team.jurisdiction, date: at },
+    );
+  }
+  return null;
 }
 
 export function pendingOverrideFor(team: TeamRecord, staffId: string) {

@@ -14,6 +14,7 @@ import {
   type FrameworkDefinition,
   type JurisdictionRules,
   type RequirementInForce,
+  type RequirementsInForce,
 } from '../shared/requirements.js';
 import { toMillis, type Instant } from '../shared/time.js';
 import type { LapseCause, TeamKind } from './team.events.js';
@@ -85,55 +86,93 @@ export function judgeTeamRole(
   question: TeamRoleQuestion,
   at: Instant,
 ): TeamRoleJudgement {
-  const placement = placementAt(person, at);
-  const barred = (barrier: Barrier, frameworkVersion: string | null = null): TeamRoleJudgement => ({
-    at,
-    qualified: false,
-    barrier,
-    agency: placement?.agency ?? null,
-    frameworkVersion,
-    requirementsVersion: null,
-    requirements: [],
-    qualification: null,
-    unmet: [],
-  });
+  return teamRoleJudge(question, at)(person);
+}
+
+/**
+ * {@link judgeTeamRole} for many people asked the same question at the same instant (the
+ * eligibility check judges a whole jurisdiction): what does not depend on the person — the
+ * framework in force, whether it defines the role, the requirements in force — is worked out
+ * once. `teamRoleJudge(question, at)(person)` is `judgeTeamRole(person, question, at)`.
+ */
+export function teamRoleJudge(
+  question: TeamRoleQuestion,
+  at: Instant,
+): (person: PersonHistory) => TeamRoleJudgement {
   const { team, teamRole, rules } = question;
-  if (!placement) return barred({ kind: 'not-registered', reason: 'they are not registered' });
-  if (placement.status === 'left') return barred({ kind: 'left', reason: 'they have left the service' });
-  if (placement.jurisdiction !== team.jurisdiction) {
-    const reason = `they work in ${placement.jurisdiction}, not ${team.jurisdiction}`;
-    return barred({ kind: 'other-jurisdiction', reason });
-  }
-  const admitted = AGENCIES_ADMITTED[team.kind];
-  if (admitted && !admitted.includes(placement.agency)) {
-    const reason = `a ${team.kind} team does not admit the ${placement.agency} agency`;
-    return barred({ kind: 'agency-not-admitted', reason });
-  }
+  const role = teamRoleInForce(question, at);
+  const roleStanding:
+    | { readonly inForce: RequirementsInForce }
+    | { readonly barrier: Barrier; readonly frameworkVersion: string | null } =
+    role.barrier === null
+      ? { inForce: requirementsInForce(role.framework, rules.jurisdiction, teamRole, at) }
+      : { barrier: role.barrier, frameworkVersion: role.framework?.version ?? null };
+  const excused = question.excused ?? [];
+  return (person) => {
+    const placement = placementAt(person, at);
+    const barred = (barrier: Barrier, frameworkVersion: string | null = null): TeamRoleJudgement => ({
+      at,
+      qualified: false,
+      barrier,
+      agency: placement?.agency ?? null,
+      frameworkVersion,
+      requirementsVersion: null,
+      requirements: [],
+      qualification: null,
+      unmet: [],
+    });
+    if (!placement) return barred({ kind: 'not-registered', reason: 'they are not registered' });
+    if (placement.status === 'left') return barred({ kind: 'left', reason: 'they have left the service' });
+    if (placement.jurisdiction !== team.jurisdiction) {
+      const reason = `they work in ${placement.jurisdiction}, not ${team.jurisdiction}`;
+      return barred({ kind: 'other-jurisdiction', reason });
+    }
+    const admitted = AGENCIES_ADMITTED[team.kind];
+    if (admitted && !admitted.includes(placement.agency)) {
+      const reason = `a ${team.kind} team does not admit the ${placement.agency} agency`;
+      return barred({ kind: 'agency-not-admitted', reason });
+    }
+    if ('barrier' in roleStanding) return barred(roleStanding.barrier, roleStanding.frameworkVersion);
+    const { inForce } = roleStanding;
+    const qualification = evaluateQualification(inForce.requirements, certificationsAt(person, at), at);
+    const unmet = qualification.violations.filter((v) => !excused.some((e) => sameRequirement(e, v)));
+    return {
+      at,
+      qualified: unmet.length === 0,
+      barrier: null,
+      agency: placement.agency,
+      frameworkVersion: inForce.frameworkVersion,
+      requirementsVersion: inForce.requirementsVersion,
+      requirements: inForce.requirements,
+      qualification,
+      unmet,
+    };
+  };
+}
+
+/**
+ * The rule's barriers that hold whoever the person: the framework version the team's jurisdiction
+ * had adopted at `at`, and whether it defines `question.teamRole`. `judgeTeamRole` asks this after
+ * the person's own barriers; a query about the role itself (eligibility) asks it first.
+ */
+export function teamRoleInForce(
+  question: TeamRoleQuestion,
+  at: Instant,
+):
+  | { readonly framework: FrameworkDefinition; readonly barrier: null }
+  | { readonly framework: FrameworkDefinition | undefined; readonly barrier: Barrier } {
+  const { team, teamRole, rules } = question;
   const version = adoptedVersionAt(rules.jurisdiction, at);
   const framework = version === undefined ? undefined : rules.frameworks[version];
   if (!framework) {
     const reason = `${team.jurisdiction} had not adopted a training framework on ${at}`;
-    return barred({ kind: 'no-framework', reason });
+    return { framework, barrier: { kind: 'no-framework', reason } };
   }
   if (!framework.roles[teamRole]) {
     const reason = `framework ${framework.version} defines no role "${teamRole}"`;
-    return barred({ kind: 'unknown-role', reason }, framework.version);
+    return { framework, barrier: { kind: 'unknown-role', reason } };
   }
-  const inForce = requirementsInForce(framework, rules.jurisdiction, teamRole, at);
-  const qualification = evaluateQualification(inForce.requirements, certificationsAt(person, at), at);
-  const excused = question.excused ?? [];
-  const unmet = qualification.violations.filter((v) => !excused.some((e) => sameRequirement(e, v)));
-  return {
-    at,
-    qualified: unmet.length === 0,
-    barrier: null,
-    agency: placement.agency,
-    frameworkVersion: inForce.frameworkVersion,
-    requirementsVersion: inForce.requirementsVersion,
-    requirements: inForce.requirements,
-    qualification,
-    unmet,
-  };
+  return { framework, barrier: null };
 }
 
 /** One stretch of business time over which the rule's answer (qualified or not) stays the same. */

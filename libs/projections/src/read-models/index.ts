@@ -23,9 +23,10 @@ import {
 import { teamCompositionProjection } from './team-composition/team-composition.projection.js';
 import { Coverage1764057900000 } from './requirement-coverage/1764057900000-coverage.migration.js';
 import { CoverageCertificationRecords1764058000000 } from './requirement-coverage/1764058000000-coverage-certification-records.migration.js';
+import { CoveragePersonHistories1764400000000 } from './requirement-coverage/1764400000000-coverage-person-histories.migration.js';
 import {
-  CertificationRecordHistoryEntity,
   CertificationValidityHistoryEntity,
+  PersonHistoryEntity,
   RequirementInForceHistoryEntity,
   StaffPlacementHistoryEntity,
 } from './requirement-coverage/coverage.entity.js';
@@ -87,7 +88,7 @@ export const readModelProjections = (deps: ReadModelDependencies): Projection[] 
   lapseInboxProjection(deps),
   teamListProjection(),
   sessionListProjection(),
-  coverageProjection(),
+  coverageProjection(deps),
   teamCompositionProjection(),
   matrixConformanceProjection(),
   jointTrainingProjection(),
@@ -107,7 +108,7 @@ export const READ_MODEL_ENTITIES: Function[] = [
   StaffPlacementHistoryEntity,
   CertificationValidityHistoryEntity,
   RequirementInForceHistoryEntity,
-  CertificationRecordHistoryEntity,
+  PersonHistoryEntity,
   TeamHistoryEntity,
   TeamMembershipHistoryEntity,
   TeamLapseHistoryEntity,
@@ -141,6 +142,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   CoverageQueryIndexes1764300000100,
   JointSessions1764300000200,
   StaffSearchIndexFastupdateOff1764300000300,
+  CoveragePersonHistories1764400000000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';

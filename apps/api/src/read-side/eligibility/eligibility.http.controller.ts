@@ -1,30 +1,19 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  DomainRuleError,
-  adoptedVersionAt,
-  assertActsIn,
-  evaluateQualification,
-  requirementsInForce,
-  type Actor,
-} from '@cadre/domain';
+import { assertActsIn, type Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
-import {
-  InvalidQueryParameterError,
-  decodeCursor,
-  optionalText,
-  pageOf,
-  parseLimit,
-  type Page,
-} from '../shared/index.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor } from '../shared/index.js';
 import { EligibilityReadQuery } from './eligibility.query.js';
+import { EligibleStaffQueryDto } from './eligible-staff.request.dto.js';
+import { eligibleStaff, type EligibleStaffAnswer } from './eligible-staff.page.js';
 
 /**
  * "Who is eligible for this team role": every active staff member of the team's jurisdiction,
- * with what they meet and what they lack — judged by the same rules as an assignment
- * (`requirementsInForce`, `evaluateQualification`), on the read models as they stand now.
+ * judged now (the injected clock) by the one qualification rule (`judgeTeamRole`) with the inputs
+ * an assignment gives it — the person's whole history, the jurisdiction's rules with every
+ * adopted version, the team's kind and jurisdiction — read from the read models.
  */
 @ApiTags('teams')
 @ApiBearerAuth()
@@ -38,64 +27,34 @@ export class EligibilityHttpController {
 
   @Get()
   @Roles('manager', 'admin')
-  @ApiOperation({ summary: 'Staff of the team’s jurisdiction with what they meet and lack for `teamRole`' })
+  @ApiOperation({
+    summary: 'Staff of the team’s jurisdiction, judged for `teamRole` as an assignment would be now',
+    description:
+      'Each active staff member of the team’s jurisdiction with `name` ("erased" once erased), `institution`, `agency`, `role`, ' +
+      '`eligible` (could be assigned now: meets the role and is not a member yet), `qualified` (meets the role), ' +
+      '`currentMember`, and when not qualified the `barrier` (left, another jurisdiction, an agency the team’s kind does not admit) ' +
+      'or the `violations` (unmet requirements). A malformed `teamRole` is the assignment’s 400; a role the framework in force ' +
+      'does not define is 422 `TEAM.UNKNOWN_ROLE`. Sorted eligible first, then by name, then by staffId. ' +
+      '`nextCursor` is opaque: it names the last item of the page by that order (eligible, name, staffId), and the next page ' +
+      'starts after it, so paging is stable while the data does not change; when it changes (a certificate expires by the clock, ' +
+      'a member is assigned) later pages follow the new order from that position, without repeating or skipping anyone whose ' +
+      'position did not change.',
+  })
   async list(
     @Param('id') teamId: string,
-    @Query() params: Record<string, unknown>,
+    @Query() query: EligibleStaffQueryDto,
     @CurrentActor() actor: Actor,
-  ): Promise<Page<object> & { teamRole: string; requirementsVersion: string }> {
-    const teamRole = optionalText(params.teamRole, 'teamRole');
-    if (teamRole === undefined)
-      throw new InvalidQueryParameterError('teamRole', 'the team role to check for');
-    const limit = parseLimit(params.limit);
-    const after = decodeCursor(params.cursor, 1);
+  ): Promise<EligibleStaffAnswer> {
+    const after = decodeCursor(query.cursor, 3);
     const team = await this.read.team(teamId);
     if (!team) throw new ResourceNotFoundError('TEAM.NOT_FOUND', `Team ${teamId}`);
     assertActsIn(actor, [team.jurisdiction]);
-    const now = this.clock.now();
-    const at = now.toISOString();
-    const { rules, frameworks } = await this.read.rules(team.jurisdiction);
-    const version = adoptedVersionAt(rules, at);
-    const framework = version === undefined ? undefined : frameworks.get(version);
-    if (!framework) {
-      throw new DomainRuleError(
-        'JURISDICTION.NO_FRAMEWORK_ADOPTED',
-        `${team.jurisdiction} has not adopted a training framework, so no requirements can be checked.`,
-        { jurisdiction: team.jurisdiction },
-      );
-    }
-    const inForce = requirementsInForce(framework, rules, teamRole, at);
-    const candidates = await this.read.candidates(team.jurisdiction, now, after, limit + 1);
-    const certifications = await this.read.certifications(candidates.map((c) => c.staffId));
-    const page = pageOf(
-      candidates,
-      limit,
-      (candidate) => [candidate.staffId],
-      (candidate) => {
-        const result = evaluateQualification(
-          inForce.requirements,
-          certifications.get(candidate.staffId) ?? [],
-          at,
-        );
-        return {
-          ...candidate,
-          eligible: result.qualified,
-          meets: result.results.flatMap((r) =>
-            r.met
-              ? [
-                  {
-                    ...r.requirement,
-                    certificationId: r.metBy.certificationId,
-                    level: r.metBy.level,
-                    validUntil: r.metBy.validUntil,
-                  },
-                ]
-              : [],
-          ),
-          lacks: result.violations,
-        };
-      },
-    );
-    return { teamRole, requirementsVersion: inForce.requirementsVersion, ...page };
+    const ask = {
+      teamRole: query.teamRole,
+      onlyEligible: query.eligible === 'true',
+      after,
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+    };
+    return eligibleStaff(this.read, teamId, team, ask, this.clock.now());
   }
 }

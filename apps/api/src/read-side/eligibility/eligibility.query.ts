@@ -1,124 +1,164 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type {
-  CertificationStatus,
-  CertificationView,
-  FrameworkDefinition,
-  JurisdictionRules,
-  Level,
+import {
+  jurisdictionDecider,
+  type FrameworkDefinition,
+  type JurisdictionEvent,
+  type JurisdictionRules,
+  type PersonHistory,
+  type RoleRequirement,
+  type TeamKind,
+  type TeamRules,
 } from '@cadre/domain';
-import { COVERAGE_SCHEMA, TEAM_LIST_SCHEMA } from '@cadre/projections';
+import { COVERAGE_SCHEMA, TEAM_COMPOSITION_SCHEMA, TEAM_LIST_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
-import { visibleAt, type CursorKey } from '../shared/index.js';
+import { visibleAt } from '../shared/index.js';
 
+export interface EligibilityTeam {
+  readonly jurisdiction: string;
+  readonly kind: TeamKind;
+}
+
+/** A staff member of the jurisdiction as last known, with the history the rule judges. */
 export interface Candidate {
   readonly staffId: string;
+  readonly name: string;
   readonly institution: string;
   readonly agency: string;
   readonly role: string;
+  readonly history: PersonHistory;
 }
 
 /**
- * What the eligibility check reads, all from read models as they stand now: the team, the
- * jurisdiction's rules and the framework requirements (coverage model), the active staff of the
- * jurisdiction and their certification records.
+ * What the eligibility check reads, all from read models as they stand now: the team (team list),
+ * its current members (team composition), and from the coverage model the jurisdiction's rules
+ * (FrameworkAdopted facts carry the adopted version's roles and requirements), the staff placed in
+ * the jurisdiction with their whole history (the staff decider's own fold) and their names.
  */
 @Injectable()
 export class EligibilityReadQuery {
+  /** About 30,000 people's histories (a few kB each): a few large jurisdictions. */
+  private readonly histories = new HistoryCache(30_000);
+
   constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
 
-  async team(teamId: string): Promise<{ jurisdiction: string; status: string } | undefined> {
-    const rows: { jurisdiction: string; status: string }[] = await this.readModels.query(
-      `SELECT jurisdiction, status FROM ${TEAM_LIST_SCHEMA}.teams WHERE team_id = $1`,
+  async team(teamId: string): Promise<EligibilityTeam | undefined> {
+    const rows: EligibilityTeam[] = await this.readModels.query(
+      `SELECT jurisdiction, kind FROM ${TEAM_LIST_SCHEMA}.teams WHERE team_id = $1`,
       [teamId],
     );
     return rows[0];
   }
 
-  /** The jurisdiction's adoptions and additions as recorded (FrameworkAdopted facts carry the requirements). */
-  async rules(
-    jurisdiction: string,
-  ): Promise<{ rules: JurisdictionRules; frameworks: Map<string, FrameworkDefinition> }> {
-    const facts: { type: string; data: Record<string, unknown> }[] = await this.readModels.query(
+  /** Who serves on the team at `now`, as known now. */
+  async members(teamId: string, now: Date): Promise<Set<string>> {
+    const rows: { staff_id: string }[] = await this.readModels.query(
+      `SELECT staff_id FROM ${TEAM_COMPOSITION_SCHEMA}.memberships
+       WHERE entity = $1 AND ${visibleAt('', '$2', '$2')}`,
+      [teamId, now],
+    );
+    return new Set(rows.map((row) => row.staff_id));
+  }
+
+  /**
+   * The jurisdiction's rules with every framework version it adopted, as an assignment reads them
+   * (`loadJurisdictionRules`): its facts folded by the jurisdiction decider in recording order.
+   */
+  async rules(jurisdiction: string): Promise<TeamRules> {
+    const facts: { type: string; data: AdoptionData }[] = await this.readModels.query(
       `SELECT type, data FROM ${COVERAGE_SCHEMA}.jurisdiction_facts WHERE entity = $1 ORDER BY seq`,
       [jurisdiction],
     );
-    const frameworks = new Map<string, FrameworkDefinition>();
-    const rules: JurisdictionRules = {
-      code: jurisdiction,
-      adoptions: facts
-        .filter((f) => f.type === 'FrameworkAdopted')
-        .map((f) => {
-          const version = String(f.data.version);
-          frameworks.set(version, {
-            version,
-            roles: {},
-            competencies: {},
-            requirements: (f.data.requirements ?? []) as FrameworkDefinition['requirements'],
-          });
-          return { version, effectiveFrom: String(f.data.effectiveFrom) };
-        }),
-      additions: facts
-        .filter((f) => f.type === 'JurisdictionRequirementAdded')
-        .map((f) => ({
-          role: String(f.data.role),
-          competency: String(f.data.competency),
-          minLevel: f.data.minLevel as Level,
-          effectiveFrom: String(f.data.effectiveFrom),
-        })),
-    };
-    return { rules, frameworks };
+    return teamRulesOf(jurisdiction, facts);
   }
 
-  /** The staff placed in the jurisdiction now, by id, a page at a time. */
-  async candidates(
-    jurisdiction: string,
-    now: Date,
-    after: CursorKey | undefined,
-    limit: number,
-  ): Promise<Candidate[]> {
-    const rows: { entity: string; institution: string; agency: string; role: string }[] =
-      await this.readModels.query(
-        `SELECT p.entity, p.institution, p.agency, p.role FROM ${COVERAGE_SCHEMA}.placements p
-       WHERE ${visibleAt('p', '$1', '$1')} AND p.jurisdiction = $2 AND ($3::text IS NULL OR p.entity > $3)
-       ORDER BY p.entity LIMIT $4`,
-        [now, jurisdiction, after?.[0] ?? null, limit],
-      );
-    return rows.map((row) => ({
-      staffId: row.entity,
-      institution: row.institution,
-      agency: row.agency,
-      role: row.role,
-    }));
-  }
-
-  async certifications(staffIds: readonly string[]): Promise<Map<string, CertificationView[]>> {
+  /**
+   * The staff who stand in the jurisdiction and have not left, as last known. Their histories are
+   * kept in memory by row fingerprint (a believed row's content never changes, and the fingerprint
+   * is of that content): a call reads the rows' keys, and the histories of the changed ones only.
+   */
+  async candidates(jurisdiction: string): Promise<Candidate[]> {
     const rows: {
-      entity: string;
-      certification_id: string;
-      competency: string;
-      level: Level;
-      period_from: Date;
-      period_until: Date;
-      status: CertificationStatus;
+      staff_id: string;
+      fingerprint: string;
+      name: string;
+      institution: string;
+      agency: string;
+      role: string;
     }[] = await this.readModels.query(
-      `SELECT entity, certification_id, competency, level, period_from, period_until, status
-       FROM ${COVERAGE_SCHEMA}.certification_records WHERE entity = ANY($1::text[]) AND superseded_at IS NULL`,
-      [staffIds],
+      `SELECT p.entity AS staff_id, p.fingerprint, coalesce(n.name, 'erased') AS name, p.institution, p.agency, p.role
+       FROM ${COVERAGE_SCHEMA}.person_histories p
+       LEFT JOIN ${COVERAGE_SCHEMA}.names n ON n.staff_id = p.entity
+       WHERE p.jurisdiction = $1 AND p.status = 'active' AND p.superseded_at IS NULL`,
+      [jurisdiction],
     );
-    const byStaff = new Map<string, CertificationView[]>();
-    for (const row of rows) {
-      const list = byStaff.get(row.entity) ?? [];
-      list.push({
-        certificationId: row.certification_id,
-        competency: row.competency,
-        level: row.level,
-        validFrom: row.period_from.toISOString(),
-        validUntil: row.period_until.toISOString(),
-        status: row.status,
-      });
-      byStaff.set(row.entity, list);
+    const missing = rows.filter((row) => !this.histories.get(row.staff_id, row.fingerprint));
+    if (missing.length > 0) {
+      const read: { staff_id: string; fingerprint: string; history: PersonHistory }[] =
+        await this.readModels.query(
+          `SELECT entity AS staff_id, fingerprint, history FROM ${COVERAGE_SCHEMA}.person_histories
+           WHERE entity = ANY($1::text[]) AND superseded_at IS NULL`,
+          [missing.map((row) => row.staff_id)],
+        );
+      for (const row of read) this.histories.set(row.staff_id, row.fingerprint, row.history);
     }
-    return byStaff;
+    return rows.flatMap((row) => {
+      const history = this.histories.get(row.staff_id, row.fingerprint);
+      // Superseded between the two reads: left out of this answer, in the next one.
+      if (!history) return [];
+      const { staff_id: staffId, name, institution, agency, role } = row;
+      return [{ staffId, name, institution, agency, role, history }];
+    });
   }
+}
+
+/** The histories last read, by staff id and row fingerprint; the least recently read go first. */
+class HistoryCache {
+  private readonly entries = new Map<string, { fingerprint: string; history: PersonHistory }>();
+  constructor(private readonly capacity: number) {}
+
+  get(staffId: string, fingerprint: string): PersonHistory | undefined {
+    const entry = this.entries.get(staffId);
+    if (entry?.fingerprint !== fingerprint) return undefined;
+    this.entries.delete(staffId);
+    this.entries.set(staffId, entry);
+    return entry.history;
+  }
+
+  set(staffId: string, fingerprint: string, history: PersonHistory): void {
+    this.entries.delete(staffId);
+    this.entries.set(staffId, { fingerprint, history });
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+/** A jurisdiction fact's data; an adoption's carries the version's roles and requirements. */
+type AdoptionData = Record<string, unknown> & {
+  readonly version?: string;
+  readonly roles?: FrameworkDefinition['roles'];
+  readonly requirements?: readonly RoleRequirement[];
+};
+
+export function teamRulesOf(code: string, facts: readonly { type: string; data: AdoptionData }[]): TeamRules {
+  const state = facts.reduce(
+    (s, fact) => jurisdictionDecider.evolve(s, { type: fact.type, data: fact.data } as JurisdictionEvent),
+    jurisdictionDecider.initialState(),
+  );
+  const jurisdiction: JurisdictionRules =
+    state.status === 'active' ? state : { code, adoptions: [], additions: [] };
+  const frameworks: Record<string, FrameworkDefinition> = {};
+  for (const { type, data } of facts) {
+    if (type !== 'FrameworkAdopted' || data.version === undefined) continue;
+    // The rule reads roles and requirements; competencies' validity matters only to awards.
+    frameworks[data.version] = {
+      version: data.version,
+      roles: data.roles ?? {},
+      competencies: {},
+      requirements: data.requirements ?? [],
+    };
+  }
+  return { jurisdiction, frameworks };
 }

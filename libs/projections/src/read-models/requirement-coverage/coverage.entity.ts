@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import type { PersonHistory } from '@cadre/domain';
 import { HistoryRow } from '../bitemporal/history-row.entity.js';
 import { COVERAGE_SCHEMA } from './coverage.projection.js';
 
@@ -32,13 +33,17 @@ export class RequirementInForceHistoryEntity extends HistoryRow {
   @Column('text', { name: 'framework_version' }) frameworkVersion!: string;
 }
 
-/** A certification of a staff member (`entity`) as it stands: the eligibility check reads it. */
-@Entity({ schema: COVERAGE_SCHEMA, name: 'certification_records' })
-export class CertificationRecordHistoryEntity extends HistoryRow {
-  @Column('text', { name: 'certification_id' }) certificationId!: string;
-  @Column('text') competency!: string;
-  @Column('text') level!: string;
-  @Column('timestamptz', { name: 'period_from' }) periodFrom!: Date;
-  @Column('timestamptz', { name: 'period_until' }) periodUntil!: Date;
+/**
+ * A staff member (`entity`) as the qualification rule reads them (`PersonHistory`: every placement,
+ * every certification period and change of status), with where they stand now: the eligibility
+ * check reads it.
+ */
+@Entity({ schema: COVERAGE_SCHEMA, name: 'person_histories' })
+export class PersonHistoryEntity extends HistoryRow {
+  @Column('text') jurisdiction!: string;
+  @Column('text') institution!: string;
+  @Column('text') agency!: string;
+  @Column('text') role!: string;
   @Column('text') status!: string;
+  @Column('jsonb') history!: PersonHistory;
 }

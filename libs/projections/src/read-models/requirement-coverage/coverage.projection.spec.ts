@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Fact } from '../bitemporal/history.js';
 import {
-  certificationRecordTimeline,
   certificationTimeline,
+  personHistoryTimeline,
   placementTimeline,
   requirementTimeline,
 } from './coverage.timelines.js';
@@ -87,8 +87,16 @@ describe('coverage timelines', () => {
     ]);
   });
 
-  it('certification records: the current period and status, as the staff decider folds them', () => {
+  it('person histories: the staff decider’s fold, every period and change of status kept', () => {
+    const registered = fact('StaffMemberRegistered', JAN, {
+      staffId: 's1',
+      agency: 'prison',
+      jurisdiction: 'AL',
+      institution: 'A',
+      role: 'officer',
+    });
     const award = fact('CertificationAwarded', JAN, {
+      staffId: 's1',
       certificationId: 'c1',
       competency: 'ds',
       level: 'expert',
@@ -96,24 +104,57 @@ describe('coverage timelines', () => {
       validUntil: MAR,
     });
     const renewal = fact('CertificationRenewed', FEB, {
+      staffId: 's1',
       certificationId: 'c1',
       validFrom: MAR,
       validUntil: MAY,
     });
-    expect(
-      certificationRecordTimeline([
-        award,
-        renewal,
-        fact('CertificationSuspended', APR, { certificationId: 'c1' }),
-      ]),
-    ).toEqual([{ validFrom: JAN, validTo: null, values: ['c1', 'ds', 'expert', MAR, MAY, 'suspended'] }]);
-    expect(
-      certificationRecordTimeline([
-        award,
-        renewal,
-        fact('RecordVoided', APR, { targetEventId: renewal.eventId }),
-      ]),
-    ).toEqual([{ validFrom: JAN, validTo: null, values: ['c1', 'ds', 'expert', JAN, MAR, 'active'] }]);
+    const [row, ...more] = personHistoryTimeline([
+      registered,
+      award,
+      renewal,
+      fact('CertificationSuspended', APR, { staffId: 's1', certificationId: 'c1' }),
+      fact('RecordVoided', APR, { staffId: 's1', targetEventId: renewal.eventId }),
+      fact('StaffMemberTransferred', MAY, {
+        staffId: 's1',
+        agency: 'probation',
+        jurisdiction: 'AL',
+        institution: 'B',
+      }),
+    ]);
+    expect(more).toEqual([]);
+    expect(row).toEqual({
+      validFrom: JAN,
+      validTo: null,
+      values: [
+        'AL',
+        'B',
+        'probation',
+        'officer',
+        'active',
+        {
+          staffId: 's1',
+          placements: [
+            { from: JAN, agency: 'prison', jurisdiction: 'AL', institution: 'A', status: 'active' },
+            { from: MAY, agency: 'probation', jurisdiction: 'AL', institution: 'B', status: 'active' },
+          ],
+          certificationHistory: [
+            {
+              certificationId: 'c1',
+              competency: 'ds',
+              level: 'expert',
+              voided: false,
+              periods: [
+                { validFrom: JAN, validUntil: MAR, voided: false },
+                { validFrom: MAR, validUntil: MAY, voided: true },
+              ],
+              statusChanges: [{ at: APR, status: 'suspended' }],
+            },
+          ],
+        },
+      ],
+    });
+    expect(personHistoryTimeline([award])).toEqual([]);
   });
 
   const JAN = '2025-01-01T00:00:00.000Z';

@@ -1,14 +1,19 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../../projection.js';
 import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
+import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
+import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
 import {
   frameworkRequirementsTableSql,
+  frameworkRolesTableSql,
   recordFrameworkRequirements,
+  recordFrameworkRoles,
   withAdoptedRequirements,
+  withAdoptedRoles,
 } from './framework-requirements.js';
 import {
-  certificationRecordTimeline,
   certificationTimeline,
+  personHistoryTimeline,
   placementTimeline,
   requirementTimeline,
 } from './coverage.timelines.js';
@@ -59,16 +64,16 @@ export const staffHistory: HistorySpec = {
       timeline: certificationTimeline,
     },
     {
-      table: 'certification_records',
+      table: 'person_histories',
       columns: [
-        { name: 'certification_id', type: 'text' },
-        { name: 'competency', type: 'text' },
-        { name: 'level', type: 'text' },
-        { name: 'period_from', type: 'timestamptz' },
-        { name: 'period_until', type: 'timestamptz' },
+        { name: 'jurisdiction', type: 'text' },
+        { name: 'institution', type: 'text' },
+        { name: 'agency', type: 'text' },
+        { name: 'role', type: 'text' },
         { name: 'status', type: 'text' },
+        { name: 'history', type: 'jsonb' },
       ],
-      timeline: certificationRecordTimeline,
+      timeline: personHistoryTimeline,
     },
   ],
 };
@@ -108,30 +113,49 @@ const OPEN_ENDS = `(coalesce(valid_to, 'infinity'::timestamptz)), (coalesce(supe
 export const coverageIndexes = (schema: string): string[] => [
   `CREATE INDEX IF NOT EXISTS placements_by_jurisdiction ON ${schema}.placements (jurisdiction, ${OPEN_ENDS})`,
   `CREATE INDEX IF NOT EXISTS certifications_by_staff ON ${schema}.certifications (entity, ${OPEN_ENDS})`,
+  // The eligibility check: who stands in a jurisdiction now, as last known.
+  `CREATE INDEX IF NOT EXISTS person_histories_by_jurisdiction ON ${schema}.person_histories (jurisdiction) WHERE superseded_at IS NULL`,
 ];
 
 /**
  * Coverage: the share of headcount meeting each requirement in force. Three bitemporal histories —
  * staff placements, certification validity, requirements in force per jurisdiction — which the
- * query joins at `(asOf, knownAt)`; nothing is replayed at query time.
+ * query joins at `(asOf, knownAt)`; nothing is replayed at query time. The eligibility check reads
+ * the same model: each person's whole history (`person_histories`), the jurisdiction's facts with
+ * the adopted versions' roles and requirements, and the names (unsealed, "erased" once erased).
+ *
+ * Version 4: `person_histories` (every period, every change of status) replaces
+ * `certification_records` (the current period only); adoptions carry the version's roles; names.
  */
-export const coverageProjection = (): Projection => ({
+export const coverageProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'coverage',
-  version: 3,
-  handles: [...STAFF_TYPES, ...JURISDICTION_TYPES, 'RoleRequirementDefined'],
+  version: 4,
+  handles: [
+    ...new Set([
+      ...STAFF_TYPES,
+      ...NAME_EVENTS,
+      ...JURISDICTION_TYPES,
+      'RoleDefined',
+      'RoleRequirementDefined',
+    ]),
+  ],
   tables: [
     'framework_requirements',
+    'framework_roles',
     'staff_facts',
     'placements',
     'certifications',
-    'certification_records',
+    'person_histories',
     'jurisdiction_facts',
     'requirements',
+    'names',
   ],
   schema: COVERAGE_SCHEMA,
   createTables: async (tx, schema) => {
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await tx.query(frameworkRequirementsTableSql(schema));
+    await tx.query(frameworkRolesTableSql(schema));
+    await createNamesTable(tx, schema);
     for (const sql of [
       ...historyTablesSql(schema, staffHistory),
       ...historyTablesSql(schema, jurisdictionHistory),
@@ -139,11 +163,22 @@ export const coverageProjection = (): Projection => ({
     ])
       await tx.query(sql);
   },
-  apply: applyCoverage,
+  apply: (events, tx) => applyCoverage(events, tx, deps),
 });
 
-async function applyCoverage(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
+async function applyCoverage(
+  events: readonly RecordedEvent[],
+  tx: ProjectionTransaction,
+  deps: UnsealDependency,
+): Promise<void> {
   await recordFrameworkRequirements(events, tx);
+  await recordFrameworkRoles(events, tx);
   await applyHistory(tx, staffHistory, events);
-  await applyHistory(tx, jurisdictionHistory, await withAdoptedRequirements(events, tx));
+  const adoptions = await withAdoptedRoles(await withAdoptedRequirements(events, tx), tx);
+  await applyHistory(tx, jurisdictionHistory, adoptions);
+  await applyNames(
+    tx,
+    deps,
+    events.filter((e) => NAME_EVENTS.includes(e.type)),
+  );
 }

@@ -1,4 +1,14 @@
-import { ALL_STAFF_ROLE, isLevel, levelRank, type Level } from '@cadre/domain';
+import {
+  ALL_STAFF_ROLE,
+  evolveStaff,
+  initialStaffState,
+  isLevel,
+  levelRank,
+  staffSnapshot,
+  type Level,
+  type PersonHistory,
+  type StaffEvent,
+} from '@cadre/domain';
 import type { Fact, Interval } from '../bitemporal/history.js';
 
 const ms = (instant: string) => Date.parse(instant);
@@ -151,71 +161,39 @@ export function certificationTimeline(facts: readonly Fact[]): Interval[] {
 }
 
 /**
- * Each certification as a record (current state, for the eligibility check): competency, level,
- * the current validity period and the status (active, suspended, revoked, voided), folded in the
- * order the facts were recorded, as the staff decider folds them. One open row per certification
- * from its first `validFrom`; a change supersedes it.
+ * Each staff member as the qualification rule reads them (for the eligibility check): the
+ * staff decider's own fold (`evolveStaff`, then `staffSnapshot`) of their facts in recording
+ * order — exactly what an assignment reads from the stream — so every validity period and every
+ * change of status is kept, with where they stand now (jurisdiction, institution, agency, role,
+ * status) to select and show them by. One open row from the registration; each new fact
+ * supersedes it.
  */
-export function certificationRecordTimeline(facts: readonly Fact[]): Interval[] {
-  const records = new Map<
-    string,
-    {
-      competency: string;
-      level: string;
-      periods: { eventId: string; from: string; until: string }[];
-      status: string;
-    }
-  >();
+export function personHistoryTimeline(facts: readonly Fact[]): Interval[] {
+  let state = initialStaffState();
   for (const fact of facts) {
-    const id = fact.data.certificationId === undefined ? null : text(fact.data.certificationId);
-    const record = id === null ? undefined : records.get(id);
-    switch (fact.type) {
-      case 'CertificationAwarded':
-        if (id !== null)
-          records.set(id, {
-            competency: text(fact.data.competency),
-            level: text(fact.data.level),
-            periods: [
-              { eventId: fact.eventId, from: text(fact.data.validFrom), until: text(fact.data.validUntil) },
-            ],
-            status: 'active',
-          });
-        break;
-      case 'CertificationRenewed':
-        record?.periods.push({
-          eventId: fact.eventId,
-          from: text(fact.data.validFrom),
-          until: text(fact.data.validUntil),
-        });
-        break;
-      case 'CertificationSuspended':
-        if (record) record.status = 'suspended';
-        break;
-      case 'CertificationReinstated':
-        if (record) record.status = 'active';
-        break;
-      case 'CertificationRevoked':
-        if (record) record.status = 'revoked';
-        break;
-      case 'RecordVoided':
-        for (const r of records.values()) {
-          const index = r.periods.findIndex((p) => p.eventId === text(fact.data.targetEventId));
-          if (index === 0) r.status = 'voided';
-          else if (index > 0) r.periods.splice(index, 1);
-        }
-        break;
-      default:
-        break;
-    }
+    const event = {
+      type: fact.type,
+      data: fact.data,
+      metadata: { eventId: fact.eventId, occurredAt: fact.occurredAt },
+    } as unknown as StaffEvent;
+    state = evolveStaff(state, event);
   }
-  return [...records].map(([id, r]) => {
-    const current = r.periods[r.periods.length - 1]!;
-    return {
-      validFrom: r.periods[0]!.from,
+  const snapshot = staffSnapshot(state);
+  const registeredAt = snapshot?.placements[0]?.from;
+  if (!snapshot || registeredAt === undefined) return [];
+  const history: PersonHistory = {
+    staffId: snapshot.staffId,
+    placements: snapshot.placements,
+    certificationHistory: snapshot.certificationHistory,
+  };
+  const { jurisdiction, institution, agency, role, status } = snapshot;
+  return [
+    {
+      validFrom: registeredAt,
       validTo: null,
-      values: [id, r.competency, r.level, current.from, current.until, r.status],
-    };
-  });
+      values: [jurisdiction, institution, agency, role, status, history],
+    },
+  ];
 }
 
 /**

@@ -62,3 +62,57 @@ export async function withAdoptedRequirements(
     return { ...event, data: { ...(event.data as object), requirements } };
   });
 }
+
+/** Each framework version's roles (a published version is immutable, so a plain table does). */
+export const frameworkRolesTableSql = (schema: string): string =>
+  `CREATE TABLE IF NOT EXISTS ${schema}.framework_roles (
+    version text NOT NULL,
+    role text NOT NULL,
+    title text NOT NULL,
+    PRIMARY KEY (version, role)
+  )`;
+
+export async function recordFrameworkRoles(
+  events: readonly RecordedEvent[],
+  tx: ProjectionTransaction,
+): Promise<void> {
+  const defined = events
+    .filter((e) => e.type === 'RoleDefined')
+    .map((e) => e.data as { version: string; role: string; title: string });
+  if (defined.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tx.schema}.framework_roles (version, role, title)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+     ON CONFLICT (version, role) DO UPDATE SET title = EXCLUDED.title`,
+    [defined.map((d) => d.version), defined.map((d) => d.role), defined.map((d) => d.title)],
+  );
+}
+
+/**
+ * A FrameworkAdopted fact carries the adopted version's roles too (`{ role: { title } }`), read
+ * from `framework_roles` in `tx.schema`: the qualification rule refuses a team role the version in
+ * force does not define, so whoever judges from these facts needs them.
+ */
+export async function withAdoptedRoles(
+  events: readonly RecordedEvent[],
+  tx: ProjectionTransaction,
+): Promise<RecordedEvent[]> {
+  const versions = [
+    ...new Set(
+      events.filter((e) => e.type === 'FrameworkAdopted').map((e) => (e.data as { version: string }).version),
+    ),
+  ];
+  if (versions.length === 0) return [...events];
+  const rows = await tx.query<{ version: string; role: string; title: string }>(
+    `SELECT version, role, title FROM ${tx.schema}.framework_roles WHERE version = ANY($1::text[])`,
+    [versions],
+  );
+  return events.map((event) => {
+    if (event.type !== 'FrameworkAdopted') return event;
+    const version = (event.data as { version: string }).version;
+    const roles = Object.fromEntries(
+      rows.filter((row) => row.version === version).map((row) => [row.role, { title: row.title }]),
+    );
+    return { ...event, data: { ...(event.data as object), roles } };
+  });
+}
