@@ -2,7 +2,7 @@ import type { Projection } from '../../projection.js';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
 import { insertRows } from '../bitemporal/sql-rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
-import { INBOX_EVENTS, acknowledgementRow, lapseRow } from './lapse-inbox.rows.js';
+import { INBOX_EVENTS, acknowledgementRow, lapseRow, type LapseRow } from './lapse-inbox.rows.js';
 
 export const LAPSE_INBOX_SCHEMA = 'rm_lapse_inbox';
 
@@ -21,6 +21,22 @@ const LAPSE_COLUMNS = [
   { name: 'occurred_at', type: 'timestamptz' },
   { name: 'recorded_at', type: 'timestamptz' },
 ] as const;
+
+const lapseColumns = (r: LapseRow) => [
+  r.lapseId,
+  r.kind,
+  r.teamId,
+  r.staffId,
+  r.teamRole,
+  r.certificationId,
+  r.competency,
+  r.cause,
+  r.since,
+  r.unmet,
+  r.detail,
+  r.occurredAt,
+  r.recordedAt,
+];
 
 /**
  * The managers' lapse inbox (DOMAIN read model 9): every lapse (with the team role, the
@@ -83,28 +99,17 @@ export const lapseInboxProjection = (deps: UnsealDependency = {}): Projection =>
         return [d.teamId, d.name, d.jurisdiction];
       }),
     );
-    // In log order: a requalification closes the lapses recorded before it, in this batch too.
+    // In log order: a requalification closes the lapses recorded before it, in this batch too. The
+    // lines before each requalification go in one statement (most batches have none: one statement).
+    let pending: LapseRow[] = [];
+    const flush = async () => {
+      await insertRows(tx, 'lapses', LAPSE_COLUMNS, pending.map(lapseColumns));
+      pending = [];
+    };
     for (const event of events) {
-      if (INBOX_EVENTS.includes(event.type)) {
-        const r = lapseRow(event);
-        await insertRows(tx, 'lapses', LAPSE_COLUMNS, [
-          [
-            r.lapseId,
-            r.kind,
-            r.teamId,
-            r.staffId,
-            r.teamRole,
-            r.certificationId,
-            r.competency,
-            r.cause,
-            r.since,
-            r.unmet,
-            r.detail,
-            r.occurredAt,
-            r.recordedAt,
-          ],
-        ]);
-      } else if (event.type === 'MemberRequalified') {
+      if (INBOX_EVENTS.includes(event.type)) pending.push(lapseRow(event));
+      else if (event.type === 'MemberRequalified') {
+        await flush();
         const d = event.data as { teamId: string; staffId: string; since: string };
         await tx.query(
           `UPDATE ${tx.schema}.lapses SET requalified_at = $3
@@ -113,6 +118,7 @@ export const lapseInboxProjection = (deps: UnsealDependency = {}): Projection =>
         );
       }
     }
+    await flush();
     const acknowledgements = events.filter((e) => e.type === 'LapseAcknowledged').map(acknowledgementRow);
     if (acknowledgements.length > 0) {
       await tx.query(
