@@ -43,7 +43,7 @@ get "$ANA" "/v1/teams/$TEAM"
 echo '# 6. A lapse and a requalification: Drita'"'"'s certificate is revoked, then she is certified again'
 CERT=$(get "$ANA" "/v1/staff/$DRITA" | jq -r '.certifications[0].certificationId')
 post "$AL_COORD" "/v1/staff/$DRITA/certifications/$CERT/revoke" '{"reason":"Issued on a forged reference"}'
-sleep 1
+sleep 2
 get "$ANA" /v1/lapses | jq '.items[] | {name, teamRole, competency, cause, since}'
 post "$AL_COORD" "/v1/staff/$DRITA/certifications" "{\"competency\":\"radicalisation-awareness\",\"level\":\"specialised\",\"validFrom\":\"$(date -u +%FT%TZ)\",\"evidence\":{\"issuer\":\"Council of Europe HELP course\",\"reference\":\"HELP-2026-0311\"}}"
 sleep 1
