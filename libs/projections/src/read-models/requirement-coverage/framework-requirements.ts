@@ -39,28 +39,40 @@ export async function recordFrameworkRequirements(
  * A FrameworkAdopted fact carries the adopted (published, so immutable) version's requirements,
  * read from `framework_requirements` in `tx.schema`, so that the jurisdiction's timeline is pure.
  */
-export async function withAdoptedRequirements(
+export function withAdoptedRequirements(
   events: readonly RecordedEvent[],
   tx: ProjectionTransaction,
 ): Promise<RecordedEvent[]> {
-  const versions = [
-    ...new Set(
-      events.filter((e) => e.type === 'FrameworkAdopted').map((e) => (e.data as { version: string }).version),
-    ),
-  ];
-  if (versions.length === 0) return [...events];
-  const rows = await tx.query<{ version: string; role: string; competency: string; min_level: string }>(
-    `SELECT version, role, competency, min_level FROM ${tx.schema}.framework_requirements WHERE version = ANY($1::text[])`,
-    [versions],
-  );
-  return events.map((event) => {
-    if (event.type !== 'FrameworkAdopted') return event;
-    const version = (event.data as { version: string }).version;
-    const requirements = rows
-      .filter((row) => row.version === version)
-      .map((row) => ({ role: row.role, competency: row.competency, minLevel: row.min_level }));
-    return { ...event, data: { ...(event.data as object), requirements } };
+  return withAdopted(events, 'requirements', async (versions) => {
+    const rows = await tx.query<{ version: string; role: string; competency: string; min_level: string }>(
+      `SELECT version, role, competency, min_level FROM ${tx.schema}.framework_requirements WHERE version = ANY($1::text[])`,
+      [versions],
+    );
+    return (version) =>
+      rows
+        .filter((row) => row.version === version)
+        .map((row) => ({ role: row.role, competency: row.competency, minLevel: row.min_level }));
   });
+}
+
+/**
+ * Adds `field` to each FrameworkAdopted event's data: what `read` (asked once for the batch's
+ * adopted versions) gives for its version.
+ */
+async function withAdopted(
+  events: readonly RecordedEvent[],
+  field: 'requirements' | 'roles',
+  read: (versions: string[]) => Promise<(version: string) => unknown>,
+): Promise<RecordedEvent[]> {
+  const versionOf = (event: RecordedEvent) => (event.data as { version: string }).version;
+  const adopted = events.filter((e) => e.type === 'FrameworkAdopted');
+  if (adopted.length === 0) return [...events];
+  const valueFor = await read([...new Set(adopted.map(versionOf))]);
+  return events.map((event) =>
+    event.type === 'FrameworkAdopted'
+      ? { ...event, data: { ...(event.data as object), [field]: valueFor(versionOf(event)) } }
+      : event,
+  );
 }
 
 /** Each framework version's roles (a published version is immutable, so a plain table does). */
@@ -93,26 +105,18 @@ export async function recordFrameworkRoles(
  * from `framework_roles` in `tx.schema`: the qualification rule refuses a team role the version in
  * force does not define, so whoever judges from these facts needs them.
  */
-export async function withAdoptedRoles(
+export function withAdoptedRoles(
   events: readonly RecordedEvent[],
   tx: ProjectionTransaction,
 ): Promise<RecordedEvent[]> {
-  const versions = [
-    ...new Set(
-      events.filter((e) => e.type === 'FrameworkAdopted').map((e) => (e.data as { version: string }).version),
-    ),
-  ];
-  if (versions.length === 0) return [...events];
-  const rows = await tx.query<{ version: string; role: string; title: string }>(
-    `SELECT version, role, title FROM ${tx.schema}.framework_roles WHERE version = ANY($1::text[])`,
-    [versions],
-  );
-  return events.map((event) => {
-    if (event.type !== 'FrameworkAdopted') return event;
-    const version = (event.data as { version: string }).version;
-    const roles = Object.fromEntries(
-      rows.filter((row) => row.version === version).map((row) => [row.role, { title: row.title }]),
+  return withAdopted(events, 'roles', async (versions) => {
+    const rows = await tx.query<{ version: string; role: string; title: string }>(
+      `SELECT version, role, title FROM ${tx.schema}.framework_roles WHERE version = ANY($1::text[])`,
+      [versions],
     );
-    return { ...event, data: { ...(event.data as object), roles } };
+    return (version) =>
+      Object.fromEntries(
+        rows.filter((row) => row.version === version).map((row) => [row.role, { title: row.title }]),
+      );
   });
 }
