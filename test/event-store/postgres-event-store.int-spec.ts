@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DuplicateEventIdError, PostgresEventStore, type NewEvent } from '@cadre/event-store';
+import { ManualClock } from '@cadre/platform';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** What the PostgreSQL adapter promises beyond the contract every adapter keeps. */
@@ -32,6 +33,35 @@ describe('PostgreSQL adapter specifics', () => {
     const [first] = await store.readStream('staff-2');
     expect(first.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(await store.readStream('staff-2', { untilRecordedAt: first.recordedAt })).toHaveLength(2);
+  });
+
+  it('stamps recordedAt from the clock it is given (the process’s), and a caller of the nine-argument append (a process deployed before) keeps working', async () => {
+    const clock = new ManualClock('2031-05-04T03:02:01.123Z');
+    const timed = await PostgresEventStore.connect({ connectionString: database.url, clock });
+    try {
+      await timed.append('staff-3', [event()]);
+      clock.advance(90_000);
+      await timed.append('staff-3', [event()]);
+      expect((await timed.readStream('staff-3')).map((e) => e.recordedAt)).toEqual([
+        '2031-05-04T03:02:01.123Z',
+        '2031-05-04T03:03:31.123Z',
+      ]);
+      // An older process calls append with nine arguments: the server's now() stamps it.
+      const admin = new pg.Pool({ connectionString: database.url, max: 1 });
+      try {
+        const before = Date.now() - 1000;
+        await admin.query(
+          `SELECT * FROM cadre_es.append('staff-4', 1::smallint, NULL, $1::uuid[], $2, $3, $4, $5, $6)`,
+          [[randomUUID()], ['StaffNoted'], ['{}'], ['{}'], ['x'], ['y']],
+        );
+        const [older] = await store.readStream('staff-4');
+        expect(Date.parse(older!.recordedAt)).toBeGreaterThanOrEqual(before);
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      await timed.close();
+    }
   });
 
   it('keeps its LISTEN connection after the last subscription ends (a long-poll subscribes per request), ends it on close', async () => {

@@ -15,13 +15,15 @@ import { PINO_LOGGER } from './logging/logging.tokens.js';
 import { EventStoreMetrics } from './metrics/event-store.metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsRegistry } from './metrics/metrics.registry.js';
-import { CLOCK, systemClock } from './time/clock.js';
+import { CLOCK, systemClock, type Clock } from './time/clock.js';
 
 export interface PlatformOptions {
   /** The validated configuration (loadConfig), read once by the entry point. */
   readonly config: AppConfig;
   /** The process's pino logger (createLogger), shared with Fastify. */
   readonly logger: Logger;
+  /** The process's clock: the system's unless a test or a simulation gives its own. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -31,14 +33,14 @@ export interface PlatformOptions {
 @Global()
 @Module({})
 export class PlatformModule {
-  static forRoot({ config, logger }: PlatformOptions): DynamicModule {
+  static forRoot({ config, logger, clock = systemClock }: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
       imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] })],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: PINO_LOGGER, useValue: logger },
-        { provide: CLOCK, useValue: systemClock },
+        { provide: CLOCK, useValue: clock },
         MetricsRegistry,
         ReadinessDetails,
         {

@@ -1,7 +1,14 @@
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ModuleMetadata } from '@nestjs/common';
-import { createLogger, loadConfig, signToken, type AppConfig, type TokenClaims } from '@cadre/platform';
+import {
+  createLogger,
+  loadConfig,
+  signToken,
+  type AppConfig,
+  type Clock,
+  type TokenClaims,
+} from '@cadre/platform';
 import { createApiApp } from '../../../apps/api/src/create-api-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
@@ -20,6 +27,8 @@ export interface PlatformTestAppOptions {
   /** Environment variables on top of the test defaults; DATABASE_URL defaults to a fresh database. */
   readonly env?: Record<string, string | undefined>;
   readonly extraModules?: ModuleMetadata['imports'];
+  /** The app's clock (commands, processes, record time): the system's by default. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -45,7 +54,12 @@ export async function startPlatformTestApp(options: PlatformTestAppOptions = {})
     },
   });
   const logger = createLogger({ level: config.LOG_LEVEL, destination });
-  const app = await createApiApp({ config, logger, extraModules: options.extraModules });
+  const app = await createApiApp({
+    config,
+    logger,
+    clock: options.clock,
+    extraModules: options.extraModules,
+  });
   try {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

@@ -9,7 +9,6 @@ import { staffSnapshot, type StaffSnapshot } from '../staff/staff.state.js';
 import { sequentialIds } from '../testing/decider-spec.js';
 import { managerOf } from '../testing/fixtures.js';
 import {
-  AGENCIES,
   BASE,
   DAY,
   HOUR,
@@ -20,7 +19,6 @@ import {
   interpret,
   mixedIntentsArb,
   personFacts,
-  rarely,
   registrationArb,
   requirementArb,
   resolveInstant,
@@ -31,7 +29,10 @@ import {
   stepsArb,
   staffIntentArb,
   worldArb,
+  ADMITTED,
+  planArb,
   type LogItem,
+  type Plan,
   type World,
 } from '../testing/qualification-history.arbitraries.js';
 import { oracleJudge, type OracleQuestion, type OracleRequirement } from '../testing/qualification.oracle.js';
@@ -301,33 +302,6 @@ describe('the qualification rule against an independent oracle', () => {
     }
     return { assigned: true, lapses };
   }
-});
-
-type Plan = {
-  readonly after: number;
-  readonly mode: 'now' | 'backdated' | 'racing';
-  readonly backDays: number;
-  readonly cert: number;
-  readonly kind: TeamKind;
-  readonly teamRole: string;
-  readonly endGapHours: number;
-  readonly fit: boolean;
-};
-const ADMITTED: Record<TeamKind, readonly Agency[]> = {
-  prison: ['prison'],
-  probation: ['probation'],
-  joint: ['prison', 'probation'],
-  'multi-agency': AGENCIES,
-};
-const planArb: fc.Arbitrary<Plan> = fc.record({
-  after: fc.nat(),
-  mode: fc.constantFrom('now' as const, 'backdated' as const, 'racing' as const),
-  backDays: fc.integer({ min: 2, max: 120 }),
-  cert: fc.nat({ max: 5 }),
-  kind: fc.constantFrom(...TEAM_KINDS),
-  teamRole: fc.constantFrom(...TEAM_ROLES),
-  endGapHours: fc.integer({ min: 1, max: 90 * 24 }),
-  fit: rarely(4).map((misfit) => !misfit),
 });
 
 const questionArb: fc.Arbitrary<OracleQuestion> = fc.record({

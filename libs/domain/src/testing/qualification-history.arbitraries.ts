@@ -9,6 +9,7 @@ import type { FrameworkEvent } from '../framework/framework.events.js';
 import { jurisdictionDecider } from '../jurisdiction/jurisdiction.decider.js';
 import type { JurisdictionEvent } from '../jurisdiction/jurisdiction.events.js';
 import type { StaffEvent } from '../staff/staff.events.js';
+import { TEAM_KINDS, type TeamKind } from '../team/team.events.js';
 import type { OracleVersion, PersonFact, RuleFact } from './qualification.oracle.js';
 
 /**
@@ -55,9 +56,11 @@ export const worldArb: fc.Arbitrary<World> = fc
     const version = (roles: readonly string[], minLength = 0) =>
       fc.record({
         roles: fc.constant(['all-staff', ...roles]),
-        requirements: fc.array(requirementArb(['all-staff', ...roles], competencies), {
+        // One requirement per role and competency, as the framework decider allows.
+        requirements: fc.uniqueArray(requirementArb(['all-staff', ...roles], competencies), {
           minLength,
           maxLength: 3,
+          selector: (r) => `${r.role}/${r.competency}`,
         }),
       });
     return fc.record({
@@ -201,6 +204,34 @@ export const mixedIntentsArb = stepsArb(
   fc.oneof({ weight: 4, arbitrary: staffIntentArb }, { weight: 1, arbitrary: rulesIntentArb }),
   10,
 );
+
+/** How the member comes to serve on the team (see the model test's `serveAndReview`). */
+export type Plan = {
+  readonly after: number;
+  readonly mode: 'now' | 'backdated' | 'racing';
+  readonly backDays: number;
+  readonly cert: number;
+  readonly kind: TeamKind;
+  readonly teamRole: string;
+  readonly endGapHours: number;
+  readonly fit: boolean;
+};
+export const ADMITTED: Record<TeamKind, readonly Agency[]> = {
+  prison: ['prison'],
+  probation: ['probation'],
+  joint: ['prison', 'probation'],
+  'multi-agency': AGENCIES,
+};
+export const planArb: fc.Arbitrary<Plan> = fc.record({
+  after: fc.nat(),
+  mode: fc.constantFrom('now' as const, 'backdated' as const, 'racing' as const),
+  backDays: fc.integer({ min: 2, max: 120 }),
+  cert: fc.nat({ max: 5 }),
+  kind: fc.constantFrom(...TEAM_KINDS),
+  teamRole: fc.constantFrom(...TEAM_ROLES),
+  endGapHours: fc.integer({ min: 1, max: 90 * 24 }),
+  fit: rarely(4).map((misfit) => !misfit),
+});
 
 export interface Registration {
   readonly agency: Agency;

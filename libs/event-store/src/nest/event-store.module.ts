@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AppConfig, DATABASE, EventStoreMetrics, type Database } from '@cadre/platform';
+import { AppConfig, CLOCK, DATABASE, EventStoreMetrics, type Clock, type Database } from '@cadre/platform';
 import type { EventStore } from '../event-store.port.js';
 import { EVENT_STORE } from '../event-store.tokens.js';
 import { DatabaseModule, type DatabaseOptions } from './database.module.js';
@@ -21,12 +21,17 @@ export class EventStoreModule {
       providers: [
         {
           provide: EVENT_STORE,
-          useFactory: async (config: AppConfig, database: Database, metrics: EventStoreMetrics) => {
-            const store = await connect(config, database);
+          useFactory: async (
+            config: AppConfig,
+            database: Database,
+            metrics: EventStoreMetrics,
+            clock: Clock,
+          ) => {
+            const store = await connect(config, database, clock);
             database.onShutdown(() => store.close());
             return new MeteredEventStore(store, metrics);
           },
-          inject: [AppConfig, DATABASE, EventStoreMetrics],
+          inject: [AppConfig, DATABASE, EventStoreMetrics, CLOCK],
         },
       ],
       exports: [EVENT_STORE, DatabaseModule],
@@ -34,11 +39,16 @@ export class EventStoreModule {
   }
 }
 
-async function connect(config: AppConfig, database: Database): Promise<EventStore> {
+async function connect(config: AppConfig, database: Database, clock: Clock): Promise<EventStore> {
   // EVENTSTORE_CONNECTION_STRING is required with esdb (loadConfig checks it).
   if (config.EVENT_STORE === 'esdb') return connectEsdb(config);
   const { PostgresEventStore } = await import('../postgres/postgres-event-store.js');
-  return PostgresEventStore.connect({ connectionString: database.url, applicationName: 'cadre-event-store' });
+  // The process's clock stamps recordedAt; EventStoreDB stamps its own (`created`).
+  return PostgresEventStore.connect({
+    connectionString: database.url,
+    applicationName: 'cadre-event-store',
+    clock,
+  });
 }
 
 async function connectEsdb(config: AppConfig): Promise<EventStore> {

@@ -47,6 +47,12 @@ export interface PostgresEventStoreOptions {
    * committing, to reproduce slow concurrent writers. Never set in production.
    */
   readonly beforeCommitForTests?: () => Promise<void>;
+  /**
+   * The process's clock, which stamps `recordedAt` (so that record time and the business time
+   * that commands take from the same clock agree, also when a test or a simulation moves it).
+   * Without it, the database server's `now()` does.
+   */
+  readonly clock?: { now(): Date };
 }
 
 const COLUMNS = `tx_id::text AS tx, seq::text AS seq, stream_id, revision::text AS revision, event_id::text AS event_id,
@@ -133,7 +139,7 @@ export class PostgresEventStore implements EventStore {
       suffixes.push(parts.suffix);
     });
     const sql = `SELECT next_revision::text AS next_revision, tx, last_seq::text AS last_seq, noop
-      FROM ${SCHEMA}.append($1, $2, $3, $4::uuid[], $5, $6, $7, $8, $9)`;
+      FROM ${SCHEMA}.append($1, $2, $3, $4::uuid[], $5, $6, $7, $8, $9, $10)`;
     const params = [
       stream,
       kind,
@@ -144,6 +150,7 @@ export class PostgresEventStore implements EventStore {
       metadata,
       prefixes,
       suffixes,
+      this.options.clock?.now().toISOString() ?? null,
     ];
     try {
       const row = await this.withClient(async (client) => {

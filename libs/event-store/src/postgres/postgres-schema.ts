@@ -40,9 +40,14 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.events (
 -- Appends one batch to one stream in one round trip. p_kind: 0 exact revision, 1 any,
 -- 2 no_stream, 3 stream_exists. The canonical JSON of each event arrives split around its
 -- revision (prefix ‖ revision ‖ suffix), since an 'any' append learns its revision only here.
+-- p_recorded_at: the application's clock (one clock for business and record time); NULL, or an
+-- older caller's nine arguments, take the server's now(). The nine-argument form is dropped so that
+-- a call with nine arguments is not ambiguous.
+DROP FUNCTION IF EXISTS ${SCHEMA}.append(text, smallint, bigint, uuid[], text[], text[], text[], text[], text[]);
 CREATE OR REPLACE FUNCTION ${SCHEMA}.append(
   p_stream text, p_kind smallint, p_expected bigint,
-  p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_prefix text[], p_suffix text[]
+  p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_prefix text[], p_suffix text[],
+  p_recorded_at timestamptz DEFAULT NULL
 ) RETURNS TABLE (next_revision bigint, tx text, last_seq bigint, noop boolean)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -110,8 +115,8 @@ BEGIN
 
   RETURN QUERY
     WITH inserted AS (
-      INSERT INTO ${SCHEMA}.events (stream_id, revision, event_id, type, data, metadata, hash)
-      SELECT p_stream, r, id, t, d::json, m::json, h
+      INSERT INTO ${SCHEMA}.events (stream_id, revision, event_id, type, data, metadata, hash, recorded_at)
+      SELECT p_stream, r, id, t, d::json, m::json, h, coalesce(p_recorded_at, now())
         FROM unnest(v_revisions, p_ids, p_types, p_data, p_metadata, v_hashes) AS x(r, id, t, d, m, h)
        ORDER BY r
       RETURNING revision, tx_id, seq
