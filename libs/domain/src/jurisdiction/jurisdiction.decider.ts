@@ -2,7 +2,7 @@ import { assertActsIn } from '../shared/actor.js';
 import { assertNever, eventFactory, type Decider, type DecisionContext } from '../shared/decider.js';
 import { isLevel, meetsLevel } from '../shared/levels.js';
 import { adoptedVersionAt, requirementsInForce, type JurisdictionRules } from '../shared/requirements.js';
-import { isBackdated, toInstant, toMillis, type Instant } from '../shared/time.js';
+import { isBackdated, toInstant, toMillis } from '../shared/time.js';
 import { requireContext } from '../shared/validation.js';
 import { frameworkErrors } from '../framework/framework.errors.js';
 import type { FrameworkState } from '../framework/framework.decider.js';
@@ -12,25 +12,13 @@ import type {
   JurisdictionCommand,
 } from './jurisdiction.commands.js';
 import { jurisdictionErrors } from './jurisdiction.errors.js';
-import type { JurisdictionEvent, JurisdictionRuleKind } from './jurisdiction.events.js';
+import type { JurisdictionEvent } from './jurisdiction.events.js';
+import {
+  evolveJurisdiction,
+  initialJurisdictionState,
+  type JurisdictionState,
+} from './jurisdiction.state.js';
 import { decideRuleTakingEffect } from './rule-taking-effect.decide.js';
-
-/** A rule of the stream: when it takes effect, and whether `JurisdictionRuleTookEffect` was recorded. */
-export interface RecordedRule {
-  readonly kind: JurisdictionRuleKind;
-  readonly effectiveFrom: Instant;
-  readonly tookEffect: boolean;
-}
-
-/**
- * A jurisdiction's rules: the framework versions it adopted, from when, and its own additions;
- * and each of them by event id (`recordedRules`), so that a rule taking effect is noticed once.
- */
-export type JurisdictionState = { readonly status: 'none' } | ActiveJurisdiction;
-
-type ActiveJurisdiction = { readonly status: 'active' } & JurisdictionRules & {
-    readonly recordedRules: Readonly<Record<string, RecordedRule>>;
-  };
 
 export interface JurisdictionContext extends DecisionContext {
   /**
@@ -46,8 +34,6 @@ export interface JurisdictionContext extends DecisionContext {
 }
 
 const CODE = /^[A-Z][A-Z0-9-]{1,15}$/;
-
-export const initialJurisdictionState = (): JurisdictionState => ({ status: 'none' });
 
 export function decideJurisdiction(
   command: JurisdictionCommand,
@@ -93,46 +79,6 @@ export function decideJurisdiction(
     default:
       return assertNever(command);
   }
-}
-
-export function evolveJurisdiction(state: JurisdictionState, event: JurisdictionEvent): JurisdictionState {
-  const current: ActiveJurisdiction =
-    state.status === 'active'
-      ? state
-      : { status: 'active', code: event.data.jurisdiction, adoptions: [], additions: [], recordedRules: {} };
-  const eventId = event.metadata?.eventId;
-  switch (event.type) {
-    case 'FrameworkAdopted': {
-      const { version, effectiveFrom } = event.data;
-      return {
-        ...current,
-        adoptions: [...current.adoptions, { version, effectiveFrom }],
-        recordedRules: withRule(current, eventId, { kind: 'adoption', effectiveFrom, tookEffect: false }),
-      };
-    }
-    case 'JurisdictionRequirementAdded': {
-      const { role, competency, minLevel, effectiveFrom } = event.data;
-      return {
-        ...current,
-        additions: [...current.additions, { role, competency, minLevel, effectiveFrom }],
-        recordedRules: withRule(current, eventId, { kind: 'requirement', effectiveFrom, tookEffect: false }),
-      };
-    }
-    case 'JurisdictionRuleTookEffect': {
-      const { ruleEventId, kind, effectiveFrom } = event.data;
-      return {
-        ...current,
-        recordedRules: withRule(current, ruleEventId, { kind, effectiveFrom, tookEffect: true }),
-      };
-    }
-    default:
-      return assertNever(event);
-  }
-}
-
-/** Rules are known by event id once loaded from the store (a decider test may give events without). */
-function withRule(state: ActiveJurisdiction, eventId: string | undefined, rule: RecordedRule) {
-  return eventId === undefined ? state.recordedRules : { ...state.recordedRules, [eventId]: rule };
 }
 
 /**

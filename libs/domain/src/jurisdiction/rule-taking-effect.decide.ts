@@ -1,7 +1,7 @@
 import type { DecisionContext } from '../shared/decider.js';
 import { isBackdated, isBefore } from '../shared/time.js';
 import type { RecordRuleTakingEffect } from './jurisdiction.commands.js';
-import type { JurisdictionState } from './jurisdiction.decider.js';
+import type { JurisdictionState } from './jurisdiction.state.js';
 import { jurisdictionErrors } from './jurisdiction.errors.js';
 import type { JurisdictionEvent } from './jurisdiction.events.js';
 
