@@ -9,7 +9,7 @@ import {
   readCheckpoint,
   type ProcessDependencies,
 } from '@cadre/projections';
-import { CadreFixtures } from '../api/support/cadre-fixtures.js';
+import { CadreFixtures, SAMPLE_VERSION } from '../api/support/cadre-fixtures.js';
 import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -48,9 +48,10 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
   });
 
   /** The schedule projection has applied everything in the log. */
-  const settled = async (staffId: string): Promise<void> => {
-    // The last event of the member's stream (all of them are handled or precede a handled one).
-    const head = (await store.readStream(`staff-${staffId}`)).at(-1)?.position ?? null;
+  const settled = (staffId: string): Promise<void> => caughtUp(`staff-${staffId}`);
+  const caughtUp = async (stream: string): Promise<void> => {
+    // The last event of the stream (all of them are handled or precede a handled one).
+    const head = (await store.readStream(stream)).at(-1)?.position ?? null;
     for (let i = 0; i < 1500; i += 1) {
       const checkpoint = await readCheckpoint(pool, 'process-certification-schedule').catch(() => null);
       if (checkpoint?.position && head && store.comparePositions(checkpoint.position, head) >= 0) return;
@@ -184,5 +185,77 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
     clock.set('2027-06-01T00:00:00.000Z');
     await new CertificationScheduleTicker(pool, deps).tick();
     expect(await notices(staffId)).toEqual([]);
+  });
+
+  it('notices a rule recorded ahead of its effectiveFrom once, when the clock reaches it', async () => {
+    clock.set('2024-03-01T00:00:00.000Z');
+    const adoptedFrom = '2099-01-01T00:00:00.000Z';
+    const requiredFrom = '2099-06-01T00:00:00.000Z';
+    // ME: this test's jurisdiction. A rule in force when recorded needs no notice.
+    await fixtures.adopt(['ME']);
+    await fixtures.adopt(['ME'], SAMPLE_VERSION, adoptedFrom);
+    const rule = { role: 'probation-officer', minLevel: 'expert' } as const;
+    await fixtures.addRequirement('ME', {
+      ...rule,
+      competency: 'dynamic-security',
+      effectiveFrom: requiredFrom,
+    });
+    await fixtures.addRequirement('ME', { ...rule, competency: 'multi-agency-working' });
+    const events = await store.readStream('jurisdiction-ME');
+    const [adoption, requirement] = [events[1]!, events[2]!];
+    await caughtUp('jurisdiction-ME');
+    const ruleNotices = async () =>
+      (await store.readStream('jurisdiction-ME'))
+        .filter((event) => event.type === 'JurisdictionRuleTookEffect')
+        .map(({ data, metadata }) => ({
+          data,
+          occurredAt: metadata.occurredAt,
+          causationId: metadata.causationId,
+        }));
+
+    const ticker = new CertificationScheduleTicker(pool, deps);
+    clock.set('2098-12-31T23:59:59.999Z');
+    await ticker.tick();
+    expect(await ruleNotices()).toEqual([]);
+
+    clock.set(adoptedFrom);
+    await ticker.tick();
+    const adoptionNotice = {
+      data: {
+        jurisdiction: 'ME',
+        ruleEventId: adoption.eventId,
+        kind: 'adoption',
+        effectiveFrom: adoptedFrom,
+      },
+      occurredAt: adoptedFrom,
+      causationId: adoption.eventId,
+    };
+    expect(await ruleNotices()).toEqual([adoptionNotice]);
+
+    // Long after, two tickers at once: the requirement's notice, once, still dated its effectiveFrom.
+    clock.set('2100-01-01T00:00:00.000Z');
+    await Promise.all([ticker.tick(), new CertificationScheduleTicker(pool, deps).tick()]);
+    expect(await ruleNotices()).toEqual([
+      adoptionNotice,
+      {
+        data: {
+          jurisdiction: 'ME',
+          ruleEventId: requirement.eventId,
+          kind: 'requirement',
+          effectiveFrom: requiredFrom,
+        },
+        occurredAt: requiredFrom,
+        causationId: requirement.eventId,
+      },
+    ]);
+    expect((await ticker.tick()).handled).toBe(0);
+    await caughtUp('jurisdiction-ME');
+    const { rows } = await pool.query(
+      `SELECT rule_event_id::text AS id, due_at, done FROM cadre_processes.rule_schedule WHERE jurisdiction = 'ME' ORDER BY due_at`,
+    );
+    expect(rows).toEqual([
+      { id: adoption.eventId, due_at: new Date(adoptedFrom), done: true },
+      { id: requirement.eventId, due_at: new Date(requiredFrom), done: true },
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { addMonths } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { RECONCILIATION_REASON, reconcileStandings } from '@cadre/projections';
+import { LAPSE_PROCESS, RECONCILIATION_REASON, readCheckpoint, reconcileStandings } from '@cadre/projections';
 import { PG_POOL } from '../../apps/api/src/shared/pg-pool.provider.js';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
@@ -320,5 +320,100 @@ describe('one qualification rule: assignment, readiness and the standing process
       all.some((e) => e.type === 'MemberLapsed' && (e.data as { staffId: string }).staffId === officer),
     );
     expect((await lapsesOf(teamId, officer))[0]!.data).toMatchObject({ cause: 'requirement-added' });
+  });
+
+  it('a requirement recorded to take effect in the future lapses the member at its effectiveFrom, once the schedule notices it took effect', async () => {
+    // ME: this test's jurisdiction, so that its future requirement binds no other test's members.
+    await fixtures.adopt(['ME']);
+    const token = async (sub: string, role: 'manager' | 'training-coordinator') =>
+      `Bearer ${await subject.token({ sub, roles: [role], jurisdictions: ['ME'] })}`;
+    const [mira, coordinator] = [
+      await token('mira', 'manager'),
+      await token('vesna', 'training-coordinator'),
+    ];
+    const institution = 'Probation office Podgorica';
+    const officer = await fixtures.staff({ jurisdiction: 'ME', institution });
+    await fixtures.certify(officer, 'radicalisation-awareness', 'specialised');
+    const teamId = (
+      await request(server)
+        .post('/v1/teams')
+        .set('Authorization', mira)
+        .send({
+          name: 'MDT case 9120',
+          jurisdiction: 'ME',
+          institutions: [institution],
+          kind: 'probation',
+          caseRef: 'CASE-9120',
+          requiredDisciplines: [{ role: 'probation-officer', minCount: 1 }],
+        })
+        .expect(201)
+    ).body.id as string;
+    await request(server)
+      .post(`/v1/teams/${teamId}/members`)
+      .set('Authorization', mira)
+      .send({ staffId: officer, teamRole: 'probation-officer' })
+      .expect(200);
+    // Qualified today; from effectiveFrom, ME also requires a certificate the officer lacks.
+    const effectiveFrom = iso(Date.now() + 3000);
+    await request(server)
+      .post('/v1/jurisdictions/ME/requirements')
+      .set('Authorization', coordinator)
+      .send({
+        role: 'probation-officer',
+        competency: 'multi-agency-working',
+        minLevel: 'awareness',
+        effectiveFrom,
+      })
+      .expect(200);
+
+    // Reviewed when recorded, not in force yet: no lapse, and the tick has nothing due.
+    const recorded = (await fixtures.store.readStream('jurisdiction-ME')).at(-1)!;
+    const pool = subject.app.get<pg.Pool>(PG_POOL);
+    for (let i = 0; ; i += 1) {
+      const checkpoint = await readCheckpoint(pool, LAPSE_PROCESS);
+      if (
+        checkpoint?.position &&
+        fixtures.store.comparePositions(checkpoint.position, recorded.position) >= 0
+      )
+        break;
+      if (i > 200) throw new Error('the standing process never reviewed the requirement');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await tick();
+    expect(Date.now()).toBeLessThan(Date.parse(effectiveFrom));
+    expect(await lapsesOf(teamId, officer)).toEqual([]);
+    const notices = async () =>
+      (await fixtures.store.readStream('jurisdiction-ME')).filter(
+        (e) => e.type === 'JurisdictionRuleTookEffect',
+      );
+    expect(await notices()).toEqual([]);
+
+    // The clock passes effectiveFrom and the worker ticks: the notice, then the lapse from effectiveFrom.
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(effectiveFrom) - Date.now() + 50));
+    await tick();
+    expect((await notices()).map((e) => e.data)).toEqual([
+      { jurisdiction: 'ME', ruleEventId: recorded.eventId, kind: 'requirement', effectiveFrom },
+    ]);
+    await eventually(teamId, (all) => all.some((e) => e.type === 'MemberLapsed'));
+    const lapses = await lapsesOf(teamId, officer);
+    expect(lapses.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        cause: 'requirement-added',
+        since: effectiveFrom,
+        unmet: [expect.objectContaining({ competency: 'multi-agency-working', held: null })],
+      }),
+    ]);
+    await tick();
+    expect(await notices()).toHaveLength(1);
+    for (let i = 0; i < 100; i += 1) {
+      const inbox = await request(server).get('/v1/lapses').set('Authorization', mira).expect(200);
+      const item = inbox.body.items.find((x: { teamId: string }) => x.teamId === teamId);
+      if (item) {
+        expect(item).toMatchObject({ staffId: officer, cause: 'requirement-added', since: effectiveFrom });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the inbox never showed the lapse');
   });
 });

@@ -107,19 +107,37 @@ export class CadreFixtures {
   }
 
   /**
-   * Each jurisdiction adopts a published version since 2020 (no HTTP route for adoptions yet:
-   * the journey test uses this too).
+   * Each jurisdiction adopts a published version since 2020, or from `effectiveFrom` (no HTTP
+   * route for adoptions yet: the journey test uses this too).
    */
-  async adopt(jurisdictions: readonly string[], version = SAMPLE_VERSION): Promise<void> {
+  async adopt(
+    jurisdictions: readonly string[],
+    version = SAMPLE_VERSION,
+    effectiveFrom = SAMPLE_ADOPTED_FROM,
+  ): Promise<void> {
     const published = (await loadAggregate(this.store, `framework-${version}`, frameworkDecider)).state;
     for (const jurisdiction of jurisdictions) {
       await this.run(
         `jurisdiction-${jurisdiction}`,
         jurisdictionDecider,
-        { type: 'AdoptFramework', data: { jurisdiction, version, effectiveFrom: SAMPLE_ADOPTED_FROM } },
+        { type: 'AdoptFramework', data: { jurisdiction, version, effectiveFrom } },
         (_state, base) => ({ ...base, framework: published }),
       );
     }
+  }
+
+  /** The jurisdiction adds a requirement on top of the sample, from `effectiveFrom` (default: now). */
+  async addRequirement(
+    jurisdiction: string,
+    requirement: { role: string; competency: string; minLevel: Level; effectiveFrom?: string },
+  ): Promise<void> {
+    const framework = await this.framework();
+    await this.run(
+      `jurisdiction-${jurisdiction}`,
+      jurisdictionDecider,
+      { type: 'AddJurisdictionRequirement', data: { jurisdiction, ...requirement } },
+      (_state, base) => ({ ...base, framework }),
+    );
   }
 
   /** Registers a staff member (sealed-looking personal data) and returns their id. */

@@ -3,7 +3,7 @@ import {
   adoptedVersionAt,
   jurisdictionDecider,
   jurisdictionStream,
-  type JurisdictionCommand,
+  type CoordinatorJurisdictionCommand,
   type JurisdictionContext,
   type JurisdictionState,
 } from '@cadre/domain';
@@ -14,7 +14,7 @@ import { ReferenceData } from '../shared/reference-data.js';
 
 export class ExecuteJurisdictionCommand extends Command<CommandResult<JurisdictionState>> {
   constructor(
-    readonly command: JurisdictionCommand,
+    readonly command: CoordinatorJurisdictionCommand,
     readonly request: CommandRequest,
     /** Decide and answer the state after it, writing nothing (`dryRun: true`). */
     readonly dryRun = false,

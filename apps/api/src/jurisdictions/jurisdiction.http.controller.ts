@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { jurisdictionDecider, jurisdictionStream, type JurisdictionCommand } from '@cadre/domain';
+import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
 import { Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
@@ -121,7 +121,7 @@ export class JurisdictionHttpController {
     reply: FastifyReply,
     dryRun: boolean,
     code: string,
-    command: JurisdictionCommand,
+    command: CoordinatorJurisdictionCommand,
     request: CommandRequest,
   ): Promise<CommandReply | RuleChangePreview> {
     const result = await this.commands.execute(new ExecuteJurisdictionCommand(command, request, dryRun));

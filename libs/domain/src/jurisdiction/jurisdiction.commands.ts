@@ -19,4 +19,16 @@ export type AddJurisdictionRequirement = DomainCommand<
   }
 >;
 
-export type JurisdictionCommand = AdoptFramework | AddJurisdictionRequirement;
+/** The commands of the jurisdiction's coordinators (over HTTP). */
+export type CoordinatorJurisdictionCommand = AdoptFramework | AddJurisdictionRequirement;
+
+/**
+ * Sent by the certification schedule (a system actor only) once the clock reaches the
+ * `effectiveFrom` of a rule recorded before it: records `JurisdictionRuleTookEffect`, once.
+ */
+export type RecordRuleTakingEffect = DomainCommand<
+  'RecordRuleTakingEffect',
+  { readonly jurisdiction: string; readonly ruleEventId: string }
+>;
+
+export type JurisdictionCommand = CoordinatorJurisdictionCommand | RecordRuleTakingEffect;

@@ -1,5 +1,5 @@
 import { describe, it } from '@jest/globals';
-import { deciderSpec, testContext } from '../testing/decider-spec.js';
+import { deciderSpec, recorded, testContext } from '../testing/decider-spec.js';
 import { coordinatorOf, sampleFramework } from '../testing/fixtures.js';
 import { fold } from '../shared/decider.js';
 import { frameworkDecider } from '../framework/framework.decider.js';
@@ -146,6 +146,51 @@ describe('jurisdiction decider', () => {
       .then([added('manager', 'dynamic-security', 'awareness', '2025-03-09T10:00:00.000Z')]);
   });
 
+  it('records once that a rule recorded ahead of its effectiveFrom took effect, dated effectiveFrom', () => {
+    const rules = [
+      recorded(adopted('v1', '2025-01-01'), ADOPTION_ID),
+      recorded(added('manager', 'dynamic-security', 'awareness', '2025-03-10T08:00:00.000Z'), ADDITION_ID),
+    ];
+    const notice = tookEffect(ADDITION_ID, 'requirement', '2025-03-10T08:00:00.000Z');
+    spec
+      .given(rules)
+      .when(takeEffect(ADDITION_ID), { actor: SYSTEM })
+      .then([{ ...notice, metadata: { occurredAt: '2025-03-10T08:00:00.000Z' } }]);
+    spec
+      .given([...rules, notice])
+      .when(takeEffect(ADDITION_ID), { actor: SYSTEM })
+      .then([]);
+    // Noticed late (the worker was off): still dated effectiveFrom, with the reason why.
+    spec
+      .given(rules)
+      .when(takeEffect(ADOPTION_ID), { actor: SYSTEM })
+      .then([
+        {
+          ...tookEffect(ADOPTION_ID, 'adoption', instant('2025-01-01')),
+          metadata: {
+            occurredAt: instant('2025-01-01'),
+            reason: 'Recorded by the certification schedule after the rule took effect.',
+          },
+        },
+      ]);
+  });
+
+  it('records a rule taking effect only for the system, only once in force, only for a rule of the stream', () => {
+    const rules = [
+      recorded(added('manager', 'dynamic-security', 'awareness', '2025-04-01T00:00:00.000Z'), ADDITION_ID),
+    ];
+    spec.given(rules).when(takeEffect(ADDITION_ID)).then('JURISDICTION.SYSTEM_ONLY');
+    spec
+      .given(rules)
+      .when(takeEffect(ADDITION_ID), { actor: SYSTEM })
+      .then('JURISDICTION.RULE_NOT_IN_EFFECT');
+    spec
+      .given(rules)
+      .when(takeEffect(ADDITION_ID), { actor: SYSTEM, now: '2025-04-01T00:00:00.000Z' })
+      .then([tookEffect(ADDITION_ID, 'requirement', '2025-04-01T00:00:00.000Z')]);
+    spec.given(rules).when(takeEffect(ADOPTION_ID), { actor: SYSTEM }).then('JURISDICTION.RULE_NOT_FOUND');
+  });
+
   const NOW_INSTANT = '2025-03-10T09:00:00.000Z';
   const published = (version: string, date: string) => ({
     ...sampleFramework(version),
@@ -181,5 +226,20 @@ describe('jurisdiction decider', () => {
   ): JurisdictionEvent => ({
     type: 'JurisdictionRequirementAdded',
     data: { jurisdiction: 'AL', role, competency, minLevel, effectiveFrom },
+  });
+  const SYSTEM = { sub: 'process:process-certification-schedule', roles: ['system'], jurisdictions: ['*'] };
+  const ADOPTION_ID = '00000000-0000-4000-8000-00000000000a';
+  const ADDITION_ID = '00000000-0000-4000-8000-00000000000b';
+  const takeEffect = (ruleEventId: string): JurisdictionCommand => ({
+    type: 'RecordRuleTakingEffect',
+    data: { jurisdiction: 'AL', ruleEventId },
+  });
+  const tookEffect = (
+    ruleEventId: string,
+    kind: 'adoption' | 'requirement',
+    effectiveFrom: string,
+  ): JurisdictionEvent => ({
+    type: 'JurisdictionRuleTookEffect',
+    data: { jurisdiction: 'AL', ruleEventId, kind, effectiveFrom },
   });
 });

@@ -13,10 +13,12 @@ import type {
 } from './jurisdiction.commands.js';
 import { jurisdictionErrors } from './jurisdiction.errors.js';
 import type { JurisdictionEvent } from './jurisdiction.events.js';
-
-/** A jurisdiction's rules: the framework versions it adopted, from when, and its own additions. */
-export type JurisdictionState =
-  { readonly status: 'none' } | ({ readonly status: 'active' } & JurisdictionRules);
+import {
+  evolveJurisdiction,
+  initialJurisdictionState,
+  type JurisdictionState,
+} from './jurisdiction.state.js';
+import { decideRuleTakingEffect } from './rule-taking-effect.decide.js';
 
 export interface JurisdictionContext extends DecisionContext {
   /**
@@ -32,8 +34,6 @@ export interface JurisdictionContext extends DecisionContext {
 }
 
 const CODE = /^[A-Z][A-Z0-9-]{1,15}$/;
-
-export const initialJurisdictionState = (): JurisdictionState => ({ status: 'none' });
 
 export function decideJurisdiction(
   command: JurisdictionCommand,
@@ -74,29 +74,10 @@ export function decideJurisdiction(
         }),
       ];
     }
+    case 'RecordRuleTakingEffect':
+      return decideRuleTakingEffect(command, state, context);
     default:
       return assertNever(command);
-  }
-}
-
-export function evolveJurisdiction(state: JurisdictionState, event: JurisdictionEvent): JurisdictionState {
-  const current: JurisdictionRules =
-    state.status === 'active' ? state : { code: event.data.jurisdiction, adoptions: [], additions: [] };
-  switch (event.type) {
-    case 'FrameworkAdopted': {
-      const { version, effectiveFrom } = event.data;
-      return { status: 'active', ...current, adoptions: [...current.adoptions, { version, effectiveFrom }] };
-    }
-    case 'JurisdictionRequirementAdded': {
-      const { role, competency, minLevel, effectiveFrom } = event.data;
-      return {
-        status: 'active',
-        ...current,
-        additions: [...current.additions, { role, competency, minLevel, effectiveFrom }],
-      };
-    }
-    default:
-      return assertNever(event);
   }
 }
 

@@ -1,4 +1,10 @@
-import { DomainConflictError, DomainRuleError, DomainValidationError } from '../shared/domain-errors.js';
+import {
+  DomainConflictError,
+  DomainForbiddenError,
+  DomainNotFoundError,
+  DomainRuleError,
+  DomainValidationError,
+} from '../shared/domain-errors.js';
 import type { Instant } from '../shared/time.js';
 
 /** Refusals of a jurisdiction's adoption and additions, by stable code. */
@@ -32,5 +38,27 @@ export const jurisdictionErrors = {
       'JURISDICTION.REQUIREMENT_NOT_STRICTER',
       `${jurisdiction} already requires "${competency}" at level ${inForce} for "${role}": an addition may raise a requirement, never lower or repeat it.`,
       { jurisdiction, role, competency, inForce },
+    ),
+  systemOnly: (jurisdiction: string) =>
+    new DomainForbiddenError(
+      'JURISDICTION.SYSTEM_ONLY',
+      'Only the certification schedule records that a rule took effect.',
+      { jurisdiction },
+    ),
+  ruleNotFound: (jurisdiction: string, ruleEventId: string) =>
+    new DomainNotFoundError(
+      'JURISDICTION.RULE_NOT_FOUND',
+      `${jurisdiction} recorded no adoption or requirement with event id ${ruleEventId}.`,
+      { jurisdiction, ruleEventId },
+    ),
+  ruleNotInEffect: (jurisdiction: string, ruleEventId: string, effectiveFrom: Instant) =>
+    new DomainRuleError(
+      'JURISDICTION.RULE_NOT_IN_EFFECT',
+      `This rule takes effect on ${effectiveFrom}, not before.`,
+      {
+        jurisdiction,
+        ruleEventId,
+        effectiveFrom,
+      },
     ),
 };

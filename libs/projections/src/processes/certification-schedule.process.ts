@@ -1,5 +1,12 @@
 import pg from 'pg';
-import { staffDecider, staffStream, EXPIRY_WARNING_DAYS, type StaffCommand } from '@cadre/domain';
+import {
+  jurisdictionDecider,
+  jurisdictionStream,
+  staffDecider,
+  staffStream,
+  EXPIRY_WARNING_DAYS,
+  type StaffCommand,
+} from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../projection.js';
 import {
@@ -17,6 +24,8 @@ const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ScheduleKind = 'window' | 'warning' | 'expiry';
+/** A due row: a certification's notice, or a jurisdiction rule taking effect (`rule`). */
+type DueKind = ScheduleKind | 'rule';
 
 const COMMAND_OF: Record<ScheduleKind, StaffCommand['type']> = {
   window: 'OpenRecertificationWindow',
@@ -28,7 +37,7 @@ const KIND_OF_NOTICE: Record<string, ScheduleKind> = {
   CertificationExpiryWarned: 'warning',
   CertificationExpired: 'expiry',
 };
-const KIND_ORDER = `CASE kind WHEN 'window' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END`;
+const KIND_ORDER = `CASE kind WHEN 'window' THEN 0 WHEN 'warning' THEN 1 WHEN 'expiry' THEN 2 ELSE 3 END`;
 
 export const scheduleTableSql = (schema: string): string => `
 CREATE TABLE IF NOT EXISTS ${schema}.certification_schedule (
@@ -57,7 +66,15 @@ CREATE TABLE IF NOT EXISTS ${schema}.certification_periods (
   expiry_done      boolean NOT NULL DEFAULT false
 );
 CREATE INDEX IF NOT EXISTS certification_periods_by_certification
-  ON ${schema}.certification_periods (certification_id, revision);`;
+  ON ${schema}.certification_periods (certification_id, revision);
+CREATE TABLE IF NOT EXISTS ${schema}.rule_schedule (
+  rule_event_id    uuid PRIMARY KEY,
+  jurisdiction     text NOT NULL,
+  due_at           timestamptz NOT NULL,
+  correlation_id   text NOT NULL,
+  done             boolean NOT NULL DEFAULT false
+);
+CREATE INDEX IF NOT EXISTS rule_schedule_due ON ${schema}.rule_schedule (due_at) WHERE NOT done;`;
 
 interface ValidityData {
   staffId: string;
@@ -98,14 +115,19 @@ ON CONFLICT (certification_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at,
  * warned 30 days before, expiry), fed by the log: an award or a renewal (re)schedules the three;
  * a recorded notice marks its row done; a revocation, or the voiding of the award, unschedules;
  * the voiding of a renewal gives the schedule back to the period before it, as the staff decider
- * does. The validity periods are kept for that (`certification_periods`). The tick
- * ({@link CertificationScheduleTicker}) sends what is due.
+ * does. The validity periods are kept for that (`certification_periods`). Beside it, one row per
+ * jurisdiction rule (adoption or requirement) recorded before its `effectiveFrom`, due then
+ * (`rule_schedule`, done once `JurisdictionRuleTookEffect` is recorded): a rule in force when
+ * recorded needs no notice, and a rule is never voided nor withdrawn (adoptions only move
+ * forward), so each row stays due. The tick ({@link CertificationScheduleTicker}) sends what is due.
  */
 export function certificationScheduleProjection(): Projection {
   return {
     name: CERTIFICATION_SCHEDULE,
     // 2: validity periods kept, so that a voided renewal restores the previous period's notices.
-    version: 2,
+    // 3: rules taking effect in the future (`rule_schedule`), rebuilt so that rules recorded
+    // before this version are scheduled too.
+    version: 3,
     handles: [
       'CertificationAwarded',
       'CertificationRenewed',
@@ -114,8 +136,11 @@ export function certificationScheduleProjection(): Projection {
       'CertificationExpired',
       'CertificationRevoked',
       'RecordVoided',
+      'FrameworkAdopted',
+      'JurisdictionRequirementAdded',
+      'JurisdictionRuleTookEffect',
     ],
-    tables: ['certification_schedule', 'certification_periods'],
+    tables: ['certification_schedule', 'certification_periods', 'rule_schedule'],
     schema: PROCESSES_SCHEMA,
     createTables: async (tx, schema) => {
       await tx.query(PROCESSES_DDL_LOCK);
@@ -125,6 +150,7 @@ export function certificationScheduleProjection(): Projection {
     apply: async (events, tx) => {
       const schedule = `${tx.schema}.certification_schedule`;
       const periods = `${tx.schema}.certification_periods`;
+      const rules = `${tx.schema}.rule_schedule`;
       for (const event of events as readonly RecordedEvent<string, Record<string, string>>[]) {
         const data = event.data;
         switch (event.type) {
@@ -166,6 +192,19 @@ export function certificationScheduleProjection(): Projection {
             break;
           case 'RecordVoided':
             await voidPeriod(tx, schedule, periods, data.targetEventId);
+            break;
+          case 'FrameworkAdopted':
+          case 'JurisdictionRequirementAdded':
+            if (Date.parse(data.effectiveFrom) > Date.parse(event.recordedAt)) {
+              await tx.query(
+                `INSERT INTO ${rules} (rule_event_id, jurisdiction, due_at, correlation_id)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (rule_event_id) DO NOTHING`,
+                [event.eventId, data.jurisdiction, data.effectiveFrom, event.metadata.correlationId],
+              );
+            }
+            break;
+          case 'JurisdictionRuleTookEffect':
+            await tx.query(`UPDATE ${rules} SET done = true WHERE rule_event_id = $1`, [data.ruleEventId]);
             break;
           default: {
             const kind = KIND_OF_NOTICE[event.type];
@@ -224,9 +263,11 @@ export interface TickResult {
 
 /**
  * Sends the due notices, oldest due first (a worker that was off for a week catches up in order),
- * under an advisory lock so that one worker at a time does. A row is marked done once its command
- * answered: the staff decider records each notice once per validity period, so a crash between
- * the command and the mark re-sends a command that records nothing.
+ * under an advisory lock so that one worker at a time does: the certifications' to their staff
+ * streams, the rules' taking effect to their jurisdiction's stream (`RecordRuleTakingEffect`).
+ * A row is marked done once its command answered: the staff decider records each notice once per
+ * validity period, the jurisdiction decider once per rule, so a crash between the command and the
+ * mark re-sends a command that records nothing.
  */
 export class CertificationScheduleTicker {
   constructor(
@@ -261,10 +302,10 @@ export class CertificationScheduleTicker {
       }
       // The tables, only if the schedule's runner has not made them yet: CREATE INDEX IF NOT
       // EXISTS locks its table even when the index exists, and two of them here would deadlock
-      // with a batch of the runner writing both tables.
+      // with a batch of the runner writing both tables. The last table the DDL creates tells.
       const { rows: made } = await client.query<{ made: boolean }>(
         'SELECT to_regclass($1) IS NOT NULL AS made',
-        [`${PROCESSES_SCHEMA}.certification_periods`],
+        [`${PROCESSES_SCHEMA}.rule_schedule`],
       );
       if (!made[0]?.made) {
         await client.query(PROCESSES_DDL_LOCK);
@@ -272,45 +313,24 @@ export class CertificationScheduleTicker {
         await client.query(scheduleTableSql(PROCESSES_SCHEMA));
       }
       const now = this.deps.now();
-      const { rows } = await client.query<{
-        certification_id: string;
-        kind: ScheduleKind;
-        staff_id: string;
-        cause_event_id: string;
-        correlation_id: string;
-      }>(
-        `SELECT certification_id, kind, staff_id, cause_event_id, correlation_id
-           FROM ${PROCESSES_SCHEMA}.certification_schedule
-          WHERE NOT done AND due_at <= $1
-          ORDER BY due_at, ${KIND_ORDER}, certification_id
-          LIMIT $2`,
+      // `id`: the certification, or the rule's event; `target`: the staff member, or the jurisdiction.
+      const { rows } = await client.query<DueRow>(
+        `SELECT kind, id, target, cause_event_id, correlation_id FROM (
+           SELECT due_at, kind, certification_id AS id, staff_id AS target, cause_event_id, correlation_id
+             FROM ${PROCESSES_SCHEMA}.certification_schedule WHERE NOT done AND due_at <= $1
+           UNION ALL
+           SELECT due_at, 'rule', rule_event_id::text, jurisdiction, rule_event_id, correlation_id
+             FROM ${PROCESSES_SCHEMA}.rule_schedule WHERE NOT done AND due_at <= $1
+         ) due
+         ORDER BY due_at, ${KIND_ORDER}, id
+         LIMIT $2`,
         [now, this.batchSize],
       );
       const tx = {
         query: async (sql: string, params?: readonly unknown[]) =>
           (await client.query(sql, params as unknown[])).rows,
       };
-      for (const row of rows) {
-        const type = COMMAND_OF[row.kind] as 'OpenRecertificationWindow';
-        await sendCommand(
-          this.deps,
-          CERTIFICATION_SCHEDULE,
-          {
-            eventId: row.cause_event_id,
-            metadata: { correlationId: row.correlation_id } as RecordedEvent['metadata'],
-          },
-          {
-            stream: staffStream(row.staff_id),
-            decider: staffDecider,
-            command: { type, data: { staffId: row.staff_id, certificationId: row.certification_id } },
-          },
-          tx,
-        );
-        await client.query(
-          `UPDATE ${PROCESSES_SCHEMA}.certification_schedule SET done = true WHERE certification_id = $1 AND kind = $2`,
-          [row.certification_id, row.kind],
-        );
-      }
+      for (const row of rows) await this.send(row, tx);
       await client.query('COMMIT');
       return rows.length;
     } catch (error) {
@@ -322,4 +342,56 @@ export class CertificationScheduleTicker {
       client.release(broken);
     }
   }
+
+  /** Sends one due row's command and marks the row done (in the tick's transaction). */
+  private async send(row: DueRow, tx: Pick<ProjectionTransaction, 'query'>): Promise<void> {
+    const cause = {
+      eventId: row.cause_event_id,
+      metadata: { correlationId: row.correlation_id } as RecordedEvent['metadata'],
+    };
+    if (row.kind === 'rule') {
+      await sendCommand(
+        this.deps,
+        CERTIFICATION_SCHEDULE,
+        cause,
+        {
+          stream: jurisdictionStream(row.target),
+          decider: jurisdictionDecider,
+          command: {
+            type: 'RecordRuleTakingEffect',
+            data: { jurisdiction: row.target, ruleEventId: row.id },
+          },
+        },
+        tx,
+      );
+      await tx.query(`UPDATE ${PROCESSES_SCHEMA}.rule_schedule SET done = true WHERE rule_event_id = $1`, [
+        row.id,
+      ]);
+      return;
+    }
+    const type = COMMAND_OF[row.kind] as 'OpenRecertificationWindow';
+    await sendCommand(
+      this.deps,
+      CERTIFICATION_SCHEDULE,
+      cause,
+      {
+        stream: staffStream(row.target),
+        decider: staffDecider,
+        command: { type, data: { staffId: row.target, certificationId: row.id } },
+      },
+      tx,
+    );
+    await tx.query(
+      `UPDATE ${PROCESSES_SCHEMA}.certification_schedule SET done = true WHERE certification_id = $1 AND kind = $2`,
+      [row.id, row.kind],
+    );
+  }
+}
+
+interface DueRow {
+  readonly kind: DueKind;
+  readonly id: string;
+  readonly target: string;
+  readonly cause_event_id: string;
+  readonly correlation_id: string;
 }

@@ -37,16 +37,20 @@ const STAFF_TRIGGERS = [
   'StaffMemberTransferred',
   'RecordVoided',
 ];
-/** What can change every answer in a jurisdiction. */
-const RULE_TRIGGERS = ['FrameworkAdopted', 'JurisdictionRequirementAdded'];
+/**
+ * What can change every answer in a jurisdiction: a rule when recorded, and a rule recorded ahead
+ * of its `effectiveFrom` again when the schedule notices it took effect (reviewed then, its lapses
+ * are dated `effectiveFrom`).
+ */
+const RULE_TRIGGERS = ['FrameworkAdopted', 'JurisdictionRequirementAdded', 'JurisdictionRuleTookEffect'];
 
 /**
  * The standing process (decision 0010): whenever something that can change whether a member
  * meets their team role is recorded — a certification event or a void of one, a departure, a
- * transfer, a framework adoption or a jurisdiction requirement, or the assignment itself — it
- * asks the team decider to review each member concerned (`ReviewMemberStanding`), with the
- * member's history and the rules as the log stood at that event's position, judged at its record
- * time. The decider records `MemberLapsed` or `MemberRequalified` where the one rule's answer
+ * transfer, a framework adoption or a jurisdiction requirement (and again when one recorded ahead
+ * of its date takes effect), or the assignment itself — it asks the team decider to review each
+ * member concerned (`ReviewMemberStanding`), with the member's history and the rules as the log
+ * stood at that event's position, judged at its record time. The decider records `MemberLapsed` or `MemberRequalified` where the one rule's answer
  * changed, so an assignment back-dated or racing a revocation is judged too, and a replay
  * records nothing twice. It keeps who serves where (`lapse_memberships`) and each team's
  * jurisdiction (`lapse_teams`) from the team events, in log order.
