@@ -284,8 +284,6 @@ class HistoryMemory implements MemoryPart {
   private readonly stored = new Set<string>();
   private readonly factsOf = new Map<string, Fact[]>();
   private readonly changes = new Map<HistoryTable, VersionChanges<Interval>>();
-  /** Entities with facts in this rebuild: their current rows are computed once, when flushed. */
-  private readonly entities = new Set<string>();
 
   constructor(private readonly spec: HistorySpec) {}
 
@@ -303,7 +301,6 @@ class HistoryMemory implements MemoryPart {
         data: f.data,
       };
       this.factRows.push([f.entity, fact.eventId, fact.type, fact.occurredAt, fact.recordedAt, fact.data]);
-      this.entities.add(f.entity);
       const list = this.factsOf.get(f.entity);
       if (list) list.push(fact);
       else this.factsOf.set(f.entity, [fact]);
@@ -322,8 +319,9 @@ class HistoryMemory implements MemoryPart {
     await this.flushFacts(tx);
     for (const [history, changes] of this.changes)
       await copyRows(tx, history.table, rowColumns(history), changes.inserts().map(rowValues));
-    // Nothing else writes the fresh tables during the catch-up: a plain COPY, a chunk at a time.
-    const entities = [...this.entities];
+    // Current rows once per entity, from all its facts: nothing else writes the fresh tables
+    // during the catch-up, so a plain COPY, a chunk at a time.
+    const entities = [...this.factsOf.keys()];
     for (const current of this.spec.currents ?? [])
       for (let i = 0; i < entities.length; i += CURRENT_CHUNK)
         await copyRows(
