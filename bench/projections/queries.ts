@@ -128,7 +128,7 @@ export async function auditQueries(
 async function eligibilityQuery(pool: pg.Pool, readModels: DataSource): Promise<AuditQuery | null> {
   const crowded = await pool.query<{ jurisdiction: string; staff: number }>(
     `SELECT jurisdiction, count(*)::int AS staff FROM rm_coverage.person_histories
-     WHERE superseded_at IS NULL AND status = 'active' GROUP BY jurisdiction ORDER BY 2 DESC, 1 LIMIT 1`,
+     WHERE status = 'active' GROUP BY jurisdiction ORDER BY 2 DESC, 1 LIMIT 1`,
   );
   const place = crowded.rows[0];
   if (!place) return null;

@@ -24,6 +24,7 @@ import { teamCompositionProjection } from './team-composition/team-composition.p
 import { Coverage1764057900000 } from './requirement-coverage/1764057900000-coverage.migration.js';
 import { CoverageCertificationRecords1764058000000 } from './requirement-coverage/1764058000000-coverage-certification-records.migration.js';
 import { CoveragePersonHistories1764400000000 } from './requirement-coverage/1764400000000-coverage-person-histories.migration.js';
+import { CoverageCurrentPersonHistories1764500000000 } from './requirement-coverage/1764500000000-coverage-current-person-histories.migration.js';
 import {
   CertificationValidityHistoryEntity,
   PersonHistoryEntity,
@@ -143,6 +144,7 @@ export const READ_MODEL_MIGRATIONS: (new () => MigrationInterface)[] = [
   JointSessions1764300000200,
   StaffSearchIndexFastupdateOff1764300000300,
   CoveragePersonHistories1764400000000,
+  CoverageCurrentPersonHistories1764500000000,
 ];
 
 export { HISTORY_SCHEMA } from './history/history.projection.js';

@@ -74,8 +74,8 @@ export class EligibilityReadQuery {
 
   /**
    * The staff who stand in the jurisdiction and have not left, as last known. Their histories are
-   * kept in memory by row fingerprint (a believed row's content never changes, and the fingerprint
-   * is of that content): a call reads the rows' keys, and the histories of the changed ones only.
+   * kept in memory by row fingerprint (the fingerprint is of the row's content, and changes with
+   * it): a call reads the rows' keys, and the histories of the changed ones only.
    */
   async candidates(jurisdiction: string): Promise<Candidate[]> {
     const rows: {
@@ -89,7 +89,7 @@ export class EligibilityReadQuery {
       `SELECT p.entity AS staff_id, p.fingerprint, coalesce(n.name, 'erased') AS name, p.institution, p.agency, p.role
        FROM ${COVERAGE_SCHEMA}.person_histories p
        LEFT JOIN ${COVERAGE_SCHEMA}.names n ON n.staff_id = p.entity
-       WHERE p.jurisdiction = $1 AND p.status = 'active' AND p.superseded_at IS NULL`,
+       WHERE p.jurisdiction = $1 AND p.status = 'active'`,
       [jurisdiction],
     );
     const missing = rows.filter((row) => !this.histories.get(row.staff_id, row.fingerprint));
@@ -97,14 +97,14 @@ export class EligibilityReadQuery {
       const read: { staff_id: string; fingerprint: string; history: PersonHistory }[] =
         await this.readModels.query(
           `SELECT entity AS staff_id, fingerprint, history FROM ${COVERAGE_SCHEMA}.person_histories
-           WHERE entity = ANY($1::text[]) AND superseded_at IS NULL`,
+           WHERE entity = ANY($1::text[])`,
           [missing.map((row) => row.staff_id)],
         );
       for (const row of read) this.histories.set(row.staff_id, row.fingerprint, row.history);
     }
     return rows.flatMap((row) => {
       const history = this.histories.get(row.staff_id, row.fingerprint);
-      // Superseded between the two reads: left out of this answer, in the next one.
+      // Changed between the two reads: left out of this answer, in the next one.
       if (!history) return [];
       const { staff_id: staffId, name, institution, agency, role } = row;
       return [{ staffId, name, institution, agency, role, history }];

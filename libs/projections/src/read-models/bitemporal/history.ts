@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { MemoryPart, ProjectionTransaction } from '../../projection.js';
-import { copyRows, digest, insertRows, type Column } from './sql-rows.js';
+import { copyRows, digest, insertRows, onConflictUpdate, type Column } from './sql-rows.js';
 import {
   closedRowsIndexSql,
   loadVersionRows,
@@ -33,12 +33,26 @@ export interface HistoryTable {
   timeline(facts: readonly Fact[]): Interval[];
 }
 
+/**
+ * A current-state table derived from an entity's facts: one row per entity (`entity` is its key),
+ * rewritten in place, once per batch, from all the entity's facts known after it — no versions,
+ * for a reader that only asks what stands now.
+ */
+export interface CurrentTable {
+  readonly table: string;
+  readonly columns: readonly Column[];
+  /** The row's values (in the order of `columns`) from the facts in recording order; null: no row. */
+  row(facts: readonly Fact[]): readonly unknown[] | null;
+}
+
 /** The facts of one kind of entity (a staff member, a jurisdiction) and the histories built from them. */
 export interface HistorySpec {
   readonly factsTable: string;
   /** The entity an event is a fact of, and the fact's data; null when the event is not one. */
   factOf(event: RecordedEvent): { entity: string; data: Record<string, unknown> } | null;
   readonly histories: readonly HistoryTable[];
+  /** Current-state tables from the same facts (see {@link CurrentTable}). */
+  readonly currents?: readonly CurrentTable[];
 }
 
 export function historyTablesSql(schema: string, spec: HistorySpec): string[] {
@@ -68,6 +82,13 @@ export function historyTablesSql(schema: string, spec: HistorySpec): string[] {
       `CREATE INDEX IF NOT EXISTS ${history.table}_by_time ON ${schema}.${history.table} (valid_from, recorded_at)`,
       closedRowsIndexSql(schema, history.table),
     ]),
+    ...(spec.currents ?? []).map(
+      (current) => `CREATE TABLE IF NOT EXISTS ${schema}.${current.table} (
+        entity text PRIMARY KEY,
+        ${current.columns.map((c) => `${c.name} ${c.type}`).join(',\n        ')},
+        fingerprint text NOT NULL
+      )`,
+    ),
   ];
 }
 
@@ -146,6 +167,20 @@ export async function applyHistory(
     await changes.write(tx, history.table, 'id');
     await insertRows(tx, history.table, rowColumns(history), changes.inserts().map(rowValues), '');
   }
+  for (const current of spec.currents ?? []) {
+    const rows = currentRows(current, entities, factsOf);
+    const gone = entities.filter((_, i) => rows[i] === null);
+    if (gone.length > 0)
+      await tx.query(`DELETE FROM ${tx.schema}.${current.table} WHERE entity = ANY($1::text[])`, [gone]);
+    const columns = currentColumns(current);
+    await insertRows(
+      tx,
+      current.table,
+      columns,
+      rows.flatMap((row) => (row ? [row] : [])),
+      onConflictUpdate('entity', columns),
+    );
+  }
 }
 
 type BatchFact = {
@@ -183,6 +218,23 @@ const rowValues = (row: PendingVersionRow<Interval>): unknown[] => [
   row.fingerprint,
 ];
 
+const currentColumns = (current: CurrentTable): Column[] => [
+  { name: 'entity', type: 'text' },
+  ...current.columns,
+  { name: 'fingerprint', type: 'text' },
+];
+
+/** Each entity's current row (`entity`, values, fingerprint), null where it has none, in `entities`' order. */
+const currentRows = (
+  current: CurrentTable,
+  entities: readonly string[],
+  factsOf: ReadonlyMap<string, readonly Fact[]>,
+): (unknown[] | null)[] =>
+  entities.map((entity) => {
+    const values = current.row(factsOf.get(entity) ?? []);
+    return values && [entity, ...values, digest(values)];
+  });
+
 const earliestRecordTime = (facts: readonly BatchFact[]): string =>
   new Date(facts.reduce((earliest, f) => Math.min(earliest, ms(f.event.recordedAt)), Infinity)).toISOString();
 
@@ -217,6 +269,9 @@ function recordVersions(
     }
   }
 }
+
+/** Current rows computed and written at once when a rebuild's memory is flushed. */
+const CURRENT_CHUNK = 10_000;
 
 /**
  * A history's facts and rows during a rebuild (see `RebuildMemory`): the same versions as
@@ -264,6 +319,19 @@ class HistoryMemory implements MemoryPart {
     await this.flushFacts(tx);
     for (const [history, changes] of this.changes)
       await copyRows(tx, history.table, rowColumns(history), changes.inserts().map(rowValues));
+    // Current rows once per entity, from all its facts: nothing else writes the fresh tables
+    // during the catch-up, so a plain COPY, a chunk at a time.
+    const entities = [...this.factsOf.keys()];
+    for (const current of this.spec.currents ?? [])
+      for (let i = 0; i < entities.length; i += CURRENT_CHUNK)
+        await copyRows(
+          tx,
+          current.table,
+          currentColumns(current),
+          currentRows(current, entities.slice(i, i + CURRENT_CHUNK), this.factsOf).flatMap((row) =>
+            row ? [row] : [],
+          ),
+        );
   }
 
   private async flushFacts(tx: ProjectionTransaction): Promise<void> {

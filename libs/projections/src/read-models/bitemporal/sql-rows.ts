@@ -44,6 +44,16 @@ export async function insertRows(
 }
 
 /**
+ * The `onConflict` of {@link insertRows} for a current-state table: the row with key `key` is
+ * replaced in place (every other column set from the new row).
+ */
+export const onConflictUpdate = (key: string, columns: readonly Column[]): string =>
+  `ON CONFLICT (${key}) DO UPDATE SET ${columns
+    .filter((column) => column.name !== key)
+    .map((column) => `${column.name} = EXCLUDED.${column.name}`)
+    .join(', ')}`;
+
+/**
  * One statement setting one scalar column for many keys: `UPDATE … FROM unnest($1, $2)`, the value
  * of each key in `values`.
  */

@@ -1,4 +1,4 @@
-import { Column, Entity } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { PersonHistory } from '@cadre/domain';
 import { HistoryRow } from '../bitemporal/history-row.entity.js';
 import { COVERAGE_SCHEMA } from './coverage.projection.js';
@@ -36,14 +36,17 @@ export class RequirementInForceHistoryEntity extends HistoryRow {
 /**
  * A staff member (`entity`) as the qualification rule reads them (`PersonHistory`: every placement,
  * every certification period and change of status), with where they stand now: the eligibility
- * check reads it.
+ * check reads it. A current-state table (one row per person, rewritten in place), not a history.
  */
 @Entity({ schema: COVERAGE_SCHEMA, name: 'person_histories' })
-export class PersonHistoryEntity extends HistoryRow {
+export class PersonHistoryEntity {
+  @PrimaryColumn('text') entity!: string;
   @Column('text') jurisdiction!: string;
   @Column('text') institution!: string;
   @Column('text') agency!: string;
   @Column('text') role!: string;
   @Column('text') status!: string;
   @Column('jsonb') history!: PersonHistory;
+  /** Of the row's content: the eligibility check's cache key. */
+  @Column('text') fingerprint!: string;
 }

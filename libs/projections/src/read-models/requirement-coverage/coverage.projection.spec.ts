@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Fact } from '../bitemporal/history.js';
 import {
   certificationTimeline,
-  personHistoryTimeline,
+  personHistoryRow,
   placementTimeline,
   requirementTimeline,
 } from './coverage.timelines.js';
@@ -109,7 +109,7 @@ describe('coverage timelines', () => {
       validFrom: MAR,
       validUntil: MAY,
     });
-    const [row, ...more] = personHistoryTimeline([
+    const row = personHistoryRow([
       registered,
       award,
       renewal,
@@ -122,39 +122,34 @@ describe('coverage timelines', () => {
         institution: 'B',
       }),
     ]);
-    expect(more).toEqual([]);
-    expect(row).toEqual({
-      validFrom: JAN,
-      validTo: null,
-      values: [
-        'AL',
-        'B',
-        'probation',
-        'officer',
-        'active',
-        {
-          staffId: 's1',
-          placements: [
-            { from: JAN, agency: 'prison', jurisdiction: 'AL', institution: 'A', status: 'active' },
-            { from: MAY, agency: 'probation', jurisdiction: 'AL', institution: 'B', status: 'active' },
-          ],
-          certificationHistory: [
-            {
-              certificationId: 'c1',
-              competency: 'ds',
-              level: 'expert',
-              voided: false,
-              periods: [
-                { validFrom: JAN, validUntil: MAR, voided: false },
-                { validFrom: MAR, validUntil: MAY, voided: true },
-              ],
-              statusChanges: [{ at: APR, status: 'suspended' }],
-            },
-          ],
-        },
-      ],
-    });
-    expect(personHistoryTimeline([award])).toEqual([]);
+    expect(row).toEqual([
+      'AL',
+      'B',
+      'probation',
+      'officer',
+      'active',
+      {
+        staffId: 's1',
+        placements: [
+          { from: JAN, agency: 'prison', jurisdiction: 'AL', institution: 'A', status: 'active' },
+          { from: MAY, agency: 'probation', jurisdiction: 'AL', institution: 'B', status: 'active' },
+        ],
+        certificationHistory: [
+          {
+            certificationId: 'c1',
+            competency: 'ds',
+            level: 'expert',
+            voided: false,
+            periods: [
+              { validFrom: JAN, validUntil: MAR, voided: false },
+              { validFrom: MAR, validUntil: MAY, voided: true },
+            ],
+            statusChanges: [{ at: APR, status: 'suspended' }],
+          },
+        ],
+      },
+    ]);
+    expect(personHistoryRow([award])).toBeNull();
   });
 
   const JAN = '2025-01-01T00:00:00.000Z';

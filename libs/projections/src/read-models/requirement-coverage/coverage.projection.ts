@@ -13,7 +13,7 @@ import {
 } from './framework-requirements.js';
 import {
   certificationTimeline,
-  personHistoryTimeline,
+  personHistoryRow,
   placementTimeline,
   requirementTimeline,
 } from './coverage.timelines.js';
@@ -63,6 +63,8 @@ export const staffHistory: HistorySpec = {
       ],
       timeline: certificationTimeline,
     },
+  ],
+  currents: [
     {
       table: 'person_histories',
       columns: [
@@ -73,7 +75,7 @@ export const staffHistory: HistorySpec = {
         { name: 'status', type: 'text' },
         { name: 'history', type: 'jsonb' },
       ],
-      timeline: personHistoryTimeline,
+      row: personHistoryRow,
     },
   ],
 };
@@ -114,7 +116,7 @@ export const coverageIndexes = (schema: string): string[] => [
   `CREATE INDEX IF NOT EXISTS placements_by_jurisdiction ON ${schema}.placements (jurisdiction, ${OPEN_ENDS})`,
   `CREATE INDEX IF NOT EXISTS certifications_by_staff ON ${schema}.certifications (entity, ${OPEN_ENDS})`,
   // The eligibility check: who stands in a jurisdiction now, as last known.
-  `CREATE INDEX IF NOT EXISTS person_histories_by_jurisdiction ON ${schema}.person_histories (jurisdiction) WHERE superseded_at IS NULL`,
+  `CREATE INDEX IF NOT EXISTS person_histories_by_jurisdiction ON ${schema}.person_histories (jurisdiction)`,
 ];
 
 /**
@@ -126,10 +128,13 @@ export const coverageIndexes = (schema: string): string[] => [
  *
  * Version 4: `person_histories` (every period, every change of status) replaces
  * `certification_records` (the current period only); adoptions carry the version's roles; names.
+ * Version 5: `person_histories` is a current-state table (one row per person, rewritten in place
+ * once per batch): as a bitemporal history it kept a new version of the whole history at every
+ * staff fact, and had only one reader, eligibility, which asks about now.
  */
 export const coverageProjection = (deps: UnsealDependency = {}): Projection => ({
   name: 'coverage',
-  version: 4,
+  version: 5,
   handles: [
     ...new Set([
       ...STAFF_TYPES,

@@ -165,10 +165,10 @@ export function certificationTimeline(facts: readonly Fact[]): Interval[] {
  * staff decider's own fold (`evolveStaff`, then `staffSnapshot`) of their facts in recording
  * order — exactly what an assignment reads from the stream — so every validity period and every
  * change of status is kept, with where they stand now (jurisdiction, institution, agency, role,
- * status) to select and show them by. One open row from the registration; each new fact
- * supersedes it.
+ * status) to select and show them by. The row of `person_histories` (a current-state table:
+ * eligibility judges now, with the whole history inside); null before the registration.
  */
-export function personHistoryTimeline(facts: readonly Fact[]): Interval[] {
+export function personHistoryRow(facts: readonly Fact[]): unknown[] | null {
   let state = initialStaffState();
   for (const fact of facts) {
     const event = {
@@ -179,21 +179,14 @@ export function personHistoryTimeline(facts: readonly Fact[]): Interval[] {
     state = evolveStaff(state, event);
   }
   const snapshot = staffSnapshot(state);
-  const registeredAt = snapshot?.placements[0]?.from;
-  if (!snapshot || registeredAt === undefined) return [];
+  if (!snapshot) return null;
   const history: PersonHistory = {
     staffId: snapshot.staffId,
     placements: snapshot.placements,
     certificationHistory: snapshot.certificationHistory,
   };
   const { jurisdiction, institution, agency, role, status } = snapshot;
-  return [
-    {
-      validFrom: registeredAt,
-      validTo: null,
-      values: [jurisdiction, institution, agency, role, status, history],
-    },
-  ];
+  return [jurisdiction, institution, agency, role, status, history];
 }
 
 /**

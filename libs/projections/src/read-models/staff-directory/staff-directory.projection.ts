@@ -1,6 +1,6 @@
 import type { Projection, ProjectionTransaction } from '../../projection.js';
 import type { UnsealDependency } from './staff-directory.rows.js';
-import { insertRows, type Column } from '../bitemporal/sql-rows.js';
+import { insertRows, onConflictUpdate, type Column } from '../bitemporal/sql-rows.js';
 import { evolveDirectoryRow, unsealFields, type DirectoryRow } from './staff-directory.rows.js';
 
 export const STAFF_DIRECTORY_SCHEMA = 'rm_staff_directory';
@@ -85,9 +85,7 @@ export const staffDirectoryProjection = (deps: UnsealDependency = {}): Projectio
       'staff',
       COLUMNS,
       changed.map((row) => COLUMNS.map((column) => row[column.key])),
-      `ON CONFLICT (staff_id) DO UPDATE SET ${COLUMNS.slice(1)
-        .map((column) => `${column.name} = EXCLUDED.${column.name}`)
-        .join(', ')}`,
+      onConflictUpdate('staff_id', COLUMNS),
     );
   },
 });

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
-import { insertRows } from '../bitemporal/sql-rows.js';
+import { insertRows, onConflictUpdate, type Column } from '../bitemporal/sql-rows.js';
 import { ERASED, unsealFields } from '../staff-directory/staff-directory.rows.js';
 
 /**
@@ -31,15 +31,11 @@ export async function applyNames(
       rows.set(data.staffId, [data.staffId, ERASED, ERASED]);
     }
   }
-  await insertRows(
-    tx,
-    'names',
-    [
-      { name: 'staff_id', type: 'text' },
-      { name: 'name', type: 'text' },
-      { name: 'employee_ref', type: 'text' },
-    ],
-    [...rows.values()],
-    'ON CONFLICT (staff_id) DO UPDATE SET name = EXCLUDED.name, employee_ref = EXCLUDED.employee_ref',
-  );
+  await insertRows(tx, 'names', NAME_COLUMNS, [...rows.values()], onConflictUpdate('staff_id', NAME_COLUMNS));
 }
+
+const NAME_COLUMNS: readonly Column[] = [
+  { name: 'staff_id', type: 'text' },
+  { name: 'name', type: 'text' },
+  { name: 'employee_ref', type: 'text' },
+];
