@@ -4,12 +4,12 @@ import {
   frameworkDecider,
   staffDecider,
   staffStream,
-  type Actor,
   type FrameworkState,
   type Level,
   type StaffEvent,
   type StaffState,
 } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { loadAggregate, SCHEMA_VERSION, type EventStore, type NewEvent } from '@cadre/event-store';
 
 const DAY_MS = 86_400_000;

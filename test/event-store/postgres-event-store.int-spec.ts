@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DuplicateEventIdError, PostgresEventStore, type NewEvent } from '@cadre/event-store';
-import { ManualClock } from '@cadre/platform';
+import { ManualClock } from '@cadre/kernel';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** What the PostgreSQL adapter promises beyond the contract every adapter keeps. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { EVENT_STORE, PostgresEventStore } from '@cadre/event-store';
-import { ManualClock } from '@cadre/platform';
+import { ManualClock } from '@cadre/kernel';
 import {
   CertificationScheduleTicker,
   ProjectionRunner,

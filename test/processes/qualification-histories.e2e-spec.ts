@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { ManualClock } from '@cadre/platform';
+import { ManualClock } from '@cadre/kernel';
 import { ProjectionWorker } from '@cadre/projections/nest';
 import {
   ADMITTED,

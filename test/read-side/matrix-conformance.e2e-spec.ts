@@ -5,10 +5,10 @@ import request from 'supertest';
 import {
   frameworkDecider,
   jurisdictionDecider,
-  type Actor,
   type FrameworkCommand,
   type JurisdictionCommand,
 } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { EVENT_STORE, handleCommand, loadAggregate, type EventStore } from '@cadre/event-store';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';

@@ -6,10 +6,10 @@ import {
   staffStream,
   teamDecider,
   teamStream,
-  type Actor,
   type StaffCommand,
   type TeamCommand,
 } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { EVENT_STORE, handleCommand, type EventStore } from '@cadre/event-store';
 import { ReferenceData } from '../../apps/api/src/shared/reference-data.js';
 import type { PlatformTestApp } from '../platform/support/platform-test-app.js';

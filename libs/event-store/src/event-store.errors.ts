@@ -1,4 +1,4 @@
-import { CadreError } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
 import type { ExpectedRevision } from './event-store.port.js';
 
 /** The stream's revision was not the one the caller expected: nothing was written. */

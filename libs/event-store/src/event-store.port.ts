@@ -1,4 +1,4 @@
-import type { Actor } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 
 /**
  * The event store port. Every fact Cadre knows is an event appended here; every read model is

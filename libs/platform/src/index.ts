@@ -20,6 +20,5 @@ export * from './health/health.module.js';
 export * from './http/http-app.js';
 export * from './http/swagger.js';
 export * from './platform.module.js';
-export * from './time/clock.js';
 export * from './health/readiness-details.js';
 export * from './auth/caller-throttler.guard.js';

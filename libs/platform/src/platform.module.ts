@@ -15,7 +15,7 @@ import { PINO_LOGGER } from './logging/logging.tokens.js';
 import { EventStoreMetrics } from './metrics/event-store.metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsRegistry } from './metrics/metrics.registry.js';
-import { CLOCK, systemClock, type Clock } from './time/clock.js';
+import { CLOCK, systemClock, type Clock } from '@cadre/kernel';
 
 export interface PlatformOptions {
   /** The validated configuration (loadConfig), read once by the entry point. */

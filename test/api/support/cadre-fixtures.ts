@@ -4,7 +4,6 @@ import {
   jurisdictionDecider,
   staffDecider,
   staffStream,
-  type Actor,
   type Agency,
   type DecisionContext,
   type DomainCommand,
@@ -14,6 +13,7 @@ import {
   type Level,
   type StaffCommand,
 } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import {
   EVENT_STORE,
   handleCommand,

@@ -1,14 +1,8 @@
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ModuleMetadata } from '@nestjs/common';
-import {
-  createLogger,
-  loadConfig,
-  signToken,
-  type AppConfig,
-  type Clock,
-  type TokenClaims,
-} from '@cadre/platform';
+import { createLogger, loadConfig, signToken, type AppConfig, type TokenClaims } from '@cadre/platform';
+import type { Clock } from '@cadre/kernel';
 import { createApiApp } from '../../../apps/api/src/create-api-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 

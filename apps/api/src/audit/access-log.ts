@@ -10,7 +10,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { from, mergeMap, type Observable } from 'rxjs';
-import type { Actor } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { READ_MODEL_POOL } from '@cadre/projections/nest';
 
 const ACCESS_LOGGED = 'cadre:access-logged';

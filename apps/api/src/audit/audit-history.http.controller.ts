@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
-import { actsIn, CadreError, type Actor } from '@cadre/domain';
+import { actsIn } from '@cadre/domain';
+import { CadreError, type Actor } from '@cadre/kernel';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@cadre/event-store';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { HISTORY_SCHEMA } from '@cadre/projections';

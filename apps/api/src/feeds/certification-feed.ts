@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PersonalDataVault } from '@cadre/personal-data';
-import { CadreError, type SealedPersonalData } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
+import type { SealedPersonalData } from '@cadre/domain';
 import {
   EVENT_STORE,
   InvalidPositionError,

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { CERTIFICATION_FILTER, certificationSchemas } from '@cadre/integration';
 import { CurrentActor, Public, Roles } from '@cadre/platform';
 import { InvalidQueryParameterError } from '../read-side/shared/query-parameter.error.js';

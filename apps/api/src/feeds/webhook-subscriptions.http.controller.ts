@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import type pg from 'pg';
-import { actsIn, CadreError, DomainForbiddenError, type Actor } from '@cadre/domain';
+import { actsIn, DomainForbiddenError } from '@cadre/domain';
+import { CadreError, type Actor } from '@cadre/kernel';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import {
   CERTIFICATION_EVENT_TYPES,
@@ -119,7 +120,7 @@ export class WebhookSubscriptionsHttpController {
   async ping(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const subscription = await this.find(actor, id);
     const secret = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secrets;
-    const eventId = randomUUID();
+    const eventId = randomIds();
     const body = JSON.stringify({
       specversion: '1.0',
       id: eventId,

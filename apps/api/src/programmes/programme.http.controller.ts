@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -44,7 +44,7 @@ export class ProgrammeHttpController {
   @ApiOperation({ summary: 'Define a training programme (201, its id is chosen by the server)' })
   define(@Body() body: DefineProgrammeRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { title, kind, hours, methodology } = body;
-    const programmeId = randomUUID();
+    const programmeId = randomIds();
     return this.send(
       {
         type: 'DefineProgramme',

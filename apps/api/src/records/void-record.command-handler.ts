@@ -1,6 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CadreError } from '@cadre/kernel';
 import {
-  CadreError,
   DomainNotFoundError,
   DomainRuleError,
   sessionDecider,

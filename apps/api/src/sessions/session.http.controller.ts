@@ -1,16 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import {
-  actsIn,
-  assertActsIn,
-  isJointSession,
-  sessionDecider,
-  sessionStream,
-  type Actor,
-} from '@cadre/domain';
+import { actsIn, assertActsIn, isJointSession, sessionDecider, sessionStream } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { loadAggregate } from '@cadre/event-store';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
@@ -62,7 +56,7 @@ export class SessionHttpController {
     @Body() body: ScheduleSessionRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    const sessionId = randomUUID();
+    const sessionId = randomIds();
     const { programmeId, startsAt, endsAt, location, capacity } = body;
     const data = {
       sessionId,

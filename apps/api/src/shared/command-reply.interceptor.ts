@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
-import { CadreError, type Actor } from '@cadre/domain';
+import { CadreError, type Actor } from '@cadre/kernel';
 import { CommandReply } from './command-reply.js';
 import { IdempotencyStore } from './idempotency.store.js';
 

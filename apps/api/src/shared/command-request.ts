@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { CadreError, type Actor } from '@cadre/domain';
+import { CadreError, type Actor } from '@cadre/kernel';
 
 /** Who sends a command and how: the authenticated actor, the request's correlation id and `If-Match`. */
 export interface CommandRequest {

@@ -7,7 +7,7 @@ import {
   type CommandSpec,
   type EventStore,
 } from '@cadre/event-store';
-import { CLOCK, type Clock } from '@cadre/platform';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import type { CommandRequest } from './command-request.js';
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { canonicalize } from 'json-canonicalize';
 import type pg from 'pg';
-import { CadreError } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
 import { PG_POOL } from './pg-pool.provider.js';
 
 const SCHEMA_SQL = `

@@ -1,4 +1,4 @@
-import { CadreError } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
 
 /** A GET of something that was never recorded (HTTP 404). */
 export class ResourceNotFoundError extends CadreError {

@@ -10,7 +10,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { from, mergeMap, type Observable } from 'rxjs';
-import { CadreError } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
 import { EVENT_STORE, InvalidPositionError, type EventStore } from '@cadre/event-store';
 import { ALL_EVENTS, readCheckpoint, type Projection } from '@cadre/projections';
 import { PROJECTIONS, READ_MODEL_POOL } from '@cadre/projections/nest';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   staffDecider,
@@ -54,7 +54,7 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     const { expectedRevision } = request;
     if (expectedRevision !== undefined && expectedRevision !== revision)
       throw new RevisionMismatchError(stream, expectedRevision, revision);
-    const base = { now: this.runner.clock.now().toISOString(), newId: randomUUID, actor: request.actor };
+    const base = { now: this.runner.clock.now().toISOString(), newId: randomIds, actor: request.actor };
     staffDecider.decide(command, state, base);
     const personal = await unsealPersonalData(this.vault, staffId, registeredPersonalData(events));
     if (!personal) return this.destroyKey(staffId, erase);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { staffDecider, type CommandMetadata, type RegisterStaffMember, type StaffState } from '@cadre/domain';
 import type { CommandResult } from '@cadre/event-store';
@@ -53,7 +53,7 @@ export class RegisterStaffHandler implements ICommandHandler<RegisterStaff> {
     staffId: string;
     result: CommandResult<StaffState>;
   }> {
-    const staffId = randomUUID();
+    const staffId = randomIds();
     const { personalData, metadata, ...placement } = registration;
     const command = (sealed: RegisterStaffMember['data']['personalData']): RegisterStaffMember => ({
       type: 'RegisterStaffMember',
@@ -78,7 +78,7 @@ export class RegisterStaffHandler implements ICommandHandler<RegisterStaff> {
 
   /** Decides the registration on the empty state, without writing: throws its refusal. */
   private async check(command: RegisterStaffMember, request: CommandRequest): Promise<void> {
-    const base = { now: this.runner.clock.now().toISOString(), newId: randomUUID, actor: request.actor };
+    const base = { now: this.runner.clock.now().toISOString(), newId: randomIds, actor: request.actor };
     const state = staffDecider.initialState();
     staffDecider.decide(command, state, await staffContext(this.reference, command)(state, base));
   }

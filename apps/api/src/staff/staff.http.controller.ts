@@ -2,14 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nest
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import {
-  assertActsIn,
-  staffDecider,
-  staffErrors,
-  staffStream,
-  type Actor,
-  type StaffCommand,
-} from '@cadre/domain';
+import { assertActsIn, staffDecider, staffErrors, staffStream, type StaffCommand } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { loadAggregate } from '@cadre/event-store';
 import { PersonalDataVault } from '@cadre/personal-data';
 import { CurrentActor, Roles } from '@cadre/platform';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -9,9 +9,9 @@ import {
   readinessAt,
   teamDecider,
   teamStream,
-  type Actor,
   type TeamCommand,
 } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { loadAggregate } from '@cadre/event-store';
 import { STAFF_DIRECTORY_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
@@ -58,7 +58,7 @@ export class TeamHttpController {
   form(@Body() body: FormTeamRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { name, jurisdiction, kind, caseRef } = body;
     const data = {
-      teamId: randomUUID(),
+      teamId: randomIds(),
       name,
       jurisdiction,
       kind,

@@ -10,15 +10,13 @@ import type { Logger } from 'pino';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import {
   AppConfig,
-  CLOCK,
   DATABASE,
   MetricsRegistry,
   PINO_LOGGER,
   ReadinessDetails,
-  systemClock,
-  type Clock,
   type Database,
 } from '@cadre/platform';
+import { CLOCK, systemClock, type Clock } from '@cadre/kernel';
 import {
   CertificationScheduleTicker,
   ProjectionRunner,

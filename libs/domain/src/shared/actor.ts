@@ -1,14 +1,5 @@
+import { REGIONAL, type Actor } from '@cadre/kernel';
 import { DomainForbiddenError } from './domain-errors.js';
-
-/** The jurisdiction code of regional acts (drafting and publishing the framework). */
-export const REGIONAL = '*';
-
-/** Who acts: the token's subject, roles and jurisdictions — never a name. */
-export interface Actor {
-  readonly sub: string;
-  readonly roles: readonly string[];
-  readonly jurisdictions: readonly string[];
-}
 
 /** A regional actor (`*`) acts in every jurisdiction. */
 export function actsIn(actor: Actor, jurisdiction: string): boolean {

@@ -1,4 +1,4 @@
-import type { Actor } from './actor.js';
+import type { Actor } from '@cadre/kernel';
 import { resolveOccurredAt, type Instant } from './time.js';
 
 /**

@@ -1,4 +1,4 @@
-import { CadreError, type ErrorCategory } from './cadre-error.js';
+import { CadreError, type ErrorCategory } from '@cadre/kernel';
 
 /** The command is malformed or incomplete (HTTP 400). */
 export class DomainValidationError extends CadreError {

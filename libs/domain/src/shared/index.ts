@@ -1,6 +1,5 @@
 export * from './actor.js';
 export * from './agencies.js';
-export * from './cadre-error.js';
 export * from './corrections.js';
 export * from './decider.js';
 export * from './domain-errors.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../shared/actor.js';
+import type { Actor } from '@cadre/kernel';
 import type { Agency } from '../shared/agencies.js';
 import { DomainRuleError } from '../shared/domain-errors.js';
 import type { QualificationResult } from '../shared/qualification.js';

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
-import { CadreError } from '../shared/cadre-error.js';
-import type { Actor } from '../shared/actor.js';
+import { CadreError, sequentialIds, type Actor } from '@cadre/kernel';
+
 import type { Decider, DecisionContext, DomainCommand, DomainEvent } from '../shared/decider.js';
 
 /** The fixed clock of every decider spec. */
@@ -13,10 +13,6 @@ export const REGIONAL_COORDINATOR: Actor = {
 };
 
 /** Ids `<prefix>-1`, `<prefix>-2`, … in order: deterministic specs. */
-export function sequentialIds(prefix = 'id'): () => string {
-  let next = 0;
-  return () => `${prefix}-${++next}`;
-}
 
 export function testContext(overrides: Partial<DecisionContext> = {}): DecisionContext {
   return { now: NOW, newId: sequentialIds(), actor: REGIONAL_COORDINATOR, ...overrides };

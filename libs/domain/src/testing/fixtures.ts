@@ -1,5 +1,5 @@
 import { fold } from '../shared/decider.js';
-import type { Actor } from '../shared/actor.js';
+import type { Actor } from '@cadre/kernel';
 import type { CompetencyLevels } from '../shared/validity.js';
 import type { CertificationView } from '../shared/qualification.js';
 import type { StaffSnapshot } from '../staff/staff.state.js';

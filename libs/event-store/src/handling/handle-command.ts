@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { Actor, DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
-import { CadreError } from '@cadre/domain';
+import { randomIds } from '@cadre/kernel';
+import type { Actor } from '@cadre/kernel';
+import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
 import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { EventStore, NewEvent, Position, RecordedEvent } from '../event-store.port.js';
 
@@ -104,7 +105,7 @@ export async function handleCommand<
     );
     const base: DecisionContext = {
       now: envelope.now().toISOString(),
-      newId: randomUUID,
+      newId: randomIds,
       actor: envelope.actor,
     };
     const context = spec.context ? await spec.context(state, base) : (base as Context);
@@ -174,7 +175,7 @@ export function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): 
 function toNewEvent(event: DomainEvent, envelope: CommandEnvelope, now: string): NewEvent {
   const reason = event.metadata?.reason;
   return {
-    eventId: randomUUID(),
+    eventId: randomIds(),
     type: event.type,
     data: event.data,
     metadata: {

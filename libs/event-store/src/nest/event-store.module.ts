@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AppConfig, CLOCK, DATABASE, EventStoreMetrics, type Clock, type Database } from '@cadre/platform';
+import { AppConfig, DATABASE, EventStoreMetrics, type Database } from '@cadre/platform';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import type { EventStore } from '../event-store.port.js';
 import { EVENT_STORE } from '../event-store.tokens.js';
 import { DatabaseModule, type DatabaseOptions } from './database.module.js';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { PrivateAddressError, guardedLookup, isPrivateAddress } from './address-guard.js';
@@ -125,7 +125,7 @@ export class WebhookDispatcher {
   private rescan = false;
   private tail: Subscription | null = null;
   /** This dispatcher's name on the delivery leases it takes. */
-  private readonly owner = `dispatcher-${randomUUID()}`;
+  private readonly owner = `dispatcher-${randomIds()}`;
   private following: Promise<void> | null = null;
 
   constructor(

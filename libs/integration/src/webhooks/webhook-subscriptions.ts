@@ -1,5 +1,6 @@
 import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import type pg from 'pg';
 
 export const WEBHOOKS_SCHEMA = 'cadre_webhooks';
@@ -135,7 +136,7 @@ export class WebhookSubscriptions {
   }): Promise<WebhookSubscription & { secret: string }> {
     await this.ensure();
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
-    const id = randomUUID();
+    const id = randomIds();
     const { rows } = await this.pool.query<Row>(
       `INSERT INTO ${WEBHOOKS_SCHEMA}.subscriptions (subscription_id, owner, url, event_types, jurisdictions, secret, cursor)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,

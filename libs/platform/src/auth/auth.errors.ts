@@ -1,4 +1,4 @@
-import { CadreError } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
 
 /** No bearer token, or one that is forged, expired or malformed (401). */
 export class UnauthenticatedError extends CadreError {

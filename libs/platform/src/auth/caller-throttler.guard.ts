@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CadreError, type Actor } from '@cadre/domain';
+import { CadreError, type Actor } from '@cadre/kernel';
 import { AppConfig } from '../config/app-config.js';
 
 export class RateLimitedError extends CadreError {

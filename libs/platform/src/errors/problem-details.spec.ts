@@ -5,7 +5,7 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { CadreError, type ErrorCategory } from '@cadre/domain';
+import { CadreError, type ErrorCategory } from '@cadre/kernel';
 import { renderProblem } from './problem-details.js';
 import { RequestValidationError } from './request-errors.js';
 

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isConnectionError } from '@cadre/event-store';
 import { HttpException } from '@nestjs/common';
-import { CadreError, type ErrorCategory } from '@cadre/domain';
+import { CadreError, type ErrorCategory } from '@cadre/kernel';
 
 /** An RFC 9457 problem document, with Cadre's stable `code` and the request's `correlationId`. */
 export interface ProblemDocument {

@@ -1,5 +1,5 @@
 import type { ValidationError } from '@nestjs/common';
-import { CadreError } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
 
 export interface FieldViolation {
   /** Dotted path of the field in the body (`members.0.role`). */

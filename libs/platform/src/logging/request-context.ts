@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 
 export interface RequestContext {
   readonly correlationId: string;
@@ -21,5 +21,5 @@ const ACCEPTABLE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The caller's `x-correlation-id` when it is acceptable, otherwise a new UUID. */
 export function correlationIdFrom(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
-  return value !== undefined && ACCEPTABLE_CORRELATION_ID.test(value) ? value : randomUUID();
+  return value !== undefined && ACCEPTABLE_CORRELATION_ID.test(value) ? value : randomIds();
 }

@@ -8,7 +8,8 @@ import {
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
-import { AppConfig, CLOCK, PINO_LOGGER, type Clock } from '@cadre/platform';
+import { AppConfig, PINO_LOGGER } from '@cadre/platform';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   CheckpointKeyError,
   DEVELOPMENT_CHECKPOINT_KEY,

@@ -1,10 +1,5 @@
-import {
-  CadreError,
-  type Actor,
-  type DecisionContext,
-  type DomainCommand,
-  type DomainEvent,
-} from '@cadre/domain';
+import { CadreError, type Actor } from '@cadre/kernel';
+import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
 import {
   handleCommand,
   type CommandSpec,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomIds } from '@cadre/kernel';
 import { teamDecider, teamStream, type ReviewMemberStanding, type TeamState } from '@cadre/domain';
 import { handleCommand, loadAggregate, type EventStore, type RecordedEvent } from '@cadre/event-store';
 import type pg from 'pg';
@@ -82,7 +82,7 @@ async function review(
     metadata: { reason: RECONCILIATION_REASON },
   };
   const actor = processActor(`${LAPSE_PROCESS}:reconciliation`);
-  const base = { now, newId: randomUUID, actor };
+  const base = { now, newId: randomIds, actor };
   if (options.dryRun) {
     const context = await standingContext(store, staffId)(state, base);
     return teamDecider.decide(command, state, context);
@@ -90,7 +90,7 @@ async function review(
   const result = await handleCommand(
     store,
     { stream: teamStream(teamId), decider: teamDecider, command, context: standingContext(store, staffId) },
-    { actor, correlationId: randomUUID(), now: options.now },
+    { actor, correlationId: randomIds(), now: options.now },
   );
   return result.events;
 }

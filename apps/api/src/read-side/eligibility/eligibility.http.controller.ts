@@ -1,8 +1,10 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { assertActsIn, type Actor } from '@cadre/domain';
-import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import { assertActsIn } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
+import { CLOCK, type Clock } from '@cadre/kernel';
+import { CurrentActor, Roles } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor } from '../shared/index.js';
 import { EligibilityReadQuery } from './eligibility.query.js';

@@ -2,8 +2,9 @@ import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/domain';
-import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import type { Actor } from '@cadre/kernel';
+import { CLOCK, type Clock } from '@cadre/kernel';
+import { CurrentActor, Roles } from '@cadre/platform';
 import {
   InvalidQueryParameterError,
   jurisdictionScope,

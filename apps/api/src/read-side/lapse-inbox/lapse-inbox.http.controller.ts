@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';

@@ -1,4 +1,5 @@
-import { DomainForbiddenError, REGIONAL, actsIn, type Actor } from '@cadre/domain';
+import { DomainForbiddenError, actsIn } from '@cadre/domain';
+import { REGIONAL, type Actor } from '@cadre/kernel';
 
 /**
  * The jurisdictions a read may see: the ones asked for (`?jurisdiction=AL,RS`), each of which the

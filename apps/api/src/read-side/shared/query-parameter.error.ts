@@ -1,4 +1,4 @@
-import { CadreError } from '@cadre/domain';
+import { CadreError } from '@cadre/kernel';
 
 /** A query-string parameter that cannot be read (HTTP 400): the problem names the parameter. */
 export class InvalidQueryParameterError extends CadreError {

@@ -2,7 +2,7 @@ import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import {
   InvalidQueryParameterError,

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
 import { TEAM_LIST_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
 import { CurrentActor, Roles } from '@cadre/platform';
