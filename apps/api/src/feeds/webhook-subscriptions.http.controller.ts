@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { randomIds } from '@cadre/kernel';
+import { randomIds, CadreError, type Actor } from '@cadre/kernel';
 import type pg from 'pg';
 import { actsIn, DomainForbiddenError } from '@cadre/domain';
-import { CadreError, type Actor } from '@cadre/kernel';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import {
   CERTIFICATION_EVENT_TYPES,

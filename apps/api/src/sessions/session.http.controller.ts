@@ -1,10 +1,9 @@
-import { randomIds } from '@cadre/kernel';
+import { randomIds, type Actor } from '@cadre/kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { actsIn, assertActsIn, isJointSession, sessionDecider, sessionStream } from '@cadre/domain';
-import type { Actor } from '@cadre/kernel';
 import { loadAggregate } from '@cadre/event-store';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';

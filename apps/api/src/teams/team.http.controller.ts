@@ -1,4 +1,4 @@
-import { randomIds } from '@cadre/kernel';
+import { randomIds, type Actor } from '@cadre/kernel';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -11,7 +11,6 @@ import {
   teamStream,
   type TeamCommand,
 } from '@cadre/domain';
-import type { Actor } from '@cadre/kernel';
 import { loadAggregate } from '@cadre/event-store';
 import { STAFF_DIRECTORY_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';

@@ -1,9 +1,8 @@
 import { describe, it } from '@jest/globals';
 import { deciderSpec, recorded, testContext } from '../testing/decider-spec.js';
-import { coordinatorOf, sampleFramework } from '../testing/fixtures.js';
+import { coordinatorOf, sampleFramework, sampleFrameworkEvents } from '../testing/fixtures.js';
 import { fold } from '../shared/decider.js';
 import { frameworkDecider } from '../framework/framework.decider.js';
-import { sampleFrameworkEvents } from '../testing/fixtures.js';
 import type { JurisdictionCommand } from './jurisdiction.commands.js';
 import { jurisdictionDecider, type JurisdictionContext } from './jurisdiction.decider.js';
 import type { JurisdictionEvent } from './jurisdiction.events.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { sampleFramework } from '../testing/fixtures.js';
-import { requirementsInForce, type JurisdictionRules } from './requirements.js';
-import type { FrameworkDefinition } from './requirements.js';
+import { requirementsInForce, type JurisdictionRules, type FrameworkDefinition } from './requirements.js';
 
 describe('requirementsInForce', () => {
   const framework: FrameworkDefinition = sampleFramework();

@@ -1,12 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Agency } from '../shared/agencies.js';
-import { CadreError } from '@cadre/kernel';
+import { CadreError, sequentialIds } from '@cadre/kernel';
 import { fold, type DomainEvent } from '../shared/decider.js';
 import { toInstant, toMillis } from '../shared/time.js';
 import { staffDecider } from '../staff/staff.decider.js';
 import { staffSnapshot, type StaffSnapshot } from '../staff/staff.state.js';
-import { sequentialIds } from '@cadre/kernel';
 import { managerOf } from '../testing/fixtures.js';
 import {
   BASE,

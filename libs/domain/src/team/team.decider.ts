@@ -2,9 +2,14 @@ import { isManagerOf } from '../shared/actor.js';
 import { DomainRuleError } from '../shared/domain-errors.js';
 import { adoptedVersionAt } from '../shared/requirements.js';
 import type { Instant } from '../shared/time.js';
-import { requireContext } from '../shared/validation.js';
+import {
+  requireContext,
+  requireInteger,
+  requireNonEmpty,
+  requireOneOf,
+  requireText,
+} from '../shared/validation.js';
 import { assertNever, eventFactory, type Decider } from '../shared/decider.js';
-import { requireInteger, requireNonEmpty, requireOneOf, requireText } from '../shared/validation.js';
 import type { FormTeam, TeamCommand } from './team.commands.js';
 import type { TeamContext } from './team.context.js';
 import { teamErrors } from './team.errors.js';

@@ -1,7 +1,5 @@
-import { randomIds } from '@cadre/kernel';
-import type { Actor } from '@cadre/kernel';
+import { randomIds, type Actor, CadreError } from '@cadre/kernel';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
-import { CadreError } from '@cadre/kernel';
 import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { EventStore, NewEvent, Position, RecordedEvent } from '../event-store.port.js';
 

@@ -2,8 +2,7 @@ import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/kernel';
-import { CLOCK, type Clock } from '@cadre/kernel';
+import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { jurisdictionScope, parsePointInTime, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 import {

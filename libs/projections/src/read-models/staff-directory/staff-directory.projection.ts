@@ -1,7 +1,11 @@
 import type { Projection, ProjectionTransaction } from '../../projection.js';
-import type { UnsealDependency } from './staff-directory.rows.js';
+import {
+  type UnsealDependency,
+  evolveDirectoryRow,
+  unsealFields,
+  type DirectoryRow,
+} from './staff-directory.rows.js';
 import { insertRows, onConflictUpdate, type Column } from '../bitemporal/sql-rows.js';
-import { evolveDirectoryRow, unsealFields, type DirectoryRow } from './staff-directory.rows.js';
 
 export const STAFF_DIRECTORY_SCHEMA = 'rm_staff_directory';
 

@@ -1,8 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../../projection.js';
-import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
+import { type UnsealDependency, ERASED, unsealFields } from '../staff-directory/staff-directory.rows.js';
 import { insertRows, onConflictUpdate, type Column } from '../bitemporal/sql-rows.js';
-import { ERASED, unsealFields } from '../staff-directory/staff-directory.rows.js';
 
 /**
  * The one table of a schema that holds personal data (name and employeeRef), unsealed when the
