@@ -17,7 +17,6 @@ export type Position = string;
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 
 /** Who acted: never a name, only the token's subject, roles and jurisdictions (the domain's type). */
-export type { Actor };
 
 export interface EventMetadata {
   readonly correlationId: string;

@@ -13,4 +13,3 @@ export {
 export * from './handling/handle-command.js';
 export { resilientPool } from './postgres/resilient-pool.js';
 export * from './handling/reference-reads.js';
-export { isConnectionError } from './postgres/connection-errors.js';

@@ -2,3 +2,4 @@ export * from './actor.js';
 export * from './clock.js';
 export * from './errors.js';
 export * from './ids.js';
+export * from './connection-errors.js';

@@ -17,6 +17,7 @@ export * from './database/database.tokens.js';
 export * from './metrics/metrics.registry.js';
 export * from './metrics/event-store.metrics.js';
 export * from './health/health.module.js';
+export { EVENT_STORE_PING, type EventStorePing } from './health/event-store.health.js';
 export * from './http/http-app.js';
 export * from './http/swagger.js';
 export * from './platform.module.js';

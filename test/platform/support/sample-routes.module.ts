@@ -2,8 +2,8 @@ import { Body, Controller, Get, Inject, Module, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { CadreError } from '@cadre/kernel';
-import { EVENT_STORE, type Actor, type EventStore } from '@cadre/event-store';
+import { CadreError, type Actor } from '@cadre/kernel';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { CurrentActor, Roles } from '@cadre/platform';
 
 class TagDto {

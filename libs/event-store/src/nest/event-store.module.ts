@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { AppConfig, DATABASE, EventStoreMetrics, type Database } from '@cadre/platform';
+import { AppConfig, DATABASE, EVENT_STORE_PING, EventStoreMetrics, type Database } from '@cadre/platform';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import type { EventStore } from '../event-store.port.js';
 import { EVENT_STORE } from '../event-store.tokens.js';
@@ -34,8 +34,9 @@ export class EventStoreModule {
           },
           inject: [AppConfig, DATABASE, EventStoreMetrics, CLOCK],
         },
+        { provide: EVENT_STORE_PING, useExisting: EVENT_STORE },
       ],
-      exports: [EVENT_STORE, DatabaseModule],
+      exports: [EVENT_STORE, EVENT_STORE_PING, DatabaseModule],
     };
   }
 }

@@ -24,7 +24,7 @@ import { checkEventSize, validateAppend } from '../event-validation.js';
 import { canonicalParts, verifyChain } from '../hash-chain.js';
 import { ChangeNotifier } from './change-notifier.js';
 import { resilientPool } from './resilient-pool.js';
-import { isConnectionError } from './connection-errors.js';
+import { isConnectionError } from '@cadre/kernel';
 import {
   comparePgPositions,
   formatPosition,

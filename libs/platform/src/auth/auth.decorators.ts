@@ -1,5 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { Actor } from '@cadre/event-store';
+import type { Actor } from '@cadre/kernel';
 import type { Role } from './roles.js';
 
 export const PUBLIC_ROUTE = 'cadre:public-route';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Get, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Actor } from '@cadre/event-store';
+import type { Actor } from '@cadre/kernel';
 import { Public, Roles } from './auth.decorators.js';
 import { AccessDeniedError, UnauthenticatedError } from './auth.errors.js';
 import { AuthGuard } from './auth.guard.js';

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Actor } from '@cadre/event-store';
+import type { Actor } from '@cadre/kernel';
 import { PUBLIC_ROUTE, ROUTE_ROLES } from './auth.decorators.js';
 import { AccessDeniedError, UnauthenticatedError } from './auth.errors.js';
 import { JwtVerifier } from './jwt.js';

@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { Actor } from '@cadre/event-store';
+import type { Actor } from '@cadre/kernel';
 import { UnauthenticatedError } from './auth.errors.js';
 import { isRole, JURISDICTION_CLAIM, type Role } from './roles.js';
 

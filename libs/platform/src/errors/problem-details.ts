@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { isConnectionError } from '@cadre/event-store';
+import { isConnectionError, CadreError, type ErrorCategory } from '@cadre/kernel';
 import { HttpException } from '@nestjs/common';
-import { CadreError, type ErrorCategory } from '@cadre/kernel';
 
 /** An RFC 9457 problem document, with Cadre's stable `code` and the request's `correlationId`. */
 export interface ProblemDocument {
