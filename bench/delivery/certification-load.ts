@@ -10,7 +10,8 @@ import {
   type StaffState,
 } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
-import { loadAggregate, SCHEMA_VERSION, type EventStore, type NewEvent } from '@cadre/event-store';
+import { loadAggregate, SCHEMA_VERSION } from '@cadre/command-handling';
+import type { EventStore, NewEvent } from '@cadre/event-store';
 
 const DAY_MS = 86_400_000;
 const LEVELS: readonly Level[] = ['awareness', 'specialised', 'expert'];

@@ -9,7 +9,8 @@ import {
   type JurisdictionCommand,
 } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
-import { EVENT_STORE, handleCommand, loadAggregate, type EventStore } from '@cadre/event-store';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import { handleCommand, loadAggregate } from '@cadre/command-handling';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { eventually } from './team-audit.fixtures.js';

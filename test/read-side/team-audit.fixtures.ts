@@ -10,7 +10,8 @@ import {
   type TeamCommand,
 } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
-import { EVENT_STORE, handleCommand, type EventStore } from '@cadre/event-store';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import { handleCommand } from '@cadre/command-handling';
 import { ReferenceData } from '../../apps/api/src/shared/reference-data.js';
 import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
 

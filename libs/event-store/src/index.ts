@@ -10,6 +10,4 @@ export {
   runningEmbeddedUrl,
   type EmbeddedCluster,
 } from './postgres/embedded-postgres.js';
-export * from './handling/handle-command.js';
 export { resilientPool } from './postgres/resilient-pool.js';
-export * from './handling/reference-reads.js';

@@ -1,6 +1,7 @@
 import { CloudEvent } from 'cloudevents';
 import { staffDecider, type StaffEvent, type StaffState } from '@cadre/domain';
-import { toDomainEvent, type EventStore, type RecordedEvent } from '@cadre/event-store';
+import { toDomainEvent } from '@cadre/command-handling';
+import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import {
   PUBLIC_TYPE_OF,
   type CertificationCloudEventJson,

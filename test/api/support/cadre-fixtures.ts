@@ -14,13 +14,8 @@ import {
   type StaffCommand,
 } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
-import {
-  EVENT_STORE,
-  handleCommand,
-  loadAggregate,
-  type CommandDecider,
-  type EventStore,
-} from '@cadre/event-store';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import { handleCommand, loadAggregate, type CommandDecider } from '@cadre/command-handling';
 import type pg from 'pg';
 import { PG_POOL } from '../../../apps/api/src/shared/pg-pool.provider.js';
 import type { PlatformTestApp } from '../../platform/support/platform-test-app.js';

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
-import { loadAggregate } from '@cadre/event-store';
+import { loadAggregate } from '@cadre/command-handling';
 import { Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';

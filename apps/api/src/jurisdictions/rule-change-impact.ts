@@ -9,7 +9,7 @@ import {
   type TeamRules,
   type WouldLapse,
 } from '@cadre/domain';
-import { loadAggregate } from '@cadre/event-store';
+import { loadAggregate } from '@cadre/command-handling';
 import { formedTeams } from '@cadre/projections';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ReferenceData } from '../shared/reference-data.js';

@@ -1,6 +1,6 @@
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { programmeDecider, programmeStream, type ProgrammeCommand, type ProgrammeState } from '@cadre/domain';
-import type { CommandResult } from '@cadre/event-store';
+import type { CommandResult } from '@cadre/command-handling';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 

@@ -9,7 +9,7 @@ import {
   type GrantedCompetency,
   type ProgrammeCommand,
 } from '@cadre/domain';
-import { loadAggregate } from '@cadre/event-store';
+import { loadAggregate } from '@cadre/command-handling';
 import { Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';

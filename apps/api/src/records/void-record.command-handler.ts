@@ -8,7 +8,8 @@ import {
   type CommandMetadata,
   type VoidRecord,
 } from '@cadre/domain';
-import { streamCategory, type CommandResult, type EventLocation } from '@cadre/event-store';
+import { streamCategory, type EventLocation } from '@cadre/event-store';
+import type { CommandResult } from '@cadre/command-handling';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 

@@ -8,7 +8,7 @@ import {
   type SessionContext,
   type SessionState,
 } from '@cadre/domain';
-import type { CommandResult } from '@cadre/event-store';
+import type { CommandResult } from '@cadre/command-handling';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ReferenceData } from '../shared/reference-data.js';

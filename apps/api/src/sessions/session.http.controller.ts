@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { actsIn, assertActsIn, isJointSession, sessionDecider, sessionStream } from '@cadre/domain';
-import { loadAggregate } from '@cadre/event-store';
+import { loadAggregate } from '@cadre/command-handling';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';

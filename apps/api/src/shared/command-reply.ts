@@ -1,4 +1,4 @@
-import type { CommandResult } from '@cadre/event-store';
+import type { CommandResult } from '@cadre/command-handling';
 
 /** The body of every command response. */
 export interface CommandReplyBody {

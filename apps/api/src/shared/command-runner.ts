@@ -1,12 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
-import {
-  EVENT_STORE,
-  handleCommand,
-  type CommandResult,
-  type CommandSpec,
-  type EventStore,
-} from '@cadre/event-store';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import { handleCommand, type CommandResult, type CommandSpec } from '@cadre/command-handling';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import type { CommandRequest } from './command-request.js';
 

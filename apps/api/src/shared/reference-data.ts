@@ -17,14 +17,13 @@ import {
   type TeamRules,
   type TrainerRecord,
 } from '@cadre/domain';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import {
-  EVENT_STORE,
   loadAggregate,
   loadJurisdictionRules,
   loadStaffSnapshots,
   loadTeamRules,
-  type EventStore,
-} from '@cadre/event-store';
+} from '@cadre/command-handling';
 
 /**
  * Reads the aggregates a decision needs besides its own stream (the framework in force, a

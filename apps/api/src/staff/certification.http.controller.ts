@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { StaffState } from '@cadre/domain';
-import type { CommandResult } from '@cadre/event-store';
+import type { CommandResult } from '@cadre/command-handling';
 import { Roles } from '@cadre/platform';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';

@@ -6,7 +6,7 @@ import {
   type ErasePersonalData as EraseCommand,
   type StaffState,
 } from '@cadre/domain';
-import { loadAggregate, RevisionMismatchError, type CommandResult } from '@cadre/event-store';
+import { loadAggregate, RevisionMismatchError, type CommandResult } from '@cadre/command-handling';
 import { PersonalDataVault } from '@cadre/personal-data';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';

@@ -12,7 +12,7 @@ import {
   type StaffEvent,
   type StaffState,
 } from '@cadre/domain';
-import type { CommandDecider } from '@cadre/event-store';
+import type { CommandDecider } from '@cadre/command-handling';
 
 /**
  * `POST …/certifications/{id}/renew`: a new external award of that certification's competency

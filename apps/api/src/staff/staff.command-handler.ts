@@ -7,7 +7,7 @@ import {
   type StaffContext,
   type StaffState,
 } from '@cadre/domain';
-import type { CommandResult } from '@cadre/event-store';
+import type { CommandResult } from '@cadre/command-handling';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ReferenceData } from '../shared/reference-data.js';

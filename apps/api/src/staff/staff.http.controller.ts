@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertActsIn, staffDecider, staffErrors, staffStream, type StaffCommand } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
-import { loadAggregate } from '@cadre/event-store';
+import { loadAggregate } from '@cadre/command-handling';
 import { PersonalDataVault } from '@cadre/personal-data';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';

@@ -1,7 +1,7 @@
 import { randomIds } from '@cadre/kernel';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { staffDecider, staffStream, type StaffState, type TransferStaffMember } from '@cadre/domain';
-import { loadAggregate, type CommandResult } from '@cadre/event-store';
+import { loadAggregate, type CommandResult } from '@cadre/command-handling';
 import { PersonalDataVault } from '@cadre/personal-data';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';

@@ -11,7 +11,7 @@ import {
   teamStream,
   type TeamCommand,
 } from '@cadre/domain';
-import { loadAggregate } from '@cadre/event-store';
+import { loadAggregate } from '@cadre/command-handling';
 import { STAFF_DIRECTORY_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
 import type { DataSource } from 'typeorm';

@@ -11,7 +11,8 @@ import {
   type StaffContext,
   type VoidAssessmentAwards,
 } from '@cadre/domain';
-import { loadAggregate, loadFrameworkInForce, streamCategory, type RecordedEvent } from '@cadre/event-store';
+import { loadAggregate, loadFrameworkInForce } from '@cadre/command-handling';
+import { streamCategory, type RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../projection.js';
 import {
   PROCESSES_DDL_LOCK,

@@ -5,14 +5,8 @@ import {
   type TeamContext,
   type TeamState,
 } from '@cadre/domain';
-import {
-  loadJurisdictionRules,
-  loadStaffSnapshots,
-  streamCategory,
-  type EventStore,
-  type Position,
-  type RecordedEvent,
-} from '@cadre/event-store';
+import { loadJurisdictionRules, loadStaffSnapshots } from '@cadre/command-handling';
+import { streamCategory, type EventStore, type Position, type RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '../projection.js';
 import {
   PROCESSES_DDL_LOCK,

@@ -1,12 +1,7 @@
 import { CadreError, type Actor } from '@cadre/kernel';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
-import {
-  handleCommand,
-  type CommandSpec,
-  type CommandResult,
-  type EventStore,
-  type RecordedEvent,
-} from '@cadre/event-store';
+import { handleCommand, type CommandSpec, type CommandResult } from '@cadre/command-handling';
+import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '../projection.js';
 
 /** What a process manager needs: the store it sends commands to, the clock, a logger. */

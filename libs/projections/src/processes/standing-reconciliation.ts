@@ -1,6 +1,7 @@
 import { randomIds } from '@cadre/kernel';
 import { teamDecider, teamStream, type ReviewMemberStanding, type TeamState } from '@cadre/domain';
-import { handleCommand, loadAggregate, type EventStore, type RecordedEvent } from '@cadre/event-store';
+import { handleCommand, loadAggregate } from '@cadre/command-handling';
+import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import type pg from 'pg';
 import { LAPSE_PROCESS, standingContext } from './lapse.process.js';
 import { PROCESSES_SCHEMA, processActor } from './process-support.js';

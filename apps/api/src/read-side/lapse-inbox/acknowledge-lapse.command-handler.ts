@@ -7,7 +7,7 @@ import {
   type LapseAcknowledgementContext,
   type LapseAcknowledgementState,
 } from '@cadre/domain';
-import type { CommandResult } from '@cadre/event-store';
+import type { CommandResult } from '@cadre/command-handling';
 import type { CommandRequest } from '../../shared/command-request.js';
 import { CommandRunner } from '../../shared/command-runner.js';
 import { INBOX_EVENTS, lapseRow } from '@cadre/projections';

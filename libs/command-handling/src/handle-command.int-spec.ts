@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DomainRuleError, type DecisionContext, type DomainCommand, type DomainEvent } from '@cadre/domain';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import { PostgresEventStore } from '../postgres/postgres-event-store.js';
+import { PostgresEventStore } from '@cadre/event-store';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import {
   ConcurrencyExhaustedError,
   handleCommand,

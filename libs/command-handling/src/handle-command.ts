@@ -1,7 +1,12 @@
 import { randomIds, type Actor, CadreError } from '@cadre/kernel';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
-import { WrongExpectedRevisionError } from '../event-store.errors.js';
-import type { EventStore, NewEvent, Position, RecordedEvent } from '../event-store.port.js';
+import {
+  WrongExpectedRevisionError,
+  type EventStore,
+  type NewEvent,
+  type Position,
+  type RecordedEvent,
+} from '@cadre/event-store';
 
 /** Where a command comes from: who, in which request, caused by what, and when it is now. */
 export interface CommandEnvelope {

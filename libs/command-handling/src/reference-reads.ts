@@ -12,7 +12,7 @@ import {
   staffDecider,
   staffSnapshot,
 } from '@cadre/domain';
-import type { EventStore, Position } from '../event-store.port.js';
+import type { EventStore, Position } from '@cadre/event-store';
 import { loadAggregate, toDomainEvent } from './handle-command.js';
 
 /**

@@ -1,0 +1,2 @@
+export * from './handle-command.js';
+export * from './reference-reads.js';
