@@ -1,4 +1,4 @@
-import { randomIds, type Actor, CadreError } from '@cadre/kernel';
+import { CadreError, randomIds, type Actor, type IdGenerator } from '@cadre/kernel';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
 import {
   WrongExpectedRevisionError,
@@ -80,6 +80,11 @@ export class ConcurrencyExhaustedError extends CadreError {
 const MAX_ATTEMPTS = 5;
 export const SCHEMA_VERSION = 1;
 
+/** The context every decision starts from: the instant, the id generator and who acts. */
+export function decisionContext(now: Date, actor: Actor, newId: IdGenerator = randomIds): DecisionContext {
+  return { now: now.toISOString(), newId, actor };
+}
+
 /**
  * The one load-decide-append path of Cadre (command handlers and process managers alike): read the
  * stream, fold its state, ask the pure decider, append what it decided with the revision it read
@@ -106,11 +111,7 @@ export async function handleCommand<
       (current, event) => spec.decider.evolve(current, toDomainEvent<Event>(event)),
       spec.decider.initialState(),
     );
-    const base: DecisionContext = {
-      now: envelope.now().toISOString(),
-      newId: randomIds,
-      actor: envelope.actor,
-    };
+    const base = decisionContext(envelope.now(), envelope.actor);
     const context = spec.context ? await spec.context(state, base) : (base as Context);
     const decided = spec.decider.decide(spec.command, state, context);
     if (decided.length === 0) {

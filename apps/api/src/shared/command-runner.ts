@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
-import { handleCommand, type CommandResult, type CommandSpec } from '@cadre/command-handling';
+import {
+  decisionContext,
+  handleCommand,
+  type CommandResult,
+  type CommandSpec,
+} from '@cadre/command-handling';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import type { CommandRequest } from './command-request.js';
 
@@ -16,6 +21,11 @@ export class CommandRunner {
     @Inject(EVENT_STORE) readonly store: EventStore,
     @Inject(CLOCK) readonly clock: Clock,
   ) {}
+
+  /** The context a decision of this request starts from (now by the process clock). */
+  context(request: CommandRequest): DecisionContext {
+    return decisionContext(this.clock.now(), request.actor);
+  }
 
   run<Command extends DomainCommand, Event extends DomainEvent, State, Context extends DecisionContext>(
     spec: CommandSpec<Command, Event, State, Context>,

@@ -1,4 +1,3 @@
-import { randomIds } from '@cadre/kernel';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   staffDecider,
@@ -54,7 +53,7 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     const { expectedRevision } = request;
     if (expectedRevision !== undefined && expectedRevision !== revision)
       throw new RevisionMismatchError(stream, expectedRevision, revision);
-    const base = { now: this.runner.clock.now().toISOString(), newId: randomIds, actor: request.actor };
+    const base = this.runner.context(request);
     staffDecider.decide(command, state, base);
     const personal = await unsealPersonalData(this.vault, staffId, registeredPersonalData(events));
     if (!personal) return this.destroyKey(staffId, erase);

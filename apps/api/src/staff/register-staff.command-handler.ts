@@ -78,7 +78,7 @@ export class RegisterStaffHandler implements ICommandHandler<RegisterStaff> {
 
   /** Decides the registration on the empty state, without writing: throws its refusal. */
   private async check(command: RegisterStaffMember, request: CommandRequest): Promise<void> {
-    const base = { now: this.runner.clock.now().toISOString(), newId: randomIds, actor: request.actor };
+    const base = this.runner.context(request);
     const state = staffDecider.initialState();
     staffDecider.decide(command, state, await staffContext(this.reference, command)(state, base));
   }

@@ -1,4 +1,3 @@
-import { randomIds } from '@cadre/kernel';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { staffDecider, staffStream, type StaffState, type TransferStaffMember } from '@cadre/domain';
 import { loadAggregate, type CommandResult } from '@cadre/command-handling';
@@ -41,7 +40,7 @@ export class TransferStaffHandler implements ICommandHandler<TransferStaff> {
     const { staffId, jurisdiction: to } = command.data;
     const { state, events } = await loadAggregate(this.runner.store, staffStream(staffId), staffDecider);
     if (state.status === 'unregistered' || to === undefined || to === state.jurisdiction) return transfer();
-    const base = { now: this.runner.clock.now().toISOString(), newId: randomIds, actor: request.actor };
+    const base = this.runner.context(request);
     staffDecider.decide(command, state, base);
     const personal = state.personalDataErased
       ? null

@@ -1,6 +1,6 @@
 import { randomIds } from '@cadre/kernel';
 import { teamDecider, teamStream, type ReviewMemberStanding, type TeamState } from '@cadre/domain';
-import { handleCommand, loadAggregate } from '@cadre/command-handling';
+import { decisionContext, handleCommand, loadAggregate } from '@cadre/command-handling';
 import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import type pg from 'pg';
 import { LAPSE_PROCESS, standingContext } from './lapse.process.js';
@@ -76,14 +76,14 @@ async function review(
   staffId: string,
   options: { readonly now: () => Date; readonly dryRun?: boolean },
 ): Promise<readonly { type: string; data: unknown }[]> {
-  const now = options.now().toISOString();
+  const actor = processActor(`${LAPSE_PROCESS}:reconciliation`);
+  const base = decisionContext(options.now(), actor);
+  const now = base.now;
   const command: ReviewMemberStanding = {
     type: 'ReviewMemberStanding',
     data: { teamId, staffId, asOf: now },
     metadata: { reason: RECONCILIATION_REASON },
   };
-  const actor = processActor(`${LAPSE_PROCESS}:reconciliation`);
-  const base = { now, newId: randomIds, actor };
   if (options.dryRun) {
     const context = await standingContext(store, staffId)(state, base);
     return teamDecider.decide(command, state, context);
