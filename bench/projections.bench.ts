@@ -35,10 +35,9 @@ import {
   ALL_EVENTS,
   DEFAULT_CONCURRENCY,
   DEFAULT_REBUILD_BATCH,
-  READ_MODEL_SESSION_OPTIONS,
-  readModelProjections,
   type Projection,
-} from '@cadre/projections';
+} from '@cadre/subscriptions';
+import { READ_MODEL_SESSION_OPTIONS, readModelProjections } from '@cadre/read-models';
 import { benchLine, log, printBench, printTable, type BenchLine } from './support/bench-line.js';
 import { Cleanup, createBenchDatabase, DEFAULT_DATABASE_URL } from './support/database.js';
 import { machineFacts, serverVersion } from './support/machine.js';

@@ -8,16 +8,18 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { AssignmentLedgerQuery } from '../../apps/api/src/read-side/assignment-ledger/assignment-ledger.query.js';
-import { ExpiryGapsReadQuery } from '../../apps/api/src/read-side/expiry-gaps/expiry-gaps.query.js';
-import { JointTrainingReadQuery } from '../../apps/api/src/read-side/joint-training/joint-training.query.js';
-import { MatrixConformanceReadQuery } from '../../apps/api/src/read-side/matrix-conformance/matrix-conformance.query.js';
-import { EligibilityReadQuery } from '../../apps/api/src/read-side/eligibility/eligibility.query.js';
-import { eligibleStaff } from '../../apps/api/src/read-side/eligibility/eligible-staff.page.js';
-import { CoverageReadQuery } from '../../apps/api/src/read-side/requirement-coverage/coverage.query.js';
-import { StaffTranscriptQuery } from '../../apps/api/src/read-side/staff-transcript/staff-transcript.query.js';
-import { TeamCompositionReadQuery } from '../../apps/api/src/read-side/team-composition/team-composition.query.js';
-import { TrainerRegistryReadQuery } from '../../apps/api/src/read-side/trainer-registry/trainer-registry.query.js';
+import {
+  AssignmentLedgerQuery,
+  ExpiryGapsReadQuery,
+  JointTrainingReadQuery,
+  MatrixConformanceReadQuery,
+  EligibilityReadQuery,
+  eligibleStaff,
+  CoverageReadQuery,
+  StaffTranscriptQuery,
+  TeamCompositionReadQuery,
+  TrainerRegistryReadQuery,
+} from '@cadre/read-models';
 import { JURISDICTIONS } from './generate.js';
 
 const LIMIT = 51;

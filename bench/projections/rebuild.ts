@@ -14,7 +14,7 @@ import {
   ProjectionRebuilder,
   writeCheckpoint,
   type Projection,
-} from '@cadre/projections';
+} from '@cadre/subscriptions';
 
 export interface RebuildResult {
   readonly projection: string;

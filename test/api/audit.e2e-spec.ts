@@ -5,7 +5,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { DATABASE, type Database } from '@cadre/platform';
-import { ProjectionWorker } from '@cadre/projections/nest';
+import { ProjectionWorker } from '@cadre/subscriptions/nest';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 
 describe('history and proof for auditors', () => {

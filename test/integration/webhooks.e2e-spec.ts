@@ -5,7 +5,7 @@ import request from 'supertest';
 import { HTTP, type CloudEvent } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 import type pg from 'pg';
-import { READ_MODEL_POOL } from '@cadre/projections/nest';
+import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 

@@ -8,7 +8,7 @@ import {
   certificationScheduleProjection,
   readCheckpoint,
   type ProcessDependencies,
-} from '@cadre/projections';
+} from '@cadre/subscriptions';
 import { CadreFixtures, SAMPLE_VERSION } from '../api/support/cadre-fixtures.js';
 import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import type { RecordedEvent } from '@cadre/event-store';
-import { resetCheckpoint } from '@cadre/projections';
+import { resetCheckpoint } from '@cadre/subscriptions';
 import type pg from 'pg';
 import { PG_POOL } from '../../apps/api/src/shared/pg-pool.provider.js';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { ManualClock } from '@cadre/kernel';
-import { ProjectionWorker } from '@cadre/projections/nest';
+import { ProjectionWorker } from '@cadre/subscriptions/nest';
 import {
   ADMITTED,
   BASE,

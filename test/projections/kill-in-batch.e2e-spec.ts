@@ -6,12 +6,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PostgresEventStore, type NewEvent } from '@cadre/event-store';
-import {
-  ProjectionRebuilder,
-  ProjectionRunner,
-  readCheckpoint,
-  readModelProjections,
-} from '@cadre/projections';
+import { ProjectionRebuilder, ProjectionRunner, readCheckpoint } from '@cadre/subscriptions';
+import { readModelProjections } from '@cadre/read-models';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const DIST = resolve('dist');
@@ -28,7 +24,7 @@ describe('a projection worker killed inside a batch', () => {
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'libs/projections/src/index.js'))) {
+    if (!existsSync(join(DIST, 'libs/subscriptions/src/index.js'))) {
       throw new Error('dist/ is missing: run `npm run build` (npm ci and npm test do it)');
     }
     database = await createTestDatabase('kill_in_batch');

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { READ_MODELS, READ_MODEL_POOL } from '@cadre/projections/nest';
+import { READ_MODELS, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { backdatedStaffCommand, eventually } from './team-audit.fixtures.js';

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { expiryGapsProjection } from '../../libs/projections/src/read-models/expiry-gaps/expiry-gaps.projection.js';
-import { lapseInboxProjection } from '../../libs/projections/src/read-models/lapse-inbox/lapse-inbox.projection.js';
-import { staffDirectoryProjection } from '../../libs/projections/src/read-models/staff-directory/staff-directory.projection.js';
-import { ExpiryGapsReadQuery } from '../../apps/api/src/read-side/expiry-gaps/expiry-gaps.query.js';
-import { parsePointInTime } from '../../apps/api/src/read-side/shared/index.js';
+import { expiryGapsProjection } from '../../libs/read-models/src/expiry-gaps/expiry-gaps.projection.js';
+import { lapseInboxProjection } from '../../libs/read-models/src/lapse-inbox/lapse-inbox.projection.js';
+import { staffDirectoryProjection } from '../../libs/read-models/src/staff-directory/staff-directory.projection.js';
+import { ExpiryGapsReadQuery, parsePointInTime } from '@cadre/read-models';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { project, recorded, schemaText } from './read-side-events.js';
 

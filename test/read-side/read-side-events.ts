@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { RecordedEvent } from '@cadre/event-store';
-import type { Projection, ProjectionTransaction } from '@cadre/projections';
+import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
 
 let position = 0;
 

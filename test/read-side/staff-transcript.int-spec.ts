@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { staffTranscriptProjection } from '../../libs/projections/src/read-models/staff-transcript/staff-transcript.projection.js';
-import { StaffTranscriptQuery } from '../../apps/api/src/read-side/staff-transcript/staff-transcript.query.js';
-import { parsePointInTime } from '../../apps/api/src/read-side/shared/index.js';
+import { staffTranscriptProjection } from '../../libs/read-models/src/staff-transcript/staff-transcript.projection.js';
+import { StaffTranscriptQuery, parsePointInTime } from '@cadre/read-models';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { project, recorded, schemaText } from './read-side-events.js';
 

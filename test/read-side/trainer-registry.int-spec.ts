@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { trainerRegistryProjection } from '../../libs/projections/src/read-models/trainer-registry/trainer-registry.projection.js';
-import { TrainerRegistryReadQuery } from '../../apps/api/src/read-side/trainer-registry/trainer-registry.query.js';
-import { parsePointInTime } from '../../apps/api/src/read-side/shared/index.js';
+import { trainerRegistryProjection } from '../../libs/read-models/src/trainer-registry/trainer-registry.projection.js';
+import { TrainerRegistryReadQuery, parsePointInTime } from '@cadre/read-models';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { project, recorded, schemaText } from './read-side-events.js';
 

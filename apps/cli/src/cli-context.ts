@@ -14,10 +14,10 @@ import {
   DEVELOPMENT_CHECKPOINT_KEY,
   isDevelopmentCheckpointKey,
   parseCheckpointKey,
-  readModelProjections,
   SignedCheckpoints,
-  type Projection,
-} from '@cadre/projections';
+  readModelProjections,
+} from '@cadre/read-models';
+import type { Projection } from '@cadre/subscriptions';
 
 /** What the CLI's commands work on: the same configuration, store and read models as the app. */
 export interface CliContext {

@@ -5,7 +5,7 @@ import {
   listCheckpoints,
   ALL_EVENTS,
   reconcileStandings,
-} from '@cadre/projections';
+} from '@cadre/subscriptions';
 import type { CliContext } from './cli-context.js';
 import { replayReadModel, REPLAYABLE } from './replay.js';
 

@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { HISTORY_SCHEMA } from '@cadre/projections';
-import { AssignmentLedgerQuery } from '../../api/src/read-side/assignment-ledger/assignment-ledger.query.js';
-import { ExpiryGapsReadQuery } from '../../api/src/read-side/expiry-gaps/expiry-gaps.query.js';
-import { JointTrainingReadQuery } from '../../api/src/read-side/joint-training/joint-training.query.js';
-import { MatrixConformanceReadQuery } from '../../api/src/read-side/matrix-conformance/matrix-conformance.query.js';
-import { CoverageReadQuery } from '../../api/src/read-side/requirement-coverage/coverage.query.js';
-import { TrainerRegistryReadQuery } from '../../api/src/read-side/trainer-registry/trainer-registry.query.js';
+import {
+  HISTORY_SCHEMA,
+  AssignmentLedgerQuery,
+  ExpiryGapsReadQuery,
+  JointTrainingReadQuery,
+  MatrixConformanceReadQuery,
+  CoverageReadQuery,
+  TrainerRegistryReadQuery,
+} from '@cadre/read-models';
 import type { CliContext } from './cli-context.js';
 
 type Values = Record<string, string | boolean | undefined>;

@@ -8,8 +8,9 @@ import {
   READ_MODEL_MIGRATIONS,
   readModelProjections,
   type ReadModelDependencies,
-} from '@cadre/projections';
-import { ProjectionsModule, READ_MODEL_POOL } from '@cadre/projections/nest';
+} from '@cadre/read-models';
+import { ProjectionsModule } from '@cadre/read-models/nest';
+import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
 /**
  * The read models: their tables (migrations) and TypeORM entities in every process; their

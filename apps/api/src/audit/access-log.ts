@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { from, mergeMap, type Observable } from 'rxjs';
 import type { Actor } from '@cadre/kernel';
-import { READ_MODEL_POOL } from '@cadre/projections/nest';
+import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
 const ACCESS_LOGGED = 'cadre:access-logged';
 

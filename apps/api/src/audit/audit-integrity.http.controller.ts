@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@cadre/platform';
-import { SignedCheckpoints, type IntegrityReport } from '@cadre/projections';
+import { SignedCheckpoints, type IntegrityReport } from '@cadre/read-models';
 import { AccessLog, AccessLogged, type AccessLogEntry } from './access-log.js';
 import { AccessLogQueryDto, IntegrityQueryDto } from './audit.request.dto.js';
 

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/kernel';
 import { CERTIFICATION_FILTER, certificationSchemas } from '@cadre/integration';
 import { CurrentActor, Public, Roles } from '@cadre/platform';
-import { InvalidQueryParameterError } from '../read-side/shared/query-parameter.error.js';
+import { InvalidQueryParameterError } from '@cadre/read-models';
 import { jurisdictionScope } from '../read-side/shared/jurisdiction-scope.js';
 import { CertificationFeed } from './certification-feed.js';
 

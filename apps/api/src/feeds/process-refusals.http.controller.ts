@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { Roles } from '@cadre/platform';
-import { listRefusals, type ProcessRefusal } from '@cadre/projections';
-import { READ_MODEL_POOL } from '@cadre/projections/nest';
-import { InvalidQueryParameterError } from '../read-side/shared/query-parameter.error.js';
+import { listRefusals, type ProcessRefusal } from '@cadre/subscriptions';
+import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
+import { InvalidQueryParameterError } from '@cadre/read-models';
 
 /**
  * What the process managers (awards on close, the certification schedule, lapses) were refused

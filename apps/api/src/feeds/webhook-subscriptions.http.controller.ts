@@ -15,7 +15,7 @@ import {
 } from '@cadre/integration';
 import { configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig, CurrentActor, Roles } from '@cadre/platform';
-import { READ_MODEL_POOL } from '@cadre/projections/nest';
+import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { CertificationFeed } from './certification-feed.js';
 

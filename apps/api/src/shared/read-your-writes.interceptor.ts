@@ -12,8 +12,8 @@ import type pg from 'pg';
 import { from, mergeMap, type Observable } from 'rxjs';
 import { CadreError } from '@cadre/kernel';
 import { EVENT_STORE, InvalidPositionError, type EventStore } from '@cadre/event-store';
-import { ALL_EVENTS, readCheckpoint, type Projection } from '@cadre/projections';
-import { PROJECTIONS, READ_MODEL_POOL } from '@cadre/projections/nest';
+import { ALL_EVENTS, readCheckpoint, type Projection } from '@cadre/subscriptions';
+import { PROJECTIONS, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
 const READ_MODELS_OF_ROUTE = 'cadre:read-models';
 

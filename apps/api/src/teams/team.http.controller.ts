@@ -12,8 +12,8 @@ import {
   type TeamCommand,
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
-import { STAFF_DIRECTORY_SCHEMA } from '@cadre/projections';
-import { READ_MODELS } from '@cadre/projections/nest';
+import { STAFF_DIRECTORY_SCHEMA } from '@cadre/read-models';
+import { READ_MODELS } from '@cadre/subscriptions/nest';
 import type { DataSource } from 'typeorm';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';

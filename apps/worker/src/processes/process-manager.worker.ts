@@ -23,8 +23,8 @@ import {
   processManagers,
   type ProcessDependencies,
   type TickResult,
-} from '@cadre/projections';
-import { READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadre/projections/nest';
+} from '@cadre/subscriptions';
+import { READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadre/subscriptions/nest';
 
 /**
  * The process managers (awards on close, the certification schedule, lapses): each a projection of

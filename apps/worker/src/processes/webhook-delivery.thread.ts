@@ -13,7 +13,7 @@ import {
   type Database,
   type PlatformOptions,
 } from '@cadre/platform';
-import { READ_MODEL_POOL } from '@cadre/projections/nest';
+import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker.js';
 
 /** Delivery alone: the store, a small pool for subscriptions and the vault, no read models. */

@@ -16,7 +16,7 @@ import {
 import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig, MetricsRegistry, PINO_LOGGER } from '@cadre/platform';
 import { Counter } from 'prom-client';
-import { READ_MODEL_POOL } from '@cadre/projections/nest';
+import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
 const PERSONAL_DATA_FIELD = 'personal-data';
 

@@ -76,7 +76,7 @@ function productionRules(config: AppConfig): string[] {
     if (!config.CADRE_KEK) {
       problems.push('CADRE_KEK is required when NODE_ENV=production ("<id>:<base64 of 32 random bytes>")');
     }
-    // That it is not the development key is checked where it is parsed (libs/projections/integrity).
+    // That it is not the development key is checked where it is parsed (libs/subscriptions/integrity).
     if (!config.CADRE_CHECKPOINT_KEY) {
       problems.push(
         'CADRE_CHECKPOINT_KEY is required when NODE_ENV=production ("<id>:<base64 of a 32-byte Ed25519 seed>")',

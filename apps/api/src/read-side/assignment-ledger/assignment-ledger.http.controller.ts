@@ -4,20 +4,18 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
+import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 import {
-  allPages,
   decodeCursor,
-  jurisdictionScope,
   optionalText,
   pageOf,
   parseLimit,
   parsePointInTime,
-  sendCsv,
-  wantsCsv,
-  type CsvColumn,
   type Page,
-} from '../shared/index.js';
-import { AssignmentLedgerQuery, ledgerSortKey, type LedgerRow } from './assignment-ledger.query.js';
+  AssignmentLedgerQuery,
+  ledgerSortKey,
+  type LedgerRow,
+} from '@cadre/read-models';
 
 /**
  * Who assigned whom, when, in which role and on which certifications; overrides with requester

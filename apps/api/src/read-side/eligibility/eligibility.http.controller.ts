@@ -5,10 +5,14 @@ import { assertActsIn } from '@cadre/domain';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor } from '../shared/index.js';
-import { EligibilityReadQuery } from './eligibility.query.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  EligibilityReadQuery,
+  eligibleStaff,
+  type EligibleStaffAnswer,
+} from '@cadre/read-models';
 import { EligibleStaffQueryDto } from './eligible-staff.request.dto.js';
-import { eligibleStaff, type EligibleStaffAnswer } from './eligible-staff.page.js';
 
 /**
  * "Who is eligible for this team role": every active staff member of the team's jurisdiction,

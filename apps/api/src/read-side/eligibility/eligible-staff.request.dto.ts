@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { TeamRoleCode } from '../../teams/team.request.dto.js';
-import { MAX_PAGE_SIZE } from '../shared/index.js';
+import { MAX_PAGE_SIZE } from '@cadre/read-models';
 
 /** The query of `GET /v1/teams/{id}/eligible-staff`. */
 export class EligibleStaffQueryDto {

@@ -6,18 +6,16 @@ import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import {
   InvalidQueryParameterError,
-  allPages,
   decodeCursor,
-  jurisdictionScope,
   pageOf,
   parseLimit,
   parsePointInTime,
   readFilters,
-  sendCsv,
-  wantsCsv,
-  type CsvColumn,
-} from '../shared/index.js';
-import { ExpiryGapsReadQuery, expiryGapSortKey, type ExpiryGapRow } from './expiry-gaps.query.js';
+  ExpiryGapsReadQuery,
+  expiryGapSortKey,
+  type ExpiryGapRow,
+} from '@cadre/read-models';
+import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 
 const DAY_MS = 86_400_000;
 

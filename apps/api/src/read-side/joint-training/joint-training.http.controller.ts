@@ -6,13 +6,11 @@ import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import {
   InvalidQueryParameterError,
-  jurisdictionScope,
   parsePointInTime,
-  sendCsv,
-  wantsCsv,
-  type CsvColumn,
-} from '../shared/index.js';
-import { JointTrainingReadQuery, type ShareRow } from './joint-training.query.js';
+  JointTrainingReadQuery,
+  type ShareRow,
+} from '@cadre/read-models';
+import { jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 
 const share = (row: ShareRow) =>
   row.headcount === 0 ? 0 : Math.round((row.with_joint / row.headcount) * 10_000) / 10_000;

@@ -10,8 +10,7 @@ import {
 import type { CommandResult } from '@cadre/command-handling';
 import type { CommandRequest } from '../../shared/command-request.js';
 import { CommandRunner } from '../../shared/command-runner.js';
-import { INBOX_EVENTS, lapseRow } from '@cadre/projections';
-import { LapseInboxReadQuery } from './lapse-inbox.query.js';
+import { INBOX_EVENTS, lapseRow, LapseInboxReadQuery } from '@cadre/read-models';
 
 export class AcknowledgeLapseCommand extends Command<CommandResult<LapseAcknowledgementState>> {
   constructor(

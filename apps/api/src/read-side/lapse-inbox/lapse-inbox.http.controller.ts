@@ -9,17 +9,15 @@ import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';
 import {
   InvalidQueryParameterError,
-  allPages,
   decodeCursor,
-  jurisdictionScope,
   pageOf,
   parseLimit,
-  sendCsv,
-  wantsCsv,
-  type CsvColumn,
-} from '../shared/index.js';
+  LapseInboxReadQuery,
+  lapseSortKey,
+  type InboxItemRow,
+} from '@cadre/read-models';
+import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 import { AcknowledgeLapseCommand } from './acknowledge-lapse.command-handler.js';
-import { LapseInboxReadQuery, lapseSortKey, type LapseRow } from './lapse-inbox.query.js';
 
 export class AcknowledgeLapseRequestDto {
   /** What the manager did about it (optional). */
@@ -90,7 +88,7 @@ export class LapseInboxHttpController {
   }
 }
 
-const lapseItem = (row: LapseRow) => ({
+const lapseItem = (row: InboxItemRow) => ({
   lapseId: row.lapse_id,
   teamId: row.team_id,
   teamName: row.team_name,
@@ -114,7 +112,7 @@ const lapseItem = (row: LapseRow) => ({
       : { at: row.acknowledged_at.toISOString(), by: row.acknowledged_by, note: row.note },
 });
 
-const CSV_COLUMNS: readonly CsvColumn<LapseRow>[] = [
+const CSV_COLUMNS: readonly CsvColumn<InboxItemRow>[] = [
   { header: 'lapseId', value: (r) => r.lapse_id },
   { header: 'jurisdiction', value: (r) => r.jurisdiction },
   { header: 'teamId', value: (r) => r.team_id },

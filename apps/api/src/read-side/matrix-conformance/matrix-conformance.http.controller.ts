@@ -4,12 +4,13 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
-import { jurisdictionScope, parsePointInTime, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 import {
+  parsePointInTime,
   MatrixConformanceReadQuery,
   type JurisdictionMatrix,
   type MatrixCell,
-} from './matrix-conformance.query.js';
+} from '@cadre/read-models';
 
 /**
  * Role × competency × level per jurisdiction against the regional baseline (the latest published

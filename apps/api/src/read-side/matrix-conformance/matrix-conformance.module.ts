@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MatrixConformanceHttpController } from './matrix-conformance.http.controller.js';
-import { MatrixConformanceReadQuery } from './matrix-conformance.query.js';
+import { MatrixConformanceReadQuery } from '@cadre/read-models';
 
 @Module({ controllers: [MatrixConformanceHttpController], providers: [MatrixConformanceReadQuery] })
 export class MatrixConformanceModule {}

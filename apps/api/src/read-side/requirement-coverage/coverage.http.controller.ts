@@ -4,20 +4,18 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
+import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 import {
-  allPages,
   decodeCursor,
-  jurisdictionScope,
   pageOf,
   parseLimit,
   parsePointInTime,
   readFilters,
-  sendCsv,
-  wantsCsv,
-  type CsvColumn,
   type Page,
-} from '../shared/index.js';
-import { CoverageReadQuery, coverageSortKey, type CoverageRow } from './coverage.query.js';
+  CoverageReadQuery,
+  coverageSortKey,
+  type CoverageRow,
+} from '@cadre/read-models';
 
 /**
  * The share of headcount meeting each requirement in force, by jurisdiction × institution × agency

@@ -2,18 +2,18 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@cadre/kernel';
-import { SESSION_LIST_SCHEMA } from '@cadre/projections';
-import { READ_MODELS } from '@cadre/projections/nest';
-import { CurrentActor, Roles } from '@cadre/platform';
 import {
+  SESSION_LIST_SCHEMA,
   SqlConditions,
   decodeCursor,
-  jurisdictionScope,
   pageOf,
   parseInstant,
   parseLimit,
   type Page,
-} from '../shared/index.js';
+} from '@cadre/read-models';
+import { READ_MODELS } from '@cadre/subscriptions/nest';
+import { CurrentActor, Roles } from '@cadre/platform';
+import { jurisdictionScope } from '../shared/index.js';
 
 interface SessionRow {
   session_id: string;

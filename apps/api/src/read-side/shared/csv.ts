@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CursorKey } from './cursor.js';
+import type { CursorKey } from '@cadre/read-models';
 
 /** True when the client asked for a CSV export (`Accept: text/csv`). */
 export function wantsCsv(request: Pick<FastifyRequest, 'headers'>): boolean {

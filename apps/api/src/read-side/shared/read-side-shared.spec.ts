@@ -1,9 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { csvCell, csvLine } from './csv.js';
-import { decodeCursor, encodeCursor, pageOf, parseLimit } from './cursor.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  pageOf,
+  parseLimit,
+  parseInstant,
+  parsePointInTime,
+  SqlConditions,
+} from '@cadre/read-models';
 import { jurisdictionScope } from './jurisdiction-scope.js';
-import { parseInstant, parsePointInTime } from './point-in-time.js';
-import { SqlConditions } from './query-filters.js';
 
 describe('read-side query helpers', () => {
   const now = new Date('2026-01-15T10:00:00.000Z');

@@ -6,19 +6,17 @@ import type { Actor } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import {
   InvalidQueryParameterError,
-  allPages,
   decodeCursor,
-  jurisdictionScope,
   optionalText,
   pageOf,
   parseLimit,
   readFilters,
-  sendCsv,
-  wantsCsv,
-  type CsvColumn,
   type Page,
-} from '../shared/index.js';
-import { StaffDirectoryQuery, directorySortKey, type DirectoryRow } from './staff-directory.query.js';
+  StaffDirectoryQuery,
+  directorySortKey,
+  type DirectoryRow,
+} from '@cadre/read-models';
+import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 
 /** The managers' staff directory: search by name or employeeRef within their jurisdictions. */
 @ApiTags('staff')

@@ -5,19 +5,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
+import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 import {
-  allPages,
   decodeCursor,
-  jurisdictionScope,
   optionalText,
   pageOf,
   parseLimit,
   parsePointInTime,
-  sendCsv,
-  wantsCsv,
-  type CsvColumn,
-} from '../shared/index.js';
-import { StaffTranscriptQuery, transcriptSortKey, type TranscriptRow } from './staff-transcript.query.js';
+  StaffTranscriptQuery,
+  transcriptSortKey,
+  type TranscriptRow,
+} from '@cadre/read-models';
 
 /** A person's trainings and certifications as of a date and as known at a date. */
 @ApiTags('audit')

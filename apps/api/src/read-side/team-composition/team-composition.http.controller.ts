@@ -5,8 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
-import { jurisdictionScope, parsePointInTime, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
-import { TeamCompositionReadQuery, type LapseRow } from './team-composition.query.js';
+import { jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { parsePointInTime, TeamCompositionReadQuery, type CompositionLapseRow } from '@cadre/read-models';
 
 const DAY_MS = 86_400_000;
 
@@ -47,7 +47,7 @@ export class TeamCompositionHttpController {
       this.read.lapses(teamId, at),
     ]);
     const asOf = at.asOf.getTime();
-    const lapseItem = (row: LapseRow) => {
+    const lapseItem = (row: CompositionLapseRow) => {
       const end = row.valid_to === null ? asOf : Math.min(asOf, row.valid_to.getTime());
       return {
         staffId: row.staff_id,

@@ -4,19 +4,17 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
 import { CurrentActor, Roles } from '@cadre/platform';
+import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 import {
-  allPages,
   decodeCursor,
-  jurisdictionScope,
   pageOf,
   parseLimit,
   parsePointInTime,
   readFilters,
-  sendCsv,
-  wantsCsv,
-  type CsvColumn,
-} from '../shared/index.js';
-import { TrainerRegistryReadQuery, trainerSortKey, type TrainerEntry } from './trainer-registry.query.js';
+  TrainerRegistryReadQuery,
+  trainerSortKey,
+  type TrainerEntry,
+} from '@cadre/read-models';
 
 /** Trainers: their trainer-level accreditations and the cascade sessions they delivered. */
 @ApiTags('audit')

@@ -1,9 +1,0 @@
-import type { QueryRunner } from 'typeorm';
-import type { ProjectionTransaction } from '../../projection.js';
-
-/** A migration's query runner as a projection transaction, so `up` can call `createTables`. */
-export const migrationTransaction = (runner: QueryRunner, schema: string): ProjectionTransaction => ({
-  schema,
-  query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-    (await runner.query(sql, params ? [...params] : undefined)) as Row[],
-});

@@ -1,0 +1,69 @@
+import type { Projection } from '@cadre/subscriptions';
+import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
+import { attendanceTimeline, jointSessionTimeline } from './joint-training.timelines.js';
+
+export const JOINT_TRAINING_SCHEMA = 'rm_joint_training';
+
+const SESSION_TYPES = [
+  'SessionScheduled',
+  'ParticipantEnrolled',
+  'AttendanceRecorded',
+  'SessionCancelled',
+  'RecordVoided',
+];
+
+const sessionHistory: HistorySpec = {
+  factsTable: 'session_facts',
+  factOf: (event) =>
+    SESSION_TYPES.includes(event.type) && event.stream.startsWith('session-')
+      ? { entity: event.stream.slice('session-'.length), data: event.data as Record<string, unknown> }
+      : null,
+  histories: [
+    {
+      table: 'attendances',
+      columns: [
+        { name: 'staff_id', type: 'text' },
+        { name: 'agency', type: 'text' },
+        { name: 'jurisdiction', type: 'text' },
+        { name: 'attendance', type: 'text' },
+        { name: 'starts_at', type: 'timestamptz' },
+        { name: 'session_jurisdictions', type: 'text[]' },
+      ],
+      timeline: attendanceTimeline,
+    },
+    {
+      table: 'joint_sessions',
+      columns: [
+        { name: 'starts_at', type: 'timestamptz' },
+        { name: 'session_jurisdictions', type: 'text[]' },
+      ],
+      timeline: jointSessionTimeline,
+    },
+  ],
+};
+
+/** The joint-training query reads the joint sessions, and their attendances, started in its window. */
+export const jointTrainingIndexes = (schema: string): string[] => [
+  `CREATE INDEX IF NOT EXISTS attendances_by_start ON ${schema}.attendances (starts_at)`,
+  `CREATE INDEX IF NOT EXISTS joint_sessions_by_start ON ${schema}.joint_sessions (starts_at)`,
+];
+
+/**
+ * Joint training: who attended which session (entity = the session id), and when each session was
+ * joint (prison and probation both attended), bitemporal histories from which the query counts
+ * joint sessions per period and the share of each agency's staff with a joint attendance in the
+ * last N months.
+ */
+export const jointTrainingProjection = (): Projection => ({
+  name: 'joint-training',
+  version: 3,
+  handles: SESSION_TYPES,
+  tables: ['session_facts', 'attendances', 'joint_sessions'],
+  schema: JOINT_TRAINING_SCHEMA,
+  createTables: async (tx, schema) => {
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    for (const sql of historyTablesSql(schema, sessionHistory)) await tx.query(sql);
+    for (const sql of jointTrainingIndexes(schema)) await tx.query(sql);
+  },
+  apply: (events, tx) => applyHistory(tx, sessionHistory, events),
+});

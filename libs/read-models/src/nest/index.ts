@@ -1,0 +1,2 @@
+export * from './projections.module.js';
+export * from './signed-checkpoints.provider.js';

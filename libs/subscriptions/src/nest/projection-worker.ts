@@ -1,0 +1,91 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { EVENT_STORE, resilientPool, type EventStore } from '@cadre/event-store';
+import {
+  DATABASE,
+  type MetricsRegistry,
+  PINO_LOGGER,
+  type ReadinessDetails,
+  type Database,
+} from '@cadre/platform';
+import type { Projection } from '../projection.js';
+import { SharedConnectionLeases } from '../leases.js';
+import { ProjectionRunner } from '../projection-runner.js';
+import { RunnerLagMonitor, type RunnerLag } from './runner-lag.js';
+import { PROJECTIONS, READ_MODEL_POOL } from './projections.tokens.js';
+
+/** A projection's lag behind the head of the log (see {@link RunnerLagMonitor}). */
+export type ProjectionLag = RunnerLag;
+
+/**
+ * Runs every projection of the deployment in this process (each under its lease, so several
+ * workers can run for availability), and reports their lag as metrics and for `/health/ready`.
+ */
+@Injectable()
+export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly runners: ProjectionRunner[];
+  /** One connection holds every lease of this process (not one per projection). */
+  private readonly leases: SharedConnectionLeases;
+  private readonly runnerPool: pg.Pool;
+  private readonly lagMonitor: RunnerLagMonitor;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(READ_MODEL_POOL) pool: pg.Pool,
+    @Inject(DATABASE) database: Database,
+    @Inject(PROJECTIONS) projections: Projection[],
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
+    metrics: MetricsRegistry,
+    readiness: ReadinessDetails,
+  ) {
+    this.leases = new SharedConnectionLeases(database.url, 'cadre-worker-leases');
+    // The runners' transactions get a pool of their own, one connection per runner: sharing a
+    // smaller pool with what they call while applying (unsealing through the vault) could leave
+    // every connection held by a transaction that waits for one more.
+    this.runnerPool = resilientPool({
+      connectionString: database.url,
+      max: projections.length + 1,
+      idleTimeoutMillis: 30_000,
+      application_name: 'cadre-projections',
+    });
+    this.runners = projections.map(
+      (projection) =>
+        new ProjectionRunner(store, this.runnerPool, database.url, projection, {
+          leases: this.leases,
+          log: (level, message, fields) => logger[level]({ projection: projection.name, ...fields }, message),
+        }),
+    );
+    this.lagMonitor = new RunnerLagMonitor(store, this.runners, metrics, {
+      metric: 'cadre_projection',
+      label: 'projection',
+    });
+    readiness.add('projections', () => ({ lag: this.lag() }));
+  }
+
+  onApplicationBootstrap(): void {
+    for (const runner of this.runners) runner.start();
+    this.lagMonitor.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.lagMonitor.stop();
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+    await this.leases.close();
+    await this.runnerPool.end().catch(() => undefined);
+  }
+
+  /** The last measured lag of each projection (measured every 5 s). */
+  lag(): readonly ProjectionLag[] {
+    return this.lagMonitor.lag();
+  }
+
+  measure(): Promise<readonly ProjectionLag[]> {
+    return this.lagMonitor.measure();
+  }
+}
