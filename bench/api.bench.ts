@@ -2,7 +2,7 @@
  * `npm run bench:api`: the command api on PostgreSQL against the same commands' own SQL, in the same
  * run (see docs BENCHMARKS.md and issue 3, item 8). It creates and drops a database of its own on
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), starts the built api
- * (dist/apps/api/src/main.js) as a child process on it — without the in-process worker, rate
+ * (dist/server/main.js) as a child process on it — without the in-process worker, rate
  * limits off — sets up a minimal framework (its own, adopted by AL), a trainer, one open session
  * and one team per connection, then measures at 50 connections:
  *

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:delivery`: how soon an HR system sees a certification event (issue 5, item 6; see
  * docs BENCHMARKS.md). It creates and drops a database of its own on DATABASE_URL (default
- * postgres://postgres@127.0.0.1:5432/postgres), starts the built api (dist/apps/api/src/main.js) on
+ * postgres://postgres@127.0.0.1:5432/postgres), starts the built api (dist/server/main.js) on
  * 127.0.0.1 as a child process, so that the load generator and the consumers below do not share
  * its event loop, and beside it the standalone worker (projections, processes, webhook delivery), as
  * docker compose runs them (BENCH_TOPOLOGY=single: the worker inside the api, as `npm start` does). Set-up over HTTP: a framework adopted by AL and RS, and staff members registered

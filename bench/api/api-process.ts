@@ -22,12 +22,12 @@ const freePort = (): Promise<number> =>
   });
 
 /**
- * The api exactly as `npm start` runs it (dist/apps/api/src/main.js), as a child process so its
+ * The api exactly as `npm start` runs it (dist/server/main.js), as a child process so its
  * RSS is its own; the worker (projections, processes) is left out of it.
  */
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
-  const main = fileURLToPath(new URL('../../apps/api/src/main.js', import.meta.url));
+  const main = fileURLToPath(new URL('../../server/main.js', import.meta.url));
   const child: ChildProcess = spawn(
     process.execPath,
     [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), main],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 
-const MAIN = resolve('dist/apps/api/src/main.js');
+const MAIN = resolve('dist/server/main.js');
 
 /**
  * `npm start` on the embedded store, stopped by a signal while its projections are starting (as

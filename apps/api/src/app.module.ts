@@ -1,19 +1,20 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { EventStoreModule, type DatabaseOptions } from '@cadre/event-store/nest';
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@cadre/platform';
-import { WorkerModule } from '../../worker/src/worker.module.js';
 import { ApiModule } from './api.module.js';
-import { readModelsModule } from '../../worker/src/read-models.module.js';
+import { readModelsModule } from '@cadre/read-models/nest';
 
 export type ApiOptions = PlatformOptions &
   DatabaseOptions & {
-    /** More modules to mount (tests mount routes of their own). */
+    /** More modules to mount (the server mounts the worker; tests mount routes of their own). */
     readonly extraModules?: ModuleMetadata['imports'];
+    /** Apply the read models' projections in this process (the server with its worker in it). */
+    readonly runReadModels?: boolean;
   };
 
 /**
- * The api process: platform (config, logs, auth, errors, health, metrics), the event store, and
- * — unless CADRE_IN_PROCESS_WORKER=false — the worker in the same process (`npm start`).
+ * The api: platform (config, logs, auth, errors, health, metrics), the event store, the read
+ * models' tables and the HTTP routes. The server (`server/`) composes it with the worker.
  */
 @Module({})
 export class AppModule {
@@ -24,15 +25,8 @@ export class AppModule {
         PlatformModule.forRoot(options),
         EventStoreModule.forRoot(options),
         HttpPlatformModule,
-        readModelsModule({
-          run:
-            options.config.CADRE_IN_PROCESS_WORKER &&
-            options.config.CADRE_WORKER_ROLES.includes('projections'),
-        }),
+        readModelsModule({ run: options.runReadModels ?? false }),
         ApiModule,
-        ...(options.config.CADRE_IN_PROCESS_WORKER
-          ? [WorkerModule.register(options.config.CADRE_WORKER_ROLES)]
-          : []),
         ...(options.extraModules ?? []),
       ],
     };

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStoreModule } from '@cadre/event-store/nest';
 import { PlatformModule, type PlatformOptions } from '@cadre/platform';
-import { readModelsModule } from './read-models.module.js';
+import { readModelsModule } from '@cadre/read-models/nest';
 import { WorkerModule } from './worker.module.js';
 
 export interface WorkerAppOptions extends PlatformOptions {

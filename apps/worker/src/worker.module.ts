@@ -6,7 +6,7 @@ import { WebhookDeliveryWorker } from './processes/webhook-delivery.worker.js';
 
 /**
  * The worker: process managers (awards, expiry, lapses) and webhook delivery (the read models'
- * projections run from readModelsModule). `npm start` imports it into the api process,
+ * projections run from readModelsModule). `npm start` (server/) composes it with the api,
  * `apps/worker/src/main.ts` runs it on its own, with the roles of CADRE_WORKER_ROLES (webhooks in
  * a thread of their own when there are other roles: {@link WebhookDeliveryThread}).
  */

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ModuleMetadata } from '@nestjs/common';
 import { createLogger, loadConfig, signToken, type AppConfig, type TokenClaims } from '@cadre/platform';
 import type { Clock } from '@cadre/kernel';
-import { createApiApp } from '../../../apps/api/src/create-api-app.js';
+import { createServerApp } from '../../../server/create-server-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 export const TEST_JWT_SECRET = 'e2e-test-secret-0123456789-abcdefghijklmnop';
@@ -48,7 +48,7 @@ export async function startPlatformTestApp(options: PlatformTestAppOptions = {})
     },
   });
   const logger = createLogger({ level: config.LOG_LEVEL, destination });
-  const app = await createApiApp({
+  const app = await createServerApp({
     config,
     logger,
     clock: options.clock,

