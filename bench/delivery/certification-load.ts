@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   frameworkDecider,
+  schemaVersionOf,
   staffDecider,
   staffStream,
   type Actor,
@@ -10,7 +11,7 @@ import {
   type StaffEvent,
   type StaffState,
 } from '@cadre/domain';
-import { loadAggregate, SCHEMA_VERSION, type EventStore, type NewEvent } from '@cadre/event-store';
+import { loadAggregate, type EventStore, type NewEvent } from '@cadre/event-store';
 
 const DAY_MS = 86_400_000;
 const LEVELS: readonly Level[] = ['awareness', 'specialised', 'expert'];
@@ -131,7 +132,7 @@ export class CertificationLoad {
         causationId: correlationId,
         actor: { sub: ACTOR.sub, roles: [...ACTOR.roles], jurisdictions: [...ACTOR.jurisdictions] },
         occurredAt: now,
-        schemaVersion: SCHEMA_VERSION,
+        schemaVersion: schemaVersionOf(event.type),
       },
     }));
     try {

@@ -60,6 +60,7 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
             qualification: snapshot,
             requirementsVersion,
             override: null,
+            assignedAt: emit.occurredAt,
           }),
         ];
       }
@@ -108,6 +109,7 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
           qualification: snapshot,
           requirementsVersion,
           override: info,
+          assignedAt: emit.occurredAt,
         }),
       ];
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
-import { CadreError } from '@cadre/domain';
+import { CadreError, schemaVersionOf } from '@cadre/domain';
 import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { EventStore, NewEvent, Position, RecordedEvent } from '../event-store.port.js';
 
@@ -74,7 +74,6 @@ export class ConcurrencyExhaustedError extends CadreError {
 }
 
 const MAX_ATTEMPTS = 5;
-export const SCHEMA_VERSION = 1;
 
 /**
  * The one load-decide-append path of Cadre (command handlers and process managers alike): read the
@@ -186,7 +185,8 @@ function toNewEvent(event: DomainEvent, envelope: CommandEnvelope, now: string):
         jurisdictions: [...envelope.actor.jurisdictions],
       },
       occurredAt: event.metadata?.occurredAt ?? now,
-      schemaVersion: SCHEMA_VERSION,
+      // The type's current version: what the domain decided is in that form (decision 0014).
+      schemaVersion: schemaVersionOf(event.type),
       ...(reason ? { reason } : {}),
     },
   };
