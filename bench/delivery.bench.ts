@@ -27,7 +27,8 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { PostgresEventStore } from '@cadre/event-store';
+import { EVENT_EVOLUTION } from '@cadre/domain';
+import { PostgresEventStore, UpcasterChain } from '@cadre/event-store';
 import { signToken } from '@cadre/platform';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './api/api-process.js';
 import { BenchHttp } from './api/http.js';
@@ -128,12 +129,14 @@ async function main(): Promise<void> {
       connectionString: database.url,
       poolSize: 16,
       applicationName: 'cadre-bench-delivery-writer',
+      upcast: new UpcasterChain(EVENT_EVOLUTION).upcast,
     });
     cleanup.add(() => writer.close());
     const observer = await PostgresEventStore.connect({
       connectionString: database.url,
       poolSize: 4,
       applicationName: 'cadre-bench-delivery-observer',
+      upcast: new UpcasterChain(EVENT_EVOLUTION).upcast,
     });
     cleanup.add(() => observer.close());
     const load = await CertificationLoad.of(writer, FRAMEWORK, staffIds, COMPETENCIES);

@@ -30,7 +30,8 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { PostgresEventStore } from '@cadre/event-store';
+import { EVENT_EVOLUTION } from '@cadre/domain';
+import { PostgresEventStore, UpcasterChain } from '@cadre/event-store';
 import {
   ALL_EVENTS,
   DEFAULT_CONCURRENCY,
@@ -176,7 +177,12 @@ async function onDatabase<T>(
   if (keep)
     process.stdout.write(`database kept (BENCH_KEEP_DATABASE=1): BENCH_DATABASE_URL=${created.url}\n`);
   cleanup.add(() => database.drop());
-  const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 4 });
+  // Composed as the app composes it: reads upcast (decision 0014).
+  const store = await PostgresEventStore.connect({
+    connectionString: database.url,
+    poolSize: 4,
+    upcast: new UpcasterChain(EVENT_EVOLUTION).upcast,
+  });
   const pool = new pg.Pool({ connectionString: database.url, max: 6 });
   pool.on('error', () => undefined);
   try {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   frameworkDecider,
+  schemaVersionOf,
   staffDecider,
   staffStream,
   type FrameworkState,
@@ -10,7 +11,7 @@ import {
   type StaffState,
 } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
-import { loadAggregate, SCHEMA_VERSION } from '@cadre/command-handling';
+import { loadAggregate } from '@cadre/command-handling';
 import type { EventStore, NewEvent } from '@cadre/event-store';
 
 const DAY_MS = 86_400_000;
@@ -132,7 +133,7 @@ export class CertificationLoad {
         causationId: correlationId,
         actor: { sub: ACTOR.sub, roles: [...ACTOR.roles], jurisdictions: [...ACTOR.jurisdictions] },
         occurredAt: now,
-        schemaVersion: SCHEMA_VERSION,
+        schemaVersion: schemaVersionOf(event.type),
       },
     }));
     try {

@@ -6,9 +6,9 @@ import type { AdapterUnderTest } from './store-under-test.js';
 /** A fresh EventStoreDB protocol test double (in-memory, on 127.0.0.1) per store. */
 export const esdbTestDoubleAdapter: AdapterUnderTest = {
   name: 'EventStoreDB protocol test double',
-  async create() {
+  async create(options) {
     const double = await EsdbTestDouble.start();
-    const store = EsdbEventStore.connect(double.connectionString);
+    const store = EsdbEventStore.connect(double.connectionString, options);
     return {
       store,
       canTamper: true,
@@ -28,8 +28,9 @@ export const esdbTestDoubleAdapter: AdapterUnderTest = {
  */
 export const esdbServerAdapter = (connectionString: string): AdapterUnderTest => ({
   name: 'EventStoreDB server',
-  async create() {
+  async create(options) {
     const store = EsdbEventStore.connect(connectionString, {
+      ...options,
       streamPrefix: `cadre_test_${randomBytes(6).toString('hex')}_`,
     });
     return {

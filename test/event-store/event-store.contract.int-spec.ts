@@ -4,6 +4,7 @@ import {
   DuplicateEventIdError,
   InvalidEventError,
   InvalidPositionError,
+  UpcasterChain,
   WrongExpectedRevisionError,
   type EventStore,
   type NewEvent,
@@ -25,7 +26,7 @@ describe.each(adapters)('event store contract: $name', (adapter) => {
   const s = (name: string): string => `${name}-${run}`;
 
   beforeAll(async () => {
-    sut = await adapter.create();
+    sut = await adapter.create({ upcast: RELOCATED_V3.upcast });
     store = sut.store;
   });
   beforeEach(() => {
@@ -319,9 +320,127 @@ describe.each(adapters)('event store contract: $name', (adapter) => {
     });
   });
 
+  describe('schema evolution (decision 0014)', () => {
+    it('readStream upcasts each event from its stored version; the stored form, hash and order stay', async () => {
+      const old = [relocated(1, { to: 'Peqin' }), relocated(2, { to: 'Fier', from: 'Peqin' })];
+      const current = relocated(3, { destination: 'Vlore', origin: 'Fier' });
+      await store.append(s('staff'), [...old, event('A'), current]);
+
+      const read = await store.readStream(s('staff'));
+      const stored = await store.readStream(s('staff'), { stored: true });
+
+      expect(read.map((e) => [e.data, e.metadata.schemaVersion])).toEqual([
+        [{ destination: 'Peqin', origin: null }, 3],
+        [{ destination: 'Fier', origin: 'Peqin' }, 3],
+        [{ at: 'A' }, 1],
+        [{ destination: 'Vlore', origin: 'Fier' }, 3],
+      ]);
+      expect(stored.map((e) => [e.data, e.metadata.schemaVersion])).toEqual([
+        [{ to: 'Peqin' }, 1],
+        [{ to: 'Fier', from: 'Peqin' }, 2],
+        [{ at: 'A' }, 1],
+        [{ destination: 'Vlore', origin: 'Fier' }, 3],
+      ]);
+      expect(
+        read.map(({ eventId, revision, position, hash, recordedAt }) => ({
+          eventId,
+          revision,
+          position,
+          hash,
+          recordedAt,
+        })),
+      ).toEqual(
+        stored.map(({ eventId, revision, position, hash, recordedAt }) => ({
+          eventId,
+          revision,
+          position,
+          hash,
+          recordedAt,
+        })),
+      );
+      const backwards = await store.readStream(s('staff'), { direction: 'backwards', maxCount: 4 });
+      expect(backwards.at(-1)?.data).toEqual({ destination: 'Peqin', origin: null });
+    });
+
+    it('readAll upcasts, with or without a filter', async () => {
+      await store.append(s('team'), [relocated(1, { to: 'Peqin' }), event('B')]);
+
+      const all = mine(await store.readAll({ limit: 100_000 }));
+      const filtered = mine(
+        await store.readAll({ filter: { eventTypePrefixes: ['Relocated'] }, limit: 100_000 }),
+      );
+
+      expect(all.map((e) => e.data)).toEqual([{ destination: 'Peqin', origin: null }, { at: 'B' }]);
+      expect(filtered.map((e) => [e.data, e.metadata.schemaVersion])).toEqual([
+        [{ destination: 'Peqin', origin: null }, 3],
+      ]);
+    });
+
+    it('subscriptions deliver upcast events, caught up and live', async () => {
+      await store.append(s('staff'), [relocated(1, { to: 'Peqin' })]);
+      const subscription = store.subscribeToAll({ filter: { eventTypePrefixes: ['Relocated'] } });
+      const seen: RecordedEvent[] = [];
+      const consuming = (async () => {
+        for await (const batch of subscription) {
+          seen.push(...mine(batch));
+          if (seen.length >= 2) break;
+        }
+      })();
+      await waitUntil(() => seen.length >= 1);
+      await store.append(s('staff'), [relocated(2, { to: 'Fier', from: 'Peqin' })]);
+      await consuming;
+      await subscription.close();
+
+      expect(seen.map((e) => [e.data, e.metadata.schemaVersion])).toEqual([
+        [{ destination: 'Peqin', origin: null }, 3],
+        [{ destination: 'Fier', origin: 'Peqin' }, 3],
+      ]);
+    });
+
+    it('verifies the hash chain of a stream of old versions over the stored bytes', async () => {
+      await store.append(s('staff'), [relocated(1, { to: 'Peqin' })]);
+      await store.append(s('staff'), [
+        relocated(2, { to: 'Fier', from: 'Peqin' }),
+        relocated(1, { to: 'Vlore' }),
+      ]);
+
+      const integrity = await store.verifyStream(s('staff'));
+
+      expect(integrity).toMatchObject({ ok: true, eventCount: 3, problems: [] });
+    });
+  });
+
   const mine = (events: readonly RecordedEvent[]): RecordedEvent[] =>
     events.filter((e) => e.stream.endsWith(run));
 });
+
+/**
+ * A type of this suite's own at version 3: v1 `{ to }`, v2 adds `from`, v3 renames both. The store
+ * knows no aggregate; its adapters apply whatever chain they are composed with.
+ */
+const RELOCATED_V3 = new UpcasterChain({
+  currentVersions: { Relocated: 3 },
+  upcasters: [
+    {
+      type: 'Relocated',
+      fromVersion: 2,
+      upcast: ({ data }) => {
+        const { to, from } = data as { to: string; from: string | null };
+        return { data: { destination: to, origin: from } };
+      },
+    },
+    {
+      type: 'Relocated',
+      fromVersion: 1,
+      upcast: ({ data }) => ({ data: { ...(data as { to: string }), from: null } }),
+    },
+  ],
+});
+
+function relocated(schemaVersion: number, data: unknown): NewEvent {
+  const base = event('Relocated', data);
+  return { ...base, metadata: { ...base.metadata, schemaVersion } };
+}
 
 function event(type: string, data: unknown = { at: type }): NewEvent {
   return {

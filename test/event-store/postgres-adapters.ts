@@ -8,11 +8,15 @@ import {
   type EmbeddedCluster,
 } from '../../libs/event-store/src/postgres/embedded-postgres.js';
 import { createTestDatabase, serverUrl } from '../support/test-database.js';
-import type { AdapterUnderTest, StoreUnderTest } from './store-under-test.js';
+import type { AdapterUnderTest, StoreOptions, StoreUnderTest } from './store-under-test.js';
 
-async function storeOn(adminUrl: string, label: string): Promise<StoreUnderTest> {
+async function storeOn(adminUrl: string, label: string, options: StoreOptions = {}): Promise<StoreUnderTest> {
   const database = await createTestDatabase(label, adminUrl);
-  const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 12 });
+  const store = await PostgresEventStore.connect({
+    connectionString: database.url,
+    poolSize: 12,
+    ...options,
+  });
   return {
     store,
     canTamper: true,
@@ -39,7 +43,7 @@ async function storeOn(adminUrl: string, label: string): Promise<StoreUnderTest>
 /** The PostgreSQL adapter on the server the tests use (CI: the local PostgreSQL on 127.0.0.1:5432). */
 export const postgresAdapter: AdapterUnderTest = {
   name: 'PostgreSQL',
-  create: () => storeOn(serverUrl(), 'es'),
+  create: (options) => storeOn(serverUrl(), 'es', options),
 };
 
 let embedded: Promise<EmbeddedCluster> | undefined;
@@ -50,11 +54,11 @@ let embedded: Promise<EmbeddedCluster> | undefined;
  */
 export const embeddedPostgresAdapter: AdapterUnderTest = {
   name: 'PostgreSQL (embedded cluster)',
-  create: async () => {
+  create: async (options) => {
     embedded ??= startEmbeddedPostgres({
       dataDir: join(mkdtempSync(join(tmpdir(), 'cadre-es-embedded-')), 'data'),
     });
-    return storeOn((await embedded).url, 'es_embedded');
+    return storeOn((await embedded).url, 'es_embedded', options);
   },
 };
 

@@ -1,4 +1,4 @@
-import type { EventStore } from '@cadre/event-store';
+import type { EventStore, Upcast } from '@cadre/event-store';
 
 /**
  * The adapters the one contract suite (event-store.contract.int-spec.ts) runs against.
@@ -16,7 +16,12 @@ export interface StoreUnderTest {
   dispose(): Promise<void>;
 }
 
+/** How the store under test is composed: `upcast`, the chain its reads apply (decision 0014). */
+export interface StoreOptions {
+  readonly upcast?: Upcast;
+}
+
 export interface AdapterUnderTest {
   readonly name: string;
-  create(): Promise<StoreUnderTest>;
+  create(options?: StoreOptions): Promise<StoreUnderTest>;
 }

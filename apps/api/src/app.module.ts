@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { EVENT_EVOLUTION } from '@cadre/domain';
 import { EventStoreModule, type DatabaseOptions } from '@cadre/event-store/nest';
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@cadre/platform';
 import { ApiModule } from './api.module.js';
@@ -23,7 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot(options),
-        EventStoreModule.forRoot(options),
+        EventStoreModule.forRoot({ ...options, evolution: EVENT_EVOLUTION }),
         HttpPlatformModule,
         readModelsModule({ run: options.runReadModels ?? false }),
         ApiModule,

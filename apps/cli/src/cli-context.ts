@@ -4,9 +4,11 @@ import {
   resilientPool,
   runningEmbeddedUrl,
   startEmbeddedPostgres,
+  UpcasterChain,
   type EmbeddedCluster,
   type EventStore,
 } from '@cadre/event-store';
+import { EVENT_EVOLUTION } from '@cadre/domain';
 import { embeddedDataDir } from '@cadre/event-store/nest';
 import { configuredKeyRing, eventUnsealer, PersonalDataVault } from '@cadre/personal-data';
 import { loadConfig, type AppConfig } from '@cadre/platform';
@@ -45,12 +47,15 @@ export async function openCliContext(): Promise<CliContext> {
       url = cluster.url;
     }
   }
+  // Reads upcast as the app's do (decision 0014); integrity reads the stored form.
+  const upcast = new UpcasterChain(EVENT_EVOLUTION).upcast;
   const store: EventStore =
     config.EVENT_STORE === 'esdb'
       ? (await import('../../../libs/event-store/src/esdb/esdb-event-store.js')).EsdbEventStore.connect(
           config.EVENTSTORE_CONNECTION_STRING as string,
+          { upcast },
         )
-      : await PostgresEventStore.connect({ connectionString: url, applicationName: 'cadre-cli' });
+      : await PostgresEventStore.connect({ connectionString: url, applicationName: 'cadre-cli', upcast });
   const pool = resilientPool({ connectionString: url, max: 4, application_name: 'cadre-cli' });
   const key = config.CADRE_CHECKPOINT_KEY ?? DEVELOPMENT_CHECKPOINT_KEY;
   if (config.NODE_ENV === 'production' && isDevelopmentCheckpointKey(key)) {

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EVENT_EVOLUTION } from '@cadre/domain';
 import { EventStoreModule } from '@cadre/event-store/nest';
 import { PlatformModule, type PlatformOptions } from '@cadre/platform';
 import { readModelsModule } from '@cadre/read-models/nest';
@@ -17,7 +18,7 @@ export class WorkerAppModule {
       module: WorkerAppModule,
       imports: [
         PlatformModule.forRoot(options),
-        EventStoreModule.forRoot(),
+        EventStoreModule.forRoot({ evolution: EVENT_EVOLUTION }),
         readModelsModule({ run: options.config.CADRE_WORKER_ROLES.includes('projections') }),
         WorkerModule.register(options.config.CADRE_WORKER_ROLES, {
           webhooksInThread: options.webhooksInThread ?? false,

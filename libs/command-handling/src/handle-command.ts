@@ -1,5 +1,5 @@
 import { CadreError, randomIds, type Actor, type IdGenerator } from '@cadre/kernel';
-import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
+import { schemaVersionOf, type DecisionContext, type DomainCommand, type DomainEvent } from '@cadre/domain';
 import {
   WrongExpectedRevisionError,
   type EventStore,
@@ -78,7 +78,6 @@ export class ConcurrencyExhaustedError extends CadreError {
 }
 
 const MAX_ATTEMPTS = 5;
-export const SCHEMA_VERSION = 1;
 
 /** The context every decision starts from: the instant, the id generator and who acts. */
 export function decisionContext(now: Date, actor: Actor, newId: IdGenerator = randomIds): DecisionContext {
@@ -191,7 +190,8 @@ function toNewEvent(event: DomainEvent, envelope: CommandEnvelope, now: string):
         jurisdictions: [...envelope.actor.jurisdictions],
       },
       occurredAt: event.metadata?.occurredAt ?? now,
-      schemaVersion: SCHEMA_VERSION,
+      // The type's current version: what the domain decided is in that form (decision 0014).
+      schemaVersion: schemaVersionOf(event.type),
       ...(reason ? { reason } : {}),
     },
   };

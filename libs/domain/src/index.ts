@@ -5,3 +5,4 @@ export * from './staff/index.js';
 export * from './programme/index.js';
 export * from './session/index.js';
 export * from './team/index.js';
+export * from './evolution/index.js';

@@ -73,6 +73,11 @@ export interface ReadStreamOptions {
   /** Only events recorded at or before this instant: what was known then. */
   readonly untilRecordedAt?: string | Date;
   readonly maxCount?: number;
+  /**
+   * The events exactly as stored, before upcasting (decision 0014): what the hash chain covers.
+   * For integrity verification only; every other reader wants the current form.
+   */
+  readonly stored?: boolean;
 }
 
 export interface ReadAllOptions {
@@ -123,7 +128,11 @@ export interface StreamIntegrity {
 
 export interface EventStore {
   append(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
-  /** Events of one stream; an unknown stream reads as empty. */
+  /**
+   * Events of one stream; an unknown stream reads as empty. Every read (this one, readAll and
+   * subscriptions) returns events upcast to their type's current schema version; the hash, the
+   * revision and the position are the stored event's.
+   */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of every stream in global order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -3,6 +3,14 @@ export * from './event-store.errors.js';
 export * from './event-store.tokens.js';
 export { canonicalEventJson, chainHash, verifyChain } from './hash-chain.js';
 export { streamCategory, MAX_EVENT_BYTES } from './event-validation.js';
+export {
+  UpcasterChain,
+  UpcasterChainError,
+  UnknownSchemaVersionError,
+  type EventEvolution,
+  type Upcast,
+  type Upcaster,
+} from './upcasting/upcaster-chain.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export {
   startEmbeddedPostgres,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parentPort } from 'node:worker_threads';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { EVENT_EVOLUTION } from '@cadre/domain';
 import { resilientPool } from '@cadre/event-store';
 import { EventStoreModule } from '@cadre/event-store/nest';
 import {
@@ -22,7 +23,7 @@ class WebhookDeliveryThreadModule {
   static register(options: PlatformOptions): DynamicModule {
     return {
       module: WebhookDeliveryThreadModule,
-      imports: [PlatformModule.forRoot(options), EventStoreModule.forRoot()],
+      imports: [PlatformModule.forRoot(options), EventStoreModule.forRoot({ evolution: EVENT_EVOLUTION })],
       providers: [
         {
           provide: READ_MODEL_POOL,

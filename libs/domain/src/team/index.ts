@@ -8,3 +8,4 @@ export * from './team.errors.js';
 export * from './team.events.js';
 export * from './team.state.js';
 export * from './lapse-acknowledgement.decider.js';
+export * from './team.upcasters.js';

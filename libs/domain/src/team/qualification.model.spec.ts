@@ -401,6 +401,7 @@ function assigned(
       qualification: [],
       requirementsVersion: 'v1+AL.0',
       override,
+      assignedAt: toInstant(at),
     },
     metadata: { eventId: `assigned-${staffId}`, occurredAt: toInstant(at) },
   };

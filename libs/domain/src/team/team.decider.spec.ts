@@ -33,7 +33,7 @@ describe('team decider', () => {
     spec
       .given([formed])
       .when(assign('s-1'))
-      .then([assigned('s-1')]);
+      .then([assigned('s-1', 'prison', NOW_ISO)]);
   });
 
   it('refuses an unqualified member, listing each unmet requirement and what is held', () => {
@@ -243,7 +243,11 @@ describe('team decider', () => {
   describe('reviewing a member’s standing', () => {
     const serving = (): TeamEvent[] => [
       formed,
-      recorded(assigned('s-1'), 'e-assigned', '2025-02-01T00:00:00.000Z'),
+      recorded(
+        assigned('s-1', 'prison', '2025-02-01T00:00:00.000Z'),
+        'e-assigned',
+        '2025-02-01T00:00:00.000Z',
+      ),
     ];
     const review = (asOf = NOW_ISO): TeamCommand => ({
       type: 'ReviewMemberStanding',
@@ -523,7 +527,12 @@ describe('team decider', () => {
     type: 'AssignMember',
     data: { teamId: 't-1', staffId, teamRole: 'psychologist' },
   });
-  const assigned = (staffId: string, agency: 'prison' | 'probation' = 'prison'): TeamEvent => ({
+  // Given without an envelope, as the specs fold their givens: assigned from the beginning.
+  const assigned = (
+    staffId: string,
+    agency: 'prison' | 'probation' = 'prison',
+    assignedAt = '1970-01-01T00:00:00.000Z',
+  ): TeamEvent => ({
     type: 'MemberAssigned',
     data: {
       teamId: 't-1',
@@ -553,6 +562,7 @@ describe('team decider', () => {
       ],
       requirementsVersion: 'v1+AL.0',
       override: null,
+      assignedAt,
     },
   });
   const overrideAssign = {

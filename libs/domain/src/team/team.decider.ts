@@ -65,6 +65,7 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
             qualification: snapshot,
             requirementsVersion,
             override: null,
+            assignedAt: emit.occurredAt,
           }),
         ];
       }
@@ -113,6 +114,7 @@ export function decideTeam(command: TeamCommand, state: TeamState, context: Team
           qualification: snapshot,
           requirementsVersion,
           override: info,
+          assignedAt: emit.occurredAt,
         }),
       ];
     }

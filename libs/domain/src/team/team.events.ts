@@ -1,6 +1,7 @@
 import type { Agency } from '../shared/agencies.js';
 import type { DomainEvent } from '../shared/decider.js';
 import type { Level } from '../shared/levels.js';
+import type { Instant } from '../shared/time.js';
 import type { Violation } from '../shared/qualification.js';
 
 export const TEAM_KINDS = ['prison', 'probation', 'joint', 'multi-agency'] as const;
@@ -43,6 +44,7 @@ export type TeamFormed = DomainEvent<
     readonly requiredDisciplines: readonly RequiredDiscipline[];
   }
 >;
+/** Schema version 2 (decision 0014); version 1 events are upcast on read (team.upcasters.ts). */
 export type MemberAssigned = DomainEvent<
   'MemberAssigned',
   {
@@ -54,6 +56,11 @@ export type MemberAssigned = DomainEvent<
     readonly qualification: readonly QualificationEntry[];
     readonly requirementsVersion: string;
     readonly override: OverrideInfo | null;
+    /**
+     * v2. Business time of the assignment: the member's standing is judged from then on
+     * (decision 0010). A fact of the assignment, as `since` is of a lapse, not of its envelope.
+     */
+    readonly assignedAt: Instant;
   }
 >;
 export type AssignmentOverrideRequested = DomainEvent<

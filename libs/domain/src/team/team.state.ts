@@ -61,8 +61,7 @@ export function evolveTeam(state: TeamState, event: TeamEvent): TeamState {
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'MemberAssigned': {
-      const { staffId, teamRole, agency, override } = event.data;
-      const assignedAt = event.metadata?.occurredAt ?? EPOCH;
+      const { staffId, teamRole, agency, override, assignedAt } = event.data;
       const standing = { status: 'qualified' as const, since: assignedAt };
       const member: Member = {
         staffId,

@@ -36,6 +36,7 @@ import { compareEsdbPositions, formatPosition, toEsdbPosition } from './esdb-pos
 import { readAllFiltered } from './esdb-read-all.js';
 import { findRepeat } from './esdb-repeat.js';
 import { EsdbSubscription } from './esdb-subscription.js';
+import type { Upcast } from '../upcasting/upcaster-chain.js';
 
 export interface EsdbEventStoreOptions {
   /**
@@ -47,6 +48,11 @@ export interface EsdbEventStoreOptions {
   readonly appendAttempts?: number;
   /** How many of the stream's last events an append checks for a retried event id. */
   readonly retryWindow?: number;
+  /**
+   * Turns each event read into its type's current schema version (an {@link UpcasterChain}'s
+   * `upcast`): applied to readStream, readAll and subscriptions, never to what integrity reads.
+   */
+  readonly upcast?: Upcast;
 }
 
 const DEFAULT_READ_ALL_LIMIT = 1000;
@@ -65,6 +71,7 @@ export class EsdbEventStore implements EventStore {
   private readonly prefix: string;
   private readonly attempts: number;
   private readonly retryWindow: number;
+  private readonly upcast: Upcast;
   private readonly subscriptions = new Set<EsdbSubscription>();
 
   constructor(
@@ -74,6 +81,7 @@ export class EsdbEventStore implements EventStore {
     this.prefix = options.streamPrefix ?? '';
     this.attempts = options.appendAttempts ?? 20;
     this.retryWindow = options.retryWindow ?? 100;
+    this.upcast = options.upcast ?? ((event) => event);
   }
 
   /** `esdb://host:2113?tls=false` and the other forms of EventStoreDB's connection strings. */
@@ -148,7 +156,7 @@ export class EsdbEventStore implements EventStore {
           if (backwards) continue;
           break;
         }
-        events.push(event);
+        events.push(options.stored ? event : this.upcast(event));
         if (events.length >= max) break;
       }
     } catch (error) {
@@ -174,7 +182,7 @@ export class EsdbEventStore implements EventStore {
       streamPrefix: this.prefix,
       map: (resolved) => {
         const event = toRecordedEvent(resolved, this.prefix);
-        return event && matchesFilter(event, options.filter) ? event : null;
+        return event && matchesFilter(event, options.filter) ? this.upcast(event) : null;
       },
     });
   }
@@ -190,7 +198,7 @@ export class EsdbEventStore implements EventStore {
         ),
       map: (resolved) => {
         const event = toRecordedEvent(resolved, this.prefix);
-        return event && matchesFilter(event, filter) ? event : null;
+        return event && matchesFilter(event, filter) ? this.upcast(event) : null;
       },
       after: options.after === undefined ? undefined : toEsdbPosition(options.after),
       batchSize,
@@ -247,7 +255,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async verifyStream(stream: string): Promise<StreamIntegrity> {
-    return verifyChain(stream, await this.readStream(stream));
+    return verifyChain(stream, await this.readStream(stream, { stored: true }));
   }
 
   async ping(): Promise<void> {

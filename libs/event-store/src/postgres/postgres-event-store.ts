@@ -34,6 +34,7 @@ import {
 } from './postgres-position.js';
 import { SCHEMA, SCHEMA_LOCK_KEY, SCHEMA_SQL } from './postgres-schema.js';
 import { PostgresSubscription } from './postgres-subscription.js';
+import type { Upcast } from '../upcasting/upcaster-chain.js';
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
@@ -53,6 +54,11 @@ export interface PostgresEventStoreOptions {
    * Without it, the database server's `now()` does.
    */
   readonly clock?: { now(): Date };
+  /**
+   * Turns each event read into its type's current schema version (an {@link UpcasterChain}'s
+   * `upcast`): applied to readStream, readAll and subscriptions, never to what integrity reads.
+   */
+  readonly upcast?: Upcast;
 }
 
 const COLUMNS = `tx_id::text AS tx, seq::text AS seq, stream_id, revision::text AS revision, event_id::text AS event_id,
@@ -196,7 +202,7 @@ export class PostgresEventStore implements EventStore {
     const sql = `SELECT ${COLUMNS} FROM ${SCHEMA}.events e WHERE ${where.join(' AND ')}
       ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} ${limit}`;
     const rows = await this.query<EventRow>(sql, params);
-    return rows.map(toRecorded);
+    return options.stored ? rows.map(toRecorded) : this.toCurrent(rows);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -229,7 +235,13 @@ export class PostgresEventStore implements EventStore {
     }
     const sql = `SELECT ${COLUMNS} FROM ${SCHEMA}.events e WHERE ${where.join(' AND ')}
       ORDER BY e.tx_id, e.seq LIMIT $3`;
-    return (await this.query<EventRow>(sql, params)).map(toRecorded);
+    return this.toCurrent(await this.query<EventRow>(sql, params));
+  }
+
+  /** Rows as the readers know them: upcast when the store was given a chain. */
+  private toCurrent(rows: EventRow[]): RecordedEvent[] {
+    const upcast = this.options.upcast;
+    return upcast ? rows.map((row) => upcast(toRecorded(row))) : rows.map(toRecorded);
   }
 
   /** Whether committed events after `after` are held back by an older append still running. */
@@ -280,7 +292,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async verifyStream(stream: string): Promise<StreamIntegrity> {
-    return verifyChain(stream, await this.readStream(stream));
+    return verifyChain(stream, await this.readStream(stream, { stored: true }));
   }
 
   async ping(): Promise<void> {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { canonicalEventJson, chainHash, PostgresEventStore, type NewEvent } from '@cadre/event-store';
+import {
+  canonicalEventJson,
+  chainHash,
+  PostgresEventStore,
+  UpcasterChain,
+  type NewEvent,
+} from '@cadre/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { readCheckpoint, ProjectionRunner } from '@cadre/subscriptions';
 import { historyProjection } from '../history/history.projection.js';
@@ -21,7 +27,15 @@ describe('signed checkpoints and integrity verification', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('integrity');
-    store = await PostgresEventStore.connect({ connectionString: database.url });
+    // Every stream holds an `A` of version 1, which this store reads as version 2 (decision 0014):
+    // verification must still work on the stored bytes.
+    const upcast = new UpcasterChain({
+      currentVersions: { A: 2 },
+      upcasters: [
+        { type: 'A', fromVersion: 1, upcast: ({ data }) => ({ data: { ...(data as object), v: 2 } }) },
+      ],
+    }).upcast;
+    store = await PostgresEventStore.connect({ connectionString: database.url, upcast });
     pool = new pg.Pool({ connectionString: database.url, max: 4 });
     for (const stream of ['staff-a', 'staff-b', 'staff-c', 'staff-d', 'staff-e']) {
       await store.append(stream, [event('A'), event('B'), event('C')]);
@@ -43,6 +57,10 @@ describe('signed checkpoints and integrity verification', () => {
   it('finds nothing wrong in an untouched log', async () => {
     const report = await checkpoints.verify();
     expect(report).toMatchObject({ ok: true, streamsChecked: 5, eventsChecked: 15, findings: [] });
+    expect((await store.readStream('staff-a'))[0]).toMatchObject({
+      data: { v: 2 },
+      metadata: { schemaVersion: 2 },
+    });
   });
 
   it('catches a row altered by a direct UPDATE', async () => {
@@ -56,7 +74,8 @@ describe('signed checkpoints and integrity verification', () => {
   });
 
   it('catches a stream rewritten and re-chained, which its own chain cannot see', async () => {
-    const events = await store.readStream('staff-b');
+    // The attacker re-chains the stored bytes.
+    const events = await store.readStream('staff-b', { stored: true });
     let previous: string | null = null;
     for (const recorded of events) {
       const data = recorded.revision === 1 ? { forged: true } : recorded.data;

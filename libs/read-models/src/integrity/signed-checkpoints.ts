@@ -141,7 +141,8 @@ export class SignedCheckpoints {
     const streams = options.stream ? [options.stream] : await this.allStreams(signed);
     let events = 0;
     for (const [index, stream] of streams.entries()) {
-      const recorded = await this.store.readStream(stream);
+      // As stored: the hash chain covers the stored bytes, never the upcast form (decision 0014).
+      const recorded = await this.store.readStream(stream, { stored: true });
       events += recorded.length;
       const chain = verifyChain(stream, recorded);
       for (const problem of chain.problems) findings.push({ stream, ...problem });

@@ -1,0 +1,2 @@
+export * from './event-upcaster.js';
+export * from './event-evolution.js';
