@@ -30,7 +30,9 @@ export default tseslint.config(
     files: [
       'apps/**/*.ts',
       'libs/platform/**/*.ts',
-      'libs/projections/**/*.ts',
+      'libs/subscriptions/**/*.ts',
+      'libs/read-models/**/*.ts',
+      'server/**/*.ts',
       'libs/integration/**/*.ts',
       'libs/event-store/src/nest/**/*.ts',
     ],

@@ -6,7 +6,8 @@ import pg from 'pg';
 
 const [, , distRoot, databaseUrl, stopAtEventId, markerFile] = process.argv;
 const { PostgresEventStore } = await import(`${distRoot}/libs/event-store/src/index.js`);
-const { ProjectionRunner, readModelProjections } = await import(`${distRoot}/libs/subscriptions/src/index.js`);
+const { ProjectionRunner } = await import(`${distRoot}/libs/subscriptions/src/index.js`);
+const { readModelProjections } = await import(`${distRoot}/libs/read-models/src/index.js`);
 
 const store = await PostgresEventStore.connect({ connectionString: databaseUrl });
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });

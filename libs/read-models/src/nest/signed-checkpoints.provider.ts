@@ -17,7 +17,7 @@ import {
   parseCheckpointKey,
 } from '../integrity/checkpoint-signing-key.js';
 import { SignedCheckpoints } from '../integrity/signed-checkpoints.js';
-import { type ProjectionWorker, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
+import { ProjectionWorker, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
 /** Signed integrity checkpoints, with the signing key from configuration (never the database). */
 export const signedCheckpointsProvider: Provider = {

@@ -7,13 +7,7 @@ import {
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { EVENT_STORE, resilientPool, type EventStore } from '@cadre/event-store';
-import {
-  DATABASE,
-  type MetricsRegistry,
-  PINO_LOGGER,
-  type ReadinessDetails,
-  type Database,
-} from '@cadre/platform';
+import { DATABASE, MetricsRegistry, PINO_LOGGER, ReadinessDetails, type Database } from '@cadre/platform';
 import type { Projection } from '../projection.js';
 import { SharedConnectionLeases } from '../leases.js';
 import { ProjectionRunner } from '../projection-runner.js';
