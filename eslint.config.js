@@ -32,6 +32,7 @@ export default tseslint.config(
       'libs/platform/**/*.ts',
       'libs/subscriptions/**/*.ts',
       'libs/read-models/**/*.ts',
+      'libs/processes/**/*.ts',
       'server/**/*.ts',
       'libs/integration/**/*.ts',
       'libs/event-store/src/nest/**/*.ts',

@@ -4,11 +4,10 @@ import { EVENT_STORE, PostgresEventStore } from '@cadre/event-store';
 import { ManualClock } from '@cadre/kernel';
 import {
   CertificationScheduleTicker,
-  ProjectionRunner,
   certificationScheduleProjection,
-  readCheckpoint,
   type ProcessDependencies,
-} from '@cadre/subscriptions';
+} from '@cadre/processes';
+import { ProjectionRunner, readCheckpoint } from '@cadre/subscriptions';
 import { CadreFixtures, SAMPLE_VERSION } from '../api/support/cadre-fixtures.js';
 import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

@@ -5,12 +5,8 @@ import { addMonths } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import {
-  LAPSE_PROCESS,
-  RECONCILIATION_REASON,
-  readCheckpoint,
-  reconcileStandings,
-} from '@cadre/subscriptions';
+import { LAPSE_PROCESS, RECONCILIATION_REASON, reconcileStandings } from '@cadre/processes';
+import { readCheckpoint } from '@cadre/subscriptions';
 import { PG_POOL } from '../../apps/api/src/shared/pg-pool.provider.js';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';

@@ -1,11 +1,6 @@
 import cliProgress from 'cli-progress';
-import {
-  DEFAULT_CONCURRENCY,
-  ProjectionRebuilder,
-  listCheckpoints,
-  ALL_EVENTS,
-  reconcileStandings,
-} from '@cadre/subscriptions';
+import { DEFAULT_CONCURRENCY, ProjectionRebuilder, listCheckpoints, ALL_EVENTS } from '@cadre/subscriptions';
+import { reconcileStandings } from '@cadre/processes';
 import type { CliContext } from './cli-context.js';
 import { replayReadModel, REPLAYABLE } from './replay.js';
 

@@ -2,5 +2,5 @@ export * from './projection.js';
 export * from './checkpoint-store.js';
 export * from './projection-runner.js';
 export * from './projection-rebuilder.js';
-export * from './processes/index.js';
+
 export * from './leases.js';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type pg from 'pg';
 import { Roles } from '@cadre/platform';
-import { listRefusals, type ProcessRefusal } from '@cadre/subscriptions';
+import { listRefusals, type ProcessRefusal } from '@cadre/processes';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { InvalidQueryParameterError } from '@cadre/read-models';
 

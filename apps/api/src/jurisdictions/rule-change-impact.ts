@@ -10,7 +10,7 @@ import {
   type WouldLapse,
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
-import { formedTeams } from '@cadre/subscriptions';
+import { formedTeams } from '@cadre/processes';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ReferenceData } from '../shared/reference-data.js';
 

@@ -19,11 +19,11 @@ import {
 import { CLOCK, systemClock, type Clock } from '@cadre/kernel';
 import {
   CertificationScheduleTicker,
-  ProjectionRunner,
   processManagers,
   type ProcessDependencies,
   type TickResult,
-} from '@cadre/subscriptions';
+} from '@cadre/processes';
+import { ProjectionRunner } from '@cadre/subscriptions';
 import { READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadre/subscriptions/nest';
 
 /**

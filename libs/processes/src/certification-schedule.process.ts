@@ -8,7 +8,7 @@ import {
   type StaffCommand,
 } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
-import type { Projection, ProjectionTransaction } from '../projection.js';
+import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
 import {
   PROCESSES_DDL_LOCK,
   PROCESSES_SCHEMA,

@@ -1,4 +1,4 @@
-import type { Projection } from '../projection.js';
+import type { Projection } from '@cadre/subscriptions';
 import { awardOnCloseProcess } from './award-on-close.process.js';
 import { certificationScheduleProjection } from './certification-schedule.process.js';
 import { lapseProcess } from './lapse.process.js';

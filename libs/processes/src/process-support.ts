@@ -2,7 +2,7 @@ import { CadreError, type Actor } from '@cadre/kernel';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
 import { handleCommand, type CommandSpec, type CommandResult } from '@cadre/command-handling';
 import type { EventStore, RecordedEvent } from '@cadre/event-store';
-import type { ProjectionTransaction } from '../projection.js';
+import type { ProjectionTransaction } from '@cadre/subscriptions';
 
 /** What a process manager needs: the store it sends commands to, the clock, a logger. */
 export interface ProcessDependencies {

@@ -7,7 +7,7 @@ import {
 } from '@cadre/domain';
 import { loadJurisdictionRules, loadStaffSnapshots } from '@cadre/command-handling';
 import { streamCategory, type EventStore, type Position, type RecordedEvent } from '@cadre/event-store';
-import type { Projection, ProjectionTransaction } from '../projection.js';
+import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
 import {
   PROCESSES_DDL_LOCK,
   PROCESSES_SCHEMA,
