@@ -1,3 +1,4 @@
+import { systemClock } from '@cadre/kernel';
 import cliProgress from 'cli-progress';
 import { DEFAULT_CONCURRENCY, ProjectionRebuilder, listCheckpoints, ALL_EVENTS } from '@cadre/subscriptions';
 import { reconcileStandings } from '@cadre/processes';
@@ -172,7 +173,7 @@ export const commands: Record<string, CliCommand> = {
     options: { 'dry-run': { type: 'boolean' } },
     run: async ({ store, pool }, values) => {
       const dryRun = values['dry-run'] === true;
-      const report = await reconcileStandings(store, pool, { now: () => new Date(), dryRun });
+      const report = await reconcileStandings(store, pool, { now: () => systemClock.now(), dryRun });
       for (const change of report.changes) {
         out(
           `${dryRun ? 'would record' : 'recorded'} ${change.type} ${change.cause ?? ''} team ${change.teamId} member ${change.staffId}`,

@@ -1,3 +1,4 @@
+import { systemClock } from '@cadre/kernel';
 import type { DataSource } from 'typeorm';
 import {
   HISTORY_SCHEMA,
@@ -14,7 +15,7 @@ type Values = Record<string, string | boolean | undefined>;
 
 /** A date means the end of that day, UTC (DOMAIN.md, Time); an instant is taken as it is. */
 export function parseInstant(value: string | boolean | undefined, name: string): Date {
-  if (value === undefined) return new Date();
+  if (value === undefined) return systemClock.now();
   if (typeof value !== 'string') throw new Error(`--${name} needs a date or an instant`);
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59.999Z`) : new Date(value);
   if (Number.isNaN(date.getTime()))

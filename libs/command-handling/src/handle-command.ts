@@ -1,5 +1,11 @@
 import { CadreError, randomIds, type Actor, type IdGenerator } from '@cadre/kernel';
-import { schemaVersionOf, type DecisionContext, type DomainCommand, type DomainEvent } from '@cadre/domain';
+import {
+  schemaVersionOf,
+  type DecisionContext,
+  type Decider,
+  type DomainCommand,
+  type DomainEvent,
+} from '@cadre/domain';
 import {
   WrongExpectedRevisionError,
   type EventStore,
@@ -22,12 +28,6 @@ export interface CommandEnvelope {
   readonly dryRun?: boolean;
 }
 
-export interface CommandDecider<Command extends DomainCommand, Event extends DomainEvent, State, Context> {
-  decide(command: Command, state: State, context: Context): Event[];
-  evolve(state: State, event: Event): State;
-  initialState(): State;
-}
-
 export interface CommandSpec<
   Command extends DomainCommand,
   Event extends DomainEvent,
@@ -35,7 +35,7 @@ export interface CommandSpec<
   Context extends DecisionContext,
 > {
   readonly stream: string;
-  readonly decider: CommandDecider<Command, Event, State, Context>;
+  readonly decider: Decider<Command, Event, State, Context>;
   readonly command: Command;
   /**
    * What the decision needs beyond the stream (the framework in force, the member's
@@ -155,7 +155,7 @@ export async function handleCommand<
 export async function loadAggregate<Event extends DomainEvent, State>(
   store: EventStore,
   stream: string,
-  decider: Pick<CommandDecider<DomainCommand, Event, State, never>, 'evolve' | 'initialState'>,
+  decider: Pick<Decider<DomainCommand, Event, State, never>, 'evolve' | 'initialState'>,
 ): Promise<{ state: State; revision: number; events: RecordedEvent[] }> {
   const events = await store.readStream(stream);
   const state = events.reduce((s, e) => decider.evolve(s, toDomainEvent<Event>(e)), decider.initialState());

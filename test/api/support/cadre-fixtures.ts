@@ -12,10 +12,11 @@ import {
   type FrameworkState,
   type Level,
   type StaffCommand,
+  type Decider,
 } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
-import { handleCommand, loadAggregate, type CommandDecider } from '@cadre/command-handling';
+import { handleCommand, loadAggregate } from '@cadre/command-handling';
 import type pg from 'pg';
 import { PG_POOL } from '../../../apps/api/src/shared/pg-pool.provider.js';
 import type { PlatformTestApp } from '../../platform/support/platform-test-app.js';
@@ -242,7 +243,7 @@ export class CadreFixtures {
     Context extends DecisionContext,
   >(
     stream: string,
-    decider: CommandDecider<Command, Event, State, Context>,
+    decider: Decider<Command, Event, State, Context>,
     command: Command,
     context?: (state: State, base: DecisionContext) => Context,
   ) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { randomIds, CadreError, type Actor } from '@cadre/kernel';
+import { CLOCK, randomIds, CadreError, type Actor, type Clock } from '@cadre/kernel';
 import type pg from 'pg';
 import { actsIn, DomainForbiddenError } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
@@ -63,6 +63,7 @@ export class WebhookSubscriptionsHttpController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly feed: CertificationFeed,
     config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.source = config.CADRE_EVENT_SOURCE;
     this.production = config.NODE_ENV === 'production';
@@ -125,7 +126,7 @@ export class WebhookSubscriptionsHttpController {
       id: eventId,
       source: this.source,
       type: 'org.cadre.webhook.ping.v1',
-      time: new Date().toISOString(),
+      time: this.clock.now().toISOString(),
       datacontenttype: 'application/json',
       data: { subscriptionId: subscription.id },
     });
@@ -187,7 +188,11 @@ export class WebhookSubscriptionsHttpController {
   async rotate(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const secret = await this.subscriptions.rotateSecret(id, this.owner(actor), SECRET_OVERLAP_MS);
     if (!secret) throw this.notFound(id);
-    return { id, secret, previousSecretValidUntil: new Date(Date.now() + SECRET_OVERLAP_MS).toISOString() };
+    return {
+      id,
+      secret,
+      previousSecretValidUntil: new Date(this.clock.now().getTime() + SECRET_OVERLAP_MS).toISOString(),
+    };
   }
 
   private owner(actor: Actor): string | undefined {

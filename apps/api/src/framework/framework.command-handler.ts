@@ -1,10 +1,8 @@
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
-import { frameworkDecider, type FrameworkCommand, type FrameworkState } from '@cadre/domain';
+import { frameworkDecider, frameworkStream, type FrameworkCommand, type FrameworkState } from '@cadre/domain';
 import type { CommandResult } from '@cadre/command-handling';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
-
-export const frameworkStream = (version: string): string => `framework-${version}`;
 
 /** A framework command on its way to the decider (the @nestjs/cqrs message). */
 export class ExecuteFrameworkCommand extends Command<CommandResult<FrameworkState>> {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
+import { frameworkDecider, type FrameworkCommand, frameworkStream } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
 import { Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
@@ -11,7 +11,7 @@ import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { ExecuteFrameworkCommand, frameworkStream } from './framework.command-handler.js';
+import { ExecuteFrameworkCommand } from './framework.command-handler.js';
 import {
   DefineCompetencyRequestDto,
   DefineRequirementRequestDto,

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { StaffState } from '@cadre/domain';
+import type { StaffCommand, StaffState } from '@cadre/domain';
 import type { CommandResult } from '@cadre/command-handling';
 import { Roles } from '@cadre/platform';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
@@ -13,7 +13,6 @@ import {
   ReinstateCertificationRequestDto,
   RenewCertificationRequestDto,
 } from './certification.request.dto.js';
-import type { StaffApiCommand } from './renew-certification.decider.js';
 import { ExecuteStaffCommand } from './staff.command-handler.js';
 
 /**
@@ -174,7 +173,7 @@ export class CertificationHttpController {
   private async decide(
     staffId: string,
     certificationId: string,
-    command: StaffApiCommand,
+    command: StaffCommand,
     request: CommandRequest,
   ): Promise<CommandReply> {
     return CommandReply.of(certificationId, await this.send(staffId, command, request));
@@ -182,7 +181,7 @@ export class CertificationHttpController {
 
   private send(
     staffId: string,
-    command: StaffApiCommand,
+    command: StaffCommand,
     request: CommandRequest,
   ): Promise<CommandResult<StaffState>> {
     return this.commands.execute(new ExecuteStaffCommand(staffId, command, request));

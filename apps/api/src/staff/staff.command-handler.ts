@@ -6,18 +6,19 @@ import {
   type Instant,
   type StaffContext,
   type StaffState,
+  staffDecider,
+  type StaffCommand,
 } from '@cadre/domain';
 import type { CommandResult } from '@cadre/command-handling';
 import type { CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ReferenceData } from '../shared/reference-data.js';
-import { staffApiDecider, type StaffApiCommand } from './renew-certification.decider.js';
 
 /** A staff command on its way to the decider (the @nestjs/cqrs message). */
 export class ExecuteStaffCommand extends Command<CommandResult<StaffState>> {
   constructor(
     readonly staffId: string,
-    readonly command: StaffApiCommand,
+    readonly command: StaffCommand,
     readonly request: CommandRequest,
     /** False for a command that creates the stream: `If-Match` names no revision of it. */
     readonly honourIfMatch = true,
@@ -42,7 +43,7 @@ export class StaffCommandHandler implements ICommandHandler<ExecuteStaffCommand>
     return this.runner.run(
       {
         stream: staffStream(staffId),
-        decider: staffApiDecider,
+        decider: staffDecider,
         command,
         context: staffContext(this.reference, command),
       },
@@ -58,7 +59,7 @@ export class StaffCommandHandler implements ICommandHandler<ExecuteStaffCommand>
  * an award (its level gives the validity). Read on every attempt, after the jurisdiction check,
  * so that a caller outside the jurisdiction learns nothing of its framework.
  */
-export function staffContext(reference: ReferenceData, command: StaffApiCommand) {
+export function staffContext(reference: ReferenceData, command: StaffCommand) {
   return async (state: StaffState, base: DecisionContext): Promise<StaffContext> => {
     const at = frameworkDate(command, base.now);
     const jurisdiction =
@@ -74,7 +75,7 @@ export function staffContext(reference: ReferenceData, command: StaffApiCommand)
   };
 }
 
-function frameworkDate(command: StaffApiCommand, now: Instant): Instant | undefined {
+function frameworkDate(command: StaffCommand, now: Instant): Instant | undefined {
   switch (command.type) {
     case 'RegisterStaffMember':
     case 'ChangeStaffRole':

@@ -3,6 +3,7 @@ import { assertNever, eventFactory } from '../shared/decider.js';
 import { requireText } from '../shared/validation.js';
 import { certificationScheduleEvent } from './certification-schedule.decide.js';
 import { decideAward } from './certification-award.decide.js';
+import { decideRenewal } from './certification-renewal.decide.js';
 import { decideVoidAssessmentAwards, decideVoidRecord } from './certification-void.decide.js';
 import type { CertificationCommand } from './staff.commands.js';
 import type { StaffContext } from './staff.context.js';
@@ -24,6 +25,8 @@ export function decideCertification(
   switch (command.type) {
     case 'AwardCertification':
       return decideAward(command, state, context);
+    case 'RenewCertification':
+      return decideRenewal(command, state, context);
     case 'SuspendCertification': {
       const certification = find(state, command.data.certificationId);
       if (certification.status === 'revoked')

@@ -65,6 +65,31 @@ describe('certification decider (staff stream)', () => {
       ]);
   });
 
+  it('renews a named certification (RenewCertification), and refuses what would not renew it', () => {
+    const external = { kind: 'external', issuer: 'Academy', reference: 'R-2' } as const;
+    const renew = (certificationId: string, validFrom: string): StaffCommand => ({
+      type: 'RenewCertification',
+      data: { staffId: 's-1', certificationId, validFrom, evidence: external },
+    });
+    const inWindow = '2025-12-01T00:00:00.000Z';
+    spec
+      .given([registered, awarded])
+      .when(renew('id-1', inWindow), { now: '2025-12-02T00:00:00.000Z' })
+      .then([
+        {
+          type: 'CertificationRenewed',
+          data: expect.objectContaining({ certificationId: 'id-1', validFrom: inWindow, evidence: external }),
+        } as never,
+      ]);
+    // Expired by then: the award would be a new certification, so the renewal is refused.
+    const later = '2027-02-01T00:00:00.000Z';
+    spec
+      .given([registered, awarded])
+      .when(renew('id-1', later), { now: later })
+      .then('CERTIFICATION.NOT_RENEWABLE');
+    spec.given([registered, awarded]).when(renew('id-9', inWindow)).then('CERTIFICATION.NOT_FOUND');
+  });
+
   it('awards a new certification after expiry or at a higher level', () => {
     const later = '2027-02-01T00:00:00.000Z';
     const [afterExpiry] = spec

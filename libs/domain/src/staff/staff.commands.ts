@@ -46,6 +46,21 @@ export type AwardCertification = DomainCommand<
   }
 >;
 
+/**
+ * A new external award of a named certification's competency and level: the award would renew
+ * any such certification valid then; this pins which one the caller means, and is refused where
+ * the award would become a different certification (it expired: record a new one).
+ */
+export type RenewCertification = DomainCommand<
+  'RenewCertification',
+  {
+    readonly staffId: string;
+    readonly certificationId: string;
+    readonly validFrom: Instant;
+    readonly evidence: Extract<Evidence, { kind: 'external' }>;
+  }
+>;
+
 type CertificationDecision = {
   readonly staffId: string;
   readonly certificationId: string;
@@ -83,6 +98,7 @@ export type StaffMemberCommand =
 
 export type CertificationCommand =
   | AwardCertification
+  | RenewCertification
   | SuspendCertification
   | ReinstateCertification
   | RevokeCertification

@@ -1,7 +1,7 @@
+import { levelRank, type Level } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import { byOccurrence, mergeSegments, type Fact, type Segment, type TimelineSpec } from './timeline.js';
 
-const LEVELS = ['awareness', 'specialised', 'expert', 'trainer'];
 const staffIdOf = (event: RecordedEvent): string => String((event.data as { staffId?: unknown }).staffId);
 const iso = (value: unknown): string => new Date(String(value)).toISOString();
 
@@ -189,7 +189,7 @@ export const certificationTimeline: TimelineSpec<CertificationState> = {
     s.certificationId,
     s.competency,
     s.level,
-    LEVELS.indexOf(s.level),
+    levelRank(s.level as Level),
     s.status,
     s.certifiedFrom,
     s.certifiedUntil,
