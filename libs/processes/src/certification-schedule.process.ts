@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS } from '@cadre/kernel';
 import type pg from 'pg';
 import {
   jurisdictionDecider,
@@ -19,7 +20,7 @@ import {
 
 export const CERTIFICATION_SCHEDULE = 'process-certification-schedule';
 /** Advisory-lock key of the tick: one worker at a time sends due commands. */
-const TICK_LOCK = [4_711_003, 1] as const;
+const TICK_LOCK = ADVISORY_LOCKS.scheduleTick;
 const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

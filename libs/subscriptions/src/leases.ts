@@ -1,7 +1,8 @@
+import { ADVISORY_LOCKS } from '@cadre/kernel';
 import pg from 'pg';
 
 /** Advisory-lock class of projection leases (the second key is hashtext(name)). */
-export const LEASE_CLASS = 4_711_002;
+export const LEASE_CLASS = ADVISORY_LOCKS.leaseClass;
 
 export interface Lease {
   /** Called once if the lease is lost (its connection died): stop applying. */

@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS } from '@cadre/kernel';
 import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@cadre/event-store';
 import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
@@ -5,7 +6,7 @@ import { SharedConnectionLeases, type Lease, type LeaseProvider } from './leases
 import { ALL_EVENTS, type Projection, type ProjectionTransaction } from './projection.js';
 
 /** Advisory lock serialising the table creation of every projection. */
-const PREPARE_LOCK_KEY = 4_711_003;
+const PREPARE_LOCK_KEY = ADVISORY_LOCKS.runnerPrepare;
 
 export type RunnerState = 'idle' | 'waiting-for-lease' | 'running' | 'failed' | 'stopped';
 

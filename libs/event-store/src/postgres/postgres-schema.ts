@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS } from '@cadre/kernel';
 /**
  * The PostgreSQL event store schema, applied idempotently at connect time under an advisory lock.
  *
@@ -13,9 +14,9 @@
 export const SCHEMA = 'cadre_es';
 
 /** Advisory-lock class for per-stream append locks (the second key is hashtext(stream)). */
-export const STREAM_LOCK_CLASS = 4_711_001;
+export const STREAM_LOCK_CLASS = ADVISORY_LOCKS.streamAppendClass;
 /** Advisory lock taken while the schema is created. */
-export const SCHEMA_LOCK_KEY = 4_711_000;
+export const SCHEMA_LOCK_KEY = ADVISORY_LOCKS.eventStoreSchema;
 
 export const SCHEMA_SQL = /* sql */ `
 CREATE SCHEMA IF NOT EXISTS ${SCHEMA};

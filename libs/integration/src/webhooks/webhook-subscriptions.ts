@@ -1,12 +1,12 @@
+import { ADVISORY_LOCKS, transactionLockSql, randomIds } from '@cadre/kernel';
 import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
 import { randomBytes } from 'node:crypto';
-import { randomIds } from '@cadre/kernel';
 import type pg from 'pg';
 
 export const WEBHOOKS_SCHEMA = 'cadre_webhooks';
 
 const DDL = `
-SELECT pg_advisory_xact_lock(4711005, 0);
+${transactionLockSql(ADVISORY_LOCKS.webhooksDdl)}
 CREATE SCHEMA IF NOT EXISTS ${WEBHOOKS_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.subscriptions (
   subscription_id uuid PRIMARY KEY,

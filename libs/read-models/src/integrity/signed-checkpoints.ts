@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS, transactionLockSql } from '@cadre/kernel';
 import { sign, verify } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import type pg from 'pg';
@@ -10,7 +11,7 @@ export const INTEGRITY_SCHEMA = 'cadre_integrity';
 
 // Under a transaction-level advisory lock, as the checkpoints' DDL (see checkpoint-store.ts).
 const SCHEMA_SQL = `
-SELECT pg_advisory_xact_lock(4711005, 2);
+${transactionLockSql(ADVISORY_LOCKS.signedCheckpointsDdl)}
 CREATE SCHEMA IF NOT EXISTS ${INTEGRITY_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${INTEGRITY_SCHEMA}.checkpoints (
   id          bigserial PRIMARY KEY,
