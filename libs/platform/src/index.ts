@@ -23,3 +23,4 @@ export * from './http/swagger.js';
 export * from './platform.module.js';
 export * from './health/readiness-details.js';
 export * from './auth/caller-throttler.guard.js';
+export * from './database/index.js';

@@ -1,3 +1,4 @@
+import { withTransaction } from '@cadre/platform/database';
 import { ADVISORY_LOCKS } from '@cadre/kernel';
 import type pg from 'pg';
 import {
@@ -289,18 +290,12 @@ export class CertificationScheduleTicker {
 
   /** Null when another worker holds the tick. */
   private async tickBatch(): Promise<number | null> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       const { rows: lock } = await client.query<{ got: boolean }>(
         'SELECT pg_try_advisory_xact_lock($1, $2) AS got',
         [...TICK_LOCK],
       );
-      if (!lock[0]?.got) {
-        await client.query('ROLLBACK');
-        return null;
-      }
+      if (!lock[0]?.got) return null;
       // The tables, only if the schedule's runner has not made them yet: CREATE INDEX IF NOT
       // EXISTS locks its table even when the index exists, and two of them here would deadlock
       // with a batch of the runner writing both tables. The last table the DDL creates tells.
@@ -332,16 +327,8 @@ export class CertificationScheduleTicker {
           (await client.query(sql, params as unknown[])).rows,
       };
       for (const row of rows) await this.send(row, tx);
-      await client.query('COMMIT');
       return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /** Sends one due row's command and marks the row done (in the tick's transaction). */

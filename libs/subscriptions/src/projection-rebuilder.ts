@@ -1,3 +1,4 @@
+import { withTransaction } from '@cadre/platform/database';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -191,9 +192,7 @@ export class ProjectionRebuilder {
     // Statistics for the fresh tables before they serve: written in bulk, they have none yet.
     for (const table of projection.tables) await this.pool.query(`ANALYZE ${next}.${table}`);
     let { position, applied } = run;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const { target, differences, swap } = await withTransaction(this.pool, async (client) => {
       const live = await readCheckpoint(client, projection.name, true);
       let target = live?.position ?? null;
       // The rebuild read up to the head; the live runner may be behind or ahead of it. Ahead: the
@@ -268,24 +267,19 @@ export class ProjectionRebuilder {
         await writeCheckpoint(client, projection.name, projection.version, target, 0, null);
       }
       await client.query('DELETE FROM cadre_projections.checkpoints WHERE name = $1', [checkpointName]);
-      await client.query('COMMIT');
-      // Dropped after the swap commits: it waits for queries still reading the old tables.
-      await this.pool.query(`DROP SCHEMA IF EXISTS ${swap ? `${projection.schema}__old` : next} CASCADE`);
-      return {
-        projection: projection.name,
-        events: applied,
-        comparedAt: target,
-        differences,
-        swapped: swap,
-        seconds: (Date.now() - run.started) / 1000,
-        workSeconds: (run.workMs + performance.now() - finishing) / 1000,
-      };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { target, differences, swap };
+    });
+    // Dropped after the swap commits: it waits for queries still reading the old tables.
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${swap ? `${projection.schema}__old` : next} CASCADE`);
+    return {
+      projection: projection.name,
+      events: applied,
+      comparedAt: target,
+      differences,
+      swapped: swap,
+      seconds: (Date.now() - run.started) / 1000,
+      workSeconds: (run.workMs + performance.now() - finishing) / 1000,
+    };
   }
 
   private page(projection: Projection, after: string | null, limit: number): Promise<RecordedEvent[]> {
@@ -381,17 +375,7 @@ export class ProjectionRebuilder {
     work: (tx: ProjectionTransaction, client: pg.PoolClient) => Promise<void>,
     memory?: RebuildMemory,
   ): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await work(txOn(client, schema, memory), client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await withTransaction(this.pool, (client) => work(txOn(client, schema, memory), client));
   }
 }
 

@@ -1,3 +1,4 @@
+import { withTransaction } from '@cadre/platform/database';
 import { ADVISORY_LOCKS } from '@cadre/kernel';
 import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@cadre/event-store';
@@ -200,25 +201,14 @@ export class ProjectionRunner {
   private async transaction(
     work: (tx: ProjectionTransaction, client: pg.PoolClient) => Promise<void>,
   ): Promise<void> {
-    const client = await this.pool.connect();
-    const tx: ProjectionTransaction = {
-      schema: this.projection.schema,
-      query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-        (await client.query(sql, params as unknown[])).rows as Row[],
-    };
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      await work(tx, client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    await withTransaction(this.pool, (client) => {
+      const tx: ProjectionTransaction = {
+        schema: this.projection.schema,
+        query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
+          (await client.query(sql, params as unknown[])).rows as Row[],
+      };
+      return work(tx, client);
+    });
   }
 
   private async acquireLease(): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { inTransaction } from '@cadre/platform/database';
 import type pg from 'pg';
 import {
   DuplicateEventIdError,
@@ -162,16 +163,11 @@ export class PostgresEventStore implements EventStore {
       const row = await this.withClient(async (client) => {
         const hook = this.options.beforeCommitForTests;
         if (!hook) return (await client.query(sql, params)).rows[0];
-        await client.query('BEGIN');
-        try {
+        return inTransaction(client, async () => {
           const result = (await client.query(sql, params)).rows[0];
           await hook();
-          await client.query('COMMIT');
           return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
+        });
       });
       const r = row as { next_revision: string; tx: string; last_seq: string; noop: boolean };
       if (!r.noop) this.notifier.appended();

@@ -1,3 +1,4 @@
+import { withTransaction } from '@cadre/platform/database';
 import { ADVISORY_LOCKS, transactionLockSql, randomIds } from '@cadre/kernel';
 import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
 import { randomBytes } from 'node:crypto';
@@ -108,17 +109,7 @@ export class WebhookSubscriptions {
 
   private ensure(): Promise<void> {
     this.ready ??= (async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query(DDL);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      await withTransaction(this.pool, (client) => client.query(DDL));
     })().catch((error: unknown) => {
       this.ready = null;
       throw error;

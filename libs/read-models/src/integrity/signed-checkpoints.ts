@@ -1,3 +1,4 @@
+import { withTransaction } from '@cadre/platform/database';
 import { ADVISORY_LOCKS, transactionLockSql } from '@cadre/kernel';
 import { sign, verify } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
@@ -83,31 +84,30 @@ export class SignedCheckpoints {
   /** Signs the stream heads as the history read model knows them, at its checkpoint. */
   async write(): Promise<SignedCheckpoint> {
     await this.schema();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const position = (await readCheckpoint(client, 'history'))?.position ?? null;
-      const { rows } = await client.query<{ stream: string; revision: string; hash: string }>(
-        `SELECT stream, revision::text AS revision, hash FROM ${HISTORY_SCHEMA}.stream_heads ORDER BY stream`,
-      );
-      await client.query('COMMIT');
-      const body: CheckpointBody = {
-        createdAt: this.clock().toISOString(),
-        headPosition: position,
-        streams: rows.map((row) => ({ stream: row.stream, revision: Number(row.revision), hash: row.hash })),
-      };
-      const signature = sign(null, Buffer.from(canonicalize(body)), this.key.privateKey).toString('base64');
-      const inserted = await this.pool.query<{ id: string }>(
-        `INSERT INTO ${INTEGRITY_SCHEMA}.checkpoints (created_at, body, key_id, signature) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [body.createdAt, JSON.stringify(body), this.key.id, signature],
-      );
-      return { id: Number(inserted.rows[0].id), body, keyId: this.key.id, signature };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    // One snapshot: the heads as the history knew them at its checkpoint.
+    const { position, rows } = await withTransaction(
+      this.pool,
+      async (client) => ({
+        position: (await readCheckpoint(client, 'history'))?.position ?? null,
+        rows: (
+          await client.query<{ stream: string; revision: string; hash: string }>(
+            `SELECT stream, revision::text AS revision, hash FROM ${HISTORY_SCHEMA}.stream_heads ORDER BY stream`,
+          )
+        ).rows,
+      }),
+      { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' },
+    );
+    const body: CheckpointBody = {
+      createdAt: this.clock().toISOString(),
+      headPosition: position,
+      streams: rows.map((row) => ({ stream: row.stream, revision: Number(row.revision), hash: row.hash })),
+    };
+    const signature = sign(null, Buffer.from(canonicalize(body)), this.key.privateKey).toString('base64');
+    const inserted = await this.pool.query<{ id: string }>(
+      `INSERT INTO ${INTEGRITY_SCHEMA}.checkpoints (created_at, body, key_id, signature) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [body.createdAt, JSON.stringify(body), this.key.id, signature],
+    );
+    return { id: Number(inserted.rows[0].id), body, keyId: this.key.id, signature };
   }
 
   async latest(): Promise<SignedCheckpoint | null> {
