@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { expect } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ModuleMetadata } from '@nestjs/common';
 import {
@@ -9,8 +10,9 @@ import {
   type Clock,
   type TokenClaims,
 } from '@cadre/platform';
-import { createApiApp } from '../../../apps/api/src/create-api-app.js';
+import { apiDocument, createApiApp } from '../../../apps/api/src/create-api-app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { recordDocument, recordObservations } from '../../support/contract/observations.js';
 
 export const TEST_JWT_SECRET = 'e2e-test-secret-0123456789-abcdefghijklmnop';
 
@@ -60,9 +62,12 @@ export async function startPlatformTestApp(options: PlatformTestAppOptions = {})
     clock: options.clock,
     extraModules: options.extraModules,
   });
+  const testRoutes = (options.extraModules ?? []).length > 0;
+  recordObservations(app, { testRoutes, testPath: expect.getState().testPath ?? null });
   try {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
+    if (!testRoutes) recordDocument(() => apiDocument(app));
   } catch (error) {
     await app.close();
     await database?.drop();

@@ -103,12 +103,14 @@ export class WebhookSubscriptionsHttpController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One of your webhook subscriptions (an admin reads any)' })
   async read(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return present(await this.find(actor, id));
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a webhook subscription: nothing more is delivered to it' })
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     if (!(await this.subscriptions.remove(id, this.owner(actor)))) throw this.notFound(id);
   }
