@@ -92,10 +92,17 @@ describe('The OpenAPI document', () => {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (!/^[45]\d\d$/.test(status)) continue;
         const schema = response.content?.['application/problem+json']?.schema as
-          | { allOf: [{ $ref: string }, { properties: { code: { enum: string[] } } }] }
-          | undefined;
-        expect([name, status, schema?.allOf[0].$ref]).toEqual([name, status, '#/components/schemas/ProblemDetails']);
-        expect([name, status, schema!.allOf[1].properties.code.enum.length > 0]).toEqual([name, status, true]);
+          { allOf: [{ $ref: string }, { properties: { code: { enum: string[] } } }] } | undefined;
+        expect([name, status, schema?.allOf[0].$ref]).toEqual([
+          name,
+          status,
+          '#/components/schemas/ProblemDetails',
+        ]);
+        expect([name, status, schema!.allOf[1].properties.code.enum.length > 0]).toEqual([
+          name,
+          status,
+          true,
+        ]);
       }
     }
   });

@@ -28,7 +28,9 @@ export function toJsonSchema(schema: unknown): unknown {
     if (key === '$ref' && typeof value === 'string') {
       out.$ref = value.replace('#/components/schemas/', `${COMPONENTS_ID}#/definitions/`);
     } else if (key === 'properties' && value && typeof value === 'object') {
-      out.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, toJsonSchema(sub)]));
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [name, toJsonSchema(sub)]),
+      );
     } else {
       out[key] = toJsonSchema(value);
     }
@@ -62,7 +64,10 @@ export class ResponseValidators {
       this.cache.set(key, validate);
     }
     if (validate(body)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`);
+    return (validate.errors ?? []).map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`,
+    );
   }
 }
 
@@ -78,7 +83,8 @@ export const UNOBSERVED_OPERATIONS: Readonly<Record<string, string>> = {};
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const pathOf = (route: string): string => route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-const mediaType = (contentType: string | null): string => (contentType ?? '').split(';')[0].trim().toLowerCase();
+const mediaType = (contentType: string | null): string =>
+  (contentType ?? '').split(';')[0].trim().toLowerCase();
 const isJson = (type: string): boolean => type === 'application/json' || type.endsWith('+json');
 
 /**
@@ -106,7 +112,8 @@ export function checkContract(dir: string, coverage: boolean): string[] {
       const operation = paths[path]?.[seen.method.toLowerCase()];
       const name = `${seen.method} ${path}`;
       if (!operation) {
-        if (!seen.testRoutes) fail(`${name}: answered ${seen.status} but is not in the document`, seen.testPath);
+        if (!seen.testRoutes)
+          fail(`${name}: answered ${seen.status} but is not in the document`, seen.testPath);
         continue;
       }
       observed.add(name);
@@ -118,13 +125,23 @@ export function checkContract(dir: string, coverage: boolean): string[] {
       const type = mediaType(seen.contentType);
       if (!response.content || seen.body === '') {
         if (response.content && Object.keys(response.content).length > 0 && seen.status !== 304)
-          fail(`${name} ${seen.status}: answered no body, the document declares ${Object.keys(response.content).join(', ')}`, seen.testPath);
-        else if (!response.content && seen.body) fail(`${name} ${seen.status}: answered a body (${type}), the document declares none`, seen.testPath);
+          fail(
+            `${name} ${seen.status}: answered no body, the document declares ${Object.keys(response.content).join(', ')}`,
+            seen.testPath,
+          );
+        else if (!response.content && seen.body)
+          fail(
+            `${name} ${seen.status}: answered a body (${type}), the document declares none`,
+            seen.testPath,
+          );
         continue;
       }
       const media = response.content[type];
       if (!media) {
-        fail(`${name} ${seen.status}: answered ${type || 'no content type'}, the document declares ${Object.keys(response.content).join(', ')}`, seen.testPath);
+        fail(
+          `${name} ${seen.status}: answered ${type || 'no content type'}, the document declares ${Object.keys(response.content).join(', ')}`,
+          seen.testPath,
+        );
         continue;
       }
       if (!isJson(type) || seen.body === null || media.schema === undefined) continue;
@@ -140,12 +157,16 @@ export function checkContract(dir: string, coverage: boolean): string[] {
       }
     }
   }
-  const lines = [...failures].map(([line, { count, testPath }]) => `${line}${count > 1 ? ` (${count}×)` : ''}${testPath ? ` [${testPath.replace(/^.*\/test\//, 'test/')}]` : ''}`);
+  const lines = [...failures].map(
+    ([line, { count, testPath }]) =>
+      `${line}${count > 1 ? ` (${count}×)` : ''}${testPath ? ` [${testPath.replace(/^.*\/test\//, 'test/')}]` : ''}`,
+  );
   if (coverage) {
     for (const [path, item] of Object.entries(paths)) {
       for (const method of METHODS.filter((m) => item[m])) {
         const name = `${method.toUpperCase()} ${path}`;
-        if (!observed.has(name) && !(name in UNOBSERVED_OPERATIONS)) lines.push(`${name}: never observed by the e2e suite`);
+        if (!observed.has(name) && !(name in UNOBSERVED_OPERATIONS))
+          lines.push(`${name}: never observed by the e2e suite`);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type pg from 'pg';
 import { actsIn, CadreError, type Actor } from '@cadre/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@cadre/event-store';
@@ -9,6 +9,7 @@ import { READ_MODEL_POOL } from '@cadre/projections/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { AccessLogged } from './access-log.js';
 import { StreamEventsQueryDto } from './audit.request.dto.js';
+import { anything, int, object, str } from '../shared/response.schemas.js';
 
 class OutsideJurisdictionError extends CadreError {
   readonly category = 'forbidden' as const;
@@ -74,6 +75,18 @@ export class AuditHistoryHttpController {
     summary:
       "A stream's events with their metadata: who, when (both clocks), on what authority, caused by what",
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      stream: str(),
+      headRevision: int(),
+      events: {
+        type: 'array',
+        items: anything('An event as recorded: type, data, both clocks, actor, reason, causation'),
+      },
+      nextFromRevision: { ...int(), nullable: true },
+    }),
+  })
   async streamEvents(
     @Param('stream') stream: string,
     @Query() query: StreamEventsQueryDto,
@@ -98,6 +111,13 @@ export class AuditHistoryHttpController {
   @Roles('auditor', 'manager', 'admin')
   @AccessLogged('correlation-history')
   @ApiOperation({ summary: 'Everything one request caused, across streams, in the order it was recorded' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      correlationId: str(),
+      events: { type: 'array', items: anything('An event as recorded') },
+    }),
+  })
   async correlation(
     @Param('correlationId') correlationId: string,
     @CurrentActor() actor: Actor,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
@@ -20,6 +20,7 @@ import {
   PublishFrameworkRequestDto,
   RetireFrameworkRequestDto,
 } from './framework.request.dto.js';
+import { aggregate } from '../shared/response.schemas.js';
 
 /**
  * The regional training framework matrix: drafted, filled and published by a regional
@@ -149,6 +150,10 @@ export class FrameworkHttpController {
   @Get(':version')
   @Roles('training-coordinator', 'manager', 'auditor', 'admin')
   @ApiOperation({ summary: 'A framework version as it stands, with ETag = its revision' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A framework version: its roles, competencies, requirements and status'),
+  })
   async get(
     @Param('version') version: string,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
@@ -17,6 +17,7 @@ import {
   AddJurisdictionRequirementRequestDto,
   AdoptFrameworkRequestDto,
 } from './jurisdiction.request.dto.js';
+import { aggregate } from '../shared/response.schemas.js';
 
 /**
  * A jurisdiction adopts a published regional framework version from a date, and may add
@@ -103,6 +104,10 @@ export class JurisdictionHttpController {
   @Get(':code')
   @Roles('training-coordinator', 'manager', 'auditor', 'admin')
   @ApiOperation({ summary: "A jurisdiction's adoptions and additions, with ETag = its revision" })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A jurisdiction: its adopted frameworks and its own requirements'),
+  })
   async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
     const { state, revision } = await loadAggregate(
       this.runner.store,

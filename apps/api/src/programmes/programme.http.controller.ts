@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   programmeDecider,
@@ -24,6 +24,7 @@ import {
   ReviseProgrammeRequestDto,
   RetireProgrammeRequestDto,
 } from './programme.request.dto.js';
+import { aggregate } from '../shared/response.schemas.js';
 
 const notFound = () => new ResourceNotFoundError('PROGRAMME.NOT_FOUND', 'This training programme');
 /** An id that is not a UUID names no programme: 404, like any unknown id. */
@@ -95,6 +96,7 @@ export class ProgrammeHttpController {
   @Get(':id')
   @Roles('training-coordinator', 'manager', 'auditor', 'admin')
   @ApiOperation({ summary: 'A programme as it stands, with ETag = its revision' })
+  @ApiOkResponse({ description: 'The answer', schema: aggregate('A programme as it stands') })
   async get(
     @Param('id', ProgrammeId) programmeId: string,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   actsIn,
@@ -15,7 +15,7 @@ import { loadAggregate } from '@cadre/event-store';
 import { CurrentActor, Roles } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
-import { CommandReply } from '../shared/command-reply.js';
+import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -26,6 +26,7 @@ import {
   ReplaceSessionTrainerRequestDto,
   ScheduleSessionRequestDto,
 } from './session.request.dto.js';
+import { aggregate, bool } from '../shared/response.schemas.js';
 
 /** The refusal of every command that records what a session delivers, when a trainer no longer qualifies. */
 export const TrainerNotQualifiedResponse = ApiResponse({
@@ -107,7 +108,11 @@ export class SessionHttpController {
     description:
       'The replacement is judged as a scheduled trainer is: a valid trainer-level certification of each competency taught on every session day, not departed by its end, not a participant. From then on the session records again if every trainer qualifies. `reason` (optional) is kept on the event.',
   })
-  @ApiResponse({ status: 200, description: 'Replaced: `{ id, revision, position }`, ETag = the revision' })
+  @ApiResponse({
+    status: 200,
+    description: 'Replaced: `{ id, revision, position }`, ETag = the revision',
+    type: CommandReplyDto,
+  })
   @ApiResponse({
     status: 422,
     description:
@@ -151,6 +156,12 @@ export class SessionHttpController {
   @Roles('training-coordinator', 'manager', 'auditor', 'admin')
   @ApiOperation({
     summary: 'A session as it stands, with the derived `joint` flag and ETag = its revision',
+  })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A session as it stands', {
+      joint: bool('Trains staff of more than one jurisdiction or agency'),
+    }),
   })
   async get(
     @Param('id', SessionId) sessionId: string,

@@ -14,7 +14,11 @@ export class CommandReplyDto implements CommandReplyBody {
   @ApiProperty({ description: 'The id of the record the command concerns' })
   readonly id!: string;
 
-  @ApiProperty({ type: 'integer', minimum: -1, description: 'Its revision after the command (also the `ETag`)' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: -1,
+    description: 'Its revision after the command (also the `ETag`)',
+  })
   readonly revision!: number;
 
   @ApiProperty({
@@ -23,6 +27,14 @@ export class CommandReplyDto implements CommandReplyBody {
     description: 'The global position written (opaque): pass it as `minPosition` to read your own write',
   })
   readonly position!: string | null;
+}
+
+/** The reply of an assignment that awaits a second manager (202). */
+export class PendingOverrideReplyDto extends CommandReplyDto {
+  @ApiProperty({
+    description: 'The override to approve or reject (POST /v1/teams/{id}/overrides/{overrideId}/…)',
+  })
+  readonly overrideId!: string;
 }
 
 /**

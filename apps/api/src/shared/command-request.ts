@@ -51,8 +51,16 @@ const commandContract = (target: object, key: string | symbol | undefined): void
         'The revision (`ETag` of a read or a command reply, e.g. `"3"`) the change is based on: 412 `COMMAND.REVISION_MISMATCH` when the record has moved on. Without it, a concurrent change is retried.',
       schema: { type: 'string', pattern: '^\\s*(W/)?"?\\d{1,15}"?\\s*$|^\\*$' },
     }),
-    ApiResponse({ status: 200, description: 'Done: the record, its new revision (`ETag`) and the position written', type: CommandReplyDto }),
-    ApiResponse({ status: 201, description: 'Done, and the record was created by it', type: CommandReplyDto }),
+    ApiResponse({
+      status: 200,
+      description: 'Done: the record, its new revision (`ETag`) and the position written',
+      type: CommandReplyDto,
+    }),
+    ApiResponse({
+      status: 201,
+      description: 'Done, and the record was created by it',
+      type: CommandReplyDto,
+    }),
     Problems({
       400: ['REQUEST.INVALID_IF_MATCH'],
       409: ['COMMAND.CONCURRENT_UPDATE'],

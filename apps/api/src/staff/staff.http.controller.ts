@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   assertActsIn,
@@ -30,6 +30,7 @@ import {
 import { registeredPersonalData, unsealPersonalData } from './staff-personal-data.js';
 import { staffView, type StaffView } from './staff.view.js';
 import { TransferStaff } from './transfer-staff.command-handler.js';
+import { aggregate } from '../shared/response.schemas.js';
 
 /**
  * Staff members: registered, moved and released by the managers (and admins) of their
@@ -151,6 +152,10 @@ export class StaffHttpController {
     summary: 'A staff member as they stand, with their certifications; ETag = the stream revision',
     description:
       'Personal data is unsealed for callers of the member\'s jurisdiction; once erased, `personalData` is "erased" and name, email and employeeRef are null. Each certification carries `status` (active, suspended or revoked: what was decided) and `standing`, how it stands by the clock now: valid, not-yet-valid, expired (past `validUntil`, whether or not CertificationExpired is recorded yet), suspended or revoked.',
+  })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A staff member: record, certifications and personal data ("erased" once erased)'),
   })
   async get(
     @Param('id') staffId: string,

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@cadre/platform';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
-import { CommandReply } from '../shared/command-reply.js';
+import { CommandReply, CommandReplyDto, PendingOverrideReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { ExecuteTeamCommand } from './team.command-handler.js';
@@ -40,10 +40,11 @@ export class TeamMemberHttpController {
     description:
       'A member who does not meet every requirement in force for the role is refused with 422 TEAM.MEMBER_NOT_QUALIFIED and `violations: [{role, competency, requiredLevel, held}]` — unless `override.justification` is given: then the assignment awaits a second manager (202, with `overrideId`).',
   })
-  @ApiResponse({ status: 200, description: 'Assigned' })
+  @ApiResponse({ status: 200, description: 'Assigned', type: CommandReplyDto })
   @ApiResponse({
     status: 202,
     description: 'Override requested: pending a second manager; the body carries `overrideId`',
+    type: PendingOverrideReplyDto,
   })
   async assign(
     @Param('id', TeamId) teamId: string,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   assertActsIn,
@@ -31,6 +31,7 @@ import {
   StaffRefRequestDto,
   TeamDecisionRequestDto,
 } from './team.request.dto.js';
+import { aggregate, anything } from '../shared/response.schemas.js';
 
 export const teamNotFound = () => new ResourceNotFoundError('TEAM.NOT_FOUND', 'This team');
 /** An id that is not a UUID names no team: 404, like any unknown id. */
@@ -129,6 +130,12 @@ export class TeamHttpController {
       'requirements or the cause) and `now`: the qualification rule judged by the clock at this instant ' +
       '(`qualified`, `unmet`, `barrier`), which leads a recorded lapse by the seconds the standing process ' +
       'takes. `readiness` counts only the members qualified now by the clock.',
+  })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A team as it stands', {
+      readiness: anything('What it lacks to be operational, counting members qualified now'),
+    }),
   })
   async get(
     @Param('id', TeamId) teamId: string,

@@ -1,10 +1,11 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import {
+  AssignmentLedgerQueryDto,
   allPages,
   decodeCursor,
   jurisdictionScope,
@@ -18,6 +19,7 @@ import {
   type Page,
 } from '../shared/index.js';
 import { AssignmentLedgerQuery, ledgerSortKey, type LedgerRow } from './assignment-ledger.query.js';
+import { anything, instant, nullableStr, object, page, str } from '../../shared/response.schemas.js';
 
 /**
  * Who assigned whom, when, in which role and on which certifications; overrides with requester
@@ -39,8 +41,33 @@ export class AssignmentLedgerHttpController {
   @ApiOperation({
     summary: 'The assignment ledger (asOf, knownAt, jurisdiction, team, cursor; Accept: text/csv)',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      object({
+        eventId: str(),
+        kind: str(),
+        occurredAt: instant(),
+        recordedAt: instant(),
+        jurisdiction: str(),
+        teamId: str(),
+        staffId: nullableStr(),
+        teamRole: nullableStr(),
+        actedBy: nullableStr(),
+        override: {
+          type: 'object',
+          description: 'The override: requester, approver, justification, violations',
+          nullable: true,
+        },
+        qualification: anything('The qualification snapshot'),
+        requirementsVersion: nullableStr(),
+        reason: nullableStr(),
+        correlationId: nullableStr(),
+      }),
+    ),
+  })
   async list(
-    @Query() params: Record<string, unknown>,
+    @Query() params: AssignmentLedgerQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,6 +1,6 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { assertActsIn, type Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_SIZE, decodeCursor } from '../shared/index.js';
 import { EligibilityReadQuery } from './eligibility.query.js';
 import { EligibleStaffQueryDto } from './eligible-staff.request.dto.js';
 import { eligibleStaff, type EligibleStaffAnswer } from './eligible-staff.page.js';
+import { anything, page, str } from '../../shared/response.schemas.js';
 
 /**
  * "Who is eligible for this team role": every active staff member of the team's jurisdiction,
@@ -39,6 +40,15 @@ export class EligibilityHttpController {
       'starts after it, so paging is stable while the data does not change; when it changes (a certificate expires by the clock, ' +
       'a member is assigned) later pages follow the new order from that position, without repeating or skipping anyone whose ' +
       'position did not change.',
+  })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      anything(
+        'A staff member judged for the role: eligible, qualified, currentMember, barrier or violations',
+      ),
+      { teamRole: str(), requirementsVersion: str() },
+    ),
   })
   async list(
     @Param('id') teamId: string,

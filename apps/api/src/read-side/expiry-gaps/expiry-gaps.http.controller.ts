@@ -1,10 +1,11 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import {
+  ExpiryGapsQueryDto,
   InvalidQueryParameterError,
   allPages,
   decodeCursor,
@@ -18,6 +19,7 @@ import {
   type CsvColumn,
 } from '../shared/index.js';
 import { ExpiryGapsReadQuery, expiryGapSortKey, type ExpiryGapRow } from './expiry-gaps.query.js';
+import { anything, int, page, pointInTime } from '../../shared/response.schemas.js';
 
 const DAY_MS = 86_400_000;
 
@@ -41,8 +43,15 @@ export class ExpiryGapsHttpController {
     description:
       '`gap`: expiring (valid, ends within `within` days of asOf), window-open, or expired (and not covered by another valid certification of that competency at or above its level). Members serving on a team (`onTeam`) come first, then the soonest to end.',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(anything('A certification expiring, in its window or expired, not covered'), {
+      ...pointInTime,
+      within: int(),
+    }),
+  })
   async list(
-    @Query() params: Record<string, unknown>,
+    @Query() params: ExpiryGapsQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

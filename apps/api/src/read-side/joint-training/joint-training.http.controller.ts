@@ -1,10 +1,11 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import {
+  JointTrainingQueryDto,
   InvalidQueryParameterError,
   jurisdictionScope,
   parsePointInTime,
@@ -13,6 +14,7 @@ import {
   type CsvColumn,
 } from '../shared/index.js';
 import { JointTrainingReadQuery, type ShareRow } from './joint-training.query.js';
+import { anything, int, object, pointInTime, str } from '../../shared/response.schemas.js';
 
 const share = (row: ShareRow) =>
   row.headcount === 0 ? 0 : Math.round((row.with_joint / row.headcount) * 10_000) / 10_000;
@@ -32,8 +34,20 @@ export class JointTrainingHttpController {
   @Roles('auditor', 'manager', 'admin')
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({ summary: 'Joint training (asOf, knownAt, months = 12, jurisdiction; Accept: text/csv)' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      ...pointInTime,
+      months: int(),
+      periods: { type: 'array', items: object({ period: str(), jointSessions: int() }) },
+      shares: {
+        type: 'array',
+        items: anything('A jurisdiction and agency: headcount and how many attended joint training'),
+      },
+    }),
+  })
   async get(
-    @Query() params: Record<string, unknown>,
+    @Query() params: JointTrainingQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

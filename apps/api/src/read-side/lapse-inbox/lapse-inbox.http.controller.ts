@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
@@ -8,6 +8,7 @@ import { CurrentActor, Roles } from '@cadre/platform';
 import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';
 import {
+  LapseInboxQueryDto,
   InvalidQueryParameterError,
   allPages,
   decodeCursor,
@@ -20,6 +21,7 @@ import {
 } from '../shared/index.js';
 import { AcknowledgeLapseCommand } from './acknowledge-lapse.command-handler.js';
 import { LapseInboxReadQuery, lapseSortKey, type LapseRow } from './lapse-inbox.query.js';
+import { anything, page } from '../../shared/response.schemas.js';
 
 export class AcknowledgeLapseRequestDto {
   /** What the manager did about it (optional). */
@@ -45,8 +47,14 @@ export class LapseInboxHttpController {
   @ApiOperation({
     summary: 'The lapse inbox (jurisdiction, acknowledged=true|false, cursor, limit; Accept: text/csv)',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      anything('A member lapsed from a team role: who, which requirement, since when, acknowledged or not'),
+    ),
+  })
   async list(
-    @Query() params: Record<string, unknown>,
+    @Query() params: LapseInboxQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

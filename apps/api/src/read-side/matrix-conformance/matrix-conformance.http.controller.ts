@@ -1,15 +1,23 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
-import { jurisdictionScope, parsePointInTime, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import {
+  jurisdictionScope,
+  parsePointInTime,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+  AuditQueryDto,
+} from '../shared/index.js';
 import {
   MatrixConformanceReadQuery,
   type JurisdictionMatrix,
   type MatrixCell,
 } from './matrix-conformance.query.js';
+import { object, pointInTime } from '../../shared/response.schemas.js';
 
 /**
  * Role × competency × level per jurisdiction against the regional baseline (the latest published
@@ -29,8 +37,12 @@ export class MatrixConformanceHttpController {
   @Roles('auditor', 'manager', 'admin')
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({ summary: 'Matrix conformance (asOf, knownAt, jurisdiction; Accept: text/csv)' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object(pointInTime, 'Each jurisdiction’s roles × competencies: required level and conformance'),
+  })
   async get(
-    @Query() params: Record<string, unknown>,
+    @Query() params: AuditQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,10 +1,11 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import {
+  FilteredAuditPageQueryDto,
   allPages,
   decodeCursor,
   jurisdictionScope,
@@ -18,6 +19,7 @@ import {
   type Page,
 } from '../shared/index.js';
 import { CoverageReadQuery, coverageSortKey, type CoverageRow } from './coverage.query.js';
+import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /**
  * The share of headcount meeting each requirement in force, by jurisdiction × institution × agency
@@ -40,8 +42,12 @@ export class CoverageHttpController {
     summary:
       'Coverage (asOf, knownAt, jurisdiction, institution, agency, role, competency, cursor; Accept: text/csv)',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(anything('A person and a requirement: met or not, by which certification'), pointInTime),
+  })
   async get(
-    @Query() params: Record<string, unknown>,
+    @Query() params: FilteredAuditPageQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

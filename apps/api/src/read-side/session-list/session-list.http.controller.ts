@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@cadre/domain';
 import { SESSION_LIST_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
 import { CurrentActor, Roles } from '@cadre/platform';
 import {
+  SessionListQueryDto,
   SqlConditions,
   decodeCursor,
   jurisdictionScope,
@@ -14,6 +15,7 @@ import {
   parseLimit,
   type Page,
 } from '../shared/index.js';
+import { bool, instant, int, object, page, str, strings } from '../../shared/response.schemas.js';
 
 interface SessionRow {
   session_id: string;
@@ -42,7 +44,26 @@ export class SessionListHttpController {
   @ApiOperation({
     summary: 'Sessions starting between from and to (jurisdiction, cursor, limit), with `joint`',
   })
-  async list(@Query() params: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<Page<object>> {
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      object({
+        sessionId: str(),
+        programmeId: str(),
+        startsAt: instant(),
+        endsAt: instant(),
+        location: str(),
+        jurisdictions: strings(),
+        agencies: strings(),
+        trainers: strings(),
+        capacity: int(),
+        enrolled: int(),
+        status: str(),
+        joint: bool(),
+      }),
+    ),
+  })
+  async list(@Query() params: SessionListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
     const scope = jurisdictionScope(actor, params.jurisdiction);
     const limit = parseLimit(params.limit);
     const sql = new SqlConditions();

@@ -4,3 +4,4 @@ export * from './cursor.js';
 export * from './csv.js';
 export * from './jurisdiction-scope.js';
 export * from './query-filters.js';
+export * from './read-query.dto.js';

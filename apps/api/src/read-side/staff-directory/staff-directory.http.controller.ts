@@ -1,10 +1,11 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CurrentActor, Roles } from '@cadre/platform';
 import {
+  StaffDirectoryQueryDto,
   InvalidQueryParameterError,
   allPages,
   decodeCursor,
@@ -19,6 +20,7 @@ import {
   type Page,
 } from '../shared/index.js';
 import { StaffDirectoryQuery, directorySortKey, type DirectoryRow } from './staff-directory.query.js';
+import { instant, nullableStr, object, page, str } from '../../shared/response.schemas.js';
 
 /** The managers' staff directory: search by name or employeeRef within their jurisdictions. */
 @ApiTags('staff')
@@ -37,8 +39,26 @@ export class StaffDirectoryHttpController {
     description:
       '`q` matches the name or the employeeRef, case-insensitive. Only the caller\'s jurisdictions (`*`: all); asking for another is 403. Personal data of an erased member reads "erased".',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      object({
+        staffId: str(),
+        name: str(),
+        email: nullableStr(),
+        employeeRef: nullableStr(),
+        agency: str(),
+        jurisdiction: str(),
+        institution: str(),
+        role: str(),
+        status: str(),
+        registeredAt: instant(),
+        leftAt: { ...instant(), nullable: true },
+      }),
+    ),
+  })
   async search(
-    @Query() params: Record<string, unknown>,
+    @Query() params: StaffDirectoryQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,11 +1,12 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
+  TranscriptQueryDto,
   allPages,
   decodeCursor,
   jurisdictionScope,
@@ -18,6 +19,7 @@ import {
   type CsvColumn,
 } from '../shared/index.js';
 import { StaffTranscriptQuery, transcriptSortKey, type TranscriptRow } from './staff-transcript.query.js';
+import { anything, object, pointInTime, str } from '../../shared/response.schemas.js';
 
 /** A person's trainings and certifications as of a date and as known at a date. */
 @ApiTags('audit')
@@ -38,9 +40,17 @@ export class StaffTranscriptHttpController {
     description:
       "Certifications (status at `asOf`: valid, window-open, expired, suspended, revoked) and trainings (enrolment, attendance, assessment), as Cadre knew them at `knownAt`. 404 for a staff member never registered; 403 outside the caller's jurisdictions.",
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      staffId: str(),
+      ...pointInTime,
+      member: anything('The person at asOf (null when not known then)'),
+    }),
+  })
   async transcript(
     @Param('id') staffId: string,
-    @Query() params: Record<string, unknown>,
+    @Query() params: TranscriptQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

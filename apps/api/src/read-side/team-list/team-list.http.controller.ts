@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@cadre/domain';
 import { TEAM_LIST_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
 import { CurrentActor, Roles } from '@cadre/platform';
 import {
+  TeamListQueryDto,
   InvalidQueryParameterError,
   SqlConditions,
   decodeCursor,
@@ -14,6 +15,16 @@ import {
   parseLimit,
   type Page,
 } from '../shared/index.js';
+import {
+  anything,
+  instant,
+  int,
+  nullableStr,
+  object,
+  page,
+  str,
+  strings,
+} from '../../shared/response.schemas.js';
 
 const STATUSES = ['forming', 'operational', 'dissolved'];
 
@@ -41,7 +52,25 @@ export class TeamListHttpController {
   @Get()
   @Roles('manager', 'admin')
   @ApiOperation({ summary: 'Teams (jurisdiction, status, cursor, limit)' })
-  async list(@Query() params: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<Page<object>> {
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      object({
+        teamId: str(),
+        name: str(),
+        jurisdiction: str(),
+        institutions: strings(),
+        kind: str(),
+        caseRef: str(),
+        requiredDisciplines: { type: 'array', items: anything('A role and its minimum count') },
+        status: str(),
+        memberCount: int(),
+        leadStaffId: nullableStr(),
+        formedAt: instant(),
+      }),
+    ),
+  })
+  async list(@Query() params: TeamListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
     const scope = jurisdictionScope(actor, params.jurisdiction);
     const status = params.status === undefined || params.status === '' ? undefined : String(params.status);
     if (status !== undefined && !STATUSES.includes(status))

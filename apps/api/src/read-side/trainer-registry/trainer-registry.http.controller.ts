@@ -1,10 +1,11 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
 import {
+  FilteredAuditPageQueryDto,
   allPages,
   decodeCursor,
   jurisdictionScope,
@@ -17,6 +18,7 @@ import {
   type CsvColumn,
 } from '../shared/index.js';
 import { TrainerRegistryReadQuery, trainerSortKey, type TrainerEntry } from './trainer-registry.query.js';
+import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /** Trainers: their trainer-level accreditations and the cascade sessions they delivered. */
 @ApiTags('audit')
@@ -38,8 +40,12 @@ export class TrainerRegistryHttpController {
     description:
       'Each trainer with a trainer-level certification at `asOf` (as known at `knownAt`): accreditations with status and validity, the sessions they deliver or delivered, and how many closed (delivered).',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(anything('A trainer and the programmes it may deliver'), pointInTime),
+  })
   async list(
-    @Query() params: Record<string, unknown>,
+    @Query() params: FilteredAuditPageQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

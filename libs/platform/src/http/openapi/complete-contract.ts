@@ -3,7 +3,12 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger';
 import { PUBLIC_ROUTE, ROUTE_ROLES } from '../../auth/auth.decorators.js';
 import { PROBLEM_DETAILS_SCHEMA, PROBLEM_SCHEMA_NAME } from './problem-details.schema.js';
-import { mergeProblemCodes, ROUTE_PROBLEMS, type ProblemCodes, type ProblemStatus } from './problems.decorator.js';
+import {
+  mergeProblemCodes,
+  ROUTE_PROBLEMS,
+  type ProblemCodes,
+  type ProblemStatus,
+} from './problems.decorator.js';
 
 /** What the application adds to every operation of a kind (its interceptors' headers and codes). */
 export interface ContractConvention {
@@ -82,14 +87,22 @@ export function completeContract(
       const operation = item[method];
       if (!operation) continue;
       const route = routes.get(operation.operationId ?? '');
-      if (!route) throw new Error(`OpenAPI: no handler for ${method.toUpperCase()} ${path} (${operation.operationId})`);
+      if (!route)
+        throw new Error(`OpenAPI: no handler for ${method.toUpperCase()} ${path} (${operation.operationId})`);
       const targets = [route.handler, route.controller];
       const open = reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true;
       const roles = reflector.getAllAndOverride<string[] | undefined>(ROUTE_ROLES, targets) ?? [];
-      const convention = method === 'get' ? conventions.reads : ['post', 'delete'].includes(method) ? conventions.writes : undefined;
+      const convention =
+        method === 'get'
+          ? conventions.reads
+          : ['post', 'delete'].includes(method)
+            ? conventions.writes
+            : undefined;
       addParameters(operation, convention?.parameters ?? []);
       describeAccess(operation, open, roles);
-      const query = (operation.parameters ?? []).some((p) => 'in' in p && p.in === 'query' && p.name !== 'minPosition');
+      const query = (operation.parameters ?? []).some(
+        (p) => 'in' in p && p.in === 'query' && p.name !== 'minPosition',
+      );
       const problems = [
         open ? {} : AUTHENTICATED,
         operation.requestBody ? WITH_BODY : {},
@@ -100,6 +113,7 @@ export function completeContract(
         EVERY_ROUTE,
       ].reduce(mergeProblemCodes, {});
       declareProblems(operation, problems);
+      textBodiesAreStrings(operation);
     }
   }
   return document;
@@ -141,6 +155,15 @@ function describeAccess(operation: OperationObject, open: boolean, roles: readon
   }
 }
 
+/** A route that `@ApiProduces` JSON and text answers the text (CSV, event streams, metrics) as a string. */
+function textBodiesAreStrings(operation: OperationObject): void {
+  for (const response of Object.values(operation.responses) as ResponseObject[]) {
+    for (const [type, media] of Object.entries(response.content ?? {})) {
+      if (type.startsWith('text/')) media.schema = { type: 'string' };
+    }
+  }
+}
+
 function declareProblems(operation: OperationObject, problems: ProblemCodes): void {
   for (const [key, codes] of Object.entries(problems)) {
     const status = Number(key) as ProblemStatus;
@@ -148,7 +171,9 @@ function declareProblems(operation: OperationObject, problems: ProblemCodes): vo
     const existing = operation.responses[key] as ResponseObject | undefined;
     const listed = `Codes: ${codes.map((code) => `\`${code}\``).join(', ')}.`;
     operation.responses[key] = {
-      description: existing?.description ? `${existing.description} ${listed}` : `${TITLES[status]}. ${listed}`,
+      description: existing?.description
+        ? `${existing.description} ${listed}`
+        : `${TITLES[status]}. ${listed}`,
       content: {
         'application/problem+json': {
           schema: {
@@ -156,7 +181,10 @@ function declareProblems(operation: OperationObject, problems: ProblemCodes): vo
               { $ref: `#/components/schemas/${PROBLEM_SCHEMA_NAME}` },
               {
                 type: 'object',
-                properties: { status: { type: 'integer', enum: [status] }, code: { type: 'string', enum: [...codes] } },
+                properties: {
+                  status: { type: 'integer', enum: [status] },
+                  code: { type: 'string', enum: [...codes] },
+                },
               },
             ],
           },
