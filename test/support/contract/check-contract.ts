@@ -2,13 +2,26 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { Observation } from './observations.js';
 
 // Read by global-teardown.ts as CommonJS, outside Jest's module mapper: this file imports no
 // other file of the project at run time (observations.ts imports these names from here).
 export const CONTRACT_DIR_ENV = 'CADRE_CONTRACT_DIR';
 export const DOCUMENT_FILE = 'openapi.json';
 export const OBSERVATIONS_PREFIX = 'observations-';
+
+/** One response the e2e suite saw, as the contract check reads it. */
+export interface Observation {
+  readonly method: string;
+  /** Fastify's route pattern (`/v1/teams/:id`). */
+  readonly route: string;
+  readonly status: number;
+  readonly contentType: string | null;
+  /** The body as sent; null when it was streamed (CSV, server-sent events). */
+  readonly body: string | null;
+  /** The app had test-only routes (`extraModules`): its own routes are not in the document. */
+  readonly testRoutes: boolean;
+  readonly testPath: string | null;
+}
 
 type Json = Record<string, unknown>;
 const COMPONENTS_ID = 'cadre-openapi-components';

@@ -1,21 +1,7 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CONTRACT_DIR_ENV, DOCUMENT_FILE, OBSERVATIONS_PREFIX } from './check-contract.js';
-
-/** One response the e2e suite saw, as the contract check reads it. */
-export interface Observation {
-  readonly method: string;
-  /** Fastify's route pattern (`/v1/teams/:id`). */
-  readonly route: string;
-  readonly status: number;
-  readonly contentType: string | null;
-  /** The body as sent; null when it was streamed (CSV, server-sent events). */
-  readonly body: string | null;
-  /** The app had test-only routes (`extraModules`): its own routes are not in the document. */
-  readonly testRoutes: boolean;
-  readonly testPath: string | null;
-}
+import { CONTRACT_DIR_ENV, DOCUMENT_FILE, OBSERVATIONS_PREFIX, type Observation } from './check-contract.js';
 
 /**
  * Test-only: appends every response of `app` to a JSONL file of the run, and writes the run's
