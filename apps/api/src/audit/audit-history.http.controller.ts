@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swa
 import type pg from 'pg';
 import { actsIn, CadreError, type Actor } from '@cadre/domain';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@cadre/event-store';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { HISTORY_SCHEMA } from '@cadre/projections';
 import { READ_MODEL_POOL } from '@cadre/projections/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -87,6 +87,7 @@ export class AuditHistoryHttpController {
       nextFromRevision: { ...int(), nullable: true },
     }),
   })
+  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['AUDIT.STREAM_NOT_FOUND'] })
   async streamEvents(
     @Param('stream') stream: string,
     @Query() query: StreamEventsQueryDto,
@@ -118,6 +119,7 @@ export class AuditHistoryHttpController {
       events: { type: 'array', items: anything('An event as recorded') },
     }),
   })
+  @Problems({ 404: ['AUDIT.CORRELATION_NOT_FOUND'] })
   async correlation(
     @Param('correlationId') correlationId: string,
     @CurrentActor() actor: Actor,

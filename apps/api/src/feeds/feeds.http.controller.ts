@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, Api
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
 import { CERTIFICATION_FILTER, certificationSchemas } from '@cadre/integration';
-import { CurrentActor, Public, Roles } from '@cadre/platform';
+import { CurrentActor, Public, Roles, Problems } from '@cadre/platform';
 import { InvalidQueryParameterError } from '../read-side/shared/query-parameter.error.js';
 import { jurisdictionScope } from '../read-side/shared/jurisdiction-scope.js';
 import { FeedQueryDto, FeedStreamQueryDto } from '../read-side/shared/read-query.dto.js';
@@ -71,6 +71,7 @@ export class FeedsHttpController {
       },
     },
   })
+  @Problems({ 400: ['FEED.INVALID_CURSOR', 'QUERY.INVALID_PARAMETER'] })
   async certifications(
     @CurrentActor() actor: Actor,
     @Query() query: FeedQueryDto,

@@ -22,7 +22,7 @@ import {
   type WebhookSubscription,
 } from '@cadre/integration';
 import { configuredKeyRing } from '@cadre/personal-data';
-import { AppConfig, CurrentActor, Roles } from '@cadre/platform';
+import { AppConfig, CurrentActor, Roles, Problems } from '@cadre/platform';
 import { READ_MODEL_POOL } from '@cadre/projections/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { CertificationFeed } from './certification-feed.js';
@@ -141,6 +141,7 @@ export class WebhookSubscriptionsHttpController {
       '`from`: `now` (default), `beginning` or a feed cursor. 400 WEBHOOK.INVALID_SUBSCRIPTION on a non-http(s) URL or an unknown event type.',
   })
   @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION_WITH_SECRET })
+  @Problems({ 400: ['WEBHOOK.INVALID_SUBSCRIPTION'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async create(@CurrentActor() actor: Actor, @Body() body: SubscriptionRequestDto) {
     const url = this.url(body.url);
     if (this.production) {
@@ -172,6 +173,7 @@ export class WebhookSubscriptionsHttpController {
   @Get(':id')
   @ApiOperation({ summary: 'One of your webhook subscriptions (an admin reads any)' })
   @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async read(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return present(await this.find(actor, id));
   }

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swa
 import type { FastifyReply } from 'fastify';
 import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -38,6 +38,7 @@ export class FrameworkHttpController {
   @Post()
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Draft a framework version' })
+  @Problems({ 403: ['ACTOR.REGIONAL_ONLY'] })
   draft(@Body() body: DraftFrameworkRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     return this.send(
       body.version,
@@ -131,6 +132,7 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Retire a published version' })
+  @Problems({ 404: ['FRAMEWORK.NOT_FOUND'], 409: ['FRAMEWORK.NOT_PUBLISHED', 'FRAMEWORK.RETIRED'] })
   retire(
     @Param('version') version: string,
     @Body() body: RetireFrameworkRequestDto,
@@ -154,6 +156,7 @@ export class FrameworkHttpController {
     description: 'The answer',
     schema: aggregate('A framework version: its roles, competencies, requirements and status'),
   })
+  @Problems({ 404: ['FRAMEWORK.NOT_FOUND'] })
   async get(
     @Param('version') version: string,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,13 +1,20 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiOkResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
-import { CommandReply } from '../shared/command-reply.js';
+import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -23,6 +30,39 @@ import { aggregate } from '../shared/response.schemas.js';
  * A jurisdiction adopts a published regional framework version from a date, and may add
  * requirements on top of it (never remove one). Acts of that jurisdiction's coordinators.
  */
+/** A rule change answers the command reply, or with `dryRun: true` who it would lapse (nothing written). */
+const RULE_CHANGE_REPLY = {
+  description:
+    'Done (`{ id, revision, position }`), or with `dryRun: true` the preview of who it would lapse',
+  schema: {
+    oneOf: [
+      { $ref: getSchemaPath(CommandReplyDto) },
+      {
+        type: 'object',
+        required: ['dryRun', 'jurisdiction', 'effectiveFrom', 'wouldLapse'],
+        properties: {
+          dryRun: { type: 'boolean', enum: [true] },
+          jurisdiction: { type: 'string' },
+          effectiveFrom: { type: 'string', format: 'date-time' },
+          wouldLapse: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['teamId', 'staffId', 'teamRole', 'teamName'],
+              properties: {
+                teamId: { type: 'string' },
+                teamName: { type: 'string' },
+                staffId: { type: 'string' },
+                teamRole: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
 @ApiTags('jurisdictions')
 @ApiBearerAuth()
 @Controller('v1/jurisdictions')
@@ -34,6 +74,7 @@ export class JurisdictionHttpController {
   ) {}
 
   @Post(':code/framework-adoptions')
+  @ApiOkResponse(RULE_CHANGE_REPLY)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({
     summary: 'Adopt a published framework version from a date (Kosovo*: XK)',
@@ -65,6 +106,7 @@ export class JurisdictionHttpController {
   }
 
   @Post(':code/requirements')
+  @ApiOkResponse(RULE_CHANGE_REPLY)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({
     summary: 'Add a requirement on top of the regional baseline (never lower one)',
@@ -76,6 +118,7 @@ export class JurisdictionHttpController {
     description:
       'JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON: `effectiveFrom` lies more than 24 h in the past and no `reason` was given (nothing is written)',
   })
+  @Problems({ 422: ['JURISDICTION.REQUIREMENT_NOT_STRICTER'] })
   addRequirement(
     @Param('code') code: string,
     @Body() body: AddJurisdictionRequirementRequestDto,

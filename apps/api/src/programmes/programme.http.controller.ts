@@ -10,7 +10,7 @@ import {
   type ProgrammeCommand,
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -43,6 +43,9 @@ export class ProgrammeHttpController {
   @Post()
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Define a training programme (201, its id is chosen by the server)' })
+  @Problems({
+    400: ['COMMAND.BACKDATED_WITHOUT_REASON', 'COMMAND.OCCURRED_IN_FUTURE', 'PROGRAMME.DUPLICATE_COMPETENCY'],
+  })
   define(@Body() body: DefineProgrammeRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { title, kind, hours, methodology } = body;
     const programmeId = randomUUID();
@@ -60,6 +63,7 @@ export class ProgrammeHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Revise a programme: fields left out keep their value' })
+  @Problems({ 409: ['PROGRAMME.RETIRED'] })
   revise(
     @Param('id', ProgrammeId) programmeId: string,
     @Body() body: ReviseProgrammeRequestDto,
@@ -78,6 +82,7 @@ export class ProgrammeHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Retire a programme: it can no longer be scheduled' })
+  @Problems({ 404: ['PROGRAMME.NOT_FOUND'] })
   retire(
     @Param('id', ProgrammeId) programmeId: string,
     @Body() body: RetireProgrammeRequestDto,
@@ -97,6 +102,7 @@ export class ProgrammeHttpController {
   @Roles('training-coordinator', 'manager', 'auditor', 'admin')
   @ApiOperation({ summary: 'A programme as it stands, with ETag = its revision' })
   @ApiOkResponse({ description: 'The answer', schema: aggregate('A programme as it stands') })
+  @Problems({ 404: ['PROGRAMME.NOT_FOUND'] })
   async get(
     @Param('id', ProgrammeId) programmeId: string,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -12,7 +12,7 @@ import {
   type Actor,
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/event-store';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
@@ -59,6 +59,12 @@ export class SessionHttpController {
     description:
       'Refused with 422 SESSION.TRAINER_NOT_ACCREDITED unless every trainer holds a valid trainer-level certification of each competency taught, from start to end.',
   })
+  @Problems({
+    400: ['SESSION.INVALID_DATES'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['PROGRAMME.NOT_FOUND'],
+    422: ['SESSION.TRAINER_NOT_ACCREDITED'],
+  })
   async schedule(
     @Body() body: ScheduleSessionRequestDto,
     @Command() request: CommandRequest,
@@ -88,6 +94,11 @@ export class SessionHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Close a session once started: read-only from then on, save voiding' })
   @TrainerNotQualifiedResponse
+  @Problems({
+    404: ['SESSION.NOT_FOUND'],
+    409: ['SESSION.CLOSED'],
+    422: ['SESSION.NOT_STARTED', 'SESSION.TRAINER_NOT_QUALIFIED'],
+  })
   close(
     @Param('id', SessionId) sessionId: string,
     @Body() body: CloseSessionRequestDto,
@@ -122,6 +133,9 @@ export class SessionHttpController {
     status: 409,
     description: 'SESSION.ALREADY_A_TRAINER, SESSION.CLOSED, SESSION.CANCELLED',
   })
+  @Problems({
+    422: ['SESSION.NOT_A_TRAINER', 'SESSION.TRAINER_IS_PARTICIPANT', 'SESSION.TRAINER_NOT_ACCREDITED'],
+  })
   replaceTrainer(
     @Param('id', SessionId) sessionId: string,
     @Body() body: ReplaceSessionTrainerRequestDto,
@@ -139,6 +153,7 @@ export class SessionHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Cancel a session; `reason` is required' })
+  @Problems({ 400: ['COMMAND.FIELD_REQUIRED'], 409: ['SESSION.CLOSED'] })
   cancel(
     @Param('id', SessionId) sessionId: string,
     @Body() body: CancelSessionRequestDto,
@@ -163,6 +178,7 @@ export class SessionHttpController {
       joint: bool('Trains staff of more than one jurisdiction or agency'),
     }),
   })
+  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['SESSION.NOT_FOUND'] })
   async get(
     @Param('id', SessionId) sessionId: string,
     @CurrentActor() actor: Actor,

@@ -16,7 +16,7 @@ import { loadAggregate } from '@cadre/event-store';
 import { STAFF_DIRECTORY_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
 import type { DataSource } from 'typeorm';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -56,6 +56,11 @@ export class TeamHttpController {
   @Post()
   @Roles('manager')
   @ApiOperation({ summary: 'Form a team around a case (201, its id is chosen by the server)' })
+  @Problems({
+    400: ['COMMAND.BACKDATED_WITHOUT_REASON', 'TEAM.DUPLICATE_DISCIPLINE'],
+    403: ['TEAM.NOT_A_MANAGER'],
+    422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
+  })
   form(@Body() body: FormTeamRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { name, jurisdiction, kind, caseRef } = body;
     const data = {
@@ -74,6 +79,7 @@ export class TeamHttpController {
   @HttpCode(200)
   @Roles('manager')
   @ApiOperation({ summary: 'Designate a member as the team lead' })
+  @Problems({ 422: ['TEAM.LEAD_NOT_A_MEMBER'] })
   lead(
     @Param('id', TeamId) teamId: string,
     @Body() body: StaffRefRequestDto,
@@ -94,6 +100,7 @@ export class TeamHttpController {
     summary:
       'Declare the team operational: refused (422 TEAM.NOT_READY) until every required discipline is present',
   })
+  @Problems({ 422: ['TEAM.NOT_READY'] })
   operational(
     @Param('id', TeamId) teamId: string,
     @Body() body: TeamDecisionRequestDto,
@@ -111,6 +118,7 @@ export class TeamHttpController {
   @HttpCode(200)
   @Roles('manager')
   @ApiOperation({ summary: 'Dissolve the team (final); `reason` is required' })
+  @Problems({ 400: ['COMMAND.FIELD_REQUIRED'] })
   dissolve(
     @Param('id', TeamId) teamId: string,
     @Body() body: ReasonedTeamRequestDto,
@@ -137,6 +145,7 @@ export class TeamHttpController {
       readiness: anything('What it lacks to be operational, counting members qualified now'),
     }),
   })
+  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['TEAM.NOT_FOUND'] })
   async get(
     @Param('id', TeamId) teamId: string,
     @CurrentActor() actor: Actor,

@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
-import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import { CLOCK, CurrentActor, Roles, type Clock, Problems } from '@cadre/platform';
 import {
   AssignmentLedgerQueryDto,
   allPages,
@@ -66,6 +66,7 @@ export class AssignmentLedgerHttpController {
       }),
     ),
   })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
     @Query() params: AssignmentLedgerQueryDto,
     @CurrentActor() actor: Actor,

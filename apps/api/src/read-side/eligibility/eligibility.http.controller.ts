@@ -2,7 +2,7 @@ import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { assertActsIn, type Actor } from '@cadre/domain';
-import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import { CLOCK, CurrentActor, Roles, type Clock, Problems } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor } from '../shared/index.js';
 import { EligibilityReadQuery } from './eligibility.query.js';
@@ -49,6 +49,12 @@ export class EligibilityHttpController {
       ),
       { teamRole: str(), requirementsVersion: str() },
     ),
+  })
+  @Problems({
+    400: ['QUERY.INVALID_PARAMETER'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['TEAM.NOT_FOUND'],
+    422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
   })
   async list(
     @Param('id') teamId: string,

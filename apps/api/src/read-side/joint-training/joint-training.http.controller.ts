@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
-import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import { CLOCK, CurrentActor, Roles, type Clock, Problems } from '@cadre/platform';
 import {
   JointTrainingQueryDto,
   InvalidQueryParameterError,
@@ -46,6 +46,7 @@ export class JointTrainingHttpController {
       },
     }),
   })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async get(
     @Query() params: JointTrainingQueryDto,
     @CurrentActor() actor: Actor,

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';
 import {
@@ -53,6 +53,7 @@ export class LapseInboxHttpController {
       anything('A member lapsed from a team role: who, which requirement, since when, acknowledged or not'),
     ),
   })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
     @Query() params: LapseInboxQueryDto,
     @CurrentActor() actor: Actor,
@@ -83,6 +84,7 @@ export class LapseInboxHttpController {
     summary: 'Acknowledge a lapse (a manager of the team jurisdiction): records LapseAcknowledged',
     description: '404 LAPSE.NOT_FOUND; 403 LAPSE.NOT_A_MANAGER; 409 LAPSE.ALREADY_ACKNOWLEDGED.',
   })
+  @Problems({ 403: ['LAPSE.NOT_A_MANAGER'], 404: ['LAPSE.NOT_FOUND'], 409: ['LAPSE.ALREADY_ACKNOWLEDGED'] })
   async acknowledge(
     @Param('id') lapseId: string,
     @Body() body: AcknowledgeLapseRequestDto,

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Actor } from '@cadre/domain';
 import { SESSION_LIST_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import {
   SessionListQueryDto,
   SqlConditions,
@@ -63,6 +63,7 @@ export class SessionListHttpController {
       }),
     ),
   })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'] })
   async list(@Query() params: SessionListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
     const scope = jurisdictionScope(actor, params.jurisdiction);
     const limit = parseLimit(params.limit);

@@ -3,7 +3,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import {
   StaffDirectoryQueryDto,
   InvalidQueryParameterError,
@@ -57,6 +57,7 @@ export class StaffDirectoryHttpController {
       }),
     ),
   })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async search(
     @Query() params: StaffDirectoryQueryDto,
     @CurrentActor() actor: Actor,

@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
-import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import { CLOCK, CurrentActor, Roles, type Clock, Problems } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
   TranscriptQueryDto,
@@ -47,6 +47,11 @@ export class StaffTranscriptHttpController {
       ...pointInTime,
       member: anything('The person at asOf (null when not known then)'),
     }),
+  })
+  @Problems({
+    400: ['QUERY.INVALID_PARAMETER'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['STAFF.NOT_FOUND'],
   })
   async transcript(
     @Param('id') staffId: string,

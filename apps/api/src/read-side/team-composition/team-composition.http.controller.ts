@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
-import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import { CLOCK, CurrentActor, Roles, type Clock, Problems } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
   jurisdictionScope,
@@ -45,6 +45,11 @@ export class TeamCompositionHttpController {
       ...pointInTime,
       team: anything('The team at asOf (null when it did not exist)'),
     }),
+  })
+  @Problems({
+    400: ['QUERY.INVALID_PARAMETER'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['TEAM.NOT_FOUND'],
   })
   async get(
     @Param('id') teamId: string,

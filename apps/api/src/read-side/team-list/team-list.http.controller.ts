@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Actor } from '@cadre/domain';
 import { TEAM_LIST_SCHEMA } from '@cadre/projections';
 import { READ_MODELS } from '@cadre/projections/nest';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import {
   TeamListQueryDto,
   InvalidQueryParameterError,
@@ -70,6 +70,7 @@ export class TeamListHttpController {
       }),
     ),
   })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(@Query() params: TeamListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
     const scope = jurisdictionScope(actor, params.jurisdiction);
     const status = params.status === undefined || params.status === '' ? undefined : String(params.status);

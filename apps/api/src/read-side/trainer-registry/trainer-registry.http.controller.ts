@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/domain';
-import { CLOCK, CurrentActor, Roles, type Clock } from '@cadre/platform';
+import { CLOCK, CurrentActor, Roles, type Clock, Problems } from '@cadre/platform';
 import {
   FilteredAuditPageQueryDto,
   allPages,
@@ -44,6 +44,7 @@ export class TrainerRegistryHttpController {
     description: 'The answer',
     schema: page(anything('A trainer and the programmes it may deliver'), pointInTime),
   })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
     @Query() params: FilteredAuditPageQueryDto,
     @CurrentActor() actor: Actor,
