@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse, ApiCreatedResponse } from '@nestjs/swagger';
 import { Roles } from '@cadre/platform';
 import { SignedCheckpoints, type IntegrityReport } from '@cadre/projections';
 import { AccessLog, AccessLogged, type AccessLogEntry } from './access-log.js';
@@ -36,7 +36,7 @@ export class AuditIntegrityHttpController {
   @ApiOperation({
     summary: 'Signs a checkpoint of every stream head now (the worker also does so periodically)',
   })
-  @ApiOkResponse({
+  @ApiCreatedResponse({
     description: 'The answer',
     schema: object({
       id: int(),

@@ -6,6 +6,7 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
+  ApiCreatedResponse,
 } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -140,7 +141,7 @@ export class WebhookSubscriptionsHttpController {
     description:
       '`from`: `now` (default), `beginning` or a feed cursor. 400 WEBHOOK.INVALID_SUBSCRIPTION on a non-http(s) URL or an unknown event type.',
   })
-  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION_WITH_SECRET })
+  @ApiCreatedResponse({ description: 'The answer', schema: SUBSCRIPTION_WITH_SECRET })
   @Problems({ 400: ['WEBHOOK.INVALID_SUBSCRIPTION'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async create(@CurrentActor() actor: Actor, @Body() body: SubscriptionRequestDto) {
     const url = this.url(body.url);

@@ -86,6 +86,11 @@ export class JurisdictionHttpController {
     description:
       'JURISDICTION.OLDER_VERSION_WITHOUT_REASON: the version was published before the one in force and no `reason` was given (nothing is written)',
   })
+  @Problems({
+    400: ['JURISDICTION.OLDER_VERSION_WITHOUT_REASON'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    409: ['FRAMEWORK.NOT_PUBLISHED'],
+  })
   adopt(
     @Param('code') code: string,
     @Body() body: AdoptFrameworkRequestDto,
@@ -119,6 +124,7 @@ export class JurisdictionHttpController {
       'JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON: `effectiveFrom` lies more than 24 h in the past and no `reason` was given (nothing is written)',
   })
   @Problems({ 422: ['JURISDICTION.REQUIREMENT_NOT_STRICTER'] })
+  @Problems({ 400: ['JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON'] })
   addRequirement(
     @Param('code') code: string,
     @Body() body: AddJurisdictionRequirementRequestDto,
@@ -151,6 +157,7 @@ export class JurisdictionHttpController {
     description: 'The answer',
     schema: aggregate('A jurisdiction: its adopted frameworks and its own requirements'),
   })
+  @Problems({ 404: ['JURISDICTION.NOT_FOUND'] })
   async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
     const { state, revision } = await loadAggregate(
       this.runner.store,

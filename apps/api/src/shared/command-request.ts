@@ -62,7 +62,12 @@ const commandContract = (target: object, key: string | symbol | undefined): void
       type: CommandReplyDto,
     }),
     Problems({
-      400: ['REQUEST.INVALID_IF_MATCH'],
+      400: [
+        'REQUEST.INVALID_IF_MATCH',
+        'COMMAND.FIELD_REQUIRED',
+        'COMMAND.OCCURRED_IN_FUTURE',
+        'COMMAND.BACKDATED_WITHOUT_REASON',
+      ],
       409: ['COMMAND.CONCURRENT_UPDATE'],
       412: ['COMMAND.REVISION_MISMATCH'],
     }),

@@ -57,6 +57,7 @@ export class TeamMemberHttpController {
       'TEAM.UNKNOWN_ROLE',
     ],
   })
+  @Problems({ 400: ['COMMAND.OCCURRED_IN_FUTURE'] })
   async assign(
     @Param('id', TeamId) teamId: string,
     @Body() body: AssignMemberRequestDto,

@@ -61,6 +61,7 @@ export class TeamHttpController {
     403: ['TEAM.NOT_A_MANAGER'],
     422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
   })
+  @Problems({ 400: ['COMMAND.OCCURRED_IN_FUTURE'] })
   form(@Body() body: FormTeamRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { name, jurisdiction, kind, caseRef } = body;
     const data = {
