@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoLoggerService, fastifyOptions, installRequestHooks, setupSwagger } from '@cadre/platform';
+import { PinoLoggerService, fastifyOptions, installRequestHooks } from '@cadre/platform';
+import { setupApiDocs } from '../apps/api/src/api-document.js';
 import { ServerModule, type ServerOptions } from './server.module.js';
 
 /**
@@ -15,6 +16,6 @@ export async function createServerApp(options: ServerOptions): Promise<NestFasti
     { logger: new PinoLoggerService(options.logger), abortOnError: false },
   );
   installRequestHooks(app, options.logger);
-  setupSwagger(app, '1');
+  setupApiDocs(app);
   return app;
 }

@@ -99,4 +99,19 @@ describe('framework commands over HTTP', () => {
     );
     await request(server).get('/v1/frameworks/v2').set('Authorization', coordinator).expect(404);
   });
+
+  it('retires only a published version: a draft is 409 FRAMEWORK.NOT_PUBLISHED, an unknown one 404', async () => {
+    const draft = await request(server)
+      .post('/v1/frameworks/v1/retire')
+      .set('Authorization', coordinator)
+      .send({ reason: 'superseded' })
+      .expect(409);
+    expect(draft.body.code).toBe('FRAMEWORK.NOT_PUBLISHED');
+    const unknown = await request(server)
+      .post('/v1/frameworks/v9/retire')
+      .set('Authorization', coordinator)
+      .send({})
+      .expect(404);
+    expect(unknown.body.code).toBe('FRAMEWORK.NOT_FOUND');
+  });
 });

@@ -14,6 +14,10 @@ const EMBEDDED_MODULE = '../../libs/event-store/src/postgres/embedded-postgres';
  * (test/support/test-database.ts), so files and workers never share state.
  */
 export default async function globalSetup(): Promise<void> {
+  // The contract check (global-teardown.ts): every e2e response is recorded in this run's directory.
+  if (process.env.CADRE_TEST_LAYER === 'e2e') {
+    process.env.CADRE_CONTRACT_DIR = mkdtempSync(join(tmpdir(), 'cadre-contract-'));
+  }
   if (process.env.DATABASE_URL || process.env.CADRE_TEST_LAYER === 'unit') return;
   const { startEmbeddedPostgres } = (await import(EMBEDDED_MODULE)) as EmbeddedModule;
   const dataDir = join(mkdtempSync(join(tmpdir(), 'cadre-test-pg-')), 'data');

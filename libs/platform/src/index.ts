@@ -24,3 +24,6 @@ export * from './platform.module.js';
 export * from './health/readiness-details.js';
 export * from './auth/caller-throttler.guard.js';
 export * from './database/index.js';
+export * from './http/openapi/complete-contract.js';
+export * from './http/openapi/problems.decorator.js';
+export * from './http/openapi/problem-details.schema.js';

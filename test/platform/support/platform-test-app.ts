@@ -1,10 +1,13 @@
 import { Writable } from 'node:stream';
+import { expect } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ModuleMetadata } from '@nestjs/common';
 import { createLogger, loadConfig, signToken, type AppConfig, type TokenClaims } from '@cadre/platform';
 import type { Clock } from '@cadre/kernel';
 import { createServerApp } from '../../../server/create-server-app.js';
+import { apiDocument } from '../../../apps/api/src/api-document.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
+import { recordDocument, recordObservations } from '../../support/contract/observations.js';
 
 export const TEST_JWT_SECRET = 'e2e-test-secret-0123456789-abcdefghijklmnop';
 
@@ -54,9 +57,12 @@ export async function startPlatformTestApp(options: PlatformTestAppOptions = {})
     clock: options.clock,
     extraModules: options.extraModules,
   });
+  const testRoutes = (options.extraModules ?? []).length > 0;
+  recordObservations(app, { testRoutes, testPath: expect.getState().testPath ?? null });
   try {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
+    if (!testRoutes) recordDocument(() => apiDocument(app));
   } catch (error) {
     await app.close();
     await database?.drop();

@@ -1,15 +1,16 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type pg from 'pg';
 import { actsIn } from '@cadre/domain';
 import { CadreError, type Actor } from '@cadre/kernel';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@cadre/event-store';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { HISTORY_SCHEMA } from '@cadre/read-models';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { AccessLogged } from './access-log.js';
 import { StreamEventsQueryDto } from './audit.request.dto.js';
+import { anything, int, object, str } from '../shared/response.schemas.js';
 
 class OutsideJurisdictionError extends CadreError {
   readonly category = 'forbidden' as const;
@@ -75,6 +76,19 @@ export class AuditHistoryHttpController {
     summary:
       "A stream's events with their metadata: who, when (both clocks), on what authority, caused by what",
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      stream: str(),
+      headRevision: int(),
+      events: {
+        type: 'array',
+        items: anything('An event as recorded: type, data, both clocks, actor, reason, causation'),
+      },
+      nextFromRevision: { ...int(), nullable: true },
+    }),
+  })
+  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['AUDIT.STREAM_NOT_FOUND'] })
   async streamEvents(
     @Param('stream') stream: string,
     @Query() query: StreamEventsQueryDto,
@@ -99,6 +113,14 @@ export class AuditHistoryHttpController {
   @Roles('auditor', 'manager', 'admin')
   @AccessLogged('correlation-history')
   @ApiOperation({ summary: 'Everything one request caused, across streams, in the order it was recorded' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      correlationId: str(),
+      events: { type: 'array', items: anything('An event as recorded') },
+    }),
+  })
+  @Problems({ 404: ['AUDIT.CORRELATION_NOT_FOUND'] })
   async correlation(
     @Param('correlationId') correlationId: string,
     @CurrentActor() actor: Actor,

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse, ApiCreatedResponse } from '@nestjs/swagger';
 import { Roles } from '@cadre/platform';
 import { SignedCheckpoints, type IntegrityReport } from '@cadre/read-models';
 import { AccessLog, AccessLogged, type AccessLogEntry } from './access-log.js';
 import { AccessLogQueryDto, IntegrityQueryDto } from './audit.request.dto.js';
+import { anything, bool, instant, int, nullableStr, object } from '../shared/response.schemas.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -21,6 +22,10 @@ export class AuditIntegrityHttpController {
     summary:
       "Verifies a stream's hash chain against the latest signed checkpoint (every stream: npm run cadre -- integrity:verify)",
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({ ok: bool(), streamsChecked: int(), eventsChecked: int() }),
+  })
   verify(@Query() query: IntegrityQueryDto): Promise<IntegrityReport> {
     return this.checkpoints.verify({ stream: query.stream });
   }
@@ -30,6 +35,15 @@ export class AuditIntegrityHttpController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Signs a checkpoint of every stream head now (the worker also does so periodically)',
+  })
+  @ApiCreatedResponse({
+    description: 'The answer',
+    schema: object({
+      id: int(),
+      createdAt: instant(),
+      headPosition: nullableStr(),
+      streams: int('Streams covered'),
+    }),
   })
   async checkpoint(): Promise<object> {
     const written = await this.checkpoints.write();
@@ -44,6 +58,13 @@ export class AuditIntegrityHttpController {
   @Get('access-log')
   @Roles('admin')
   @ApiOperation({ summary: 'Who read staff records and audit data, and when (newest first)' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      entries: { type: 'array', items: anything('Who read what, when') },
+      nextBefore: { ...int(), nullable: true },
+    }),
+  })
   async log(
     @Query() query: AccessLogQueryDto,
   ): Promise<{ entries: AccessLogEntry[]; nextBefore: number | null }> {

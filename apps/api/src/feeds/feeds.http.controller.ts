@@ -1,12 +1,14 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/kernel';
 import { CERTIFICATION_FILTER, certificationSchemas } from '@cadre/integration';
-import { CurrentActor, Public, Roles } from '@cadre/platform';
+import { CurrentActor, Public, Roles, Problems } from '@cadre/platform';
 import { InvalidQueryParameterError } from '@cadre/read-models';
 import { jurisdictionScope } from '../read-side/shared/jurisdiction-scope.js';
+import { FeedQueryDto, FeedStreamQueryDto } from '../read-side/shared/read-query.dto.js';
 import { CertificationFeed } from './certification-feed.js';
+import { anything } from '../shared/response.schemas.js';
 
 export const CLOUDEVENTS_BATCH = 'application/cloudevents-batch+json';
 const DEFAULT_LIMIT = 100;
@@ -36,6 +38,10 @@ export class FeedsHttpController {
   @Get('integration/schemas')
   @Public()
   @ApiOperation({ summary: 'The JSON Schema of each public event type (frozen; a change is a new .v2 type)' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: anything('The JSON Schema of each public event type, by type'),
+  })
   schemas(): Record<string, unknown> {
     return certificationSchemas();
   }
@@ -49,12 +55,26 @@ export class FeedsHttpController {
     description:
       "Resume with `after` = the Cadre-Next-Cursor header (or the last event's `sequence`). With `wait` (seconds, ≤ 30) an empty page waits for the next event.",
   })
-  @ApiQuery({ name: 'after', required: false })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'wait', required: false })
+  @ApiOkResponse({
+    description: 'A batch of CloudEvents (structured JSON); `Cadre-Next-Cursor` says where to resume',
+    schema: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['specversion', 'id', 'source', 'type'],
+        properties: {
+          specversion: { type: 'string' },
+          id: { type: 'string' },
+          source: { type: 'string' },
+          type: { type: 'string' },
+        },
+      },
+    },
+  })
+  @Problems({ 400: ['FEED.INVALID_CURSOR', 'QUERY.INVALID_PARAMETER'] })
   async certifications(
     @CurrentActor() actor: Actor,
-    @Query() query: Record<string, unknown>,
+    @Query() query: FeedQueryDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
@@ -86,9 +106,19 @@ export class FeedsHttpController {
     summary:
       'Certification events as server-sent events; the SSE id is the cursor (resume with Last-Event-ID)',
   })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description:
+      'Resume after this event: the SSE `id` of the last event received (takes precedence over `after`)',
+  })
+  @ApiOkResponse({
+    description: 'Server-sent events, one per certification event, with heartbeats',
+    schema: { type: 'string' },
+  })
   async stream(
     @CurrentActor() actor: Actor,
-    @Query() query: Record<string, unknown>,
+    @Query() query: FeedStreamQueryDto,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type pg from 'pg';
 import { Roles } from '@cadre/platform';
 import { listRefusals, type ProcessRefusal } from '@cadre/processes';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { InvalidQueryParameterError } from '@cadre/read-models';
+import { anything, list } from '../shared/response.schemas.js';
 
 /**
  * What the process managers (awards on close, the certification schedule, lapses) were refused
@@ -22,6 +23,10 @@ export class ProcessRefusalsHttpController {
     summary: 'Commands the process managers sent and the domain refused, newest first (admin)',
   })
   @ApiQuery({ name: 'limit', required: false })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: list(anything('A command a process manager sent that the domain refused')),
+  })
   async refusals(@Query('limit') rawLimit?: string): Promise<{ items: ProcessRefusal[] }> {
     const limit = rawLimit === undefined ? 100 : Number(rawLimit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {

@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiCreatedResponse,
+} from '@nestjs/swagger';
+import { Allow } from 'class-validator';
 import { CLOCK, randomIds, CadreError, type Actor, type Clock } from '@cadre/kernel';
 import type pg from 'pg';
 import { actsIn, DomainForbiddenError } from '@cadre/domain';
@@ -14,10 +23,21 @@ import {
   type WebhookSubscription,
 } from '@cadre/integration';
 import { configuredKeyRing } from '@cadre/personal-data';
-import { AppConfig, CurrentActor, Roles } from '@cadre/platform';
+import { AppConfig, CurrentActor, Roles, Problems } from '@cadre/platform';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { CertificationFeed } from './certification-feed.js';
+import {
+  anything,
+  bool,
+  instant,
+  int,
+  list,
+  nullableStr,
+  object,
+  str,
+  strings,
+} from '../shared/response.schemas.js';
 
 /** How long the previous secret keeps signing after a rotation. */
 const SECRET_OVERLAP_MS = 24 * 3_600_000;
@@ -29,10 +49,43 @@ class InvalidSubscriptionError extends CadreError {
   }
 }
 
-interface SubscriptionRequest {
+/**
+ * The body of a subscription. Declared for the document and the ValidationPipe (an unknown member
+ * is 400); the values are checked below, where 400 `WEBHOOK.INVALID_SUBSCRIPTION` names the field.
+ */
+class SubscriptionRequestDto {
+  @ApiProperty({
+    type: 'string',
+    format: 'uri',
+    description: 'An absolute http(s) URL (public in production)',
+  })
+  @Allow()
   url?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', enum: [...CERTIFICATION_EVENT_TYPES] },
+    minItems: 1,
+    description: 'Default: every certification event type',
+  })
+  @Allow()
   eventTypes?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string' },
+    minItems: 1,
+    description: 'Within yours (default: all of yours)',
+  })
+  @Allow()
   jurisdictions?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    description: '`now` (default), `beginning` or a feed cursor',
+    example: 'now',
+  })
+  @Allow()
   from?: unknown;
 }
 
@@ -44,6 +97,19 @@ const present = (s: WebhookSubscription) => ({
   cursor: s.cursor,
   createdAt: s.createdAt,
 });
+
+const SUBSCRIPTION = object({
+  id: str(),
+  url: str('Where the events are POSTed'),
+  eventTypes: strings(),
+  jurisdictions: strings(),
+  cursor: nullableStr('The last event delivered (a feed cursor)'),
+  createdAt: instant(),
+});
+const SUBSCRIPTION_WITH_SECRET = object({
+  ...SUBSCRIPTION.properties!,
+  secret: str('The signing secret (Standard Webhooks), shown in this reply only'),
+} as Parameters<typeof object>[0]);
 
 /**
  * Webhook subscriptions of HR systems: certification events POSTed to their URL as CloudEvents
@@ -76,7 +142,9 @@ export class WebhookSubscriptionsHttpController {
     description:
       '`from`: `now` (default), `beginning` or a feed cursor. 400 WEBHOOK.INVALID_SUBSCRIPTION on a non-http(s) URL or an unknown event type.',
   })
-  async create(@CurrentActor() actor: Actor, @Body() body: SubscriptionRequest) {
+  @ApiCreatedResponse({ description: 'The answer', schema: SUBSCRIPTION_WITH_SECRET })
+  @Problems({ 400: ['WEBHOOK.INVALID_SUBSCRIPTION'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
+  async create(@CurrentActor() actor: Actor, @Body() body: SubscriptionRequestDto) {
     const url = this.url(body.url);
     if (this.production) {
       // Also checked at every connection by the worker (DNS rebinding).
@@ -99,17 +167,22 @@ export class WebhookSubscriptionsHttpController {
 
   @Get()
   @ApiOperation({ summary: 'Your webhook subscriptions (an admin sees all)' })
+  @ApiOkResponse({ description: 'The answer', schema: list(SUBSCRIPTION) })
   async list(@CurrentActor() actor: Actor) {
     return { items: (await this.subscriptions.list(this.owner(actor))).map(present) };
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One of your webhook subscriptions (an admin reads any)' })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async read(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return present(await this.find(actor, id));
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a webhook subscription: nothing more is delivered to it' })
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     if (!(await this.subscriptions.remove(id, this.owner(actor)))) throw this.notFound(id);
   }
@@ -117,6 +190,13 @@ export class WebhookSubscriptionsHttpController {
   @Post(':id/ping')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a signed test event to the subscription URL now; answers its HTTP status' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      eventId: str(),
+      status: { ...int('The HTTP status the URL answered; null when unreachable'), nullable: true },
+    }),
+  })
   async ping(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const subscription = await this.find(actor, id);
     const secret = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secrets;
@@ -142,6 +222,10 @@ export class WebhookSubscriptionsHttpController {
 
   @Get(':id/dead-letters')
   @ApiOperation({ summary: 'Events that exhausted their delivery attempts for this subscription' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: list(anything('An event whose delivery attempts were exhausted')),
+  })
   async deadLetters(@CurrentActor() actor: Actor, @Param('id') id: string) {
     await this.find(actor, id);
     return { items: await this.subscriptions.deadLetters(id) };
@@ -152,6 +236,16 @@ export class WebhookSubscriptionsHttpController {
   @ApiOperation({
     summary: 'Deliver a dead letter again now, flagged out of order (Cadre-Redelivery: out-of-order)',
     description: 'On a 2xx answer the dead letter is removed; otherwise it stays and the status is returned.',
+  })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      eventId: str(),
+      delivered: bool(),
+      status: { ...int(), nullable: true },
+      error: nullableStr(),
+      outOfOrder: bool(),
+    }),
   })
   async redeliver(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('eventId') eventId: string) {
     const subscription = await this.find(actor, id);
@@ -184,6 +278,10 @@ export class WebhookSubscriptionsHttpController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'A new signing secret (shown once); deliveries carry both signatures for 24 hours',
+  })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({ id: str(), secret: str('Shown once'), previousSecretValidUntil: instant() }),
   })
   async rotate(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const secret = await this.subscriptions.rotateSecret(id, this.owner(actor), SECRET_OVERLAP_MS);

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { frameworkDecider, type FrameworkCommand, frameworkStream } from '@cadre/domain';
+import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -12,6 +12,7 @@ import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { ExecuteFrameworkCommand } from './framework.command-handler.js';
+import { frameworkStream } from '@cadre/domain';
 import {
   DefineCompetencyRequestDto,
   DefineRequirementRequestDto,
@@ -20,6 +21,7 @@ import {
   PublishFrameworkRequestDto,
   RetireFrameworkRequestDto,
 } from './framework.request.dto.js';
+import { aggregate } from '../shared/response.schemas.js';
 
 /**
  * The regional training framework matrix: drafted, filled and published by a regional
@@ -37,6 +39,7 @@ export class FrameworkHttpController {
   @Post()
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Draft a framework version' })
+  @Problems({ 403: ['ACTOR.REGIONAL_ONLY'] })
   draft(@Body() body: DraftFrameworkRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     return this.send(
       body.version,
@@ -130,6 +133,7 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Retire a published version' })
+  @Problems({ 404: ['FRAMEWORK.NOT_FOUND'], 409: ['FRAMEWORK.NOT_PUBLISHED', 'FRAMEWORK.RETIRED'] })
   retire(
     @Param('version') version: string,
     @Body() body: RetireFrameworkRequestDto,
@@ -149,6 +153,11 @@ export class FrameworkHttpController {
   @Get(':version')
   @Roles('training-coordinator', 'manager', 'auditor', 'admin')
   @ApiOperation({ summary: 'A framework version as it stands, with ETag = its revision' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A framework version: its roles, competencies, requirements and status'),
+  })
+  @Problems({ 404: ['FRAMEWORK.NOT_FOUND'] })
   async get(
     @Param('version') version: string,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,13 +1,20 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiOkResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
-import { CommandReply } from '../shared/command-reply.js';
+import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -17,11 +24,45 @@ import {
   AddJurisdictionRequirementRequestDto,
   AdoptFrameworkRequestDto,
 } from './jurisdiction.request.dto.js';
+import { aggregate } from '../shared/response.schemas.js';
 
 /**
  * A jurisdiction adopts a published regional framework version from a date, and may add
  * requirements on top of it (never remove one). Acts of that jurisdiction's coordinators.
  */
+/** A rule change answers the command reply, or with `dryRun: true` who it would lapse (nothing written). */
+const RULE_CHANGE_REPLY = {
+  description:
+    'Done (`{ id, revision, position }`), or with `dryRun: true` the preview of who it would lapse',
+  schema: {
+    oneOf: [
+      { $ref: getSchemaPath(CommandReplyDto) },
+      {
+        type: 'object',
+        required: ['dryRun', 'jurisdiction', 'effectiveFrom', 'wouldLapse'],
+        properties: {
+          dryRun: { type: 'boolean', enum: [true] },
+          jurisdiction: { type: 'string' },
+          effectiveFrom: { type: 'string', format: 'date-time' },
+          wouldLapse: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['teamId', 'staffId', 'teamRole', 'teamName'],
+              properties: {
+                teamId: { type: 'string' },
+                teamName: { type: 'string' },
+                staffId: { type: 'string' },
+                teamRole: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
 @ApiTags('jurisdictions')
 @ApiBearerAuth()
 @Controller('v1/jurisdictions')
@@ -33,6 +74,7 @@ export class JurisdictionHttpController {
   ) {}
 
   @Post(':code/framework-adoptions')
+  @ApiOkResponse(RULE_CHANGE_REPLY)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({
     summary: 'Adopt a published framework version from a date (Kosovo*: XK)',
@@ -43,6 +85,11 @@ export class JurisdictionHttpController {
     status: 400,
     description:
       'JURISDICTION.OLDER_VERSION_WITHOUT_REASON: the version was published before the one in force and no `reason` was given (nothing is written)',
+  })
+  @Problems({
+    400: ['JURISDICTION.OLDER_VERSION_WITHOUT_REASON'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    409: ['FRAMEWORK.NOT_PUBLISHED'],
   })
   adopt(
     @Param('code') code: string,
@@ -64,6 +111,7 @@ export class JurisdictionHttpController {
   }
 
   @Post(':code/requirements')
+  @ApiOkResponse(RULE_CHANGE_REPLY)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({
     summary: 'Add a requirement on top of the regional baseline (never lower one)',
@@ -75,6 +123,8 @@ export class JurisdictionHttpController {
     description:
       'JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON: `effectiveFrom` lies more than 24 h in the past and no `reason` was given (nothing is written)',
   })
+  @Problems({ 422: ['JURISDICTION.REQUIREMENT_NOT_STRICTER'] })
+  @Problems({ 400: ['JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON'] })
   addRequirement(
     @Param('code') code: string,
     @Body() body: AddJurisdictionRequirementRequestDto,
@@ -103,6 +153,11 @@ export class JurisdictionHttpController {
   @Get(':code')
   @Roles('training-coordinator', 'manager', 'auditor', 'admin')
   @ApiOperation({ summary: "A jurisdiction's adoptions and additions, with ETag = its revision" })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A jurisdiction: its adopted frameworks and its own requirements'),
+  })
+  @Problems({ 404: ['JURISDICTION.NOT_FOUND'] })
   async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
     const { state, revision } = await loadAggregate(
       this.runner.store,

@@ -1,7 +1,7 @@
 import { randomIds } from '@cadre/kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   programmeDecider,
@@ -10,7 +10,7 @@ import {
   type ProgrammeCommand,
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -24,6 +24,7 @@ import {
   ReviseProgrammeRequestDto,
   RetireProgrammeRequestDto,
 } from './programme.request.dto.js';
+import { aggregate } from '../shared/response.schemas.js';
 
 const notFound = () => new ResourceNotFoundError('PROGRAMME.NOT_FOUND', 'This training programme');
 /** An id that is not a UUID names no programme: 404, like any unknown id. */
@@ -42,6 +43,9 @@ export class ProgrammeHttpController {
   @Post()
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Define a training programme (201, its id is chosen by the server)' })
+  @Problems({
+    400: ['COMMAND.BACKDATED_WITHOUT_REASON', 'COMMAND.OCCURRED_IN_FUTURE', 'PROGRAMME.DUPLICATE_COMPETENCY'],
+  })
   define(@Body() body: DefineProgrammeRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { title, kind, hours, methodology } = body;
     const programmeId = randomIds();
@@ -59,6 +63,7 @@ export class ProgrammeHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Revise a programme: fields left out keep their value' })
+  @Problems({ 409: ['PROGRAMME.RETIRED'] })
   revise(
     @Param('id', ProgrammeId) programmeId: string,
     @Body() body: ReviseProgrammeRequestDto,
@@ -77,6 +82,7 @@ export class ProgrammeHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Retire a programme: it can no longer be scheduled' })
+  @Problems({ 404: ['PROGRAMME.NOT_FOUND'] })
   retire(
     @Param('id', ProgrammeId) programmeId: string,
     @Body() body: RetireProgrammeRequestDto,
@@ -95,6 +101,8 @@ export class ProgrammeHttpController {
   @Get(':id')
   @Roles('training-coordinator', 'manager', 'auditor', 'admin')
   @ApiOperation({ summary: 'A programme as it stands, with ETag = its revision' })
+  @ApiOkResponse({ description: 'The answer', schema: aggregate('A programme as it stands') })
+  @Problems({ 404: ['PROGRAMME.NOT_FOUND'] })
   async get(
     @Param('id', ProgrammeId) programmeId: string,
     @Res({ passthrough: true }) reply: FastifyReply,

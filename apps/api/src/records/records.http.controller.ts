@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
@@ -23,6 +23,13 @@ export class RecordsHttpController {
       'Void a recorded attendance, assessment or certification, with a reason (training coordinator or admin)',
     description:
       "Appends RecordVoided to the stream holding the event (read models honour it). Voiding an assessment of a closed session also voids, shortly after (the award process), every certification award or renewal resting on it. The reply's `id` is the voided event's id, its ETag the revision of that stream. 404 RECORD.NOT_FOUND; 422 RECORD.NOT_VOIDABLE; 409 RECORD.ALREADY_VOIDED; 403 ACTOR.OUTSIDE_JURISDICTION; 400 COMMAND.FIELD_REQUIRED without a reason.",
+  })
+  @Problems({
+    400: ['COMMAND.FIELD_REQUIRED'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['RECORD.NOT_FOUND'],
+    409: ['RECORD.ALREADY_VOIDED'],
+    422: ['RECORD.NOT_VOIDABLE'],
   })
   async void(
     @Param('eventId') eventId: string,

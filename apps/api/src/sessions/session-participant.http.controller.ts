@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import type { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
@@ -32,6 +32,11 @@ export class SessionParticipantHttpController {
     summary: 'Enrol a staff member (422 SESSION.CAPACITY_REACHED when full, 409 when already enrolled)',
   })
   @TrainerNotQualifiedResponse
+  @Problems({
+    404: ['STAFF.NOT_FOUND'],
+    409: ['SESSION.ALREADY_ENROLLED', 'SESSION.CANCELLED', 'SESSION.CLOSED'],
+    422: ['SESSION.CAPACITY_REACHED', 'SESSION.TRAINER_NOT_QUALIFIED'],
+  })
   enrol(
     @Param('id', SessionId) sessionId: string,
     @Body() body: ParticipantRequestDto,
@@ -65,6 +70,7 @@ export class SessionParticipantHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a participant’s attendance, once the session has started' })
   @TrainerNotQualifiedResponse
+  @Problems({ 422: ['SESSION.NOT_STARTED', 'SESSION.TRAINER_NOT_QUALIFIED'] })
   attendance(
     @Param('id', SessionId) sessionId: string,
     @Body() body: RecordAttendanceRequestDto,
@@ -83,6 +89,10 @@ export class SessionParticipantHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record an enrolled participant’s assessment' })
   @TrainerNotQualifiedResponse
+  @Problems({
+    409: ['SESSION.ASSESSMENT_ALREADY_RECORDED', 'SESSION.CLOSED'],
+    422: ['SESSION.ABSENT_NOT_ASSESSED', 'SESSION.NOT_ENROLLED', 'SESSION.TRAINER_NOT_QUALIFIED'],
+  })
   assessment(
     @Param('id', SessionId) sessionId: string,
     @Body() body: RecordAssessmentRequestDto,

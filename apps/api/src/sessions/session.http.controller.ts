@@ -1,14 +1,14 @@
 import { randomIds, type Actor } from '@cadre/kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { actsIn, assertActsIn, isJointSession, sessionDecider, sessionStream } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
-import { CommandReply } from '../shared/command-reply.js';
+import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -19,6 +19,7 @@ import {
   ReplaceSessionTrainerRequestDto,
   ScheduleSessionRequestDto,
 } from './session.request.dto.js';
+import { aggregate, bool } from '../shared/response.schemas.js';
 
 /** The refusal of every command that records what a session delivers, when a trainer no longer qualifies. */
 export const TrainerNotQualifiedResponse = ApiResponse({
@@ -51,6 +52,12 @@ export class SessionHttpController {
     description:
       'Refused with 422 SESSION.TRAINER_NOT_ACCREDITED unless every trainer holds a valid trainer-level certification of each competency taught, from start to end.',
   })
+  @Problems({
+    400: ['SESSION.INVALID_DATES'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['PROGRAMME.NOT_FOUND'],
+    422: ['SESSION.TRAINER_NOT_ACCREDITED'],
+  })
   async schedule(
     @Body() body: ScheduleSessionRequestDto,
     @Command() request: CommandRequest,
@@ -80,6 +87,11 @@ export class SessionHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Close a session once started: read-only from then on, save voiding' })
   @TrainerNotQualifiedResponse
+  @Problems({
+    404: ['SESSION.NOT_FOUND'],
+    409: ['SESSION.CLOSED'],
+    422: ['SESSION.NOT_STARTED', 'SESSION.TRAINER_NOT_QUALIFIED'],
+  })
   close(
     @Param('id', SessionId) sessionId: string,
     @Body() body: CloseSessionRequestDto,
@@ -100,7 +112,11 @@ export class SessionHttpController {
     description:
       'The replacement is judged as a scheduled trainer is: a valid trainer-level certification of each competency taught on every session day, not departed by its end, not a participant. From then on the session records again if every trainer qualifies. `reason` (optional) is kept on the event.',
   })
-  @ApiResponse({ status: 200, description: 'Replaced: `{ id, revision, position }`, ETag = the revision' })
+  @ApiResponse({
+    status: 200,
+    description: 'Replaced: `{ id, revision, position }`, ETag = the revision',
+    type: CommandReplyDto,
+  })
   @ApiResponse({
     status: 422,
     description:
@@ -109,6 +125,9 @@ export class SessionHttpController {
   @ApiResponse({
     status: 409,
     description: 'SESSION.ALREADY_A_TRAINER, SESSION.CLOSED, SESSION.CANCELLED',
+  })
+  @Problems({
+    422: ['SESSION.NOT_A_TRAINER', 'SESSION.TRAINER_IS_PARTICIPANT', 'SESSION.TRAINER_NOT_ACCREDITED'],
   })
   replaceTrainer(
     @Param('id', SessionId) sessionId: string,
@@ -127,6 +146,7 @@ export class SessionHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Cancel a session; `reason` is required' })
+  @Problems({ 400: ['COMMAND.FIELD_REQUIRED'], 409: ['SESSION.CLOSED'] })
   cancel(
     @Param('id', SessionId) sessionId: string,
     @Body() body: CancelSessionRequestDto,
@@ -145,6 +165,13 @@ export class SessionHttpController {
   @ApiOperation({
     summary: 'A session as it stands, with the derived `joint` flag and ETag = its revision',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A session as it stands', {
+      joint: bool('Trains staff of more than one jurisdiction or agency'),
+    }),
+  })
+  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['SESSION.NOT_FOUND'] })
   async get(
     @Param('id', SessionId) sessionId: string,
     @CurrentActor() actor: Actor,

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { CommandResult } from '@cadre/command-handling';
 
 /** The body of every command response. */
@@ -6,6 +7,34 @@ export interface CommandReplyBody {
   readonly revision: number;
   /** The global position written (opaque): pass it as `minPosition` to read your own write. */
   readonly position: string | null;
+}
+
+/** {@link CommandReplyBody} for the OpenAPI document. */
+export class CommandReplyDto implements CommandReplyBody {
+  @ApiProperty({ description: 'The id of the record the command concerns' })
+  readonly id!: string;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: -1,
+    description: 'Its revision after the command (also the `ETag`)',
+  })
+  readonly revision!: number;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'The global position written (opaque): pass it as `minPosition` to read your own write',
+  })
+  readonly position!: string | null;
+}
+
+/** The reply of an assignment that awaits a second manager (202). */
+export class PendingOverrideReplyDto extends CommandReplyDto {
+  @ApiProperty({
+    description: 'The override to approve or reject (POST /v1/teams/{id}/overrides/{overrideId}/…)',
+  })
+  readonly overrideId!: string;
 }
 
 /**

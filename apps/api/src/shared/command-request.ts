@@ -1,6 +1,9 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CadreError, type Actor } from '@cadre/kernel';
+import { Problems } from '@cadre/platform';
+import { CommandReplyDto } from './command-reply.js';
 
 /** Who sends a command and how: the authenticated actor, the request's correlation id and `If-Match`. */
 export interface CommandRequest {
@@ -33,13 +36,55 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   return Number(match[1]);
 }
 
+/**
+ * What every command route answers and accepts, declared for the OpenAPI document by `@Command()`
+ * itself, so that no command route can forget it: `If-Match`, the reply (201 when the command
+ * created the record, 200 otherwise) and the problems of loading, deciding and appending.
+ */
+const commandContract = (target: object, key: string | symbol | undefined): void => {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
+  const decorators: MethodDecorator[] = [
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description:
+        'The revision (`ETag` of a read or a command reply, e.g. `"3"`) the change is based on: 412 `COMMAND.REVISION_MISMATCH` when the record has moved on. Without it, a concurrent change is retried.',
+      schema: { type: 'string', pattern: '^\\s*(W/)?"?\\d{1,15}"?\\s*$|^\\*$' },
+    }),
+    ApiResponse({
+      status: 200,
+      description: 'Done: the record, its new revision (`ETag`) and the position written',
+      type: CommandReplyDto,
+    }),
+    ApiResponse({
+      status: 201,
+      description: 'Done, and the record was created by it',
+      type: CommandReplyDto,
+    }),
+    Problems({
+      400: [
+        'REQUEST.INVALID_IF_MATCH',
+        'COMMAND.FIELD_REQUIRED',
+        'COMMAND.OCCURRED_IN_FUTURE',
+        'COMMAND.BACKDATED_WITHOUT_REASON',
+      ],
+      409: ['COMMAND.CONCURRENT_UPDATE'],
+      412: ['COMMAND.REVISION_MISMATCH'],
+    }),
+  ];
+  for (const decorate of decorators) decorate(target, key!, descriptor);
+};
+
 /** The {@link CommandRequest} of the current HTTP request (authenticated routes only). */
-export const Command = createParamDecorator((_data: unknown, context: ExecutionContext): CommandRequest => {
-  const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
-  if (!request.actor) throw new Error('@Command() used on a route without authentication');
-  return {
-    actor: request.actor,
-    correlationId: String(request.id),
-    expectedRevision: parseIfMatch(request.headers['if-match']),
-  };
-});
+export const Command = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): CommandRequest => {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+    if (!request.actor) throw new Error('@Command() used on a route without authentication');
+    return {
+      actor: request.actor,
+      correlationId: String(request.id),
+      expectedRevision: parseIfMatch(request.headers['if-match']),
+    };
+  },
+  [commandContract],
+);

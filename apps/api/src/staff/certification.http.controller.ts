@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { StaffCommand, StaffState } from '@cadre/domain';
 import type { CommandResult } from '@cadre/command-handling';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
@@ -33,6 +33,12 @@ export class CertificationHttpController {
     summary: 'Award a certification on external evidence (training coordinator or admin)',
     description:
       "validUntil and the recertification window come from the framework the member's jurisdiction had adopted at validFrom. Passing again at the same level while certified renews that certification (the reply names it); the same evidence twice records nothing. 422 FRAMEWORK.UNKNOWN_COMPETENCY, FRAMEWORK.LEVEL_NOT_DEFINED, STAFF.MEMBER_LEFT, JURISDICTION.NO_FRAMEWORK_ADOPTED; 400 CERTIFICATION.VALID_FROM_IN_FUTURE; 409 CERTIFICATION.SUSPENDED.",
+  })
+  @Problems({
+    400: ['CERTIFICATION.VALID_FROM_IN_FUTURE'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['STAFF.NOT_FOUND'],
+    422: ['FRAMEWORK.UNKNOWN_COMPETENCY', 'JURISDICTION.NO_FRAMEWORK_ADOPTED', 'STAFF.MEMBER_LEFT'],
   })
   async award(
     @Param('id') staffId: string,
@@ -71,6 +77,11 @@ export class CertificationHttpController {
     description:
       'Only while it is valid or in its recertification window: 422 CERTIFICATION.NOT_RENEWABLE otherwise (record a new certification). 409 CERTIFICATION.SUSPENDED, CERTIFICATION.REVOKED; 404 CERTIFICATION.NOT_FOUND.',
   })
+  @Problems({
+    404: ['CERTIFICATION.NOT_FOUND'],
+    409: ['CERTIFICATION.SUSPENDED'],
+    422: ['CERTIFICATION.NOT_RENEWABLE'],
+  })
   async renew(
     @Param('id') staffId: string,
     @Param('certificationId') certificationId: string,
@@ -102,6 +113,11 @@ export class CertificationHttpController {
     summary: 'Suspend a certification, with a reason (training coordinator, manager or admin)',
     description: '409 CERTIFICATION.ALREADY_SUSPENDED, CERTIFICATION.REVOKED; 400 without a reason.',
   })
+  @Problems({
+    400: ['COMMAND.FIELD_REQUIRED'],
+    404: ['CERTIFICATION.NOT_FOUND'],
+    409: ['CERTIFICATION.ALREADY_SUSPENDED', 'CERTIFICATION.REVOKED'],
+  })
   suspend(
     @Param('id') staffId: string,
     @Param('certificationId') certificationId: string,
@@ -127,6 +143,7 @@ export class CertificationHttpController {
     summary: 'Reinstate a suspended certification (training coordinator or admin)',
     description: '409 CERTIFICATION.NOT_SUSPENDED.',
   })
+  @Problems({ 409: ['CERTIFICATION.NOT_SUSPENDED'] })
   reinstate(
     @Param('id') staffId: string,
     @Param('certificationId') certificationId: string,
@@ -152,6 +169,7 @@ export class CertificationHttpController {
     summary: 'Revoke a certification for good, with a reason (training coordinator or admin)',
     description: '409 CERTIFICATION.REVOKED; 400 without a reason.',
   })
+  @Problems({ 400: ['COMMAND.FIELD_REQUIRED'], 409: ['CERTIFICATION.REVOKED'] })
   revoke(
     @Param('id') staffId: string,
     @Param('certificationId') certificationId: string,

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertActsIn, staffDecider, staffErrors, staffStream, type StaffCommand } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
 import { loadAggregate } from '@cadre/command-handling';
 import { PersonalDataVault } from '@cadre/personal-data';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -24,6 +24,7 @@ import {
 import { registeredPersonalData, unsealPersonalData } from './staff-personal-data.js';
 import { staffView, type StaffView } from './staff.view.js';
 import { TransferStaff } from './transfer-staff.command-handler.js';
+import { aggregate } from '../shared/response.schemas.js';
 
 /**
  * Staff members: registered, moved and released by the managers (and admins) of their
@@ -46,6 +47,12 @@ export class StaffHttpController {
     summary: 'Register a staff member (manager or admin of the jurisdiction)',
     description:
       "Creates `staff-<id>` under a fresh surrogate id (the reply's `id`). Name, e-mail and employeeRef are sealed; the employeeRef is unique within the jurisdiction (409 STAFF.EMPLOYEE_REF_TAKEN). 422 STAFF.UNKNOWN_ROLE, JURISDICTION.NO_FRAMEWORK_ADOPTED; 403 ACTOR.OUTSIDE_JURISDICTION.",
+  })
+  @Problems({
+    400: ['COMMAND.BACKDATED_WITHOUT_REASON'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    409: ['STAFF.EMPLOYEE_REF_TAKEN'],
+    422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'STAFF.UNKNOWN_ROLE'],
   })
   async register(
     @Body() body: RegisterStaffRequestDto,
@@ -76,6 +83,10 @@ export class StaffHttpController {
     description:
       'The caller acts in both jurisdictions. The employeeRef reservation moves along (409 STAFF.EMPLOYEE_REF_TAKEN when the new jurisdiction has it). 409 STAFF.NOTHING_TO_CHANGE; 422 STAFF.MEMBER_LEFT.',
   })
+  @Problems({
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    409: ['STAFF.EMPLOYEE_REF_TAKEN', 'STAFF.NOTHING_TO_CHANGE'],
+  })
   async transfer(
     @Param('id') staffId: string,
     @Body() body: TransferStaffRequestDto,
@@ -96,6 +107,11 @@ export class StaffHttpController {
   @ApiOperation({
     summary: "Change a staff member's role (manager or admin)",
     description: '422 STAFF.UNKNOWN_ROLE, STAFF.MEMBER_LEFT; 409 STAFF.NOTHING_TO_CHANGE.',
+  })
+  @Problems({
+    404: ['STAFF.NOT_FOUND'],
+    409: ['STAFF.NOTHING_TO_CHANGE'],
+    422: ['STAFF.MEMBER_LEFT', 'STAFF.UNKNOWN_ROLE'],
   })
   changeRole(
     @Param('id') staffId: string,
@@ -135,6 +151,7 @@ export class StaffHttpController {
     description:
       "Records StaffPersonalDataErased and destroys the member's data key: the events stay, the person is forgotten, and every start re-applies recorded erasures. Their employeeRef is freed: a new registration may take it. Idempotent.",
   })
+  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['STAFF.NOT_FOUND'] })
   async erase(@Param('id') staffId: string, @Command() request: CommandRequest): Promise<CommandReply> {
     return CommandReply.of(staffId, await this.commands.execute(new ErasePersonalData(staffId, request)));
   }
@@ -146,6 +163,11 @@ export class StaffHttpController {
     description:
       'Personal data is unsealed for callers of the member\'s jurisdiction; once erased, `personalData` is "erased" and name, email and employeeRef are null. Each certification carries `status` (active, suspended or revoked: what was decided) and `standing`, how it stands by the clock now: valid, not-yet-valid, expired (past `validUntil`, whether or not CertificationExpired is recorded yet), suspended or revoked.',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A staff member: record, certifications and personal data ("erased" once erased)'),
+  })
+  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['STAFF.NOT_FOUND'] })
   async get(
     @Param('id') staffId: string,
     @CurrentActor() actor: Actor,

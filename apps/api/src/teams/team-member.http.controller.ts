@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
-import { CommandReply } from '../shared/command-reply.js';
+import { CommandReply, CommandReplyDto, PendingOverrideReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { ExecuteTeamCommand } from './team.command-handler.js';
@@ -40,11 +40,24 @@ export class TeamMemberHttpController {
     description:
       'A member who does not meet every requirement in force for the role is refused with 422 TEAM.MEMBER_NOT_QUALIFIED and `violations: [{role, competency, requiredLevel, held}]` — unless `override.justification` is given: then the assignment awaits a second manager (202, with `overrideId`).',
   })
-  @ApiResponse({ status: 200, description: 'Assigned' })
+  @ApiResponse({ status: 200, description: 'Assigned', type: CommandReplyDto })
   @ApiResponse({
     status: 202,
     description: 'Override requested: pending a second manager; the body carries `overrideId`',
+    type: PendingOverrideReplyDto,
   })
+  @Problems({
+    403: ['TEAM.NOT_A_MANAGER'],
+    404: ['STAFF.NOT_FOUND'],
+    409: ['TEAM.ALREADY_MEMBER', 'TEAM.DISSOLVED', 'TEAM.OVERRIDE_PENDING'],
+    422: [
+      'JURISDICTION.NO_FRAMEWORK_ADOPTED',
+      'TEAM.MEMBER_NOT_ELIGIBLE',
+      'TEAM.MEMBER_NOT_QUALIFIED',
+      'TEAM.UNKNOWN_ROLE',
+    ],
+  })
+  @Problems({ 400: ['COMMAND.OCCURRED_IN_FUTURE'] })
   async assign(
     @Param('id', TeamId) teamId: string,
     @Body() body: AssignMemberRequestDto,
@@ -75,6 +88,11 @@ export class TeamMemberHttpController {
     summary:
       'Approve a pending override: a different manager (403 TEAM.OVERRIDE_SELF_APPROVAL otherwise); the member is assigned',
   })
+  @Problems({
+    403: ['TEAM.OVERRIDE_SELF_APPROVAL'],
+    404: ['TEAM.OVERRIDE_NOT_FOUND'],
+    409: ['TEAM.OVERRIDE_ALREADY_DECIDED'],
+  })
   approve(
     @Param('id', TeamId) teamId: string,
     @Param('overrideId', OverrideId) overrideId: string,
@@ -92,6 +110,7 @@ export class TeamMemberHttpController {
   @Post('overrides/:overrideId/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a pending override; `reason` is required' })
+  @Problems({ 400: ['COMMAND.FIELD_REQUIRED'] })
   reject(
     @Param('id', TeamId) teamId: string,
     @Param('overrideId', OverrideId) overrideId: string,
@@ -108,6 +127,7 @@ export class TeamMemberHttpController {
 
   @Delete('members/:staffId')
   @ApiOperation({ summary: 'Release a member; `reason` is required' })
+  @Problems({ 400: ['COMMAND.FIELD_REQUIRED'], 404: ['TEAM.NOT_A_MEMBER'] })
   release(
     @Param('id', TeamId) teamId: string,
     @Param('staffId', MemberId) staffId: string,

@@ -1,7 +1,7 @@
 import { randomIds, type Actor } from '@cadre/kernel';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   assertActsIn,
@@ -15,7 +15,7 @@ import { loadAggregate } from '@cadre/command-handling';
 import { STAFF_DIRECTORY_SCHEMA } from '@cadre/read-models';
 import { READ_MODELS } from '@cadre/subscriptions/nest';
 import type { DataSource } from 'typeorm';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -30,6 +30,7 @@ import {
   StaffRefRequestDto,
   TeamDecisionRequestDto,
 } from './team.request.dto.js';
+import { aggregate, anything } from '../shared/response.schemas.js';
 
 export const teamNotFound = () => new ResourceNotFoundError('TEAM.NOT_FOUND', 'This team');
 /** An id that is not a UUID names no team: 404, like any unknown id. */
@@ -54,6 +55,12 @@ export class TeamHttpController {
   @Post()
   @Roles('manager')
   @ApiOperation({ summary: 'Form a team around a case (201, its id is chosen by the server)' })
+  @Problems({
+    400: ['COMMAND.BACKDATED_WITHOUT_REASON', 'TEAM.DUPLICATE_DISCIPLINE'],
+    403: ['TEAM.NOT_A_MANAGER'],
+    422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
+  })
+  @Problems({ 400: ['COMMAND.OCCURRED_IN_FUTURE'] })
   form(@Body() body: FormTeamRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { name, jurisdiction, kind, caseRef } = body;
     const data = {
@@ -72,6 +79,7 @@ export class TeamHttpController {
   @HttpCode(200)
   @Roles('manager')
   @ApiOperation({ summary: 'Designate a member as the team lead' })
+  @Problems({ 422: ['TEAM.LEAD_NOT_A_MEMBER'] })
   lead(
     @Param('id', TeamId) teamId: string,
     @Body() body: StaffRefRequestDto,
@@ -92,6 +100,7 @@ export class TeamHttpController {
     summary:
       'Declare the team operational: refused (422 TEAM.NOT_READY) until every required discipline is present',
   })
+  @Problems({ 422: ['TEAM.NOT_READY'] })
   operational(
     @Param('id', TeamId) teamId: string,
     @Body() body: TeamDecisionRequestDto,
@@ -109,6 +118,7 @@ export class TeamHttpController {
   @HttpCode(200)
   @Roles('manager')
   @ApiOperation({ summary: 'Dissolve the team (final); `reason` is required' })
+  @Problems({ 400: ['COMMAND.FIELD_REQUIRED'] })
   dissolve(
     @Param('id', TeamId) teamId: string,
     @Body() body: ReasonedTeamRequestDto,
@@ -129,6 +139,13 @@ export class TeamHttpController {
       '(`qualified`, `unmet`, `barrier`), which leads a recorded lapse by the seconds the standing process ' +
       'takes. `readiness` counts only the members qualified now by the clock.',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: aggregate('A team as it stands', {
+      readiness: anything('What it lacks to be operational, counting members qualified now'),
+    }),
+  })
+  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['TEAM.NOT_FOUND'] })
   async get(
     @Param('id', TeamId) teamId: string,
     @CurrentActor() actor: Actor,

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Problems } from '../http/openapi/problems.decorator.js';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators.js';
 import { EventStoreHealthIndicator } from './event-store.health.js';
@@ -20,6 +21,18 @@ export class HealthController {
   /** The process is up: restart it when this fails. Touches no dependency. */
   @ApiOperation({ summary: 'Liveness: the process answers', security: [] })
   @Get('live')
+  @ApiOkResponse({
+    description: 'Up',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: {
+        status: { type: 'string', enum: ['ok'] },
+        info: { type: 'object' },
+        details: { type: 'object' },
+      },
+    },
+  })
   @HealthCheck()
   live() {
     return this.health.check([]);
@@ -28,6 +41,19 @@ export class HealthController {
   /** The process can serve: 503 while the event store or the read-model database is unreachable. */
   @ApiOperation({ summary: 'Readiness: the event store and the read-model database answer', security: [] })
   @Get('ready')
+  @ApiOkResponse({
+    description: 'Up',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: {
+        status: { type: 'string', enum: ['ok'] },
+        info: { type: 'object' },
+        details: { type: 'object' },
+      },
+    },
+  })
+  @Problems({ 503: ['HEALTH.NOT_READY'] })
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -1,10 +1,17 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
-import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import {
+  AssignmentLedgerQueryDto,
+  allPages,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   decodeCursor,
   optionalText,
@@ -16,6 +23,7 @@ import {
   ledgerSortKey,
   type LedgerRow,
 } from '@cadre/read-models';
+import { anything, instant, nullableStr, object, page, str } from '../../shared/response.schemas.js';
 
 /**
  * Who assigned whom, when, in which role and on which certifications; overrides with requester
@@ -37,8 +45,34 @@ export class AssignmentLedgerHttpController {
   @ApiOperation({
     summary: 'The assignment ledger (asOf, knownAt, jurisdiction, team, cursor; Accept: text/csv)',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      object({
+        eventId: str(),
+        kind: str(),
+        occurredAt: instant(),
+        recordedAt: instant(),
+        jurisdiction: str(),
+        teamId: str(),
+        staffId: nullableStr(),
+        teamRole: nullableStr(),
+        actedBy: nullableStr(),
+        override: {
+          type: 'object',
+          description: 'The override: requester, approver, justification, violations',
+          nullable: true,
+        },
+        qualification: anything('The qualification snapshot'),
+        requirementsVersion: nullableStr(),
+        reason: nullableStr(),
+        correlationId: nullableStr(),
+      }),
+    ),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
-    @Query() params: Record<string, unknown>,
+    @Query() params: AssignmentLedgerQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,9 +1,9 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { assertActsIn } from '@cadre/domain';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
   DEFAULT_PAGE_SIZE,
@@ -13,6 +13,7 @@ import {
   type EligibleStaffAnswer,
 } from '@cadre/read-models';
 import { EligibleStaffQueryDto } from './eligible-staff.request.dto.js';
+import { anything, page, str } from '../../shared/response.schemas.js';
 
 /**
  * "Who is eligible for this team role": every active staff member of the team's jurisdiction,
@@ -44,6 +45,21 @@ export class EligibilityHttpController {
       'starts after it, so paging is stable while the data does not change; when it changes (a certificate expires by the clock, ' +
       'a member is assigned) later pages follow the new order from that position, without repeating or skipping anyone whose ' +
       'position did not change.',
+  })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      anything(
+        'A staff member judged for the role: eligible, qualified, currentMember, barrier or violations',
+      ),
+      { teamRole: str(), requirementsVersion: str() },
+    ),
+  })
+  @Problems({
+    400: ['QUERY.INVALID_PARAMETER'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['TEAM.NOT_FOUND'],
+    422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
   })
   async list(
     @Param('id') teamId: string,

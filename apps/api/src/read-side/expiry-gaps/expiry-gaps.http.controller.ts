@@ -1,9 +1,17 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import {
+  ExpiryGapsQueryDto,
+  allPages,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   InvalidQueryParameterError,
   decodeCursor,
@@ -15,7 +23,7 @@ import {
   expiryGapSortKey,
   type ExpiryGapRow,
 } from '@cadre/read-models';
-import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { anything, int, page, pointInTime } from '../../shared/response.schemas.js';
 
 const DAY_MS = 86_400_000;
 
@@ -39,8 +47,16 @@ export class ExpiryGapsHttpController {
     description:
       '`gap`: expiring (valid, ends within `within` days of asOf), window-open, or expired (and not covered by another valid certification of that competency at or above its level). Members serving on a team (`onTeam`) come first, then the soonest to end.',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(anything('A certification expiring, in its window or expired, not covered'), {
+      ...pointInTime,
+      within: int(),
+    }),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
-    @Query() params: Record<string, unknown>,
+    @Query() params: ExpiryGapsQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,16 +1,23 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import {
+  JointTrainingQueryDto,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   InvalidQueryParameterError,
   parsePointInTime,
   JointTrainingReadQuery,
   type ShareRow,
 } from '@cadre/read-models';
-import { jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { anything, int, object, pointInTime, str } from '../../shared/response.schemas.js';
 
 const share = (row: ShareRow) =>
   row.headcount === 0 ? 0 : Math.round((row.with_joint / row.headcount) * 10_000) / 10_000;
@@ -30,8 +37,21 @@ export class JointTrainingHttpController {
   @Roles('auditor', 'manager', 'admin')
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({ summary: 'Joint training (asOf, knownAt, months = 12, jurisdiction; Accept: text/csv)' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      ...pointInTime,
+      months: int(),
+      periods: { type: 'array', items: object({ period: str(), jointSessions: int() }) },
+      shares: {
+        type: 'array',
+        items: anything('A jurisdiction and agency: headcount and how many attended joint training'),
+      },
+    }),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async get(
-    @Query() params: Record<string, unknown>,
+    @Query() params: JointTrainingQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

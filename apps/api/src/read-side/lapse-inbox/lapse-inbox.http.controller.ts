@@ -1,12 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';
+import {
+  LapseInboxQueryDto,
+  allPages,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   InvalidQueryParameterError,
   decodeCursor,
@@ -16,8 +24,8 @@ import {
   lapseSortKey,
   type InboxItemRow,
 } from '@cadre/read-models';
-import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
 import { AcknowledgeLapseCommand } from './acknowledge-lapse.command-handler.js';
+import { anything, page } from '../../shared/response.schemas.js';
 
 export class AcknowledgeLapseRequestDto {
   /** What the manager did about it (optional). */
@@ -43,8 +51,15 @@ export class LapseInboxHttpController {
   @ApiOperation({
     summary: 'The lapse inbox (jurisdiction, acknowledged=true|false, cursor, limit; Accept: text/csv)',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      anything('A member lapsed from a team role: who, which requirement, since when, acknowledged or not'),
+    ),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
-    @Query() params: Record<string, unknown>,
+    @Query() params: LapseInboxQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -73,6 +88,7 @@ export class LapseInboxHttpController {
     summary: 'Acknowledge a lapse (a manager of the team jurisdiction): records LapseAcknowledged',
     description: '404 LAPSE.NOT_FOUND; 403 LAPSE.NOT_A_MANAGER; 409 LAPSE.ALREADY_ACKNOWLEDGED.',
   })
+  @Problems({ 403: ['LAPSE.NOT_A_MANAGER'], 404: ['LAPSE.NOT_FOUND'], 409: ['LAPSE.ALREADY_ACKNOWLEDGED'] })
   async acknowledge(
     @Param('id') lapseId: string,
     @Body() body: AcknowledgeLapseRequestDto,

@@ -1,16 +1,17 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
-import { jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { jurisdictionScope, sendCsv, wantsCsv, type CsvColumn, AuditQueryDto } from '../shared/index.js';
 import {
   parsePointInTime,
   MatrixConformanceReadQuery,
   type JurisdictionMatrix,
   type MatrixCell,
 } from '@cadre/read-models';
+import { object, pointInTime } from '../../shared/response.schemas.js';
 
 /**
  * Role × competency × level per jurisdiction against the regional baseline (the latest published
@@ -30,8 +31,13 @@ export class MatrixConformanceHttpController {
   @Roles('auditor', 'manager', 'admin')
   @ApiProduces('application/json', 'text/csv')
   @ApiOperation({ summary: 'Matrix conformance (asOf, knownAt, jurisdiction; Accept: text/csv)' })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object(pointInTime, 'Each jurisdiction’s roles × competencies: required level and conformance'),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async get(
-    @Query() params: Record<string, unknown>,
+    @Query() params: AuditQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,10 +1,17 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
-import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import {
+  FilteredAuditPageQueryDto,
+  allPages,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   decodeCursor,
   pageOf,
@@ -16,6 +23,7 @@ import {
   coverageSortKey,
   type CoverageRow,
 } from '@cadre/read-models';
+import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /**
  * The share of headcount meeting each requirement in force, by jurisdiction × institution × agency
@@ -38,8 +46,13 @@ export class CoverageHttpController {
     summary:
       'Coverage (asOf, knownAt, jurisdiction, institution, agency, role, competency, cursor; Accept: text/csv)',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(anything('A person and a requirement: met or not, by which certification'), pointInTime),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async get(
-    @Query() params: Record<string, unknown>,
+    @Query() params: FilteredAuditPageQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@cadre/kernel';
 import {
@@ -12,8 +12,9 @@ import {
   type Page,
 } from '@cadre/read-models';
 import { READ_MODELS } from '@cadre/subscriptions/nest';
-import { CurrentActor, Roles } from '@cadre/platform';
-import { jurisdictionScope } from '../shared/index.js';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { SessionListQueryDto, jurisdictionScope } from '../shared/index.js';
+import { bool, instant, int, object, page, str, strings } from '../../shared/response.schemas.js';
 
 interface SessionRow {
   session_id: string;
@@ -42,7 +43,27 @@ export class SessionListHttpController {
   @ApiOperation({
     summary: 'Sessions starting between from and to (jurisdiction, cursor, limit), with `joint`',
   })
-  async list(@Query() params: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<Page<object>> {
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      object({
+        sessionId: str(),
+        programmeId: str(),
+        startsAt: instant(),
+        endsAt: instant(),
+        location: str(),
+        jurisdictions: strings(),
+        agencies: strings(),
+        trainers: strings(),
+        capacity: int(),
+        enrolled: int(),
+        status: str(),
+        joint: bool(),
+      }),
+    ),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'] })
+  async list(@Query() params: SessionListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
     const scope = jurisdictionScope(actor, params.jurisdiction);
     const limit = parseLimit(params.limit);
     const sql = new SqlConditions();

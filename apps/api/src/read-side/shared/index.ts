@@ -1,2 +1,3 @@
 export * from './csv.js';
 export * from './jurisdiction-scope.js';
+export * from './read-query.dto.js';

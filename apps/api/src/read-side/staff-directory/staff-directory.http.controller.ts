@@ -1,9 +1,17 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import {
+  StaffDirectoryQueryDto,
+  allPages,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   InvalidQueryParameterError,
   decodeCursor,
@@ -16,7 +24,7 @@ import {
   directorySortKey,
   type DirectoryRow,
 } from '@cadre/read-models';
-import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { instant, nullableStr, object, page, str } from '../../shared/response.schemas.js';
 
 /** The managers' staff directory: search by name or employeeRef within their jurisdictions. */
 @ApiTags('staff')
@@ -35,8 +43,27 @@ export class StaffDirectoryHttpController {
     description:
       '`q` matches the name or the employeeRef, case-insensitive. Only the caller\'s jurisdictions (`*`: all); asking for another is 403. Personal data of an erased member reads "erased".',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      object({
+        staffId: str(),
+        name: str(),
+        email: nullableStr(),
+        employeeRef: nullableStr(),
+        agency: str(),
+        jurisdiction: str(),
+        institution: str(),
+        role: str(),
+        status: str(),
+        registeredAt: instant(),
+        leftAt: { ...instant(), nullable: true },
+      }),
+    ),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async search(
-    @Query() params: Record<string, unknown>,
+    @Query() params: StaffDirectoryQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

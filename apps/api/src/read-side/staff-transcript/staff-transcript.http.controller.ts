@@ -1,11 +1,18 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
-import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import {
+  TranscriptQueryDto,
+  allPages,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   decodeCursor,
   optionalText,
@@ -16,6 +23,7 @@ import {
   transcriptSortKey,
   type TranscriptRow,
 } from '@cadre/read-models';
+import { anything, object, pointInTime, str } from '../../shared/response.schemas.js';
 
 /** A person's trainings and certifications as of a date and as known at a date. */
 @ApiTags('audit')
@@ -36,9 +44,22 @@ export class StaffTranscriptHttpController {
     description:
       "Certifications (status at `asOf`: valid, window-open, expired, suspended, revoked) and trainings (enrolment, attendance, assessment), as Cadre knew them at `knownAt`. 404 for a staff member never registered; 403 outside the caller's jurisdictions.",
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      staffId: str(),
+      ...pointInTime,
+      member: anything('The person at asOf (null when not known then)'),
+    }),
+  })
+  @Problems({
+    400: ['QUERY.INVALID_PARAMETER'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['STAFF.NOT_FOUND'],
+  })
   async transcript(
     @Param('id') staffId: string,
-    @Query() params: Record<string, unknown>,
+    @Query() params: TranscriptQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,12 +1,19 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
-import { jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import {
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+  PointInTimeQueryDto,
+} from '../shared/index.js';
 import { parsePointInTime, TeamCompositionReadQuery, type CompositionLapseRow } from '@cadre/read-models';
+import { anything, object, pointInTime, str } from '../../shared/response.schemas.js';
 
 const DAY_MS = 86_400_000;
 
@@ -30,9 +37,22 @@ export class TeamCompositionHttpController {
   @ApiOperation({
     summary: 'Team composition over time (asOf, knownAt; Accept: text/csv); 404 for an unknown team',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: object({
+      teamId: str(),
+      ...pointInTime,
+      team: anything('The team at asOf (null when it did not exist)'),
+    }),
+  })
+  @Problems({
+    400: ['QUERY.INVALID_PARAMETER'],
+    403: ['ACTOR.OUTSIDE_JURISDICTION'],
+    404: ['TEAM.NOT_FOUND'],
+  })
   async get(
     @Param('id') teamId: string,
-    @Query() params: Record<string, unknown>,
+    @Query() params: PointInTimeQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

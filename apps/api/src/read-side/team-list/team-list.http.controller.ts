@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@cadre/kernel';
 import {
@@ -12,8 +12,18 @@ import {
   type Page,
 } from '@cadre/read-models';
 import { READ_MODELS } from '@cadre/subscriptions/nest';
-import { CurrentActor, Roles } from '@cadre/platform';
-import { jurisdictionScope } from '../shared/index.js';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { TeamListQueryDto, jurisdictionScope } from '../shared/index.js';
+import {
+  anything,
+  instant,
+  int,
+  nullableStr,
+  object,
+  page,
+  str,
+  strings,
+} from '../../shared/response.schemas.js';
 
 const STATUSES = ['forming', 'operational', 'dissolved'];
 
@@ -41,7 +51,26 @@ export class TeamListHttpController {
   @Get()
   @Roles('manager', 'admin')
   @ApiOperation({ summary: 'Teams (jurisdiction, status, cursor, limit)' })
-  async list(@Query() params: Record<string, unknown>, @CurrentActor() actor: Actor): Promise<Page<object>> {
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(
+      object({
+        teamId: str(),
+        name: str(),
+        jurisdiction: str(),
+        institutions: strings(),
+        kind: str(),
+        caseRef: str(),
+        requiredDisciplines: { type: 'array', items: anything('A role and its minimum count') },
+        status: str(),
+        memberCount: int(),
+        leadStaffId: nullableStr(),
+        formedAt: instant(),
+      }),
+    ),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
+  async list(@Query() params: TeamListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
     const scope = jurisdictionScope(actor, params.jurisdiction);
     const status = params.status === undefined || params.status === '' ? undefined : String(params.status);
     if (status !== undefined && !STATUSES.includes(status))

@@ -1,10 +1,17 @@
 import { AccessLogged } from '../../audit/access-log.js';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles } from '@cadre/platform';
-import { allPages, jurisdictionScope, sendCsv, wantsCsv, type CsvColumn } from '../shared/index.js';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import {
+  FilteredAuditPageQueryDto,
+  allPages,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   decodeCursor,
   pageOf,
@@ -15,6 +22,7 @@ import {
   trainerSortKey,
   type TrainerEntry,
 } from '@cadre/read-models';
+import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /** Trainers: their trainer-level accreditations and the cascade sessions they delivered. */
 @ApiTags('audit')
@@ -36,8 +44,13 @@ export class TrainerRegistryHttpController {
     description:
       'Each trainer with a trainer-level certification at `asOf` (as known at `knownAt`): accreditations with status and validity, the sessions they deliver or delivered, and how many closed (delivered).',
   })
+  @ApiOkResponse({
+    description: 'The answer',
+    schema: page(anything('A trainer and the programmes it may deliver'), pointInTime),
+  })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
-    @Query() params: Record<string, unknown>,
+    @Query() params: FilteredAuditPageQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
