@@ -1,45 +1,19 @@
-import { withTransaction } from '@cadre/platform/database';
-import { ADVISORY_LOCKS } from '@cadre/kernel';
-import type pg from 'pg';
-import {
-  jurisdictionDecider,
-  jurisdictionStream,
-  staffDecider,
-  staffStream,
-  EXPIRY_WARNING_DAYS,
-  type StaffCommand,
-} from '@cadre/domain';
+import { EXPIRY_WARNING_DAYS } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
-import {
-  PROCESSES_DDL_LOCK,
-  PROCESSES_SCHEMA,
-  REFUSALS_SQL,
-  sendCommand,
-  type ProcessDependencies,
-} from './process-support.js';
+import { PROCESSES_DDL_LOCK, PROCESSES_SCHEMA, REFUSALS_SQL } from './process-support.js';
 
 export const CERTIFICATION_SCHEDULE = 'process-certification-schedule';
-/** Advisory-lock key of the tick: one worker at a time sends due commands. */
-const TICK_LOCK = ADVISORY_LOCKS.scheduleTick;
 const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ScheduleKind = 'window' | 'warning' | 'expiry';
-/** A due row: a certification's notice, or a jurisdiction rule taking effect (`rule`). */
-type DueKind = ScheduleKind | 'rule';
 
-const COMMAND_OF: Record<ScheduleKind, StaffCommand['type']> = {
-  window: 'OpenRecertificationWindow',
-  warning: 'WarnCertificationExpiry',
-  expiry: 'ExpireCertification',
-};
 const KIND_OF_NOTICE: Record<string, ScheduleKind> = {
   RecertificationWindowOpened: 'window',
   CertificationExpiryWarned: 'warning',
   CertificationExpired: 'expiry',
 };
-const KIND_ORDER = `CASE kind WHEN 'window' THEN 0 WHEN 'warning' THEN 1 WHEN 'expiry' THEN 2 ELSE 3 END`;
 
 export const scheduleTableSql = (schema: string): string => `
 CREATE TABLE IF NOT EXISTS ${schema}.certification_schedule (
@@ -256,130 +230,4 @@ async function voidPeriod(
   );
   if (current) await tx.query(SCHEDULE_FROM_PERIOD(tx.schema), [current.event_id]);
   else await tx.query(`DELETE FROM ${schedule} WHERE certification_id = $1`, [target.certification_id]);
-}
-
-export interface TickResult {
-  /** Due rows handled (a command sent, answered with an event, nothing, or a refusal). */
-  readonly handled: number;
-}
-
-/**
- * Sends the due notices, oldest due first (a worker that was off for a week catches up in order),
- * under an advisory lock so that one worker at a time does: the certifications' to their staff
- * streams, the rules' taking effect to their jurisdiction's stream (`RecordRuleTakingEffect`).
- * A row is marked done once its command answered: the staff decider records each notice once per
- * validity period, the jurisdiction decider once per rule, so a crash between the command and the
- * mark re-sends a command that records nothing.
- */
-export class CertificationScheduleTicker {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly deps: ProcessDependencies,
-    private readonly batchSize = 200,
-  ) {}
-
-  async tick(): Promise<TickResult> {
-    let handled = 0;
-    for (;;) {
-      const done = await this.tickBatch();
-      if (done === null) return { handled };
-      handled += done;
-      if (done < this.batchSize) return { handled };
-    }
-  }
-
-  /** Null when another worker holds the tick. */
-  private async tickBatch(): Promise<number | null> {
-    return withTransaction(this.pool, async (client) => {
-      const { rows: lock } = await client.query<{ got: boolean }>(
-        'SELECT pg_try_advisory_xact_lock($1, $2) AS got',
-        [...TICK_LOCK],
-      );
-      if (!lock[0]?.got) return null;
-      // The tables, only if the schedule's runner has not made them yet: CREATE INDEX IF NOT
-      // EXISTS locks its table even when the index exists, and two of them here would deadlock
-      // with a batch of the runner writing both tables. The last table the DDL creates tells.
-      const { rows: made } = await client.query<{ made: boolean }>(
-        'SELECT to_regclass($1) IS NOT NULL AS made',
-        [`${PROCESSES_SCHEMA}.rule_schedule`],
-      );
-      if (!made[0]?.made) {
-        await client.query(PROCESSES_DDL_LOCK);
-        await client.query(REFUSALS_SQL(PROCESSES_SCHEMA));
-        await client.query(scheduleTableSql(PROCESSES_SCHEMA));
-      }
-      const now = this.deps.now();
-      // `id`: the certification, or the rule's event; `target`: the staff member, or the jurisdiction.
-      const { rows } = await client.query<DueRow>(
-        `SELECT kind, id, target, cause_event_id, correlation_id FROM (
-           SELECT due_at, kind, certification_id AS id, staff_id AS target, cause_event_id, correlation_id
-             FROM ${PROCESSES_SCHEMA}.certification_schedule WHERE NOT done AND due_at <= $1
-           UNION ALL
-           SELECT due_at, 'rule', rule_event_id::text, jurisdiction, rule_event_id, correlation_id
-             FROM ${PROCESSES_SCHEMA}.rule_schedule WHERE NOT done AND due_at <= $1
-         ) due
-         ORDER BY due_at, ${KIND_ORDER}, id
-         LIMIT $2`,
-        [now, this.batchSize],
-      );
-      const tx = {
-        query: async (sql: string, params?: readonly unknown[]) =>
-          (await client.query(sql, params as unknown[])).rows,
-      };
-      for (const row of rows) await this.send(row, tx);
-      return rows.length;
-    });
-  }
-
-  /** Sends one due row's command and marks the row done (in the tick's transaction). */
-  private async send(row: DueRow, tx: Pick<ProjectionTransaction, 'query'>): Promise<void> {
-    const cause = {
-      eventId: row.cause_event_id,
-      metadata: { correlationId: row.correlation_id } as RecordedEvent['metadata'],
-    };
-    if (row.kind === 'rule') {
-      await sendCommand(
-        this.deps,
-        CERTIFICATION_SCHEDULE,
-        cause,
-        {
-          stream: jurisdictionStream(row.target),
-          decider: jurisdictionDecider,
-          command: {
-            type: 'RecordRuleTakingEffect',
-            data: { jurisdiction: row.target, ruleEventId: row.id },
-          },
-        },
-        tx,
-      );
-      await tx.query(`UPDATE ${PROCESSES_SCHEMA}.rule_schedule SET done = true WHERE rule_event_id = $1`, [
-        row.id,
-      ]);
-      return;
-    }
-    const type = COMMAND_OF[row.kind] as 'OpenRecertificationWindow';
-    await sendCommand(
-      this.deps,
-      CERTIFICATION_SCHEDULE,
-      cause,
-      {
-        stream: staffStream(row.target),
-        decider: staffDecider,
-        command: { type, data: { staffId: row.target, certificationId: row.id } },
-      },
-      tx,
-    );
-    await tx.query(
-      `UPDATE ${PROCESSES_SCHEMA}.certification_schedule SET done = true WHERE certification_id = $1 AND kind = $2`,
-      [row.id, row.kind],
-    );
-  }
-}
-
-interface DueRow {
-  readonly kind: DueKind;
-  readonly id: string;
-  readonly target: string;
-  readonly cause_event_id: string;
-  readonly correlation_id: string;
 }

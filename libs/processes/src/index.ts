@@ -18,5 +18,6 @@ export const processManagers = (deps: ProcessDependencies): Projection[] => [
 export * from './process-support.js';
 export * from './award-on-close.process.js';
 export * from './certification-schedule.process.js';
+export * from './certification-schedule.ticker.js';
 export * from './lapse.process.js';
 export * from './standing-reconciliation.js';

@@ -2,10 +2,8 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
-  FORWARDS,
   NO_STREAM,
   START,
-  StreamNotFoundError,
   WrongExpectedVersionError,
   type ResolvedEvent,
 } from '@eventstore/db-client';
@@ -29,11 +27,11 @@ import type {
 } from '../event-store.port.js';
 import { canonicalEventJson, chainHash, verifyChain } from '../hash-chain.js';
 import { checkEventSize, validateAppend } from '../event-validation.js';
-import { guarded, translateError } from './esdb-errors.js';
+import { translateError } from './esdb-errors.js';
 import { toEventData, toRecordedEvent } from './esdb-event-mapping.js';
 import { matchesFilter, serverFilter } from './esdb-filter.js';
 import { compareEsdbPositions, formatPosition, toEsdbPosition } from './esdb-position.js';
-import { readAllFiltered } from './esdb-read-all.js';
+import { EsdbReads } from './esdb-reads.js';
 import { findRepeat } from './esdb-repeat.js';
 import { EsdbSubscription } from './esdb-subscription.js';
 import type { Upcast } from '../upcasting/upcaster-chain.js';
@@ -55,12 +53,7 @@ export interface EsdbEventStoreOptions {
   readonly upcast?: Upcast;
 }
 
-const DEFAULT_READ_ALL_LIMIT = 1000;
 const DEFAULT_BATCH_SIZE = 500;
-const HEAD_SCAN_PAGE = 100;
-/** How far back `locateEvent` looks in `$all`, in events (system events included). */
-const LOCATE_SCAN_LIMIT = 100_000;
-const LOCATE_SCAN_PAGE = 1000;
 
 /**
  * The EventStore port on EventStoreDB (`@eventstore/db-client`). The per-stream hash chain lives in
@@ -71,6 +64,7 @@ export class EsdbEventStore implements EventStore {
   private readonly prefix: string;
   private readonly attempts: number;
   private readonly retryWindow: number;
+  private readonly reads: EsdbReads;
   private readonly upcast: Upcast;
   private readonly subscriptions = new Set<EsdbSubscription>();
 
@@ -82,6 +76,7 @@ export class EsdbEventStore implements EventStore {
     this.attempts = options.appendAttempts ?? 20;
     this.retryWindow = options.retryWindow ?? 100;
     this.upcast = options.upcast ?? ((event) => event);
+    this.reads = new EsdbReads(client, this.prefix, this.upcast);
   }
 
   /** `esdb://host:2113?tls=false` and the other forms of EventStoreDB's connection strings. */
@@ -104,7 +99,7 @@ export class EsdbEventStore implements EventStore {
     let actual: number | 'no_stream' = 'no_stream';
     for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
       // Newest first: the head for the hash chain and the recent ids for idempotent retries.
-      const tail = await this.readRaw(name, {
+      const tail = await this.reads.readRaw(name, {
         direction: BACKWARDS,
         fromRevision: END,
         maxCount: this.retryWindow + events.length,
@@ -132,59 +127,12 @@ export class EsdbEventStore implements EventStore {
     throw new WrongExpectedRevisionError(stream, expected, actual);
   }
 
-  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const backwards = options.direction === 'backwards';
-    const until =
-      options.untilRecordedAt === undefined ? undefined : new Date(options.untilRecordedAt).getTime();
-    const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    if (max <= 0) return [];
-    const from =
-      options.fromRevision === undefined ? (backwards ? END : START) : BigInt(options.fromRevision);
-    // Forwards, the events recorded after `until` are a suffix: the server may apply the count.
-    // Backwards they come first and are skipped here, so the count is applied here too.
-    const read = this.client.readStream(this.prefix + stream, {
-      direction: backwards ? BACKWARDS : FORWARDS,
-      fromRevision: from,
-      maxCount: until === undefined || !backwards ? max : Number.MAX_SAFE_INTEGER,
-    });
-    const events: RecordedEvent[] = [];
-    try {
-      for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
-        const event = toRecordedEvent(resolved, this.prefix);
-        if (!event) continue;
-        if (until !== undefined && Date.parse(event.recordedAt) > until) {
-          if (backwards) continue;
-          break;
-        }
-        events.push(options.stored ? event : this.upcast(event));
-        if (events.length >= max) break;
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw translateError(error);
-    } finally {
-      await read.cancel();
-    }
-    return events;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.reads.readStream(stream, options);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const after = options.after === undefined ? undefined : toEsdbPosition(options.after);
-    const limit = options.limit ?? DEFAULT_READ_ALL_LIMIT;
-    if (limit <= 0) return [];
-    const head = await this.lastRawPosition();
-    if (head === null || (after && compareEsdbPositions(head, after) <= 0)) return [];
-    return readAllFiltered(this.client, {
-      after,
-      limit,
-      head,
-      filter: options.filter,
-      streamPrefix: this.prefix,
-      map: (resolved) => {
-        const event = toRecordedEvent(resolved, this.prefix);
-        return event && matchesFilter(event, options.filter) ? this.upcast(event) : null;
-      },
-    });
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.reads.readAll(options);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -209,41 +157,13 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** Scans `$all` backwards for the newest event this store shows (system events are skipped). */
-  async headPosition(): Promise<Position | null> {
-    let from: typeof END | { commit: bigint; prepare: bigint } = END;
-    for (;;) {
-      const page = await this.readAllRaw(from, HEAD_SCAN_PAGE);
-      for (const resolved of page) {
-        const event = toRecordedEvent(resolved, this.prefix);
-        if (event) return event.position;
-      }
-      const last = page.at(-1)?.event?.position;
-      if (page.length < HEAD_SCAN_PAGE || !last) return null;
-      from = last; // reading $all backwards from a position excludes that position
-    }
+  headPosition(): Promise<Position | null> {
+    return this.reads.headPosition();
   }
 
-  /**
-   * EventStoreDB has no index by event id: this scans `$all` backwards from the head, page by
-   * page, and gives up (null) after {@link LOCATE_SCAN_LIMIT} events. Its cost grows with how long
-   * ago the event was recorded — fine for a rare act on a recent record (voiding a mistaken
-   * attendance), not for a hot path. A deployment that voids old records on EventStoreDB needs an
-   * event-id → stream read model instead.
-   */
-  async locateEvent(eventId: string): Promise<EventLocation | null> {
-    let from: typeof END | { commit: bigint; prepare: bigint } = END;
-    for (let scanned = 0; scanned < LOCATE_SCAN_LIMIT; scanned += LOCATE_SCAN_PAGE) {
-      const page = await this.readAllRaw(from, LOCATE_SCAN_PAGE);
-      for (const resolved of page) {
-        if (resolved.event?.id !== eventId) continue;
-        const event = toRecordedEvent(resolved, this.prefix);
-        if (event) return { stream: event.stream, revision: event.revision };
-      }
-      const last = page.at(-1)?.event?.position;
-      if (page.length < LOCATE_SCAN_PAGE || !last) return null;
-      from = last; // reading $all backwards from a position excludes that position
-    }
-    return null;
+  /** Scans `$all` backwards from the head (see {@link EsdbReads.locateEvent}). */
+  locateEvent(eventId: string): Promise<EventLocation | null> {
+    return this.reads.locateEvent(eventId);
   }
 
   comparePositions(a: Position, b: Position): number {
@@ -259,7 +179,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    await this.readAllRaw(END, 1);
+    await this.reads.readAllRaw(END, 1);
   }
 
   async close(): Promise<void> {
@@ -291,45 +211,6 @@ export class EsdbEventStore implements EventStore {
       : (await this.readStream(stream, { fromRevision: nextRevision, maxCount: 1 }))[0].position;
     return { nextRevision, position };
   }
-
-  private async readRaw(
-    name: string,
-    options: Parameters<EventStoreDBClient['readStream']>[1],
-  ): Promise<ResolvedEvent[]> {
-    const events: ResolvedEvent[] = [];
-    try {
-      for await (const resolved of this.client.readStream(name, options) as AsyncIterable<ResolvedEvent>) {
-        events.push(resolved);
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw translateError(error);
-    }
-    return events;
-  }
-
-  private readAllRaw(
-    from: typeof END | { commit: bigint; prepare: bigint },
-    maxCount: number,
-  ): Promise<ResolvedEvent[]> {
-    return guarded(async () => {
-      const events: ResolvedEvent[] = [];
-      for await (const resolved of this.client.readAll({
-        direction: BACKWARDS,
-        fromPosition: from,
-        maxCount,
-      })) {
-        events.push(resolved);
-      }
-      return events;
-    });
-  }
-
-  /** The last position in `$all`, of any event: where a bounded read of `$all` may stop. */
-  private async lastRawPosition(): Promise<{ commit: bigint; prepare: bigint } | null> {
-    return (await this.readAllRaw(END, 1))[0]?.event?.position ?? null;
-  }
-
   private mapAll(events: readonly ResolvedEvent[]): RecordedEvent[] {
     return events.map((resolved) => toRecordedEvent(resolved, this.prefix)).filter((e) => e !== null);
   }

@@ -1,10 +1,6 @@
 import { inTransaction } from '@cadre/platform/database';
 import type pg from 'pg';
-import {
-  DuplicateEventIdError,
-  EventStoreUnavailableError,
-  WrongExpectedRevisionError,
-} from '../event-store.errors.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -26,6 +22,7 @@ import { canonicalParts, verifyChain } from '../hash-chain.js';
 import { ChangeNotifier } from './change-notifier.js';
 import { resilientPool } from './resilient-pool.js';
 import { isConnectionError } from '@cadre/kernel';
+import { queryRows, unavailable, withClient } from './postgres-connection.js';
 import {
   comparePgPositions,
   formatPosition,
@@ -33,6 +30,7 @@ import {
   START,
   type PgPosition,
 } from './postgres-position.js';
+import { PostgresReads } from './postgres-reads.js';
 import { SCHEMA, SCHEMA_LOCK_KEY, SCHEMA_SQL } from './postgres-schema.js';
 import { PostgresSubscription } from './postgres-subscription.js';
 import type { Upcast } from '../upcasting/upcaster-chain.js';
@@ -62,28 +60,12 @@ export interface PostgresEventStoreOptions {
   readonly upcast?: Upcast;
 }
 
-const COLUMNS = `tx_id::text AS tx, seq::text AS seq, stream_id, revision::text AS revision, event_id::text AS event_id,
-  type, data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
-  encode(hash, 'hex') AS hash`;
-
-interface EventRow {
-  tx: string;
-  seq: string;
-  stream_id: string;
-  revision: string;
-  event_id: string;
-  type: string;
-  data: unknown;
-  metadata: RecordedEvent['metadata'];
-  recorded_at: string;
-  hash: string;
-}
-
 const KIND = { exact: 0, any: 1, no_stream: 2, stream_exists: 3 } as const;
 
 /** The PostgreSQL adapter of the event store port (also the embedded default's). */
 export class PostgresEventStore implements EventStore {
   private readonly notifier: ChangeNotifier;
+  private readonly reads: PostgresReads;
   private closed = false;
 
   private constructor(
@@ -91,6 +73,7 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions,
   ) {
     this.notifier = new ChangeNotifier(options.connectionString, pool);
+    this.reads = new PostgresReads(pool, options.upcast);
   }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -108,7 +91,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async ensureSchema(): Promise<void> {
-    await this.withClient(async (client) => {
+    await withClient(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
       try {
         await client.query(SCHEMA_SQL);
@@ -160,7 +143,7 @@ export class PostgresEventStore implements EventStore {
       this.options.clock?.now().toISOString() ?? null,
     ];
     try {
-      const row = await this.withClient(async (client) => {
+      const row = await withClient(this.pool, async (client) => {
         const hook = this.options.beforeCommitForTests;
         if (!hook) return (await client.query(sql, params)).rows[0];
         return inTransaction(client, async () => {
@@ -177,78 +160,22 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const backwards = options.direction === 'backwards';
-    const params: unknown[] = [stream];
-    const where = ['stream_id = $1'];
-    if (options.fromRevision !== undefined) {
-      params.push(options.fromRevision);
-      where.push(`revision ${backwards ? '<=' : '>='} $${params.length}`);
-    }
-    if (options.untilRecordedAt !== undefined) {
-      params.push(new Date(options.untilRecordedAt).toISOString());
-      where.push(`recorded_at <= $${params.length}`);
-    }
-    let limit = '';
-    if (options.maxCount !== undefined) {
-      params.push(options.maxCount);
-      limit = `LIMIT $${params.length}`;
-    }
-    // Order by the table's columns (e.), not the text aliases of the select list.
-    const sql = `SELECT ${COLUMNS} FROM ${SCHEMA}.events e WHERE ${where.join(' AND ')}
-      ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} ${limit}`;
-    const rows = await this.query<EventRow>(sql, params);
-    return options.stored ? rows.map(toRecorded) : this.toCurrent(rows);
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.reads.readStream(stream, options);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const after = options.after === undefined ? START : parsePgPosition(options.after);
-    return this.readPage(after, options.limit ?? 1000, options.filter);
-  }
-
-  /**
-   * The log's horizon (`cadre_es.horizon()`), in a statement of its own: the read that uses it
-   * must take its snapshot afterwards, so that an appender that ended in between is seen
-   * committed (decision 0005).
-   */
-  private async horizon(): Promise<string> {
-    const rows = await this.query<{ horizon: string }>(`SELECT ${SCHEMA}.horizon()::text AS horizon`);
-    return rows[0]!.horizon;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.reads.readAll(options);
   }
 
   /** Events after `after` in global order, below the log's horizon only. */
-  async readPage(after: PgPosition, limit: number, filter?: EventFilter): Promise<RecordedEvent[]> {
-    const horizon = await this.horizon();
-    const params: unknown[] = [after.tx.toString(), after.seq.toString(), limit, horizon];
-    const where = ['(tx_id, seq) > ($1::text::xid8, $2::bigint)', 'tx_id < $4::text::xid8'];
-    if (filter?.eventTypePrefixes?.length) {
-      params.push(filter.eventTypePrefixes.map((prefix) => `${escapeLike(prefix)}%`));
-      where.push(`type LIKE ANY($${params.length}::text[])`);
-    }
-    if (filter?.streamCategories?.length) {
-      params.push(filter.streamCategories);
-      where.push(`split_part(stream_id, '-', 1) = ANY($${params.length}::text[])`);
-    }
-    const sql = `SELECT ${COLUMNS} FROM ${SCHEMA}.events e WHERE ${where.join(' AND ')}
-      ORDER BY e.tx_id, e.seq LIMIT $3`;
-    return this.toCurrent(await this.query<EventRow>(sql, params));
-  }
-
-  /** Rows as the readers know them: upcast when the store was given a chain. */
-  private toCurrent(rows: EventRow[]): RecordedEvent[] {
-    const upcast = this.options.upcast;
-    return upcast ? rows.map((row) => upcast(toRecorded(row))) : rows.map(toRecorded);
+  readPage(after: PgPosition, limit: number, filter?: EventFilter): Promise<RecordedEvent[]> {
+    return this.reads.readPage(after, limit, filter);
   }
 
   /** Whether committed events after `after` are held back by an older append still running. */
-  async hasEventsBeyondHorizon(after: PgPosition): Promise<boolean> {
-    const horizon = await this.horizon();
-    const rows = await this.query<{ held: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM ${SCHEMA}.events
-         WHERE (tx_id, seq) > ($1::text::xid8, $2::bigint) AND tx_id >= $3::text::xid8) AS held`,
-      [after.tx.toString(), after.seq.toString(), horizon],
-    );
-    return rows[0]?.held ?? false;
+  hasEventsBeyondHorizon(after: PgPosition): Promise<boolean> {
+    return this.reads.hasEventsBeyondHorizon(after);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -256,15 +183,8 @@ export class PostgresEventStore implements EventStore {
     return new PostgresSubscription(this, this.notifier, after, options.filter, options.batchSize ?? 500);
   }
 
-  async headPosition(): Promise<Position | null> {
-    const horizon = await this.horizon();
-    const rows = await this.query<{ tx: string; seq: string }>(
-      `SELECT e.tx_id::text AS tx, e.seq::text AS seq FROM ${SCHEMA}.events e
-        WHERE e.tx_id < $1::text::xid8 ORDER BY e.tx_id DESC, e.seq DESC LIMIT 1`,
-      [horizon],
-    );
-    const row = rows[0];
-    return row ? formatPosition(row.tx, row.seq) : null;
+  headPosition(): Promise<Position | null> {
+    return this.reads.headPosition();
   }
 
   comparePositions(a: Position, b: Position): number {
@@ -277,14 +197,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** One lookup on the unique index of event_id. */
-  async locateEvent(eventId: string): Promise<EventLocation | null> {
-    if (!UUID.test(eventId)) return null;
-    const rows = await this.query<{ stream_id: string; revision: string }>(
-      `SELECT stream_id, revision::text AS revision FROM ${SCHEMA}.events WHERE event_id = $1::uuid`,
-      [eventId],
-    );
-    const row = rows[0];
-    return row ? { stream: row.stream_id, revision: Number(row.revision) } : null;
+  locateEvent(eventId: string): Promise<EventLocation | null> {
+    return this.reads.locateEvent(eventId);
   }
 
   async verifyStream(stream: string): Promise<StreamIntegrity> {
@@ -292,7 +206,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    await this.query('SELECT 1');
+    await queryRows(this.pool, 'SELECT 1');
   }
 
   async close(): Promise<void> {
@@ -300,38 +214,6 @@ export class PostgresEventStore implements EventStore {
     this.closed = true;
     await this.notifier.close();
     await this.pool.end();
-  }
-
-  private async query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    try {
-      return (await this.pool.query(sql, params)).rows as Row[];
-    } catch (error) {
-      throw isConnectionError(error) ? unavailable(error) : error;
-    }
-  }
-
-  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw unavailable(error);
-    }
-    let broken: Error | undefined;
-    // A connection that dies between two statements emits 'error' on the client: it must not go unhandled.
-    const onError = (error: Error): void => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
-      return await work(client);
-    } catch (error) {
-      if (isConnectionError(error)) broken = error as Error;
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
   }
 
   private translate(error: unknown, stream: string, expected: ExpectedRevision, ids: string[]): unknown {
@@ -344,28 +226,4 @@ export class PostgresEventStore implements EventStore {
     if (isConnectionError(error)) return unavailable(error);
     return error;
   }
-}
-
-const unavailable = (error: unknown): EventStoreUnavailableError =>
-  new EventStoreUnavailableError(
-    `The event store's PostgreSQL cannot be reached: ${(error as Error).message ?? String(error)}`,
-    error,
-  );
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-    stream: row.stream_id,
-    revision: Number(row.revision),
-    position: formatPosition(row.tx, row.seq),
-    recordedAt: row.recorded_at,
-    hash: row.hash,
-  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Fact } from '../staff-transcript/timeline.js';
+import type { Fact } from '../staff-transcript/timeline-segments.js';
 import { teamMembershipTimeline } from './team-membership.timeline.js';
 
 let n = 0;

@@ -7,7 +7,8 @@ import {
   certificationTimeline,
   memberTimeline,
 } from '../staff-transcript/staff-timelines.js';
-import { applyTimelines, createTimelineTables, type TimelineSpec } from '../staff-transcript/timeline.js';
+import { applyTimelines, createTimelineTables } from '../staff-transcript/timeline.js';
+import type { TimelineSpec } from '../staff-transcript/timeline-segments.js';
 import { TEAM_MEMBERSHIP_EVENTS, teamMembershipTimeline } from './team-membership.timeline.js';
 
 export const EXPIRY_GAPS_SCHEMA = 'rm_expiry_gaps';

@@ -3,7 +3,7 @@ import {
   mergeSegments,
   type Segment,
   type TimelineSpec,
-} from '../staff-transcript/timeline.js';
+} from '../staff-transcript/timeline-segments.js';
 
 export interface TeamMembershipState {
   readonly teamId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Fact } from '../bitemporal/history.js';
+import type { Fact } from '../bitemporal/history-spec.js';
 import { attendanceTimeline, jointSessionTimeline } from './joint-training.timelines.js';
 
 const START = '2025-01-01T09:00:00.000Z';

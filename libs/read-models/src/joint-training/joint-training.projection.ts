@@ -1,5 +1,6 @@
 import type { Projection } from '@cadre/subscriptions';
-import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
+import { applyHistory, historyTablesSql } from '../bitemporal/history.js';
+import type { HistorySpec } from '../bitemporal/history-spec.js';
 import { attendanceTimeline, jointSessionTimeline } from './joint-training.timelines.js';
 
 export const JOINT_TRAINING_SCHEMA = 'rm_joint_training';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Fact } from '../bitemporal/history.js';
+import type { Fact } from '../bitemporal/history-spec.js';
 import { adoptionTimeline, publicationTimeline } from './matrix-conformance.timelines.js';
 
 describe('matrix conformance timelines', () => {

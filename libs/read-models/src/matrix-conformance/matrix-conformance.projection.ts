@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
-import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
+import { applyHistory, historyTablesSql } from '../bitemporal/history.js';
+import type { HistorySpec } from '../bitemporal/history-spec.js';
 import { requirementTimeline } from '../requirement-coverage/coverage.timelines.js';
 import {
   frameworkRequirementsTableSql,

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
-import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
+import { applyHistory, historyTablesSql } from '../bitemporal/history.js';
+import type { HistorySpec } from '../bitemporal/history-spec.js';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
 import {

@@ -9,7 +9,7 @@ import {
   type PersonHistory,
   type StaffEvent,
 } from '@cadre/domain';
-import type { Fact, Interval } from '../bitemporal/history.js';
+import type { Fact, Interval } from '../bitemporal/history-spec.js';
 
 const ms = (instant: string) => Date.parse(instant);
 const byBusinessTime = (a: Fact, b: Fact) => ms(a.occurredAt) - ms(b.occurredAt);

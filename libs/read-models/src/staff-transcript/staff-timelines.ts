@@ -1,6 +1,7 @@
 import { levelRank, type Level } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
-import { byOccurrence, mergeSegments, type Fact, type Segment, type TimelineSpec } from './timeline.js';
+import { byOccurrence, mergeSegments } from './timeline-segments.js';
+import type { Fact, Segment, TimelineSpec } from './timeline-segments.js';
 
 const staffIdOf = (event: RecordedEvent): string => String((event.data as { staffId?: unknown }).staffId);
 const iso = (value: unknown): string => new Date(String(value)).toISOString();

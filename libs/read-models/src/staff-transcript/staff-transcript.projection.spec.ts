@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { certificationTimeline, memberTimeline, trainingTimeline } from './staff-timelines.js';
-import { recordedVersions, withoutVoided, type Fact, type TimelineSpec } from './timeline.js';
+import { recordedVersions, withoutVoided, type Fact, type TimelineSpec } from './timeline-segments.js';
 
 let n = 0;
 const fact = (type: string, occurredAt: string, data: object, recordedAt = occurredAt): Fact => ({

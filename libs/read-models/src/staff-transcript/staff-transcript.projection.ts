@@ -11,7 +11,8 @@ import {
   memberTimeline,
   trainingTimeline,
 } from './staff-timelines.js';
-import { applyTimelines, createTimelineTables, type TimelineSpec } from './timeline.js';
+import { applyTimelines, createTimelineTables } from './timeline.js';
+import type { TimelineSpec } from './timeline-segments.js';
 
 export const STAFF_TRANSCRIPT_SCHEMA = 'rm_staff_transcript';
 

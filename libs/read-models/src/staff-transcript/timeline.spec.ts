@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { mergeSegments, sameJson } from './timeline.js';
+import { mergeSegments, sameJson } from './timeline-segments.js';
 
 // JSON values and what a timeline's states hold besides: undefined, Dates, keys in any order.
 const stateValue = fc.letrec<{ value: unknown }>((tie) => ({

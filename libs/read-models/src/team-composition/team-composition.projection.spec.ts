@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Fact } from '../bitemporal/history.js';
+import type { Fact } from '../bitemporal/history-spec.js';
 import { lapseTimeline, membershipTimeline, teamTimeline } from './team-composition.timelines.js';
 
 describe('team composition timelines', () => {

@@ -1,5 +1,6 @@
 import type { Projection } from '@cadre/subscriptions';
-import { applyHistory, historyTablesSql, type HistorySpec } from '../bitemporal/history.js';
+import { applyHistory, historyTablesSql } from '../bitemporal/history.js';
+import type { HistorySpec } from '../bitemporal/history-spec.js';
 import { lapseTimeline, membershipTimeline, teamTimeline } from './team-composition.timelines.js';
 
 export const TEAM_COMPOSITION_SCHEMA = 'rm_team_composition';

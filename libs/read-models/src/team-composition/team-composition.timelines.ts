@@ -1,4 +1,4 @@
-import type { Fact, Interval } from '../bitemporal/history.js';
+import type { Fact, Interval } from '../bitemporal/history-spec.js';
 
 const ms = (instant: string) => Date.parse(instant);
 const text = (value: unknown) => String(value);

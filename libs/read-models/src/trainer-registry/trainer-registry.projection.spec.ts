@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Fact } from '../staff-transcript/timeline.js';
+import type { Fact } from '../staff-transcript/timeline-segments.js';
 import { sessionDeliveryTimeline } from './session-delivery.timeline.js';
 
 const fact = (type: string, occurredAt: string, data: object = {}): Fact => ({

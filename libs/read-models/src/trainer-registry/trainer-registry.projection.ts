@@ -7,7 +7,8 @@ import {
   certificationTimeline,
   memberTimeline,
 } from '../staff-transcript/staff-timelines.js';
-import { applyTimelines, createTimelineTables, type TimelineSpec } from '../staff-transcript/timeline.js';
+import { applyTimelines, createTimelineTables } from '../staff-transcript/timeline.js';
+import type { TimelineSpec } from '../staff-transcript/timeline-segments.js';
 import { SESSION_DELIVERY_EVENTS, sessionDeliveryTimeline } from './session-delivery.timeline.js';
 
 export const TRAINER_REGISTRY_SCHEMA = 'rm_trainer_registry';
