@@ -16,6 +16,28 @@ const NOTICES = ['RecertificationWindowOpened', 'CertificationExpiryWarned', 'Ce
 
 jest.setTimeout(60_000);
 
+describe('the certification schedule before its runner has started', () => {
+  // The runner alone creates the schedule's tables (under the processes' DDL lock): a tick that
+  // created them too raced it on the schema (duplicate key on pg_namespace) in the e2e suite.
+  it('sends nothing and creates nothing', async () => {
+    const database = await createTestDatabase('schedule_early');
+    const store = await PostgresEventStore.connect({ connectionString: database.url });
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    try {
+      const ticker = new CertificationScheduleTicker(pool, { store, now: () => new Date() });
+      expect(await ticker.tick()).toEqual({ handled: 0 });
+      const { rows } = await pool.query<{ found: string | null }>(
+        `SELECT to_regnamespace('cadre_processes')::text AS found`,
+      );
+      expect(rows[0]?.found).toBeNull();
+    } finally {
+      await pool.end();
+      await store.close();
+      await database.drop();
+    }
+  });
+});
+
 describe('the certification schedule: windows, warnings and expiries as the clock moves', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;

@@ -10,18 +10,8 @@ import {
 } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '@cadre/subscriptions';
-import {
-  CERTIFICATION_SCHEDULE,
-  scheduleTableSql,
-  type ScheduleKind,
-} from './certification-schedule.process.js';
-import {
-  PROCESSES_DDL_LOCK,
-  PROCESSES_SCHEMA,
-  REFUSALS_SQL,
-  sendCommand,
-  type ProcessDependencies,
-} from './process-support.js';
+import { CERTIFICATION_SCHEDULE, type ScheduleKind } from './certification-schedule.process.js';
+import { PROCESSES_SCHEMA, sendCommand, type ProcessDependencies } from './process-support.js';
 
 /** Advisory-lock key of the tick: one worker at a time sends due commands. */
 const TICK_LOCK = ADVISORY_LOCKS.scheduleTick;
@@ -74,18 +64,14 @@ export class CertificationScheduleTicker {
         [...TICK_LOCK],
       );
       if (!lock[0]?.got) return null;
-      // The tables, only if the schedule's runner has not made them yet: CREATE INDEX IF NOT
-      // EXISTS locks its table even when the index exists, and two of them here would deadlock
-      // with a batch of the runner writing both tables. The last table the DDL creates tells.
+      // Nothing is due before the schedule's runner has made its tables (it alone creates them,
+      // under the processes' DDL lock: a second creator here raced it on the schema, and CREATE
+      // INDEX IF NOT EXISTS would deadlock with a batch of the runner). The last table tells.
       const { rows: made } = await client.query<{ made: boolean }>(
         'SELECT to_regclass($1) IS NOT NULL AS made',
         [`${PROCESSES_SCHEMA}.rule_schedule`],
       );
-      if (!made[0]?.made) {
-        await client.query(PROCESSES_DDL_LOCK);
-        await client.query(REFUSALS_SQL(PROCESSES_SCHEMA));
-        await client.query(scheduleTableSql(PROCESSES_SCHEMA));
-      }
+      if (!made[0]?.made) return 0;
       const now = this.deps.now();
       // `id`: the certification, or the rule's event; `target`: the staff member, or the jurisdiction.
       const { rows } = await client.query<DueRow>(
