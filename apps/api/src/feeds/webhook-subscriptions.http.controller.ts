@@ -1,15 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-  ApiCreatedResponse,
-} from '@nestjs/swagger';
-import { Allow } from 'class-validator';
-import { CLOCK, randomIds, CadreError, type Actor, type Clock } from '@cadre/kernel';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
+import { CLOCK, randomIds, type Actor, type Clock } from '@cadre/kernel';
 import type pg from 'pg';
 import { actsIn, DomainForbiddenError } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
@@ -26,90 +17,18 @@ import { configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig, CurrentActor, Roles, Problems } from '@cadre/platform';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { CertificationFeed } from './certification-feed.js';
 import {
-  anything,
-  bool,
-  instant,
-  int,
-  list,
-  nullableStr,
-  object,
-  str,
-  strings,
-} from '../shared/response.schemas.js';
+  InvalidSubscriptionError,
+  SUBSCRIPTION,
+  SUBSCRIPTION_WITH_SECRET,
+  SubscriptionRequestDto,
+  present,
+} from './webhook-subscription.contract.js';
+import { CertificationFeed } from './certification-feed.js';
+import { anything, bool, instant, int, list, nullableStr, object, str } from '../shared/response.schemas.js';
 
 /** How long the previous secret keeps signing after a rotation. */
 const SECRET_OVERLAP_MS = 24 * 3_600_000;
-
-class InvalidSubscriptionError extends CadreError {
-  readonly category = 'validation' as const;
-  constructor(field: string, message: string) {
-    super('WEBHOOK.INVALID_SUBSCRIPTION', message, { field });
-  }
-}
-
-/**
- * The body of a subscription. Declared for the document and the ValidationPipe (an unknown member
- * is 400); the values are checked below, where 400 `WEBHOOK.INVALID_SUBSCRIPTION` names the field.
- */
-class SubscriptionRequestDto {
-  @ApiProperty({
-    type: 'string',
-    format: 'uri',
-    description: 'An absolute http(s) URL (public in production)',
-  })
-  @Allow()
-  url?: unknown;
-
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', enum: [...CERTIFICATION_EVENT_TYPES] },
-    minItems: 1,
-    description: 'Default: every certification event type',
-  })
-  @Allow()
-  eventTypes?: unknown;
-
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string' },
-    minItems: 1,
-    description: 'Within yours (default: all of yours)',
-  })
-  @Allow()
-  jurisdictions?: unknown;
-
-  @ApiPropertyOptional({
-    type: 'string',
-    description: '`now` (default), `beginning` or a feed cursor',
-    example: 'now',
-  })
-  @Allow()
-  from?: unknown;
-}
-
-const present = (s: WebhookSubscription) => ({
-  id: s.id,
-  url: s.url,
-  eventTypes: s.eventTypes,
-  jurisdictions: s.jurisdictions,
-  cursor: s.cursor,
-  createdAt: s.createdAt,
-});
-
-const SUBSCRIPTION = object({
-  id: str(),
-  url: str('Where the events are POSTed'),
-  eventTypes: strings(),
-  jurisdictions: strings(),
-  cursor: nullableStr('The last event delivered (a feed cursor)'),
-  createdAt: instant(),
-});
-const SUBSCRIPTION_WITH_SECRET = object({
-  ...SUBSCRIPTION.properties!,
-  secret: str('The signing secret (Standard Webhooks), shown in this reply only'),
-} as Parameters<typeof object>[0]);
 
 /**
  * Webhook subscriptions of HR systems: certification events POSTed to their URL as CloudEvents

@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Allow } from 'class-validator';
+import { CadreError } from '@cadre/kernel';
+import { CERTIFICATION_EVENT_TYPES, type WebhookSubscription } from '@cadre/integration';
+import { instant, nullableStr, object, str, strings } from '../shared/response.schemas.js';
+
+/** What the webhook-subscription routes take and give: the request body, the reply's schemas, the refusal. */
+
+export class InvalidSubscriptionError extends CadreError {
+  readonly category = 'validation' as const;
+  constructor(field: string, message: string) {
+    super('WEBHOOK.INVALID_SUBSCRIPTION', message, { field });
+  }
+}
+
+/**
+ * The body of a subscription. Declared for the document and the ValidationPipe (an unknown member
+ * is 400); the values are checked below, where 400 `WEBHOOK.INVALID_SUBSCRIPTION` names the field.
+ */
+export class SubscriptionRequestDto {
+  @ApiProperty({
+    type: 'string',
+    format: 'uri',
+    description: 'An absolute http(s) URL (public in production)',
+  })
+  @Allow()
+  url?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', enum: [...CERTIFICATION_EVENT_TYPES] },
+    minItems: 1,
+    description: 'Default: every certification event type',
+  })
+  @Allow()
+  eventTypes?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string' },
+    minItems: 1,
+    description: 'Within yours (default: all of yours)',
+  })
+  @Allow()
+  jurisdictions?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    description: '`now` (default), `beginning` or a feed cursor',
+    example: 'now',
+  })
+  @Allow()
+  from?: unknown;
+}
+
+export const present = (s: WebhookSubscription) => ({
+  id: s.id,
+  url: s.url,
+  eventTypes: s.eventTypes,
+  jurisdictions: s.jurisdictions,
+  cursor: s.cursor,
+  createdAt: s.createdAt,
+});
+
+export const SUBSCRIPTION = object({
+  id: str(),
+  url: str('Where the events are POSTed'),
+  eventTypes: strings(),
+  jurisdictions: strings(),
+  cursor: nullableStr('The last event delivered (a feed cursor)'),
+  createdAt: instant(),
+});
+export const SUBSCRIPTION_WITH_SECRET = object({
+  ...SUBSCRIPTION.properties!,
+  secret: str('The signing secret (Standard Webhooks), shown in this reply only'),
+} as Parameters<typeof object>[0]);
