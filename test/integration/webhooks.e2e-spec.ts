@@ -5,7 +5,9 @@ import request from 'supertest';
 import { HTTP, type CloudEvent } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 import type pg from 'pg';
+import { SharedConnectionLeases } from '@cadre/subscriptions';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
+import { WebhookDeliveryWorker } from '../../apps/worker/src/processes/webhook-delivery.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 
@@ -294,6 +296,55 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
       }
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('when the worker delivering dies, another takes over within seconds: nothing lost, order kept', async () => {
+    // Two workers of their own (the app's dispatcher stands aside), each with its lease connection.
+    const own = subject.app.get(WebhookDeliveryWorker);
+    await own.dispatcher.stop();
+    const workers = [0, 1].map(() => {
+      const leases = new SharedConnectionLeases(subject.config.DATABASE_URL!);
+      return { leases, dispatcher: own.dispatcherWith(leases) };
+    });
+    const takeover = new Receiver();
+    const takeoverUrl = await takeover.start();
+    try {
+      const created = await subscribe({ url: takeoverUrl, from: 'now' }).expect(201);
+      takeover.secret = created.body.secret;
+      for (const worker of workers) worker.dispatcher.start();
+      takeover.failuresLeft = 1_000;
+      const staffId = await fixtures.staff();
+      const ids: string[] = [];
+      for (const competency of COMPETENCIES) {
+        await fixtures.certify(staffId, competency, 'awareness');
+        ids.push((await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!.eventId);
+      }
+      // One worker holds the subscription and keeps retrying its first event.
+      await until(() => takeover.attempts.length >= 2);
+      const holder = workers.find((worker) => worker.dispatcher.status().some((s) => s.state === 'running'))!;
+      const other = workers.find((worker) => worker !== holder)!;
+      expect(other.dispatcher.status().every((s) => s.state === 'waiting-for-lease')).toBe(true);
+      // It dies: its lease connection drops, its deliveries stop.
+      await holder.leases.close();
+      void holder.dispatcher.stop();
+      takeover.failuresLeft = 0;
+      const died = Date.now();
+      await until(() => new Set(takeover.received.map((r) => r.webhookId)).size >= ids.length, 5000);
+      expect(Date.now() - died).toBeLessThan(5000);
+      const firsts = takeover.received.map((r) => r.webhookId).filter((id, i, all) => all.indexOf(id) === i);
+      expect(firsts).toEqual(ids);
+      await request(server)
+        .delete(`/v1/webhook-subscriptions/${created.body.id}`)
+        .set('Authorization', hr)
+        .expect(204);
+    } finally {
+      for (const worker of workers) {
+        await worker.dispatcher.stop();
+        await worker.leases.close();
+      }
+      await takeover.close();
+      own.dispatcher.start();
     }
   });
 });

@@ -7,7 +7,7 @@ import {
   certificationScheduleProjection,
   type ProcessDependencies,
 } from '@cadre/processes';
-import { ProjectionRunner, readCheckpoint } from '@cadre/subscriptions';
+import { ProjectionRunner, SharedConnectionLeases, readCheckpoint } from '@cadre/subscriptions';
 import { CadreFixtures, SAMPLE_VERSION } from '../api/support/cadre-fixtures.js';
 import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -24,8 +24,10 @@ describe('the certification schedule before its runner has started', () => {
     const store = await PostgresEventStore.connect({ connectionString: database.url });
     const pool = new pg.Pool({ connectionString: database.url, max: 2 });
     try {
-      const ticker = new CertificationScheduleTicker(pool, { store, now: () => new Date() });
+      const leases = new SharedConnectionLeases(database.url);
+      const ticker = new CertificationScheduleTicker(pool, leases, { store, now: () => new Date() });
       expect(await ticker.tick()).toEqual({ handled: 0 });
+      await leases.close();
       const { rows } = await pool.query<{ found: string | null }>(
         `SELECT to_regnamespace('cadre_processes')::text AS found`,
       );
@@ -46,6 +48,13 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
   const clock = new ManualClock('2024-03-01T00:00:00.000Z');
   let deps: ProcessDependencies;
   let runner: ProjectionRunner;
+  /** Each ticker as a worker of its own: its own lease connection. */
+  const workers: SharedConnectionLeases[] = [];
+  const newTicker = (): CertificationScheduleTicker => {
+    const leases = new SharedConnectionLeases(database.url);
+    workers.push(leases);
+    return new CertificationScheduleTicker(pool, leases, deps);
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase('schedule');
@@ -63,6 +72,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
   });
   afterAll(async () => {
     await runner?.stop();
+    for (const leases of workers) await leases.close();
     await pool?.end();
     await store?.close();
     await database?.drop();
@@ -104,7 +114,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
     expect(validUntil).toBe('2026-01-01T00:00:00.000Z');
     await settled(staffId);
 
-    const ticker = new CertificationScheduleTicker(pool, deps);
+    const ticker = newTicker();
     expect((await ticker.tick()).handled).toBe(0);
     expect(await notices(staffId)).toEqual([]);
 
@@ -118,7 +128,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
 
     // A worker off for a year: a new ticker catches up, warning then expiry, each once.
     clock.set('2027-01-01T00:00:00.000Z');
-    const restarted = new CertificationScheduleTicker(pool, deps);
+    const restarted = newTicker();
     await restarted.tick();
     await Promise.all([restarted.tick(), ticker.tick()]);
     expect((await notices(staffId)).map((n) => [n.type, n.occurredAt])).toEqual([
@@ -153,7 +163,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
     await settled(staffId);
     // The award's window opens; the member renews inside it; the renewal is then found wrong.
     clock.set(new Date(Date.parse(windowOpensAt) + 1000));
-    await new CertificationScheduleTicker(pool, deps).tick();
+    await newTicker().tick();
     const renewedFrom = new Date(Date.parse(windowOpensAt) + 2000).toISOString();
     await fixtures.certify(staffId, 'vep-risk-assessment', 'specialised', renewedFrom);
     const renewal = (await stream()).find((e) => e.type === 'CertificationRenewed')!;
@@ -163,7 +173,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
 
     // The award's period is current again: its warning and expiry come, its window not twice.
     clock.set('2026-06-01T00:00:00.000Z');
-    await new CertificationScheduleTicker(pool, deps).tick();
+    await newTicker().tick();
     expect((await notices(staffId)).map((n) => [n.type, n.occurredAt, n.causationId])).toEqual([
       ['RecertificationWindowOpened', windowOpensAt, award.eventId],
       ['CertificationExpiryWarned', '2025-12-02T00:00:00.000Z', award.eventId],
@@ -182,7 +192,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
     await fixtures.voidRecord(staffId, award.eventId);
     await settled(staffId);
     clock.set('2027-06-01T00:00:00.000Z');
-    await new CertificationScheduleTicker(pool, deps).tick();
+    await newTicker().tick();
     expect(await notices(staffId)).toEqual([]);
     // Nothing left to send either: no command refused for a certification that never existed.
     const { rows } = await pool.query(
@@ -204,7 +214,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
     await fixtures.revoke(staffId, certificationId);
     await settled(staffId);
     clock.set('2027-06-01T00:00:00.000Z');
-    await new CertificationScheduleTicker(pool, deps).tick();
+    await newTicker().tick();
     expect(await notices(staffId)).toEqual([]);
   });
 
@@ -234,7 +244,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
           causationId: metadata.causationId,
         }));
 
-    const ticker = new CertificationScheduleTicker(pool, deps);
+    const ticker = newTicker();
     clock.set('2098-12-31T23:59:59.999Z');
     await ticker.tick();
     expect(await ruleNotices()).toEqual([]);
@@ -255,7 +265,7 @@ describe('the certification schedule: windows, warnings and expiries as the cloc
 
     // Long after, two tickers at once: the requirement's notice, once, still dated its effectiveFrom.
     clock.set('2100-01-01T00:00:00.000Z');
-    await Promise.all([ticker.tick(), new CertificationScheduleTicker(pool, deps).tick()]);
+    await Promise.all([ticker.tick(), newTicker().tick()]);
     expect(await ruleNotices()).toEqual([
       adoptionNotice,
       {

@@ -384,7 +384,7 @@ describe('process managers in the worker: awards on close and lapses', () => {
     } finally {
       schedule.start();
     }
-    for (let i = 0; i < 200 && (await lagOf()).lagEvents > 0; i += 1) {
+    for (let i = 0; i < 200 && ((await lagOf()).lagEvents ?? 1) > 0; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await lagOf()).toMatchObject({ lagEvents: 0, lagSeconds: 0 });

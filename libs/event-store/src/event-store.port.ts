@@ -141,6 +141,13 @@ export interface EventStore {
   headPosition(): Promise<Position | null>;
   /** Negative, zero or positive, as `a` is before, at or after `b`. Throws InvalidPositionError. */
   comparePositions(a: Position, b: Position): number;
+  /**
+   * At most how many events lie after `from` (the start when null) up to and including `to`,
+   * worked out from the two positions alone, without reading the log (lag metrics); null when
+   * the store's positions do not tell (EventStoreDB's are byte offsets). An upper bound: it
+   * counts events of every type.
+   */
+  distance(from: Position | null, to: Position): number | null;
   /** Throws InvalidPositionError when `position` was not issued by this store. */
   parsePosition(position: string): Position;
   /**

@@ -9,12 +9,10 @@ export const ADVISORY_LOCKS = {
   eventStoreSchema: 4_711_000,
   /** Class of the per-stream append lock, `(class, hashtext(stream))`: the log's horizon reads it. */
   streamAppendClass: 4_711_001,
-  /** Class of the leases of runners (projections, processes), `(class, hashtext(name))`. */
+  /** Class of leases (runners of projections, processes and webhook deliveries; the schedule's tick), `(class, hashtext(name))`. */
   leaseClass: 4_711_002,
   /** A runner prepares its tables (created once, not raced by another process starting). */
   runnerPrepare: 4_711_003,
-  /** One tick of the certification schedule at a time, across workers. */
-  scheduleTick: [4_711_003, 1],
   /** DDL of the processes' schema. */
   processesDdl: [4_711_004, 0],
   /** DDL of the webhook subscriptions' tables. */

@@ -1,5 +1,4 @@
 import { withTransaction } from '@cadre/platform/database';
-import { ADVISORY_LOCKS } from '@cadre/kernel';
 import type pg from 'pg';
 import {
   jurisdictionDecider,
@@ -9,12 +8,12 @@ import {
   type StaffCommand,
 } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
-import type { ProjectionTransaction } from '@cadre/subscriptions';
+import type { LeaseProvider, ProjectionTransaction } from '@cadre/subscriptions';
 import { CERTIFICATION_SCHEDULE, type ScheduleKind } from './certification-schedule.process.js';
 import { PROCESSES_SCHEMA, sendCommand, type ProcessDependencies } from './process-support.js';
 
-/** Advisory-lock key of the tick: one worker at a time sends due commands. */
-const TICK_LOCK = ADVISORY_LOCKS.scheduleTick;
+/** The tick's lease: one worker at a time sends due commands. */
+export const TICK_LEASE = 'certification-schedule-tick';
 
 /** A due row: a certification's notice, or a jurisdiction rule taking effect (`rule`). */
 type DueKind = ScheduleKind | 'rule';
@@ -33,7 +32,7 @@ export interface TickResult {
 
 /**
  * Sends the due notices, oldest due first (a worker that was off for a week catches up in order),
- * under an advisory lock so that one worker at a time does: the certifications' to their staff
+ * under a lease (the process's, as the runners take theirs) so that one worker at a time does: the certifications' to their staff
  * streams, the rules' taking effect to their jurisdiction's stream (`RecordRuleTakingEffect`).
  * A row is marked done once its command answered: the staff decider records each notice once per
  * validity period, the jurisdiction decider once per rule, so a crash between the command and the
@@ -42,28 +41,30 @@ export interface TickResult {
 export class CertificationScheduleTicker {
   constructor(
     private readonly pool: pg.Pool,
+    private readonly leases: LeaseProvider,
     private readonly deps: ProcessDependencies,
     private readonly batchSize = 200,
   ) {}
 
+  /** Sends what is due, batch after batch; nothing when another worker holds the tick's lease. */
   async tick(): Promise<TickResult> {
-    let handled = 0;
-    for (;;) {
-      const done = await this.tickBatch();
-      if (done === null) return { handled };
-      handled += done;
-      if (done < this.batchSize) return { handled };
+    const lease = await this.leases.tryAcquire(TICK_LEASE);
+    if (!lease) return { handled: 0 };
+    try {
+      let handled = 0;
+      for (;;) {
+        if (!lease.held) return { handled };
+        const done = await this.tickBatch();
+        handled += done;
+        if (done < this.batchSize) return { handled };
+      }
+    } finally {
+      await lease.release();
     }
   }
 
-  /** Null when another worker holds the tick. */
-  private async tickBatch(): Promise<number | null> {
+  private async tickBatch(): Promise<number> {
     return withTransaction(this.pool, async (client) => {
-      const { rows: lock } = await client.query<{ got: boolean }>(
-        'SELECT pg_try_advisory_xact_lock($1, $2) AS got',
-        [...TICK_LOCK],
-      );
-      if (!lock[0]?.got) return null;
       // Nothing is due before the schedule's runner has made its tables (it alone creates them,
       // under the processes' DDL lock: a second creator here raced it on the schema, and CREATE
       // INDEX IF NOT EXISTS would deadlock with a batch of the runner). The last table tells.

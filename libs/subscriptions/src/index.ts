@@ -1,5 +1,7 @@
 export * from './projection.js';
 export * from './checkpoint-store.js';
+export * from './log-reading.js';
+export * from './subscription-runner.js';
 export * from './projection-runner.js';
 export * from './projection-rebuilder.js';
 

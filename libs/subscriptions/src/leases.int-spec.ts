@@ -50,4 +50,20 @@ describe('SharedConnectionLeases', () => {
       await second.close();
     }
   });
+
+  it('refuses a lease the process already holds (a session lock would be taken twice), and gives it again once released', async () => {
+    const leases = new SharedConnectionLeases(database.url);
+    try {
+      const [first, second] = await Promise.all([leases.tryAcquire('tick'), leases.tryAcquire('tick')]);
+      expect([first, second].filter((lease) => lease !== null)).toHaveLength(1);
+      const held = (first ?? second)!;
+      expect(await leases.tryAcquire('tick')).toBeNull();
+      await held.release();
+      const again = await leases.tryAcquire('tick');
+      expect(again?.held).toBe(true);
+      await again!.release();
+    } finally {
+      await leases.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { ADVISORY_LOCKS } from '@cadre/kernel';
 import pg from 'pg';
 
-/** Advisory-lock class of projection leases (the second key is hashtext(name)). */
+/** Advisory-lock class of leases (the second key is hashtext(name)). */
 export const LEASE_CLASS = ADVISORY_LOCKS.leaseClass;
 
 export interface Lease {
@@ -19,14 +19,16 @@ export interface LeaseProvider {
 }
 
 /**
- * Leases as session advisory locks on ONE connection per process, shared by all its projection
- * runners: a process that dies drops its connection and every lease with it, so another worker
+ * Leases as session advisory locks on ONE connection per process, shared by all its runners (read
+ * models, process managers, webhook deliveries) and the schedule's tick: a process that dies drops its connection and every lease with it, so another worker
  * takes over at its next attempt. When the connection dies, every lease is reported lost.
  */
 export class SharedConnectionLeases implements LeaseProvider {
   private client: pg.Client | null = null;
   private connecting: Promise<pg.Client> | null = null;
   private readonly leases = new Set<SessionLease>();
+  /** The names of the leases held (or being taken) by this process. */
+  private readonly held = new Set<string>();
   private closed = false;
   /** The last statement sent on the shared connection (see {@link serially}). */
   private statements: Promise<unknown> = Promise.resolve();
@@ -38,6 +40,15 @@ export class SharedConnectionLeases implements LeaseProvider {
 
   async tryAcquire(name: string): Promise<Lease | null> {
     if (this.closed) return null;
+    // A session lock is re-entrant: the process asking twice for a lease it holds must be refused.
+    if (this.held.has(name)) return null;
+    this.held.add(name);
+    const lease = await this.take(name);
+    if (!lease) this.held.delete(name);
+    return lease;
+  }
+
+  private async take(name: string): Promise<Lease | null> {
     try {
       const client = await this.connection();
       const { rows } = await this.serially(() =>
@@ -49,7 +60,10 @@ export class SharedConnectionLeases implements LeaseProvider {
       if (!rows[0]?.got) return null;
       const unlock = (): Promise<unknown> =>
         this.serially(() => client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LEASE_CLASS, name]));
-      const lease = new SessionLease(unlock, () => this.leases.delete(lease));
+      const lease = new SessionLease(unlock, () => {
+        this.leases.delete(lease);
+        this.held.delete(name);
+      });
       this.leases.add(lease);
       return lease;
     } catch {

@@ -23,13 +23,13 @@ import {
   type ProcessDependencies,
   type TickResult,
 } from '@cadre/processes';
-import { ProjectionRunner } from '@cadre/subscriptions';
-import { READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadre/subscriptions/nest';
+import { ProjectionRunner, type LeaseProvider } from '@cadre/subscriptions';
+import { LEASES, READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadre/subscriptions/nest';
 
 /**
  * The process managers (awards on close, the certification schedule, lapses): each a projection of
  * the log run by the projection runner (lease, batches, checkpoint), plus the tick that sends due
- * notices. Several workers may run: leases and the tick's lock keep one active at a time. Their
+ * notices. Several workers may run: leases (the process's one lease connection) keep one active at a time. Their
  * lag behind the log is reported like the projections' (`cadre_process_lag_seconds`,
  * `cadre_process_lag_events`, and `processes` in `/health/ready`), never making the process unready.
  */
@@ -45,6 +45,7 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeAppli
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(READ_MODEL_POOL) pool: pg.Pool,
     @Inject(DATABASE) database: Database,
+    @Inject(LEASES) leases: LeaseProvider,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
     @Optional() @Inject(CLOCK) clock: Clock | null,
     private readonly config: AppConfig,
@@ -60,11 +61,12 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeAppli
     this.runners = processManagers(deps).map(
       (projection) =>
         new ProjectionRunner(store, pool, database.url, projection, {
+          leases,
           log: (level, message, fields) => logger[level]({ projection: projection.name, ...fields }, message),
         }),
     );
-    this.ticker = new CertificationScheduleTicker(pool, deps);
-    this.lagMonitor = new RunnerLagMonitor(store, this.runners, metrics, {
+    this.ticker = new CertificationScheduleTicker(pool, leases, deps);
+    this.lagMonitor = new RunnerLagMonitor(store, pool, this.runners, metrics, {
       metric: 'cadre_process',
       label: 'process',
     });

@@ -14,7 +14,7 @@ import {
   type Database,
   type PlatformOptions,
 } from '@cadre/platform';
-import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
+import { READ_MODEL_POOL, leasesProvider } from '@cadre/subscriptions/nest';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker.js';
 
 /** Delivery alone: the store, a small pool for subscriptions and the vault, no read models. */
@@ -39,6 +39,7 @@ class WebhookDeliveryThreadModule {
           },
           inject: [DATABASE],
         },
+        leasesProvider,
         WebhookDeliveryWorker,
       ],
     };

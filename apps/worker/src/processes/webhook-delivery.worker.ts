@@ -16,7 +16,8 @@ import {
 import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig, MetricsRegistry, PINO_LOGGER } from '@cadre/platform';
 import { Counter } from 'prom-client';
-import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
+import type { LeaseProvider } from '@cadre/subscriptions';
+import { LEASES, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
 const PERSONAL_DATA_FIELD = 'personal-data';
 
@@ -24,10 +25,13 @@ const PERSONAL_DATA_FIELD = 'personal-data';
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly dispatcher: WebhookDispatcher;
+  /** A dispatcher as this worker's, on other leases: another worker's, in tests. */
+  readonly dispatcherWith: (leases: LeaseProvider) => WebhookDispatcher;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(READ_MODEL_POOL) pool: pg.Pool,
+    @Inject(LEASES) leases: LeaseProvider,
     @Inject(PINO_LOGGER) logger: Logger,
     config: AppConfig,
     metrics: MetricsRegistry,
@@ -64,13 +68,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       },
     });
     const secrets = keyRingSecretBox(configuredKeyRing(config));
-    this.dispatcher = new WebhookDispatcher(store, new WebhookSubscriptions(pool, secrets), mapper, {
-      maxAttempts: config.NODE_ENV === 'test' ? 3 : 8,
-      baseDelayMs: config.NODE_ENV === 'test' ? 50 : 500,
-      blockPrivateAddresses: config.NODE_ENV === 'production',
-      onAttempt: (outcome) => attempts.inc({ outcome }),
-      log: (level, message, fields) => logger[level]({ webhooks: true, ...fields }, message),
-    });
+    this.dispatcherWith = (leases) =>
+      new WebhookDispatcher(store, new WebhookSubscriptions(pool, secrets), mapper, leases, {
+        maxAttempts: config.NODE_ENV === 'test' ? 3 : 8,
+        baseDelayMs: config.NODE_ENV === 'test' ? 50 : 500,
+        blockPrivateAddresses: config.NODE_ENV === 'production',
+        onAttempt: (outcome) => attempts.inc({ outcome }),
+        log: (level, message, fields) => logger[level]({ webhooks: true, ...fields }, message),
+      });
+    this.dispatcher = this.dispatcherWith(leases);
   }
 
   onApplicationBootstrap(): void {

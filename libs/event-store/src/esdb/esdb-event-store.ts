@@ -170,6 +170,11 @@ export class EsdbEventStore implements EventStore {
     return compareEsdbPositions(toEsdbPosition(a), toEsdbPosition(b));
   }
 
+  /** EventStoreDB's positions are byte offsets in its transaction log: they do not count events. */
+  distance(): number | null {
+    return null;
+  }
+
   parsePosition(position: string): Position {
     return formatPosition(toEsdbPosition(position));
   }

@@ -65,6 +65,10 @@ export class MeteredEventStore implements EventStore {
     return this.inner.comparePositions(a, b);
   }
 
+  distance(from: Position | null, to: Position): number | null {
+    return this.inner.distance(from, to);
+  }
+
   parsePosition(position: string): Position {
     return this.inner.parsePosition(position);
   }

@@ -191,6 +191,17 @@ export class PostgresEventStore implements EventStore {
     return comparePgPositions(parsePgPosition(a), parsePgPosition(b));
   }
 
+  /**
+   * The difference of the two positions' sequence numbers: every event appended in between takes
+   * one (a rolled-back append leaves a gap, and concurrent appends commit out of sequence order,
+   * so it is an estimate, never below zero).
+   */
+  distance(from: Position | null, to: Position): number | null {
+    const start = from === null ? 0n : parsePgPosition(from).seq;
+    const difference = parsePgPosition(to).seq - start;
+    return difference > 0n ? Number(difference) : 0;
+  }
+
   parsePosition(position: string): Position {
     const parsed = parsePgPosition(position);
     return formatPosition(parsed.tx, parsed.seq);

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { assertPublicHost, isPrivateAddress } from './address-guard.js';
-import { postSigned } from './webhook-dispatcher.js';
+import { postSigned } from './post-signed.js';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 

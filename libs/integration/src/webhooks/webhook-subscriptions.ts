@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.subscriptions (
 );
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS previous_secret text;
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS previous_secret_until timestamptz;
+-- lease_owner and lease_until (row leases) are no longer written: delivery takes the process's
+-- session leases (decision 0016). Kept so that a worker of the previous version still starts.
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS lease_owner text;
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS lease_until timestamptz;
 CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
@@ -202,56 +204,28 @@ export class WebhookSubscriptions {
     return (rowCount ?? 0) > 0;
   }
 
-  async advance(id: string, cursor: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET cursor = $2 WHERE subscription_id = $1`,
-      [id, cursor],
-    );
-  }
-
-  /**
-   * Takes the subscription's delivery lease for `ttlMs` (one deliverer at a time, across workers,
-   * so order holds) and returns it fresh with its secrets; null when another deliverer holds an
-   * unexpired lease, or the subscription is gone. A lease, not a session lock: no connection is
-   * held while a receiver is slow.
-   */
-  async lease(
-    id: string,
-    owner: string,
-    ttlMs: number,
-  ): Promise<(WebhookSubscription & { secrets: string[] }) | null> {
+  /** The subscription as delivery needs it — fresh, with its secrets — or null once it is deleted. */
+  async forDelivery(id: string): Promise<(WebhookSubscription & { secrets: string[] }) | null> {
     await this.ensure();
     const { rows } = await this.pool.query<Row>(
-      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions
-          SET lease_owner = $2, lease_until = now() + ($3::bigint * interval '1 millisecond')
-        WHERE subscription_id = $1 AND deleted_at IS NULL
-          AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < now())
-        RETURNING *`,
-      [id, owner, ttlMs],
+      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE subscription_id = $1 AND deleted_at IS NULL`,
+      [id],
     );
     return rows[0] ? { ...toSubscription(rows[0]), secrets: this.secretsOf(rows[0]) } : null;
   }
 
   /**
-   * Saves the cursor (when given) and extends the lease; false when the lease was lost (expired
-   * and taken by another deliverer), and then nothing was written.
+   * Moves the delivery cursor from `expected` to `cursor`: its checkpoint, as a read model's is
+   * kept with its rows. False (and nothing written) when the cursor is no longer at `expected` —
+   * another worker delivered meanwhile — or the subscription is deleted.
    */
-  async renewLease(id: string, owner: string, ttlMs: number, cursor: string | null): Promise<boolean> {
+  async saveCursor(id: string, expected: string | null, cursor: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions
-          SET cursor = COALESCE($4, cursor), lease_until = now() + ($3::bigint * interval '1 millisecond')
-        WHERE subscription_id = $1 AND lease_owner = $2`,
-      [id, owner, ttlMs, cursor],
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET cursor = $3
+        WHERE subscription_id = $1 AND deleted_at IS NULL AND cursor IS NOT DISTINCT FROM $2`,
+      [id, expected, cursor],
     );
     return (rowCount ?? 0) > 0;
-  }
-
-  async releaseLease(id: string, owner: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET lease_owner = NULL, lease_until = NULL
-        WHERE subscription_id = $1 AND lease_owner = $2`,
-      [id, owner],
-    );
   }
 
   async recordDeadLetter(

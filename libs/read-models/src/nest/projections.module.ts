@@ -5,7 +5,14 @@ import { DataSource, type MigrationInterface } from 'typeorm';
 import { DATABASE, type Database } from '@cadre/platform';
 import type { Projection } from '@cadre/subscriptions';
 import { READ_MODEL_SESSION_OPTIONS } from '../read-model-session.js';
-import { PROJECTIONS, ProjectionWorker, READ_MODELS, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
+import {
+  LEASES,
+  PROJECTIONS,
+  ProjectionWorker,
+  READ_MODELS,
+  READ_MODEL_POOL,
+  leasesProvider,
+} from '@cadre/subscriptions/nest';
 import { CheckpointScheduler, signedCheckpointsProvider } from './signed-checkpoints.provider.js';
 import { SignedCheckpoints } from '../integrity/signed-checkpoints.js';
 
@@ -70,7 +77,7 @@ export class ProjectionsModule {
         inject: [DATABASE],
       },
     ];
-    providers.push(signedCheckpointsProvider);
+    providers.push(signedCheckpointsProvider, leasesProvider);
     if (options.run) {
       providers.push(ProjectionWorker, CheckpointScheduler);
     }
@@ -79,6 +86,7 @@ export class ProjectionsModule {
       providers,
       exports: [
         PROJECTIONS,
+        LEASES,
         READ_MODEL_POOL,
         READ_MODELS,
         SignedCheckpoints,

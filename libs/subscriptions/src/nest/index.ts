@@ -1,3 +1,4 @@
 export * from './projections.tokens.js';
+export * from './leases.provider.js';
 export * from './projection-worker.js';
 export * from './runner-lag.js';

@@ -9,10 +9,10 @@ import type { Logger } from 'pino';
 import { EVENT_STORE, resilientPool, type EventStore } from '@cadre/event-store';
 import { DATABASE, MetricsRegistry, PINO_LOGGER, ReadinessDetails, type Database } from '@cadre/platform';
 import type { Projection } from '../projection.js';
-import { SharedConnectionLeases } from '../leases.js';
+import type { LeaseProvider } from '../leases.js';
 import { ProjectionRunner } from '../projection-runner.js';
 import { RunnerLagMonitor, type RunnerLag } from './runner-lag.js';
-import { PROJECTIONS, READ_MODEL_POOL } from './projections.tokens.js';
+import { LEASES, PROJECTIONS, READ_MODEL_POOL } from './projections.tokens.js';
 
 /** A projection's lag behind the head of the log (see {@link RunnerLagMonitor}). */
 export type ProjectionLag = RunnerLag;
@@ -24,8 +24,6 @@ export type ProjectionLag = RunnerLag;
 @Injectable()
 export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly runners: ProjectionRunner[];
-  /** One connection holds every lease of this process (not one per projection). */
-  private readonly leases: SharedConnectionLeases;
   private readonly runnerPool: pg.Pool;
   private readonly lagMonitor: RunnerLagMonitor;
 
@@ -34,11 +32,11 @@ export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicati
     @Inject(READ_MODEL_POOL) pool: pg.Pool,
     @Inject(DATABASE) database: Database,
     @Inject(PROJECTIONS) projections: Projection[],
+    @Inject(LEASES) leases: LeaseProvider,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
     metrics: MetricsRegistry,
     readiness: ReadinessDetails,
   ) {
-    this.leases = new SharedConnectionLeases(database.url, 'cadre-worker-leases');
     // The runners' transactions get a pool of their own, one connection per runner: sharing a
     // smaller pool with what they call while applying (unsealing through the vault) could leave
     // every connection held by a transaction that waits for one more.
@@ -51,11 +49,11 @@ export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicati
     this.runners = projections.map(
       (projection) =>
         new ProjectionRunner(store, this.runnerPool, database.url, projection, {
-          leases: this.leases,
+          leases,
           log: (level, message, fields) => logger[level]({ projection: projection.name, ...fields }, message),
         }),
     );
-    this.lagMonitor = new RunnerLagMonitor(store, this.runners, metrics, {
+    this.lagMonitor = new RunnerLagMonitor(store, pool, this.runners, metrics, {
       metric: 'cadre_projection',
       label: 'projection',
     });
@@ -70,7 +68,6 @@ export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     this.lagMonitor.stop();
     await Promise.all(this.runners.map((runner) => runner.stop()));
-    await this.leases.close();
     await this.runnerPool.end().catch(() => undefined);
   }
 

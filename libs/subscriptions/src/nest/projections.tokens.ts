@@ -4,3 +4,5 @@ export const PROJECTIONS = Symbol.for('cadre.Projections');
 export const READ_MODEL_POOL = Symbol.for('cadre.ReadModelPool');
 /** The TypeORM DataSource of the read models (entities, migrations). */
 export const READ_MODELS = Symbol.for('cadre.ReadModels');
+/** The process's {@link LeaseProvider}: one connection holds every lease the process takes. */
+export const LEASES = Symbol.for('cadre.Leases');

@@ -1,18 +1,16 @@
 import { Gauge } from 'prom-client';
+import type pg from 'pg';
 import type { EventStore } from '@cadre/event-store';
 import type { MetricsRegistry } from '@cadre/platform';
-import { ALL_EVENTS } from '../projection.js';
-import type { ProjectionRunner, RunnerStatus } from '../projection-runner.js';
+import { measureLag, type Lag } from '../lag.js';
+import type { RunnerStatus, SubscriptionRunner } from '../subscription-runner.js';
 
-/** Counting a backlog stops here: "at least this many" is all an operator needs to know. */
-const LAG_COUNT_CAP = 10_000;
 const MEASURE_EVERY_MS = 5000;
 
+/** A runner's status and its lag (see {@link measureLag}); the lag is null until its checkpoint is known. */
 export interface RunnerLag extends RunnerStatus {
-  /** Events not yet applied (capped at 10,000). */
-  readonly lagEvents: number;
-  /** Record-time age of the oldest event not yet applied; 0 when caught up. */
-  readonly lagSeconds: number;
+  readonly lagEvents: number | null;
+  readonly lagSeconds: number | null;
 }
 
 export interface RunnerLagOptions {
@@ -24,8 +22,10 @@ export interface RunnerLagOptions {
 
 /**
  * How far behind the head of the log each runner of a worker is (read models or process managers),
- * in events and in seconds: measured every 5 s, kept for `/health/ready` and exported as two
- * gauges. A backlog is reported, never an error: a long catch-up must not take the process offline.
+ * in events and in seconds: measured every 5 s from the checkpoints (never by reading the
+ * backlog), kept for `/health/ready` and exported as two gauges. Nothing is reported for a runner
+ * whose checkpoint is not known yet, so a restart does not read as the whole log behind. A backlog
+ * is reported, never an error: a long catch-up must not take the process offline.
  */
 export class RunnerLagMonitor {
   private readonly seconds: Gauge;
@@ -35,7 +35,8 @@ export class RunnerLagMonitor {
 
   constructor(
     private readonly store: EventStore,
-    private readonly runners: readonly ProjectionRunner[],
+    private readonly pool: Pick<pg.Pool, 'query'>,
+    private readonly runners: readonly (SubscriptionRunner & { readonly projection: { version: number } })[],
     metrics: MetricsRegistry,
     private readonly options: RunnerLagOptions,
   ) {
@@ -47,7 +48,7 @@ export class RunnerLagMonitor {
     });
     this.events = new Gauge({
       name: `${options.metric}_lag_events`,
-      help: `Events a ${options.label} has not applied yet (counted up to 10,000).`,
+      help: `Events a ${options.label} has not applied yet (estimated from log positions).`,
       labelNames: [options.label],
       registers: [metrics.registry],
     });
@@ -70,32 +71,27 @@ export class RunnerLagMonitor {
   }
 
   async measure(): Promise<readonly RunnerLag[]> {
-    const head = await this.store.headPosition();
-    this.last = await Promise.all(
-      this.runners.map(async (runner) => {
-        const status = runner.status();
-        const behind =
-          head !== null &&
-          (status.position === null || this.store.comparePositions(status.position, head) < 0);
-        let lagEvents = 0;
-        let lagSeconds = 0;
-        if (behind) {
-          const pending = await this.store.readAll({
-            after: status.position ?? undefined,
-            limit: LAG_COUNT_CAP,
-            filter: runner.projection.handles.includes(ALL_EVENTS)
-              ? undefined
-              : { eventTypePrefixes: runner.projection.handles },
-          });
-          lagEvents = pending.length;
-          const oldest = pending[0]?.recordedAt;
-          lagSeconds = oldest ? Math.max(0, (Date.now() - Date.parse(oldest)) / 1000) : 0;
-        }
-        this.events.set({ [this.options.label]: status.name }, lagEvents);
-        this.seconds.set({ [this.options.label]: status.name }, lagSeconds);
-        return { ...status, lagEvents, lagSeconds };
-      }),
+    const lags = new Map<string, Lag>(
+      (
+        await measureLag(
+          this.store,
+          this.pool,
+          this.runners.map((runner) => ({
+            name: runner.name,
+            handles: runner.consumer.handles,
+            version: runner.projection.version,
+          })),
+        )
+      ).map((lag) => [lag.name, lag]),
     );
+    this.last = this.runners.map((runner) => {
+      const status = runner.status();
+      const lag = lags.get(runner.name);
+      const label = { [this.options.label]: runner.name };
+      if (lag?.known && lag.lagEvents !== null) this.events.set(label, lag.lagEvents);
+      if (lag?.known && lag.lagSeconds !== null) this.seconds.set(label, lag.lagSeconds);
+      return { ...status, lagEvents: lag?.lagEvents ?? null, lagSeconds: lag?.lagSeconds ?? null };
+    });
     return this.last;
   }
 }
