@@ -242,7 +242,11 @@ describe('projection lag in readiness', () => {
   it("reports each projection's lag in /health/ready details without making the api unready", async () => {
     const subject = await startPlatformTestApp();
     try {
-      await subject.app.get(ProjectionWorker).measure();
+      // Nothing is reported until the runner has read its checkpoint (a restart is not "the whole log").
+      const worker = subject.app.get(ProjectionWorker);
+      const known = async () =>
+        (await worker.measure()).find((lag) => lag.name === 'history')?.lagEvents !== null;
+      for (let i = 0; i < 100 && !(await known()); i += 1) await new Promise((r) => setTimeout(r, 100));
       const res = await request(subject.app.getHttpServer()).get('/health/ready').expect(200);
       expect(res.body.details.projections).toMatchObject({
         status: 'up',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Ajv } from 'ajv';
@@ -13,6 +13,7 @@ import {
   type CertificationCloudEventJson,
   type CertificationEventMapperOptions,
 } from '@cadre/integration';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { CertificationFeed } from '../../apps/api/src/feeds/certification-feed.js';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
@@ -256,6 +257,35 @@ describe('the HR contract and pull feed: CloudEvents by cursor, long-poll and SS
     expect(events.map((e) => e.data.competency)).toEqual(['multi-agency-working']);
     expect(Date.now() - started).toBeLessThan(10_000);
     all.push(...events);
+  });
+
+  it('answers many waiting long-polls from one follower of the log, and only with events their scope may see', async () => {
+    const head = (await feed('?limit=1000').expect(200)).headers['cadre-next-cursor'];
+    const store = subject.app.get<EventStore>(EVENT_STORE);
+    const subscribe = jest.spyOn(store, 'subscribeToAll');
+    try {
+      const waiting = Array.from({ length: 10 }, () => {
+        const poll = feed(`?after=${head}&wait=20`);
+        return new Promise<request.Response>((resolve, reject) => poll.then(resolve, reject));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // An RS event: the AL callers wait on; then one of theirs answers them all.
+      await award(rsStaffId, 'multi-agency-working', 'awareness', recent());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await award(keptStaffId, 'vep-risk-assessment', 'specialised', recent());
+      const answers = await Promise.all(waiting);
+      for (const answered of answers) {
+        const events: CertificationCloudEventJson[] = JSON.parse(answered.text);
+        expect(events.map((e) => [e.subject, e.data.competency])).toEqual([
+          [keptStaffId, 'vep-risk-assessment'],
+        ]);
+      }
+      all.push(...(JSON.parse(answers[0]!.text) as CertificationCloudEventJson[]));
+      // No subscription per long-poll: the process's one tail (started by an earlier poll, or now).
+      expect(subscribe.mock.calls.length).toBeLessThanOrEqual(1);
+    } finally {
+      subscribe.mockRestore();
+    }
   });
 
   it('streams server-sent events whose id is the cursor; a consumer restarted mid-stream resumes exactly', async () => {

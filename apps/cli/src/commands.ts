@@ -1,6 +1,6 @@
 import { systemClock } from '@cadre/kernel';
 import cliProgress from 'cli-progress';
-import { DEFAULT_CONCURRENCY, ProjectionRebuilder, listCheckpoints, ALL_EVENTS } from '@cadre/subscriptions';
+import { DEFAULT_CONCURRENCY, ProjectionRebuilder, listCheckpoints, measureLag } from '@cadre/subscriptions';
 import { reconcileStandings } from '@cadre/processes';
 import type { CliContext } from './cli-context.js';
 import { replayReadModel, REPLAYABLE } from './replay.js';
@@ -38,22 +38,18 @@ export const commands: Record<string, CliCommand> = {
     options: {},
     run: async ({ store, pool, projections }) => {
       const checkpoints = new Map((await listCheckpoints(pool).catch(() => [])).map((c) => [c.name, c]));
+      const lags = new Map((await measureLag(store, pool, projections)).map((lag) => [lag.name, lag]));
       const rows = [];
       for (const projection of projections) {
         const checkpoint = checkpoints.get(projection.name);
-        const pending = await store.readAll({
-          after: checkpoint?.position ?? undefined,
-          limit: 10_000,
-          filter: projection.handles.includes(ALL_EVENTS)
-            ? undefined
-            : { eventTypePrefixes: projection.handles },
-        });
+        const lag = lags.get(projection.name);
         rows.push({
           projection: projection.name,
           version: `${checkpoint?.version ?? '-'} (code ${projection.version})`,
           position: checkpoint?.position ?? '(start)',
           applied: checkpoint?.events ?? 0,
-          backlog: pending.length >= 10_000 ? '≥ 10000' : pending.length,
+          backlog: lag?.known ? (lag.lagEvents ?? '?') : '-',
+          'lag (s)': lag?.known && lag.lagSeconds !== null ? Math.round(lag.lagSeconds) : '-',
           updated: checkpoint?.updatedAt ?? '-',
         });
       }

@@ -1,7 +1,8 @@
 import { randomIds } from '@cadre/kernel';
 import { teamDecider, teamStream, type ReviewMemberStanding, type TeamState } from '@cadre/domain';
 import { decisionContext, handleCommand, loadAggregate } from '@cadre/command-handling';
-import type { EventStore, RecordedEvent } from '@cadre/event-store';
+import type { EventStore } from '@cadre/event-store';
+import { readLog } from '@cadre/subscriptions';
 import type pg from 'pg';
 import { LAPSE_PROCESS, standingContext } from './lapse.process.js';
 import { PROCESSES_SCHEMA, processActor } from './process-support.js';
@@ -99,18 +100,14 @@ async function review(
 /** Every team ever formed, in log order. */
 export async function formedTeams(store: EventStore): Promise<string[]> {
   const teams: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page: RecordedEvent[] = await store.readAll({
-      after,
-      limit: 1000,
-      filter: { eventTypePrefixes: ['TeamFormed'] },
-    });
+  for await (const page of readLog(store, {
+    filter: { eventTypePrefixes: ['TeamFormed'] },
+    pageSize: 1000,
+  })) {
     for (const event of page)
       if (event.type === 'TeamFormed') teams.push((event.data as { teamId: string }).teamId);
-    if (page.length < 1000) return teams;
-    after = page.at(-1)!.position;
   }
+  return teams;
 }
 
 /** The standing process's table of teams exists once a worker of this version has started. */

@@ -6,3 +6,5 @@ export * from './projection-runner.js';
 export * from './projection-rebuilder.js';
 
 export * from './leases.js';
+export * from './log-tail.js';
+export * from './lag.js';

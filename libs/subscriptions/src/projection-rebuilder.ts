@@ -4,6 +4,7 @@ import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import { ensureCheckpoints, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
 import { ALL_EVENTS, RebuildMemory, type Projection } from './projection.js';
 import { finishRebuild, type RebuildReport } from './rebuild-finish.js';
+import { readLog } from './log-reading.js';
 import { inSchema, type Run } from './rebuild-run.js';
 
 export type { RebuildReport, TableDifference } from './rebuild-finish.js';
@@ -117,32 +118,22 @@ export class ProjectionRebuilder {
     const prefixes = runs.some((run) => run.handles === null)
       ? null
       : [...new Set(runs.flatMap((run) => run.projection.handles))];
-    const read = (after: string | null): Promise<RecordedEvent[]> =>
-      this.store.readAll({
-        after: after ?? undefined,
-        limit: batchSize,
-        filter: prefixes ? { eventTypePrefixes: prefixes } : undefined,
+    const pages = readLog(this.store, {
+      filter: prefixes ? { eventTypePrefixes: prefixes } : undefined,
+      pageSize: batchSize,
+    });
+    for await (const page of pages) {
+      const last = page[page.length - 1]!;
+      await inLanes(runs, concurrency, async (run) => {
+        const events = run.handles ? page.filter((event) => run.handles!.has(event.type)) : page;
+        if (events.length > 0) {
+          const started = performance.now();
+          await this.applyPage(run, events);
+          run.workMs += performance.now() - started;
+        }
+        run.position = last.position;
+        onProgress?.(run.projection, run.applied);
       });
-    let ahead = read(null);
-    try {
-      for (;;) {
-        const page = await ahead;
-        if (page.length === 0) break;
-        const last = page[page.length - 1]!;
-        ahead = read(last.position);
-        await inLanes(runs, concurrency, async (run) => {
-          const events = run.handles ? page.filter((event) => run.handles!.has(event.type)) : page;
-          if (events.length > 0) {
-            const started = performance.now();
-            await this.applyPage(run, events);
-            run.workMs += performance.now() - started;
-          }
-          run.position = last.position;
-          onProgress?.(run.projection, run.applied);
-        });
-      }
-    } finally {
-      ahead.catch(() => undefined);
     }
   }
 

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-store.js';
+import { filterOf } from './log-reading.js';
 import { ALL_EVENTS, type Projection, type ProjectionTransaction } from './projection.js';
 import { inSchema, txOn, type Run } from './rebuild-run.js';
 
@@ -142,12 +143,7 @@ function readPage(
   after: string | null,
   limit: number,
 ): Promise<RecordedEvent[]> {
-  const all = projection.handles.includes(ALL_EVENTS);
-  return store.readAll({
-    after: after ?? undefined,
-    limit,
-    filter: all ? undefined : { eventTypePrefixes: projection.handles },
-  });
+  return store.readAll({ after: after ?? undefined, limit, filter: filterOf(projection.handles) });
 }
 
 async function applyInto(

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PersonalDataVault } from '@cadre/personal-data';
 import { CadreError } from '@cadre/kernel';
@@ -17,6 +17,7 @@ import {
   type CertificationCloudEventJson,
 } from '@cadre/integration';
 import { AppConfig } from '@cadre/platform';
+import { LogTail, readLog } from '@cadre/subscriptions';
 import { unsealPersonalData } from '../staff/staff-personal-data.js';
 
 /** A cursor that is not a position of this store (HTTP 400). */
@@ -45,8 +46,10 @@ const SCAN_ROUNDS = 20;
  * jurisdictions. A consumer that resumes from the last cursor it received gets every event once.
  */
 @Injectable()
-export class CertificationFeed {
+export class CertificationFeed implements OnModuleDestroy {
   readonly mapper: CertificationEventMapper;
+  /** The log's head as the long-polls wait for it (certification events only). */
+  private readonly tail: LogTail;
 
   constructor(
     @Inject(EVENT_STORE) readonly store: EventStore,
@@ -55,6 +58,7 @@ export class CertificationFeed {
   ) {
     // The staff context's vault (one per process: its schema is created once).
     const vault = (): PersonalDataVault => moduleRef.get(PersonalDataVault, { strict: false });
+    this.tail = new LogTail(store, CERTIFICATION_FILTER);
     this.mapper = new CertificationEventMapper(store, {
       source: config.CADRE_EVENT_SOURCE,
       unsealEmployeeRef: async (staffId, sealed) =>
@@ -78,23 +82,27 @@ export class CertificationFeed {
   async page(after: Position | null, limit: number, scope: readonly string[] | null): Promise<FeedPage> {
     const events: CertificationCloudEventJson[] = [];
     let cursor = after;
-    for (let round = 0; round < SCAN_ROUNDS && events.length < limit; round += 1) {
-      const read = await this.store.readAll({
-        after: cursor ?? undefined,
-        limit: limit - events.length,
-        filter: CERTIFICATION_FILTER,
-      });
-      // Nothing after the cursor: is it beyond the head? (Only then is the head worth reading.)
-      if (read.length === 0 && round === 0 && after !== null) {
-        const head = await this.store.headPosition();
-        if (head === null || this.store.comparePositions(after, head) > 0) {
-          return { events: [], next: head ?? after };
-        }
-      }
-      if (read.length === 0) break;
+    const pages = readLog(this.store, {
+      after,
+      filter: CERTIFICATION_FILTER,
+      pageSize: limit,
+      maxPages: SCAN_ROUNDS,
+    });
+    for await (const read of pages) {
       events.push(...(await this.visible(read, scope)));
-      cursor = read[read.length - 1].position;
-      if (read.length < limit) break;
+      cursor = read[read.length - 1]!.position;
+      if (events.length >= limit) {
+        // The page ends at its last event: the next one starts after it.
+        if (events.length > limit) cursor = String(events[limit - 1]!.sequence);
+        return { events: events.slice(0, limit), next: cursor };
+      }
+    }
+    // Nothing after the cursor: is it beyond the head? (Only then is the head worth reading.)
+    if (cursor === after && after !== null) {
+      const head = await this.store.headPosition();
+      if (head === null || this.store.comparePositions(after, head) > 0) {
+        return { events: [], next: head ?? after };
+      }
     }
     return { events, next: cursor };
   }
@@ -111,42 +119,43 @@ export class CertificationFeed {
   }
 
   /**
-   * Waits (up to `waitMs`) for the store subscription to deliver an event after `after` that the
-   * scope may see; resolves with the page from `after` then (possibly empty on timeout).
+   * Waits (up to `waitMs`) for an event after `after` that the scope may see; resolves with the
+   * page from `after` then (empty on timeout, or when `signal` aborts: the client went away). The
+   * process's one {@link LogTail} says when something new is recorded: a long-poll holds no
+   * subscription and reads nothing while nothing happens.
    */
   async waitForPage(
     after: Position | null,
     limit: number,
     scope: readonly string[] | null,
     waitMs: number,
-    aborted: () => boolean,
+    signal: AbortSignal,
   ): Promise<FeedPage> {
-    const subscription = this.store.subscribeToAll({
-      after: after ?? undefined,
-      filter: CERTIFICATION_FILTER,
-      batchSize: limit,
-    });
-    const iterator = subscription[Symbol.asyncIterator]();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), waitMs);
-    });
-    let cursor = after;
-    try {
-      for (;;) {
-        const next = await Promise.race([iterator.next(), timeout]);
-        if (next === 'timeout' || next.done || aborted()) return { events: [], next: cursor };
-        const batch = next.value;
-        cursor = batch[batch.length - 1].position;
-        const events = await this.visible(batch, scope);
-        if (events.length > 0) return { events: events.slice(0, limit), next: cursor };
-      }
-    } finally {
-      clearTimeout(timer);
-      await subscription.close();
-      // Ends the subscription's generator, which may sit at a page it yielded: it then lets go of
-      // the store's change notifier (not waited for: a read it has under way may still finish).
-      void iterator.return?.(undefined).catch(() => undefined);
+    const deadline = Date.now() + waitMs;
+    let next = after;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || signal.aborted) return { events: [], next };
+      let page: FeedPage | null = null;
+      const from = next;
+      const arrived = await this.tail.waitFor(
+        (event) => from === null || this.store.comparePositions(event.position, from) > 0,
+        remaining,
+        signal,
+        // Once listening: what was recorded since the caller's read is in this page.
+        async () => {
+          page = await this.page(from, limit, scope);
+          return page.events.length > 0;
+        },
+      );
+      const read = page as FeedPage | null;
+      if (read && read.events.length > 0) return read;
+      next = read?.next ?? next;
+      if (!arrived) return { events: [], next };
     }
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.tail.close();
   }
 }

@@ -84,9 +84,9 @@ export class FeedsHttpController {
     const scope = jurisdictionScope(actor, undefined);
     let page = await this.feed.page(after, limit, scope);
     if (page.events.length === 0 && wait > 0) {
-      let closed = false;
-      request.raw.once('close', () => (closed = true));
-      page = await this.feed.waitForPage(page.next, limit, scope, wait * 1000, () => closed);
+      const gone = new AbortController();
+      request.raw.once('close', () => gone.abort());
+      page = await this.feed.waitForPage(page.next, limit, scope, wait * 1000, gone.signal);
     }
     const next = page.next ?? '';
     const link = new URLSearchParams({ ...(next ? { after: next } : {}), limit: String(limit) });

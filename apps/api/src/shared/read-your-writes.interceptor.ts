@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { from, mergeMap, type Observable } from 'rxjs';
 import { CadreError } from '@cadre/kernel';
 import { EVENT_STORE, InvalidPositionError, type EventStore } from '@cadre/event-store';
-import { ALL_EVENTS, readCheckpoint, type Projection } from '@cadre/subscriptions';
+import { filterOf, firstAfter, readCheckpoint, type Projection } from '@cadre/subscriptions';
 import { PROJECTIONS, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
 const READ_MODELS_OF_ROUTE = 'cadre:read-models';
@@ -107,11 +107,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     // Until the log lets readers see the position, no projection can have read up to it.
     const head = await this.store.headPosition();
     if (head === null || this.store.comparePositions(head, position) < 0) return false;
-    const [first] = await this.store.readAll({
-      after: checkpoint ?? undefined,
-      limit: 1,
-      filter: projection.handles.includes(ALL_EVENTS) ? undefined : { eventTypePrefixes: projection.handles },
-    });
-    return first === undefined || this.store.comparePositions(first.position, position) > 0;
+    const first = await firstAfter(this.store, checkpoint, filterOf(projection.handles));
+    return first === null || this.store.comparePositions(first.position, position) > 0;
   }
 }

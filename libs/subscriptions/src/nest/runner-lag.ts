@@ -6,6 +6,7 @@ import { measureLag, type Lag } from '../lag.js';
 import type { RunnerStatus, SubscriptionRunner } from '../subscription-runner.js';
 
 const MEASURE_EVERY_MS = 5000;
+const UNKNOWN_EVERY_MS = 500;
 
 /** A runner's status and its lag (see {@link measureLag}); the lag is null until its checkpoint is known. */
 export interface RunnerLag extends RunnerStatus {
@@ -32,6 +33,7 @@ export class RunnerLagMonitor {
   private readonly events: Gauge;
   private timer: NodeJS.Timeout | null = null;
   private last: RunnerLag[] = [];
+  private stopped = false;
 
   constructor(
     private readonly store: EventStore,
@@ -54,14 +56,25 @@ export class RunnerLagMonitor {
     });
   }
 
+  /** Measures now and every 5 s — every half second while a runner's checkpoint is not known yet. */
   start(): void {
-    void this.measure().catch(() => undefined);
-    this.timer = setInterval(() => void this.measure().catch(() => undefined), MEASURE_EVERY_MS);
-    this.timer.unref();
+    this.stopped = false;
+    const next = (): void => {
+      if (this.stopped) return;
+      const unknown = this.last.length === 0 || this.last.some((lag) => lag.lagSeconds === null);
+      this.timer = setTimeout(measure, unknown ? UNKNOWN_EVERY_MS : MEASURE_EVERY_MS);
+      this.timer.unref();
+    };
+    const measure = (): void =>
+      void this.measure()
+        .catch(() => undefined)
+        .finally(next);
+    measure();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
