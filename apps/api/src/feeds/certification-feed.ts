@@ -17,7 +17,7 @@ import {
   type CertificationCloudEventJson,
 } from '@cadre/integration';
 import { AppConfig } from '@cadre/platform';
-import { unsealPersonalData } from '../staff/staff-personal-data.js';
+import { unsealPersonalData } from '@cadre/command-handling';
 
 /** A cursor that is not a position of this store (HTTP 400). */
 export class InvalidCursorError extends CadreError {

@@ -11,8 +11,7 @@ import {
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
 import { formedTeams } from '@cadre/processes';
-import { CommandRunner } from '../shared/command-runner.js';
-import { ReferenceData } from '../shared/reference-data.js';
+import { CommandRunner, ReferenceData } from '@cadre/command-handling/nest';
 
 /** What a dry run of an adoption or a requirement answers: who would lapse at `effectiveFrom`. */
 export interface RuleChangePreview {
