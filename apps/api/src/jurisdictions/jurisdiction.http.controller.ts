@@ -12,13 +12,13 @@ import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
+import { RuleChangeImpact, type RuleChangePreview } from '@cadre/processes';
 import { CommandRunner, ExecuteJurisdictionCommand } from '@cadre/command-handling/nest';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { RuleChangeImpact, type RuleChangePreview } from './rule-change-impact.js';
 import {
   AddJurisdictionRequirementRequestDto,
   AdoptFrameworkRequestDto,

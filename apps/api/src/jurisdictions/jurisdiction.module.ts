@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RuleChangeImpact } from '@cadre/processes';
 import { JurisdictionHttpController } from './jurisdiction.http.controller.js';
-import { RuleChangeImpact } from './rule-change-impact.js';
 
 @Module({ controllers: [JurisdictionHttpController], providers: [RuleChangeImpact] })
 export class JurisdictionModule {}

@@ -10,8 +10,8 @@ import {
   type WouldLapse,
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
-import { formedTeams } from '@cadre/processes';
 import { CommandRunner, ReferenceData } from '@cadre/command-handling/nest';
+import { formedTeams } from './standing-reconciliation.js';
 
 /** What a dry run of an adoption or a requirement answers: who would lapse at `effectiveFrom`. */
 export interface RuleChangePreview {
