@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RuleChangeImpact } from '@cadre/processes';
 import { JurisdictionHttpController } from './jurisdiction.http.controller.js';
 
-@Module({ controllers: [JurisdictionHttpController], providers: [RuleChangeImpact] })
+@Module({ controllers: [JurisdictionHttpController] })
 export class JurisdictionModule {}
