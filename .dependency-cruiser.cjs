@@ -13,9 +13,17 @@ const LAYERS = {
   platform: ['kernel'],
   'personal-data': ['kernel'],
   'event-store': ['kernel', 'platform'],
-  'command-handling': ['kernel', 'domain', 'event-store'],
   subscriptions: ['kernel', 'platform', 'event-store'],
   'read-models': ['kernel', 'domain', 'platform', 'personal-data', 'event-store', 'subscriptions'],
+  'command-handling': [
+    'kernel',
+    'domain',
+    'platform',
+    'personal-data',
+    'event-store',
+    'subscriptions',
+    'read-models',
+  ],
   processes: ['kernel', 'domain', 'platform', 'event-store', 'command-handling', 'subscriptions'],
   integration: [
     'kernel',

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { RecordedEvent } from '@cadre/event-store';
 import { resetCheckpoint } from '@cadre/subscriptions';
 import type pg from 'pg';
-import { PG_POOL } from '../../apps/api/src/shared/pg-pool.provider.js';
+import { PG_POOL } from '@cadre/command-handling/nest';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { LAPSE_PROCESS, RECONCILIATION_REASON, reconcileStandings } from '@cadre/processes';
 import { readCheckpoint } from '@cadre/subscriptions';
-import { PG_POOL } from '../../apps/api/src/shared/pg-pool.provider.js';
+import { PG_POOL } from '@cadre/command-handling/nest';
 import { ProcessManagerWorker } from '../../apps/worker/src/processes/process-manager.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';

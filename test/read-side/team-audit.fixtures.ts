@@ -12,7 +12,7 @@ import {
 import type { Actor } from '@cadre/kernel';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { handleCommand } from '@cadre/command-handling';
-import { ReferenceData } from '../../apps/api/src/shared/reference-data.js';
+import { ReferenceData } from '@cadre/command-handling/nest';
 import type { PlatformTestApp } from '../platform/support/platform-test-app.js';
 
 export const manager = (sub: string, jurisdiction = 'AL'): Actor => ({

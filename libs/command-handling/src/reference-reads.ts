@@ -18,8 +18,8 @@ import { loadAggregate, toDomainEvent } from './handle-command.js';
 /**
  * A jurisdiction's rules and the framework version it had adopted at `at`, each read from its
  * stream at its current revision: what team assignments check, what awards' validity comes from.
- * Shared by the api's command handlers and the worker's process managers. Refused (422) when the
- * jurisdiction had adopted no framework then.
+ * Shared by the Nest command handlers (`ReferenceData`) and the process managers. Refused (422)
+ * when the jurisdiction had adopted no framework then.
  */
 export async function loadTeamRules(
   store: EventStore,

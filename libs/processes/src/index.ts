@@ -21,3 +21,4 @@ export * from './certification-schedule.process.js';
 export * from './certification-schedule.ticker.js';
 export * from './lapse.process.js';
 export * from './standing-reconciliation.js';
+export * from './rule-change-impact.js';

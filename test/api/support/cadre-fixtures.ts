@@ -18,7 +18,7 @@ import type { Actor } from '@cadre/kernel';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { handleCommand, loadAggregate } from '@cadre/command-handling';
 import type pg from 'pg';
-import { PG_POOL } from '../../../apps/api/src/shared/pg-pool.provider.js';
+import { PG_POOL } from '@cadre/command-handling/nest';
 import type { PlatformTestApp } from '../../platform/support/platform-test-app.js';
 
 /** The sample framework the api tests share: one version, adopted by AL and RS since 2020. */

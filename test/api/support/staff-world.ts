@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type pg from 'pg';
 import type { EventStore } from '@cadre/event-store';
-import { PG_POOL } from '../../../apps/api/src/shared/pg-pool.provider.js';
+import { PG_POOL } from '@cadre/command-handling/nest';
 import type { PlatformTestApp } from '../../platform/support/platform-test-app.js';
 import { CadreFixtures } from './cadre-fixtures.js';
 

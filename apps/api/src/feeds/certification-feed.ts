@@ -18,7 +18,7 @@ import {
 } from '@cadre/integration';
 import { AppConfig } from '@cadre/platform';
 import { LogTail, readLog } from '@cadre/subscriptions';
-import { unsealPersonalData } from '../staff/staff-personal-data.js';
+import { unsealPersonalData } from '@cadre/command-handling';
 
 /** A cursor that is not a position of this store (HTTP 400). */
 export class InvalidCursorError extends CadreError {

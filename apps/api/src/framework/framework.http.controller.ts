@@ -5,13 +5,12 @@ import type { FastifyReply } from 'fastify';
 import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
+import { CommandRunner, ExecuteFrameworkCommand } from '@cadre/command-handling/nest';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { ExecuteFrameworkCommand } from './framework.command-handler.js';
 import { frameworkStream } from '@cadre/domain';
 import {
   DefineCompetencyRequestDto,

@@ -12,14 +12,13 @@ import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
+import { previewRuleChange, type RuleChangePreview } from '@cadre/processes';
+import { CommandRunner, ExecuteJurisdictionCommand } from '@cadre/command-handling/nest';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { ExecuteJurisdictionCommand } from './jurisdiction.command-handler.js';
-import { RuleChangeImpact, type RuleChangePreview } from './rule-change-impact.js';
 import {
   AddJurisdictionRequirementRequestDto,
   AdoptFrameworkRequestDto,
@@ -70,7 +69,6 @@ export class JurisdictionHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly runner: CommandRunner,
-    private readonly impact: RuleChangeImpact,
   ) {}
 
   @Post(':code/framework-adoptions')
@@ -186,7 +184,7 @@ export class JurisdictionHttpController {
       const effectiveFrom = decided?.data.effectiveFrom ?? this.runner.clock.now().toISOString();
       const version = command.type === 'AdoptFramework' ? command.data.version : undefined;
       reply.status(200);
-      return this.impact.preview(code, result.state, version, effectiveFrom);
+      return previewRuleChange(this.runner.store, code, result.state, version, effectiveFrom);
     }
     // The first adoption creates the jurisdiction's stream: 201 then, 200 afterwards.
     return CommandReply.of(code, result);

@@ -11,13 +11,12 @@ import {
 } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
+import { CommandRunner, ExecuteProgrammeCommand } from '@cadre/command-handling/nest';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { ExecuteProgrammeCommand } from './programme.command-handler.js';
 import {
   DefineProgrammeRequestDto,
   GrantedCompetencyDto,

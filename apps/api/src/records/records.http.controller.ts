@@ -2,10 +2,10 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
+import { VoidRecordById } from '@cadre/command-handling/nest';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
-import { VoidRecordById } from './void-record.command-handler.js';
 import { VoidRecordRequestDto } from './void-record.request.dto.js';
 
 /** Corrections: nothing is edited or deleted; a mistaken record is voided, with a reason. */

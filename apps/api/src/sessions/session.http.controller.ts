@@ -6,13 +6,12 @@ import type { FastifyReply } from 'fastify';
 import { actsIn, assertActsIn, isJointSession, sessionDecider, sessionStream } from '@cadre/domain';
 import { loadAggregate } from '@cadre/command-handling';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { CommandRunner, ExecuteSessionCommand } from '@cadre/command-handling/nest';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { ExecuteSessionCommand } from './session.command-handler.js';
 import {
   CancelSessionRequestDto,
   CloseSessionRequestDto,

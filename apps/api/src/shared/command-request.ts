@@ -1,17 +1,13 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import type { CommandRequest } from '@cadre/command-handling/nest';
 import { CadreError, type Actor } from '@cadre/kernel';
 import { Problems } from '@cadre/platform';
 import { CommandReplyDto } from './command-reply.js';
 
-/** Who sends a command and how: the authenticated actor, the request's correlation id and `If-Match`. */
-export interface CommandRequest {
-  readonly actor: Actor;
-  readonly correlationId: string;
-  /** The revision named by `If-Match`, when the caller pinned one. */
-  readonly expectedRevision?: number;
-}
+/** Who sends a command and how (the command handlers' type): built from the request by `@Command()`. */
+export type { CommandRequest };
 
 export class InvalidIfMatchError extends CadreError {
   readonly category = 'validation' as const;

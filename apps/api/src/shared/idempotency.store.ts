@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { canonicalize } from 'json-canonicalize';
 import type pg from 'pg';
 import { CadreError } from '@cadre/kernel';
-import { PG_POOL } from './pg-pool.provider.js';
+import { PG_POOL } from '@cadre/command-handling/nest';
 
 const SCHEMA_SQL = `
 CREATE SCHEMA IF NOT EXISTS cadre_api;

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { StaffCommand, StaffState } from '@cadre/domain';
 import type { CommandResult } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
+import { ExecuteStaffCommand } from '@cadre/command-handling/nest';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
@@ -13,7 +14,6 @@ import {
   ReinstateCertificationRequestDto,
   RenewCertificationRequestDto,
 } from './certification.request.dto.js';
-import { ExecuteStaffCommand } from './staff.command-handler.js';
 
 /**
  * Certifications in the staff member's stream. Awards on external evidence and renewals are the

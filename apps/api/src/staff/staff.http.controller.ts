@@ -4,26 +4,27 @@ import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swa
 import type { FastifyReply } from 'fastify';
 import { assertActsIn, staffDecider, staffErrors, staffStream, type StaffCommand } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
-import { loadAggregate } from '@cadre/command-handling';
 import { PersonalDataVault } from '@cadre/personal-data';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import {
+  CommandRunner,
+  ErasePersonalData,
+  ExecuteStaffCommand,
+  RegisterStaff,
+  TransferStaff,
+} from '@cadre/command-handling/nest';
+import { loadAggregate, registeredPersonalData, unsealPersonalData } from '@cadre/command-handling';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
-import { ErasePersonalData } from './erase-personal-data.command-handler.js';
-import { RegisterStaff } from './register-staff.command-handler.js';
-import { ExecuteStaffCommand } from './staff.command-handler.js';
 import {
   ChangeStaffRoleRequestDto,
   RecordDepartureRequestDto,
   RegisterStaffRequestDto,
   TransferStaffRequestDto,
 } from './staff.request.dto.js';
-import { registeredPersonalData, unsealPersonalData } from './staff-personal-data.js';
 import { staffView, type StaffView } from './staff.view.js';
-import { TransferStaff } from './transfer-staff.command-handler.js';
 import { aggregate } from '../shared/response.schemas.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   type Standing,
   type StaffState,
 } from '@cadre/domain';
-import type { StaffPersonalData } from './staff-personal-data.js';
+import type { StaffPersonalData } from '@cadre/command-handling';
 
 /** One validity period as a client sees it; `eventId` is what `POST /v1/records/{eventId}/void` takes. */
 export interface ValidityPeriodView {

@@ -2,11 +2,11 @@ import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
+import { ExecuteTeamCommand } from '@cadre/command-handling/nest';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto, PendingOverrideReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { ExecuteTeamCommand } from './team.command-handler.js';
 import { TeamId, sendTeam } from './team.http.controller.js';
 import {
   AssignMemberRequestDto,

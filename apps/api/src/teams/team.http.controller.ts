@@ -16,14 +16,12 @@ import { STAFF_DIRECTORY_SCHEMA } from '@cadre/read-models';
 import { READ_MODELS } from '@cadre/subscriptions/nest';
 import type { DataSource } from 'typeorm';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { CommandRunner, ExecuteTeamCommand, ReferenceData } from '@cadre/command-handling/nest';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
-import { ReferenceData } from '../shared/reference-data.js';
-import { ExecuteTeamCommand } from './team.command-handler.js';
 import {
   FormTeamRequestDto,
   ReasonedTeamRequestDto,

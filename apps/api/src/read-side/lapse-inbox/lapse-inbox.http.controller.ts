@@ -5,6 +5,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/kernel';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { AcknowledgeLapseCommand } from '@cadre/command-handling/nest';
 import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';
 import {
@@ -24,7 +25,6 @@ import {
   lapseSortKey,
   type InboxItemRow,
 } from '@cadre/read-models';
-import { AcknowledgeLapseCommand } from './acknowledge-lapse.command-handler.js';
 import { anything, page } from '../../shared/response.schemas.js';
 
 export class AcknowledgeLapseRequestDto {

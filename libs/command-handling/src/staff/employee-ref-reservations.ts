@@ -3,8 +3,7 @@ import { employeeRefDecider, employeeRefStream, type EmployeeRefCommand } from '
 import { PersonalDataVault } from '@cadre/personal-data';
 import { PINO_LOGGER } from '@cadre/platform';
 import type { Logger } from 'pino';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
 import { employeeRefKey } from './staff-personal-data.js';
 
 /**

@@ -7,10 +7,9 @@ import {
   type JurisdictionContext,
   type JurisdictionState,
 } from '@cadre/domain';
-import type { CommandResult } from '@cadre/command-handling';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
-import { ReferenceData } from '../shared/reference-data.js';
+import type { CommandResult } from '../handle-command.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
+import { ReferenceData } from '../nest/reference-data.js';
 
 export class ExecuteJurisdictionCommand extends Command<CommandResult<JurisdictionState>> {
   constructor(

@@ -1,8 +1,7 @@
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { frameworkDecider, frameworkStream, type FrameworkCommand, type FrameworkState } from '@cadre/domain';
-import type { CommandResult } from '@cadre/command-handling';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
+import type { CommandResult } from '../handle-command.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
 
 /** A framework command on its way to the decider (the @nestjs/cqrs message). */
 export class ExecuteFrameworkCommand extends Command<CommandResult<FrameworkState>> {

@@ -5,10 +5,9 @@ import {
   type ErasePersonalData as EraseCommand,
   type StaffState,
 } from '@cadre/domain';
-import { loadAggregate, RevisionMismatchError, type CommandResult } from '@cadre/command-handling';
+import { loadAggregate, RevisionMismatchError, type CommandResult } from '../handle-command.js';
 import { PersonalDataVault } from '@cadre/personal-data';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
 import { EmployeeRefReservations } from './employee-ref-reservations.js';
 import { ExecuteStaffCommand } from './staff.command-handler.js';
 import { registeredPersonalData, unsealPersonalData } from './staff-personal-data.js';

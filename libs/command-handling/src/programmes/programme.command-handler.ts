@@ -1,8 +1,7 @@
 import { CommandHandler, Command, type ICommandHandler } from '@nestjs/cqrs';
 import { programmeDecider, programmeStream, type ProgrammeCommand, type ProgrammeState } from '@cadre/domain';
-import type { CommandResult } from '@cadre/command-handling';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
+import type { CommandResult } from '../handle-command.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
 
 /** A programme command on its way to the decider (the @nestjs/cqrs message). */
 export class ExecuteProgrammeCommand extends Command<CommandResult<ProgrammeState>> {

@@ -7,9 +7,8 @@ import {
   type LapseAcknowledgementContext,
   type LapseAcknowledgementState,
 } from '@cadre/domain';
-import type { CommandResult } from '@cadre/command-handling';
-import type { CommandRequest } from '../../shared/command-request.js';
-import { CommandRunner } from '../../shared/command-runner.js';
+import type { CommandResult } from '../handle-command.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
 import { INBOX_EVENTS, lapseRow, LapseInboxReadQuery } from '@cadre/read-models';
 
 export class AcknowledgeLapseCommand extends Command<CommandResult<LapseAcknowledgementState>> {

@@ -8,10 +8,9 @@ import {
   type SessionContext,
   type SessionState,
 } from '@cadre/domain';
-import type { CommandResult } from '@cadre/command-handling';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
-import { ReferenceData } from '../shared/reference-data.js';
+import type { CommandResult } from '../handle-command.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
+import { ReferenceData } from '../nest/reference-data.js';
 
 /** A session command on its way to the decider (the @nestjs/cqrs message). */
 export class ExecuteSessionCommand extends Command<CommandResult<SessionState>> {

@@ -9,10 +9,9 @@ import {
   staffDecider,
   type StaffCommand,
 } from '@cadre/domain';
-import type { CommandResult } from '@cadre/command-handling';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
-import { ReferenceData } from '../shared/reference-data.js';
+import type { CommandResult } from '../handle-command.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
+import { ReferenceData } from '../nest/reference-data.js';
 
 /** A staff command on its way to the decider (the @nestjs/cqrs message). */
 export class ExecuteStaffCommand extends Command<CommandResult<StaffState>> {

@@ -2,11 +2,11 @@ import type { Provider } from '@nestjs/common';
 import type pg from 'pg';
 import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig } from '@cadre/platform';
-import { PG_POOL } from '../shared/pg-pool.provider.js';
+import { PG_POOL } from './pg-pool.provider.js';
 
 /**
- * The personal-data vault on the api's pool: per-person data keys wrapped by the configured KEK
- * ring, and the blind-index key. Production refuses to start on the development KEK (the config
+ * The personal-data vault on the api's pool ({@link PG_POOL}): per-person data keys wrapped by the
+ * configured KEK ring, and the blind-index key. Production refuses to start on the development KEK (the config
  * loader already refuses a missing one, and the development blind-index key).
  */
 export const personalDataVaultProvider: Provider = {

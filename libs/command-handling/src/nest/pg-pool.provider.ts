@@ -3,7 +3,10 @@ import type pg from 'pg';
 import { resilientPool } from '@cadre/event-store';
 import { DATABASE, type Database } from '@cadre/platform';
 
-/** The api's pool on the process database (idempotency keys, personal-data keys, read models). */
+/**
+ * The api's pool on the process database (idempotency keys, personal-data keys, read models),
+ * provided by the command-handling module: the personal-data vault of the commands is on it.
+ */
 export const PG_POOL = Symbol.for('cadre.api.PgPool');
 
 export const pgPoolProvider: Provider = {

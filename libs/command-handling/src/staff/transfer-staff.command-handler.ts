@@ -1,9 +1,8 @@
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { staffDecider, staffStream, type StaffState, type TransferStaffMember } from '@cadre/domain';
-import { loadAggregate, type CommandResult } from '@cadre/command-handling';
+import { loadAggregate, type CommandResult } from '../handle-command.js';
 import { PersonalDataVault } from '@cadre/personal-data';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
 import { EmployeeRefReservations } from './employee-ref-reservations.js';
 import { ExecuteStaffCommand } from './staff.command-handler.js';
 import { registeredPersonalData, unsealPersonalData } from './staff-personal-data.js';

@@ -3,6 +3,7 @@ import { EVENT_STORE, type EventStore, type Position, type RecordedEvent } from 
 import { PersonalDataVault } from '@cadre/personal-data';
 import { PINO_LOGGER } from '@cadre/platform';
 import type { Logger } from 'pino';
+import { readLog } from '@cadre/subscriptions';
 
 const ERASED = 'StaffPersonalDataErased';
 const PAGE = 1000;
@@ -53,15 +54,14 @@ export class ErasureReapplier implements OnModuleInit, OnModuleDestroy {
   /** Re-applies the erasures recorded since the last pass; returns how many keys had come back. */
   async reapply(): Promise<number> {
     let reapplied = 0;
-    for (;;) {
-      const page = await this.store.readAll({
-        after: this.after,
-        limit: PAGE,
-        filter: { eventTypePrefixes: [ERASED] },
-      });
+    const pages = readLog(this.store, {
+      after: this.after,
+      filter: { eventTypePrefixes: [ERASED] },
+      pageSize: PAGE,
+    });
+    for await (const page of pages) {
       reapplied += await this.vault.reapplyErasures(erasedSubjects(page));
-      this.after = page.at(-1)?.position ?? this.after;
-      if (page.length < PAGE) break;
+      this.after = page.at(-1)!.position;
     }
     if (reapplied > 0) {
       this.logger.warn({ reapplied }, 'erasures recorded in the log were re-applied to the key table');

@@ -1,11 +1,10 @@
 import { randomIds } from '@cadre/kernel';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { staffDecider, type CommandMetadata, type RegisterStaffMember, type StaffState } from '@cadre/domain';
-import type { CommandResult } from '@cadre/command-handling';
+import type { CommandResult } from '../handle-command.js';
 import { PersonalDataVault } from '@cadre/personal-data';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
-import { ReferenceData } from '../shared/reference-data.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
+import { ReferenceData } from '../nest/reference-data.js';
 import { EmployeeRefReservations } from './employee-ref-reservations.js';
 import { ExecuteStaffCommand, staffContext } from './staff.command-handler.js';
 import { sealPersonalData, type StaffPersonalData } from './staff-personal-data.js';

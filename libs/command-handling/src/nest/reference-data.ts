@@ -18,12 +18,8 @@ import {
   type TrainerRecord,
 } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
-import {
-  loadAggregate,
-  loadJurisdictionRules,
-  loadStaffSnapshots,
-  loadTeamRules,
-} from '@cadre/command-handling';
+import { loadAggregate } from '../handle-command.js';
+import { loadJurisdictionRules, loadStaffSnapshots, loadTeamRules } from '../reference-reads.js';
 
 /**
  * Reads the aggregates a decision needs besides its own stream (the framework in force, a

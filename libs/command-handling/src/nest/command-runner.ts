@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
-import {
-  decisionContext,
-  handleCommand,
-  type CommandResult,
-  type CommandSpec,
-} from '@cadre/command-handling';
-import { CLOCK, type Clock } from '@cadre/kernel';
-import type { CommandRequest } from './command-request.js';
+import { CLOCK, type Actor, type Clock } from '@cadre/kernel';
+import { decisionContext, handleCommand, type CommandResult, type CommandSpec } from '../handle-command.js';
+
+/** Who sends a command and how: the authenticated actor, the request's correlation id and `If-Match`. */
+export interface CommandRequest {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  /** The revision named by `If-Match`, when the caller pinned one. */
+  readonly expectedRevision?: number;
+}
 
 /**
- * The Nest face of the one load-decide-append path ({@link handleCommand}): every command
- * handler of the api runs its decider through here, with the request's actor, correlation id,
+ * The Nest face of the one load-decide-append path ({@link handleCommand}): every Nest command
+ * handler runs its decider through here, with the request's actor, correlation id,
  * `If-Match` and the process clock.
  */
 @Injectable()

@@ -9,9 +9,8 @@ import {
   type VoidRecord,
 } from '@cadre/domain';
 import { streamCategory, type EventLocation } from '@cadre/event-store';
-import type { CommandResult } from '@cadre/command-handling';
-import type { CommandRequest } from '../shared/command-request.js';
-import { CommandRunner } from '../shared/command-runner.js';
+import type { CommandResult } from '../handle-command.js';
+import { CommandRunner, type CommandRequest } from '../nest/command-runner.js';
 
 /** Voids a recorded attendance, assessment, certification award or renewal, by its event id. */
 export class VoidRecordById extends Command<CommandResult<unknown>> {
