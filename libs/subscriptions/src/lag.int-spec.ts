@@ -1,23 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
-import { PostgresEventStore, type NewEvent } from '@cadre/event-store';
+import { PostgresEventStore } from '@cadre/event-store';
+import { testEvent as event } from '../../../test/support/test-events.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { ensureCheckpoints, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
 import { measureLag } from './lag.js';
-
-const event = (type: string): NewEvent => ({
-  eventId: randomUUID(),
-  type,
-  data: {},
-  metadata: {
-    correlationId: 'c',
-    causationId: null,
-    actor: null,
-    occurredAt: '2026-01-01T00:00:00.000Z',
-    schemaVersion: 1,
-  },
-});
 
 describe('measureLag: from checkpoints and positions, never by reading the backlog', () => {
   let database: TestDatabase;

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PostgresEventStore, type NewEvent } from '@cadre/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { testEvent } from '../../../test/support/test-events.js';
 import { readCheckpoint } from './checkpoint-store.js';
 import type { Projection } from './projection.js';
 import { ProjectionRebuilder } from './projection-rebuilder.js';
@@ -183,17 +183,4 @@ describe('ProjectionRebuilder', () => {
   });
 });
 
-function event(i: number): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'Tallied',
-    data: { i },
-    metadata: {
-      correlationId: 'c',
-      causationId: null,
-      actor: null,
-      occurredAt: '2026-01-01T00:00:00.000Z',
-      schemaVersion: 1,
-    },
-  };
-}
+const event = (i: number): NewEvent => testEvent('Tallied', { i });

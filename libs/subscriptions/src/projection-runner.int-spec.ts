@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PostgresEventStore, type NewEvent } from '@cadre/event-store';
+import { PostgresEventStore } from '@cadre/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { testEvent } from '../../../test/support/test-events.js';
 import { readCheckpoint } from './checkpoint-store.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -111,24 +111,9 @@ describe('ProjectionRunner', () => {
 
 async function append(store: PostgresEventStore, n: number, type: string, pauseMs = 0): Promise<void> {
   for (let i = 0; i < n; i += 1) {
-    await store.append(`thing-${i % 5}`, [event(type)]);
+    await store.append(`thing-${i % 5}`, [testEvent(type)]);
     if (pauseMs) await sleep(pauseMs);
   }
-}
-
-function event(type: string): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type,
-    data: {},
-    metadata: {
-      correlationId: 'c',
-      causationId: null,
-      actor: null,
-      occurredAt: '2026-01-01T00:00:00.000Z',
-      schemaVersion: 1,
-    },
-  };
 }
 
 async function count(pool: pg.Pool): Promise<number> {
