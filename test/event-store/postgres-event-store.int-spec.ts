@@ -4,6 +4,7 @@ import pg from 'pg';
 import { DuplicateEventIdError, PostgresEventStore, type NewEvent } from '@cadre/event-store';
 import { ManualClock } from '@cadre/kernel';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { testEvent } from '../support/test-events.js';
 
 /** What the PostgreSQL adapter promises beyond the contract every adapter keeps. */
 describe('PostgreSQL adapter specifics', () => {
@@ -103,17 +104,4 @@ describe('PostgreSQL adapter specifics', () => {
   });
 });
 
-function event(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'Happened',
-    data: {},
-    metadata: {
-      correlationId: 'c',
-      causationId: null,
-      actor: null,
-      occurredAt: '2026-01-01T00:00:00.000Z',
-      schemaVersion: 1,
-    },
-  };
-}
+const event = (): NewEvent => testEvent('Happened');

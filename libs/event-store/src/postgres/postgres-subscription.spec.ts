@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../event-store.port.js';
 import type { ChangeNotifier } from './change-notifier.js';
 import { START } from './postgres-position.js';
 import { PostgresSubscription, type PageReader } from './postgres-subscription.js';
+import { testEvent } from '../../../../test/support/test-events.js';
 
 /** A notifier that counts the subscriptions holding it, and never wakes anyone. */
 const countingNotifier = (): ChangeNotifier & { held: number } => {
@@ -23,16 +24,8 @@ const countingNotifier = (): ChangeNotifier & { held: number } => {
 
 const page = (n: number): RecordedEvent[] =>
   Array.from({ length: n }, (_, i) => ({
+    ...testEvent('Happened'),
     eventId: `e${i}`,
-    type: 'Happened',
-    data: {},
-    metadata: {
-      correlationId: 'c',
-      causationId: null,
-      actor: null,
-      occurredAt: '2026-01-01T00:00:00.000Z',
-      schemaVersion: 1,
-    },
     stream: 's-1',
     revision: i,
     position: `1-${i + 1}`,
