@@ -1,22 +1,19 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { CurrentActor } from '@cadre/platform';
 import {
+  AUDIT_READERS,
   ExpiryGapsQueryDto,
-  allPages,
+  ReadRoute,
+  answeredFor,
   jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  pageOrCsv,
   type CsvColumn,
 } from '../shared/index.js';
+import { ApiController } from '../../shared/api-controller.js';
 import {
   InvalidQueryParameterError,
-  decodeCursor,
-  pageOf,
-  parseLimit,
   parsePointInTime,
   readFilters,
   ExpiryGapsReadQuery,
@@ -28,33 +25,25 @@ import { anything, int, page, pointInTime } from '../../shared/response.schemas.
 const DAY_MS = 86_400_000;
 
 /** Certifications expiring soon, in their window or expired: MDT members first. */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-expiry-gaps')
-@Controller('v1/audit/expiry-gaps')
+@ApiController({ tag: 'audit', path: 'v1/audit/expiry-gaps', accessLogged: 'audit-expiry-gaps' })
 export class ExpiryGapsHttpController {
   constructor(
     private readonly gaps: ExpiryGapsReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    roles: AUDIT_READERS,
+    csv: true,
     summary:
       'Expiry gaps (asOf, knownAt, within=30|60|90, jurisdiction, institution, agency, role, competency, cursor, limit; Accept: text/csv)',
     description:
       '`gap`: expiring (valid, ends within `within` days of asOf), window-open, or expired (and not covered by another valid certification of that competency at or above its level). Members serving on a team (`onTeam`) come first, then the soonest to end.',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(anything('A certification expiring, in its window or expired, not covered'), {
+    ok: page(anything('A certification expiring, in its window or expired, not covered'), {
       ...pointInTime,
       within: int(),
     }),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
     @Query() params: ExpiryGapsQueryDto,
     @CurrentActor() actor: Actor,
@@ -70,16 +59,17 @@ export class ExpiryGapsHttpController {
       within,
       scope: jurisdictionScope(actor, params.jurisdiction),
     };
-    const after = decodeCursor(params.cursor, 4);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.gaps.page(query, key ?? after, 1000), expiryGapSortKey);
-      return sendCsv(reply, 'expiry-gaps', CSV_COLUMNS, rows);
-    }
-    const limit = parseLimit(params.limit);
-    const page = pageOf(await this.gaps.page(query, after, limit + 1), limit, expiryGapSortKey, (row) =>
-      gapItem(row, point.asOf),
+    return pageOrCsv(
+      { params, request, reply },
+      {
+        keyParts: 4,
+        fetch: (after, count) => this.gaps.page(query, after, count),
+        sortKey: expiryGapSortKey,
+        item: (row) => gapItem(row, point.asOf),
+        csv: { filename: 'expiry-gaps', columns: CSV_COLUMNS },
+      },
+      { ...answeredFor(point), within },
     );
-    return { asOf: point.asOf.toISOString(), knownAt: point.knownAt.toISOString(), within, ...page };
   }
 }
 

@@ -1,11 +1,13 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { CurrentActor } from '@cadre/platform';
+import { ApiController } from '../../shared/api-controller.js';
 import {
+  AUDIT_READERS,
   JointTrainingQueryDto,
+  ReadRoute,
+  answeredFor,
   jurisdictionScope,
   sendCsv,
   wantsCsv,
@@ -23,23 +25,18 @@ const share = (row: ShareRow) =>
   row.headcount === 0 ? 0 : Math.round((row.with_joint / row.headcount) * 10_000) / 10_000;
 
 /** Joint prison–probation training: joint sessions per month and each agency's share of staff who took part. */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-joint-training')
-@Controller('v1/audit/joint-training')
+@ApiController({ tag: 'audit', path: 'v1/audit/joint-training', accessLogged: 'audit-joint-training' })
 export class JointTrainingHttpController {
   constructor(
     private readonly read: JointTrainingReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({ summary: 'Joint training (asOf, knownAt, months = 12, jurisdiction; Accept: text/csv)' })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: object({
+  @ReadRoute({
+    roles: AUDIT_READERS,
+    csv: true,
+    summary: 'Joint training (asOf, knownAt, months = 12, jurisdiction; Accept: text/csv)',
+    ok: object({
       ...pointInTime,
       months: int(),
       periods: { type: 'array', items: object({ period: str(), jointSessions: int() }) },
@@ -49,7 +46,6 @@ export class JointTrainingHttpController {
       },
     }),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async get(
     @Query() params: JointTrainingQueryDto,
     @CurrentActor() actor: Actor,
@@ -71,18 +67,10 @@ export class JointTrainingHttpController {
     };
     const [periods, shares] = await Promise.all([this.read.periods(query), this.read.shares(query)]);
     if (wantsCsv(request)) {
-      return sendCsv(
-        reply,
-        'joint-training',
-        csvColumns(query),
-        (async function* () {
-          yield* shares;
-        })(),
-      );
+      return sendCsv(reply, 'joint-training', csvColumns(query), shares);
     }
     return {
-      asOf: query.asOf.toISOString(),
-      knownAt: query.knownAt.toISOString(),
+      ...answeredFor(query),
       months,
       periods: periods.map((p) => ({ period: p.period, jointSessions: p.joint_sessions })),
       shares: shares.map((row) => ({

@@ -1,10 +1,18 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
-import { jurisdictionScope, sendCsv, wantsCsv, type CsvColumn, AuditQueryDto } from '../shared/index.js';
+import { CurrentActor } from '@cadre/platform';
+import { ApiController } from '../../shared/api-controller.js';
+import {
+  AUDIT_READERS,
+  AuditQueryDto,
+  ReadRoute,
+  answeredFor,
+  jurisdictionScope,
+  sendCsv,
+  wantsCsv,
+  type CsvColumn,
+} from '../shared/index.js';
 import {
   parsePointInTime,
   MatrixConformanceReadQuery,
@@ -17,25 +25,19 @@ import { object, pointInTime } from '../../shared/response.schemas.js';
  * Role × competency × level per jurisdiction against the regional baseline (the latest published
  * framework version), and which version each jurisdiction adopted, from when.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-matrix')
-@Controller('v1/audit/matrix')
+@ApiController({ tag: 'audit', path: 'v1/audit/matrix', accessLogged: 'audit-matrix' })
 export class MatrixConformanceHttpController {
   constructor(
     private readonly read: MatrixConformanceReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({ summary: 'Matrix conformance (asOf, knownAt, jurisdiction; Accept: text/csv)' })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: object(pointInTime, 'Each jurisdiction’s roles × competencies: required level and conformance'),
+  @ReadRoute({
+    roles: AUDIT_READERS,
+    csv: true,
+    summary: 'Matrix conformance (asOf, knownAt, jurisdiction; Accept: text/csv)',
+    ok: object(pointInTime, 'Each jurisdiction’s roles × competencies: required level and conformance'),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async get(
     @Query() params: AuditQueryDto,
     @CurrentActor() actor: Actor,
@@ -46,16 +48,9 @@ export class MatrixConformanceHttpController {
     const answer = await this.read.answer(at, jurisdictionScope(actor, params.jurisdiction));
     if (wantsCsv(request)) {
       const rows = answer.jurisdictions.flatMap((j) => j.matrix.map((cell) => ({ j, cell })));
-      return sendCsv(
-        reply,
-        'matrix-conformance',
-        CSV_COLUMNS,
-        (async function* () {
-          yield* rows;
-        })(),
-      );
+      return sendCsv(reply, 'matrix-conformance', CSV_COLUMNS, rows);
     }
-    return { asOf: at.asOf.toISOString(), knownAt: at.knownAt.toISOString(), ...answer };
+    return { ...answeredFor(at), ...answer };
   }
 }
 

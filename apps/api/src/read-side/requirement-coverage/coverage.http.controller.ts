@@ -1,24 +1,20 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { CurrentActor } from '@cadre/platform';
 import {
+  AUDIT_READERS,
   FilteredAuditPageQueryDto,
-  allPages,
+  ReadRoute,
+  answeredFor,
   jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  pageOrCsv,
   type CsvColumn,
 } from '../shared/index.js';
+import { ApiController } from '../../shared/api-controller.js';
 import {
-  decodeCursor,
-  pageOf,
-  parseLimit,
   parsePointInTime,
   readFilters,
-  type Page,
   CoverageReadQuery,
   coverageSortKey,
   type CoverageRow,
@@ -29,52 +25,39 @@ import { anything, page, pointInTime } from '../../shared/response.schemas.js';
  * The share of headcount meeting each requirement in force, by jurisdiction × institution × agency
  * × role × competency × level, as of any date and as known at any date.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-coverage')
-@Controller('v1/audit/coverage')
+@ApiController({ tag: 'audit', path: 'v1/audit/coverage', accessLogged: 'audit-coverage' })
 export class CoverageHttpController {
   constructor(
     private readonly coverage: CoverageReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    roles: AUDIT_READERS,
+    csv: true,
     summary:
       'Coverage (asOf, knownAt, jurisdiction, institution, agency, role, competency, cursor; Accept: text/csv)',
+    ok: page(anything('A person and a requirement: met or not, by which certification'), pointInTime),
   })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(anything('A person and a requirement: met or not, by which certification'), pointInTime),
-  })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async get(
     @Query() params: FilteredAuditPageQueryDto,
     @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<(Page<object> & { asOf: string; knownAt: string }) | FastifyReply> {
-    const pointInTime = parsePointInTime(params, this.clock.now());
-    const query = {
-      ...pointInTime,
-      ...readFilters(params),
-      scope: jurisdictionScope(actor, params.jurisdiction),
-    };
-    const after = decodeCursor(params.cursor, 7);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.coverage.page(query, key ?? after, 1000), coverageSortKey);
-      return sendCsv(reply, 'coverage', csvColumns(pointInTime), rows);
-    }
-    const limit = parseLimit(params.limit);
-    const rows = await this.coverage.page(query, after, limit + 1);
-    return {
-      asOf: pointInTime.asOf.toISOString(),
-      knownAt: pointInTime.knownAt.toISOString(),
-      ...pageOf(rows, limit, coverageSortKey, coverageItem),
-    };
+  ): Promise<object> {
+    const point = parsePointInTime(params, this.clock.now());
+    const query = { ...point, ...readFilters(params), scope: jurisdictionScope(actor, params.jurisdiction) };
+    return pageOrCsv(
+      { params, request, reply },
+      {
+        keyParts: 7,
+        fetch: (after, count) => this.coverage.page(query, after, count),
+        sortKey: coverageSortKey,
+        item: coverageItem,
+        csv: { filename: 'coverage', columns: csvColumns(point) },
+      },
+      answeredFor(point),
+    );
   }
 }
 

@@ -1,11 +1,14 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { CurrentActor } from '@cadre/platform';
+import { ApiController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
+  AUDIT_READERS,
+  READ_PROBLEMS,
+  ReadRoute,
+  answeredFor,
   jurisdictionScope,
   sendCsv,
   wantsCsv,
@@ -21,34 +24,27 @@ const DAY_MS = 86_400_000;
  * A team's composition at `asOf` as known at `knownAt`: the disciplines present against those
  * required, the members, the unqualified members and for how long each lapse lasted.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-team-composition')
-@Controller('v1/audit/teams/:id/composition')
+@ApiController({
+  tag: 'audit',
+  path: 'v1/audit/teams/:id/composition',
+  accessLogged: 'audit-team-composition',
+})
 export class TeamCompositionHttpController {
   constructor(
     private readonly read: TeamCompositionReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    roles: AUDIT_READERS,
+    csv: true,
     summary: 'Team composition over time (asOf, knownAt; Accept: text/csv); 404 for an unknown team',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: object({
+    ok: object({
       teamId: str(),
       ...pointInTime,
       team: anything('The team at asOf (null when it did not exist)'),
     }),
-  })
-  @Problems({
-    400: ['QUERY.INVALID_PARAMETER'],
-    403: ['ACTOR.OUTSIDE_JURISDICTION'],
-    404: ['TEAM.NOT_FOUND'],
+    problems: { ...READ_PROBLEMS, 404: ['TEAM.NOT_FOUND'] },
   })
   async get(
     @Param('id') teamId: string,
@@ -98,14 +94,7 @@ export class TeamCompositionHttpController {
           days: l.days,
         })),
       ];
-      return sendCsv(
-        reply,
-        `team-${teamId}-composition`,
-        CSV_COLUMNS,
-        (async function* () {
-          yield* rows;
-        })(),
-      );
+      return sendCsv(reply, `team-${teamId}-composition`, CSV_COLUMNS, rows);
     }
     const disciplines = (team?.required_disciplines ?? []).map(({ role, minCount }) => {
       const present = members.filter((m) => m.team_role === role).length;
@@ -113,8 +102,7 @@ export class TeamCompositionHttpController {
     });
     return {
       teamId,
-      asOf: at.asOf.toISOString(),
-      knownAt: at.knownAt.toISOString(),
+      ...answeredFor(at),
       team: team
         ? {
             name: team.name,

@@ -1,21 +1,18 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { CurrentActor } from '@cadre/platform';
 import {
+  AUDIT_READERS,
   FilteredAuditPageQueryDto,
-  allPages,
+  ReadRoute,
+  answeredFor,
   jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  pageOrCsv,
   type CsvColumn,
 } from '../shared/index.js';
+import { ApiController } from '../../shared/api-controller.js';
 import {
-  decodeCursor,
-  pageOf,
-  parseLimit,
   parsePointInTime,
   readFilters,
   TrainerRegistryReadQuery,
@@ -25,30 +22,22 @@ import {
 import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /** Trainers: their trainer-level accreditations and the cascade sessions they delivered. */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-trainers')
-@Controller('v1/audit/trainers')
+@ApiController({ tag: 'audit', path: 'v1/audit/trainers', accessLogged: 'audit-trainers' })
 export class TrainerRegistryHttpController {
   constructor(
     private readonly registry: TrainerRegistryReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    roles: AUDIT_READERS,
+    csv: true,
     summary:
       'The trainer registry (asOf, knownAt, jurisdiction, institution, agency, competency, cursor, limit; Accept: text/csv)',
     description:
       'Each trainer with a trainer-level certification at `asOf` (as known at `knownAt`): accreditations with status and validity, the sessions they deliver or delivered, and how many closed (delivered).',
+    ok: page(anything('A trainer and the programmes it may deliver'), pointInTime),
   })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(anything('A trainer and the programmes it may deliver'), pointInTime),
-  })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
   async list(
     @Query() params: FilteredAuditPageQueryDto,
     @CurrentActor() actor: Actor,
@@ -64,19 +53,17 @@ export class TrainerRegistryHttpController {
       competency,
       scope: jurisdictionScope(actor, params.jurisdiction),
     };
-    const after = decodeCursor(params.cursor, 1);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.registry.page(query, key ?? after, 500), trainerSortKey);
-      return sendCsv(reply, 'trainers', CSV_COLUMNS, rows);
-    }
-    const limit = parseLimit(params.limit);
-    const page = pageOf(
-      await this.registry.page(query, after, limit + 1),
-      limit,
-      trainerSortKey,
-      trainerItem,
+    return pageOrCsv(
+      { params, request, reply },
+      {
+        keyParts: 1,
+        fetch: (after, count) => this.registry.page(query, after, count),
+        sortKey: trainerSortKey,
+        item: trainerItem,
+        csv: { filename: 'trainers', columns: CSV_COLUMNS, batch: 500 },
+      },
+      answeredFor(point),
     );
-    return { asOf: point.asOf.toISOString(), knownAt: point.knownAt.toISOString(), ...page };
   }
 }
 
