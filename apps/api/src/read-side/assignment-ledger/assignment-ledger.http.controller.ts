@@ -1,7 +1,5 @@
-import { Inject, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   AUDIT_READERS,
   AssignmentLedgerQueryDto,
@@ -9,6 +7,7 @@ import {
   jurisdictionScope,
   pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import { ApiController } from '../../shared/api-controller.js';
 import {
@@ -58,27 +57,19 @@ export class AssignmentLedgerHttpController {
       }),
     ),
   })
-  async list(
-    @Query() params: AssignmentLedgerQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async list(@Query() params: AssignmentLedgerQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const query = {
       ...parsePointInTime(params, this.clock.now()),
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
       team: optionalText(params.team, 'team'),
     };
-    return pageOrCsv(
-      { params, request, reply },
-      {
-        keyParts: 2,
-        fetch: (after, count) => this.ledger.page(query, after, count),
-        sortKey: ledgerSortKey,
-        item: ledgerItem,
-        csv: { filename: 'assignments', columns: CSV_COLUMNS },
-      },
-    );
+    return pageOrCsv(read, params, {
+      keyParts: 2,
+      fetch: (after, count) => this.ledger.page(query, after, count),
+      sortKey: ledgerSortKey,
+      item: ledgerItem,
+      csv: { filename: 'assignments', columns: CSV_COLUMNS },
+    });
   }
 }
 

@@ -1,7 +1,6 @@
 import { Inject, Param, Query } from '@nestjs/common';
 import { assertActsIn } from '@cadre/domain';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import { ApiController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
@@ -12,7 +11,7 @@ import {
   type EligibleStaffAnswer,
 } from '@cadre/read-models';
 import { EligibleStaffQueryDto } from './eligible-staff.request.dto.js';
-import { MANAGERS, READ_PROBLEMS, ReadRoute } from '../shared/index.js';
+import { MANAGERS, READ_PROBLEMS, ReadRoute, ReadRequest } from '../shared/index.js';
 import { anything, page, str } from '../../shared/response.schemas.js';
 
 /**
@@ -56,12 +55,12 @@ export class EligibilityHttpController {
   async list(
     @Param('id') teamId: string,
     @Query() query: EligibleStaffQueryDto,
-    @CurrentActor() actor: Actor,
+    @ReadRequest() read: ReadRequest,
   ): Promise<EligibleStaffAnswer> {
     const after = decodeCursor(query.cursor, 3);
     const team = await this.read.team(teamId);
     if (!team) throw new ResourceNotFoundError('TEAM.NOT_FOUND', `Team ${teamId}`);
-    assertActsIn(actor, [team.jurisdiction]);
+    assertActsIn(read.actor, [team.jurisdiction]);
     const ask = {
       teamRole: query.teamRole,
       onlyEligible: query.eligible === 'true',

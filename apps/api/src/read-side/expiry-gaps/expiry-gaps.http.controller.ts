@@ -1,7 +1,5 @@
-import { Inject, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   AUDIT_READERS,
   ExpiryGapsQueryDto,
@@ -10,6 +8,7 @@ import {
   jurisdictionScope,
   pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import { ApiController } from '../../shared/api-controller.js';
 import {
@@ -44,12 +43,7 @@ export class ExpiryGapsHttpController {
       within: int(),
     }),
   })
-  async list(
-    @Query() params: ExpiryGapsQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async list(@Query() params: ExpiryGapsQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const point = parsePointInTime(params, this.clock.now());
     const within = params.within === undefined || params.within === '' ? 90 : Number(params.within);
     if (![30, 60, 90].includes(within)) throw new InvalidQueryParameterError('within', '30, 60 or 90');
@@ -57,10 +51,11 @@ export class ExpiryGapsHttpController {
       ...point,
       ...readFilters(params),
       within,
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
     };
     return pageOrCsv(
-      { params, request, reply },
+      read,
+      params,
       {
         keyParts: 4,
         fetch: (after, count) => this.gaps.page(query, after, count),

@@ -1,7 +1,5 @@
-import { Inject, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import { ApiController } from '../../shared/api-controller.js';
 import {
   AUDIT_READERS,
@@ -12,6 +10,7 @@ import {
   sendCsv,
   wantsCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import {
   InvalidQueryParameterError,
@@ -46,12 +45,7 @@ export class JointTrainingHttpController {
       },
     }),
   })
-  async get(
-    @Query() params: JointTrainingQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async get(@Query() params: JointTrainingQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const months = params.months === undefined || params.months === '' ? 12 : Number(params.months);
     if (
       !Number.isInteger(months) ||
@@ -63,11 +57,11 @@ export class JointTrainingHttpController {
     const query = {
       ...parsePointInTime(params, this.clock.now()),
       months,
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
     };
     const [periods, shares] = await Promise.all([this.read.periods(query), this.read.shares(query)]);
-    if (wantsCsv(request)) {
-      return sendCsv(reply, 'joint-training', csvColumns(query), shares);
+    if (wantsCsv(read.request)) {
+      return sendCsv(read.reply, 'joint-training', csvColumns(query), shares);
     }
     return {
       ...answeredFor(query),

@@ -1,10 +1,8 @@
-import { Body, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { ApiController } from '../../shared/api-controller.js';
 import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';
@@ -15,6 +13,7 @@ import {
   jurisdictionScope,
   pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import {
   InvalidQueryParameterError,
@@ -49,30 +48,22 @@ export class LapseInboxHttpController {
       anything('A member lapsed from a team role: who, which requirement, since when, acknowledged or not'),
     ),
   })
-  async list(
-    @Query() params: LapseInboxQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async list(@Query() params: LapseInboxQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const acknowledged = params.acknowledged;
     if (acknowledged !== undefined && acknowledged !== 'true' && acknowledged !== 'false') {
       throw new InvalidQueryParameterError('acknowledged', '"true" or "false"');
     }
     const query = {
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
       acknowledged: acknowledged === undefined ? undefined : acknowledged === 'true',
     };
-    return pageOrCsv(
-      { params, request, reply },
-      {
-        keyParts: 2,
-        fetch: (after, count) => this.inbox.page(query, after, count),
-        sortKey: lapseSortKey,
-        item: lapseItem,
-        csv: { filename: 'lapses', columns: CSV_COLUMNS },
-      },
-    );
+    return pageOrCsv(read, params, {
+      keyParts: 2,
+      fetch: (after, count) => this.inbox.page(query, after, count),
+      sortKey: lapseSortKey,
+      item: lapseItem,
+      csv: { filename: 'lapses', columns: CSV_COLUMNS },
+    });
   }
 
   @Post(':id/acknowledge')

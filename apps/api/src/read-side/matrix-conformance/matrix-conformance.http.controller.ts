@@ -1,7 +1,5 @@
-import { Inject, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import { ApiController } from '../../shared/api-controller.js';
 import {
   AUDIT_READERS,
@@ -12,6 +10,7 @@ import {
   sendCsv,
   wantsCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import {
   parsePointInTime,
@@ -38,17 +37,12 @@ export class MatrixConformanceHttpController {
     summary: 'Matrix conformance (asOf, knownAt, jurisdiction; Accept: text/csv)',
     ok: object(pointInTime, 'Each jurisdiction’s roles × competencies: required level and conformance'),
   })
-  async get(
-    @Query() params: AuditQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async get(@Query() params: AuditQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const at = parsePointInTime(params, this.clock.now());
-    const answer = await this.read.answer(at, jurisdictionScope(actor, params.jurisdiction));
-    if (wantsCsv(request)) {
+    const answer = await this.read.answer(at, jurisdictionScope(read.actor, params.jurisdiction));
+    if (wantsCsv(read.request)) {
       const rows = answer.jurisdictions.flatMap((j) => j.matrix.map((cell) => ({ j, cell })));
-      return sendCsv(reply, 'matrix-conformance', CSV_COLUMNS, rows);
+      return sendCsv(read.reply, 'matrix-conformance', CSV_COLUMNS, rows);
     }
     return { ...answeredFor(at), ...answer };
   }

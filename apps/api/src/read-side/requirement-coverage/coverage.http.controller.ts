@@ -1,7 +1,5 @@
-import { Inject, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   AUDIT_READERS,
   FilteredAuditPageQueryDto,
@@ -10,6 +8,7 @@ import {
   jurisdictionScope,
   pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import { ApiController } from '../../shared/api-controller.js';
 import {
@@ -39,16 +38,16 @@ export class CoverageHttpController {
       'Coverage (asOf, knownAt, jurisdiction, institution, agency, role, competency, cursor; Accept: text/csv)',
     ok: page(anything('A person and a requirement: met or not, by which certification'), pointInTime),
   })
-  async get(
-    @Query() params: FilteredAuditPageQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async get(@Query() params: FilteredAuditPageQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const point = parsePointInTime(params, this.clock.now());
-    const query = { ...point, ...readFilters(params), scope: jurisdictionScope(actor, params.jurisdiction) };
+    const query = {
+      ...point,
+      ...readFilters(params),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
+    };
     return pageOrCsv(
-      { params, request, reply },
+      read,
+      params,
       {
         keyParts: 7,
         fetch: (after, count) => this.coverage.page(query, after, count),

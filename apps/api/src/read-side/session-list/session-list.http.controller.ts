@@ -1,6 +1,5 @@
 import { Inject, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '@cadre/kernel';
 import {
   SESSION_LIST_SCHEMA,
   SqlConditions,
@@ -11,9 +10,8 @@ import {
   type Page,
 } from '@cadre/read-models';
 import { READ_MODELS } from '@cadre/subscriptions/nest';
-import { CurrentActor } from '@cadre/platform';
 import { ApiController } from '../../shared/api-controller.js';
-import { MANAGERS, ReadRoute, SessionListQueryDto, jurisdictionScope } from '../shared/index.js';
+import { MANAGERS, ReadRoute, SessionListQueryDto, jurisdictionScope, ReadRequest } from '../shared/index.js';
 import { bool, instant, int, object, page, str, strings } from '../../shared/response.schemas.js';
 
 interface SessionRow {
@@ -57,8 +55,8 @@ export class SessionListHttpController {
     ),
     problems: { 400: ['QUERY.INVALID_PARAMETER'] },
   })
-  async list(@Query() params: SessionListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
-    const scope = jurisdictionScope(actor, params.jurisdiction);
+  async list(@Query() params: SessionListQueryDto, @ReadRequest() read: ReadRequest): Promise<Page<object>> {
+    const scope = jurisdictionScope(read.actor, params.jurisdiction);
     const limit = parseLimit(params.limit);
     const sql = new SqlConditions();
     if (scope !== null) sql.add(`jurisdictions && ${sql.param(scope)}::text[]`);

@@ -3,3 +3,4 @@ export * from './jurisdiction-scope.js';
 export * from './read-query.dto.js';
 export * from './paged-read.js';
 export * from './read-route.js';
+export * from './read-request.js';

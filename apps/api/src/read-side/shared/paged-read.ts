@@ -1,12 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeCursor, pageOf, parseLimit, type CursorKey, type PointInTime } from '@cadre/read-models';
 import { allPages, sendCsv, wantsCsv, type CsvColumn } from './csv.js';
+import type { ReadRequest } from './read-request.js';
 
-/** The HTTP side of a read: its paging parameters, the request (its `Accept`) and the reply (for CSV). */
-export interface ReadExchange {
-  readonly params: { readonly cursor?: unknown; readonly limit?: unknown };
-  readonly request: FastifyRequest;
-  readonly reply: FastifyReply;
+/** The paging parameters of a read route (`cursor`, `limit`). */
+export interface PagingParams {
+  readonly cursor?: unknown;
+  readonly limit?: unknown;
 }
 
 /** A paginated read model query and how its rows are answered, as JSON items or CSV lines. */
@@ -31,17 +30,18 @@ export interface PagedRead<Row> {
  * apply to an export).
  */
 export async function pageOrCsv<Row>(
-  exchange: ReadExchange,
+  { request, reply }: ReadRequest,
+  params: PagingParams,
   read: PagedRead<Row>,
   head: object = {},
 ): Promise<object> {
-  const after = decodeCursor(exchange.params.cursor, read.keyParts);
-  if (wantsCsv(exchange.request)) {
+  const after = decodeCursor(params.cursor, read.keyParts);
+  if (wantsCsv(request)) {
     const batch = read.csv.batch ?? 1000;
     const rows = allPages((key) => read.fetch(key ?? after, batch), read.sortKey);
-    return sendCsv(exchange.reply, read.csv.filename, read.csv.columns, rows);
+    return sendCsv(reply, read.csv.filename, read.csv.columns, rows);
   }
-  const limit = parseLimit(exchange.params.limit);
+  const limit = parseLimit(params.limit);
   return { ...head, ...pageOf(await read.fetch(after, limit + 1), limit, read.sortKey, read.item) };
 }
 

@@ -1,7 +1,4 @@
-import { Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Query } from '@nestjs/common';
 import {
   MANAGERS,
   ReadRoute,
@@ -9,6 +6,7 @@ import {
   jurisdictionScope,
   pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import { ApiController } from '../../shared/api-controller.js';
 import {
@@ -49,35 +47,27 @@ export class StaffDirectoryHttpController {
       }),
     ),
   })
-  async search(
-    @Query() params: StaffDirectoryQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async search(@Query() params: StaffDirectoryQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const { institution, agency, role } = readFilters(params);
     const status = optionalText(params.status, 'status');
     if (status !== undefined && status !== 'active' && status !== 'left') {
       throw new InvalidQueryParameterError('status', '"active" or "left"');
     }
     const query = {
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
       q: optionalText(params.q, 'q'),
       institution,
       agency,
       role,
       status,
     };
-    return pageOrCsv(
-      { params, request, reply },
-      {
-        keyParts: 2,
-        fetch: (after, count) => this.directory.page(query, after, count),
-        sortKey: directorySortKey,
-        item: directoryItem,
-        csv: { filename: 'staff', columns: CSV_COLUMNS },
-      },
-    );
+    return pageOrCsv(read, params, {
+      keyParts: 2,
+      fetch: (after, count) => this.directory.page(query, after, count),
+      sortKey: directorySortKey,
+      item: directoryItem,
+      csv: { filename: 'staff', columns: CSV_COLUMNS },
+    });
   }
 }
 

@@ -1,7 +1,5 @@
-import { Inject, Param, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Inject, Param, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import { ApiController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
@@ -13,6 +11,7 @@ import {
   jurisdictionScope,
   pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import {
   decodeCursor,
@@ -50,9 +49,7 @@ export class StaffTranscriptHttpController {
   async transcript(
     @Param('id') staffId: string,
     @Query() params: TranscriptQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReadRequest() read: ReadRequest,
   ): Promise<object> {
     const point = parsePointInTime(params, this.clock.now());
     const competency = optionalText(params.competency, 'competency');
@@ -61,10 +58,11 @@ export class StaffTranscriptHttpController {
     parseLimit(params.limit);
     const member = await this.transcripts.member(staffId, point);
     if (!member) throw new ResourceNotFoundError('STAFF.NOT_FOUND', `Staff member ${staffId}`);
-    jurisdictionScope(actor, member.jurisdiction); // 403 outside the caller's jurisdictions
+    jurisdictionScope(read.actor, member.jurisdiction); // 403 outside the caller's jurisdictions
     const query = { ...point, competency };
     return pageOrCsv(
-      { params, request, reply },
+      read,
+      params,
       {
         keyParts: 3,
         fetch: (after, count) => this.transcripts.page(staffId, query, after, count),

@@ -1,7 +1,5 @@
-import { Inject, Param, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Inject, Param, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import { ApiController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
@@ -14,6 +12,7 @@ import {
   wantsCsv,
   type CsvColumn,
   PointInTimeQueryDto,
+  ReadRequest,
 } from '../shared/index.js';
 import { parsePointInTime, TeamCompositionReadQuery, type CompositionLapseRow } from '@cadre/read-models';
 import { anything, object, pointInTime, str } from '../../shared/response.schemas.js';
@@ -49,14 +48,12 @@ export class TeamCompositionHttpController {
   async get(
     @Param('id') teamId: string,
     @Query() params: PointInTimeQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReadRequest() read: ReadRequest,
   ): Promise<object> {
     const at = parsePointInTime(params, this.clock.now());
     const jurisdiction = await this.read.jurisdictionOf(teamId);
     if (jurisdiction === undefined) throw new ResourceNotFoundError('TEAM.NOT_FOUND', `Team ${teamId}`);
-    jurisdictionScope(actor, jurisdiction);
+    jurisdictionScope(read.actor, jurisdiction);
     const [team, members, lapses] = await Promise.all([
       this.read.team(teamId, at),
       this.read.members(teamId, at),
@@ -75,7 +72,7 @@ export class TeamCompositionHttpController {
       };
     };
     const history = lapses.map(lapseItem);
-    if (wantsCsv(request)) {
+    if (wantsCsv(read.request)) {
       const rows = [
         ...members.map((m) => ({
           kind: 'member',
@@ -94,7 +91,7 @@ export class TeamCompositionHttpController {
           days: l.days,
         })),
       ];
-      return sendCsv(reply, `team-${teamId}-composition`, CSV_COLUMNS, rows);
+      return sendCsv(read.reply, `team-${teamId}-composition`, CSV_COLUMNS, rows);
     }
     const disciplines = (team?.required_disciplines ?? []).map(({ role, minCount }) => {
       const present = members.filter((m) => m.team_role === role).length;

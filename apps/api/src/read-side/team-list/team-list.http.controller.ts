@@ -1,6 +1,5 @@
 import { Inject, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '@cadre/kernel';
 import {
   TEAM_LIST_SCHEMA,
   InvalidQueryParameterError,
@@ -11,9 +10,8 @@ import {
   type Page,
 } from '@cadre/read-models';
 import { READ_MODELS } from '@cadre/subscriptions/nest';
-import { CurrentActor } from '@cadre/platform';
 import { ApiController } from '../../shared/api-controller.js';
-import { MANAGERS, ReadRoute, TeamListQueryDto, jurisdictionScope } from '../shared/index.js';
+import { MANAGERS, ReadRoute, TeamListQueryDto, jurisdictionScope, ReadRequest } from '../shared/index.js';
 import {
   anything,
   instant,
@@ -65,8 +63,8 @@ export class TeamListHttpController {
       }),
     ),
   })
-  async list(@Query() params: TeamListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
-    const scope = jurisdictionScope(actor, params.jurisdiction);
+  async list(@Query() params: TeamListQueryDto, @ReadRequest() read: ReadRequest): Promise<Page<object>> {
+    const scope = jurisdictionScope(read.actor, params.jurisdiction);
     const status = params.status === undefined || params.status === '' ? undefined : String(params.status);
     if (status !== undefined && !STATUSES.includes(status))
       throw new InvalidQueryParameterError('status', STATUSES.join(', '));

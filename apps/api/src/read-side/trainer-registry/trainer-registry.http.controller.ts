@@ -1,7 +1,5 @@
-import { Inject, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   AUDIT_READERS,
   FilteredAuditPageQueryDto,
@@ -10,6 +8,7 @@ import {
   jurisdictionScope,
   pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import { ApiController } from '../../shared/api-controller.js';
 import {
@@ -38,12 +37,7 @@ export class TrainerRegistryHttpController {
       'Each trainer with a trainer-level certification at `asOf` (as known at `knownAt`): accreditations with status and validity, the sessions they deliver or delivered, and how many closed (delivered).',
     ok: page(anything('A trainer and the programmes it may deliver'), pointInTime),
   })
-  async list(
-    @Query() params: FilteredAuditPageQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async list(@Query() params: FilteredAuditPageQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const point = parsePointInTime(params, this.clock.now());
     const { institution, agency, competency } = readFilters(params);
     const query = {
@@ -51,10 +45,11 @@ export class TrainerRegistryHttpController {
       institution,
       agency,
       competency,
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
     };
     return pageOrCsv(
-      { params, request, reply },
+      read,
+      params,
       {
         keyParts: 1,
         fetch: (after, count) => this.registry.page(query, after, count),
