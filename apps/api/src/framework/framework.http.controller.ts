@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
-import { loadAggregate } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
-import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { existingAggregate, withRevision } from '../shared/aggregate-reply.js';
+import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
@@ -22,6 +22,8 @@ import {
   RetireFrameworkRequestDto,
 } from './framework.request.dto.js';
 import { aggregate } from '../shared/response.schemas.js';
+
+const frameworkCommand = commandsOf<FrameworkCommand>();
 
 /**
  * The regional training framework matrix: drafted, filled and published by a regional
@@ -43,11 +45,7 @@ export class FrameworkHttpController {
   draft(@Body() body: DraftFrameworkRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     return this.send(
       body.version,
-      {
-        type: 'DraftFrameworkVersion',
-        data: { version: body.version, title: body.title },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand('DraftFrameworkVersion', { version: body.version, title: body.title }, body),
       request,
     );
   }
@@ -63,11 +61,7 @@ export class FrameworkHttpController {
   ): Promise<CommandReply> {
     return this.send(
       version,
-      {
-        type: 'DefineRole',
-        data: { version, role: body.role, title: body.title },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand('DefineRole', { version, role: body.role, title: body.title }, body),
       request,
     );
   }
@@ -84,11 +78,11 @@ export class FrameworkHttpController {
     const levels = JSON.parse(JSON.stringify(body.levels)) as DefineCompetencyRequestDto['levels'];
     return this.send(
       version,
-      {
-        type: 'DefineCompetency',
-        data: { version, competency: body.competency, title: body.title, levels },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand(
+        'DefineCompetency',
+        { version, competency: body.competency, title: body.title, levels },
+        body,
+      ),
       request,
     );
   }
@@ -104,11 +98,11 @@ export class FrameworkHttpController {
   ): Promise<CommandReply> {
     return this.send(
       version,
-      {
-        type: 'DefineRoleRequirement',
-        data: { version, role: body.role, competency: body.competency, minLevel: body.minLevel },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand(
+        'DefineRoleRequirement',
+        { version, role: body.role, competency: body.competency, minLevel: body.minLevel },
+        body,
+      ),
       request,
     );
   }
@@ -122,11 +116,7 @@ export class FrameworkHttpController {
     @Body() body: PublishFrameworkRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    return this.send(
-      version,
-      { type: 'PublishFrameworkVersion', data: { version }, metadata: commandMetadata(body) },
-      request,
-    );
+    return this.send(version, frameworkCommand('PublishFrameworkVersion', { version }, body), request);
   }
 
   @Post(':version/retire')
@@ -141,35 +131,30 @@ export class FrameworkHttpController {
   ): Promise<CommandReply> {
     return this.send(
       version,
-      {
-        type: 'RetireFrameworkVersion',
-        data: { version, reason: body.reason },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand('RetireFrameworkVersion', { version, reason: body.reason }, body),
       request,
     );
   }
 
-  @Get(':version')
-  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
-  @ApiOperation({ summary: 'A framework version as it stands, with ETag = its revision' })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: aggregate('A framework version: its roles, competencies, requirements and status'),
+  @ReadRoute({
+    path: ':version',
+    roles: RECORD_READERS,
+    summary: 'A framework version as it stands, with ETag = its revision',
+    ok: aggregate('A framework version: its roles, competencies, requirements and status'),
+    problems: { 404: ['FRAMEWORK.NOT_FOUND'] },
   })
-  @Problems({ 404: ['FRAMEWORK.NOT_FOUND'] })
   async get(
     @Param('version') version: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const { state, revision } = await loadAggregate(
+    const notFound = () => new ResourceNotFoundError('FRAMEWORK.NOT_FOUND', `Framework version ${version}`);
+    const found = await existingAggregate(
       this.runner.store,
       frameworkStream(version),
       frameworkDecider,
+      notFound,
     );
-    if (state.status === 'none')
-      throw new ResourceNotFoundError('FRAMEWORK.NOT_FOUND', `Framework version ${version}`);
-    return withRevision(reply, revision, state);
+    return withRevision(reply, found.revision, found.state);
   }
 
   private async send(

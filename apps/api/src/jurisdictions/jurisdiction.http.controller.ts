@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -10,10 +10,11 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
-import { loadAggregate } from '@cadre/command-handling';
+
 import { Roles, Problems } from '@cadre/platform';
-import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { existingAggregate, withRevision } from '../shared/aggregate-reply.js';
+import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
@@ -25,6 +26,8 @@ import {
   AdoptFrameworkRequestDto,
 } from './jurisdiction.request.dto.js';
 import { aggregate } from '../shared/response.schemas.js';
+
+const jurisdictionCommand = commandsOf<CoordinatorJurisdictionCommand>();
 
 /**
  * A jurisdiction adopts a published regional framework version from a date, and may add
@@ -101,11 +104,11 @@ export class JurisdictionHttpController {
       reply,
       body.dryRun === true,
       code,
-      {
-        type: 'AdoptFramework',
-        data: { jurisdiction: code, version: body.version, effectiveFrom: body.effectiveFrom },
-        metadata: commandMetadata(body),
-      },
+      jurisdictionCommand(
+        'AdoptFramework',
+        { jurisdiction: code, version: body.version, effectiveFrom: body.effectiveFrom },
+        body,
+      ),
       request,
     );
   }
@@ -135,41 +138,38 @@ export class JurisdictionHttpController {
       reply,
       body.dryRun === true,
       code,
-      {
-        type: 'AddJurisdictionRequirement',
-        data: {
+      jurisdictionCommand(
+        'AddJurisdictionRequirement',
+        {
           jurisdiction: code,
           role: body.role,
           competency: body.competency,
           minLevel: body.minLevel,
           effectiveFrom: body.effectiveFrom,
         },
-        metadata: commandMetadata(body),
-      },
+        body,
+      ),
       request,
     );
   }
 
-  @Get(':code')
-  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
-  @ApiOperation({ summary: "A jurisdiction's adoptions and additions, with ETag = its revision" })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: aggregate('A jurisdiction: its adopted frameworks and its own requirements'),
+  @ReadRoute({
+    path: ':code',
+    roles: RECORD_READERS,
+    summary: "A jurisdiction's adoptions and additions, with ETag = its revision",
+    ok: aggregate('A jurisdiction: its adopted frameworks and its own requirements'),
+    problems: { 404: ['JURISDICTION.NOT_FOUND'] },
   })
-  @Problems({ 404: ['JURISDICTION.NOT_FOUND'] })
   async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
-    const { state, revision } = await loadAggregate(
+    const notFound = () =>
+      new ResourceNotFoundError('JURISDICTION.NOT_FOUND', `Jurisdiction ${code} (no adoption recorded)`);
+    const found = await existingAggregate(
       this.runner.store,
       jurisdictionStream(code),
       jurisdictionDecider,
+      notFound,
     );
-    if (state.status === 'none')
-      throw new ResourceNotFoundError(
-        'JURISDICTION.NOT_FOUND',
-        `Jurisdiction ${code} (no adoption recorded)`,
-      );
-    return withRevision(reply, revision, state);
+    return withRevision(reply, found.revision, found.state);
   }
 
   private async send(

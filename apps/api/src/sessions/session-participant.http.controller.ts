@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import type { SessionCommand } from '@cadre/domain';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import type { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -13,6 +14,8 @@ import {
   RecordAttendanceRequestDto,
   WithdrawParticipantRequestDto,
 } from './session.request.dto.js';
+
+const sessionCommand = commandsOf<SessionCommand>();
 
 const StaffId = new ParseUUIDPipe({
   exceptionFactory: () => new ResourceNotFoundError('SESSION.NOT_ENROLLED', 'This participant'),
@@ -43,11 +46,7 @@ export class SessionParticipantHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { sessionId, staffId: body.staffId };
-    return sendSession(
-      this.commands,
-      { type: 'EnrolParticipant', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('EnrolParticipant', data, body), request);
   }
 
   @Delete('enrolments/:staffId')
@@ -59,11 +58,7 @@ export class SessionParticipantHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { sessionId, staffId, reason: body.reason };
-    return sendSession(
-      this.commands,
-      { type: 'WithdrawParticipant', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('WithdrawParticipant', data, body), request);
   }
 
   @Post('attendance')
@@ -78,11 +73,7 @@ export class SessionParticipantHttpController {
   ): Promise<CommandReply> {
     const { staffId, attendance, hours } = body;
     const data = { sessionId, staffId, attendance, hours };
-    return sendSession(
-      this.commands,
-      { type: 'RecordAttendance', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('RecordAttendance', data, body), request);
   }
 
   @Post('assessments')
@@ -100,10 +91,6 @@ export class SessionParticipantHttpController {
   ): Promise<CommandReply> {
     const { staffId, result, score } = body;
     const data = { sessionId, staffId, result, score };
-    return sendSession(
-      this.commands,
-      { type: 'RecordAssessment', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('RecordAssessment', data, body), request);
   }
 }

@@ -1,4 +1,7 @@
 import type { FastifyReply } from 'fastify';
+import { loadAggregate } from '@cadre/command-handling';
+import type { Decider, DomainCommand, DomainEvent } from '@cadre/domain';
+import type { EventStore } from '@cadre/event-store';
 
 /** A GET of one aggregate's current state: the body, with `ETag` = the stream revision. */
 export function withRevision<Body>(
@@ -8,4 +11,19 @@ export function withRevision<Body>(
 ): Body & { revision: number } {
   reply.header('ETag', `"${revision}"`);
   return { ...body, revision };
+}
+
+/**
+ * An aggregate's state and revision, as its stream has it; `notFound()` is thrown when the stream
+ * holds nothing yet (the state is still the initial `none`).
+ */
+export async function existingAggregate<Event extends DomainEvent, State extends { readonly status: string }>(
+  store: EventStore,
+  stream: string,
+  decider: Pick<Decider<DomainCommand, Event, State, never>, 'evolve' | 'initialState'>,
+  notFound: () => Error,
+): Promise<{ state: Exclude<State, { readonly status: 'none' }>; revision: number }> {
+  const { state, revision } = await loadAggregate(store, stream, decider);
+  if (state.status === 'none') throw notFound();
+  return { state: state as Exclude<State, { readonly status: 'none' }>, revision };
 }

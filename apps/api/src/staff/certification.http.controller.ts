@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { StaffCommand, StaffState } from '@cadre/domain';
 import type { CommandResult } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import {
@@ -14,6 +14,8 @@ import {
   RenewCertificationRequestDto,
 } from './certification.request.dto.js';
 import { ExecuteStaffCommand } from './staff.command-handler.js';
+
+const staffCommand = commandsOf<StaffCommand>();
 
 /**
  * Certifications in the staff member's stream. Awards on external evidence and renewals are the
@@ -52,17 +54,11 @@ export class CertificationHttpController {
     };
     const result = await this.send(
       staffId,
-      {
-        type: 'AwardCertification',
-        data: {
-          staffId,
-          competency: body.competency,
-          level: body.level,
-          validFrom: body.validFrom,
-          evidence,
-        },
-        metadata: commandMetadata(body),
-      },
+      staffCommand(
+        'AwardCertification',
+        { staffId, competency: body.competency, level: body.level, validFrom: body.validFrom, evidence },
+        body,
+      ),
       request,
     );
     return CommandReply.of(certificationWithEvidence(result.state, evidence) ?? staffId, result);
@@ -91,16 +87,16 @@ export class CertificationHttpController {
     const { issuer, reference } = body.evidence;
     const result = await this.send(
       staffId,
-      {
-        type: 'RenewCertification',
-        data: {
+      staffCommand(
+        'RenewCertification',
+        {
           staffId,
           certificationId,
           validFrom: body.validFrom,
           evidence: { kind: 'external', issuer, reference },
         },
-        metadata: commandMetadata(body),
-      },
+        body,
+      ),
       request,
     );
     return CommandReply.of(certificationId, result);
@@ -127,11 +123,7 @@ export class CertificationHttpController {
     return this.decide(
       staffId,
       certificationId,
-      {
-        type: 'SuspendCertification',
-        data: { staffId, certificationId, reason: body.reason ?? '' },
-        metadata: commandMetadata(body),
-      },
+      staffCommand('SuspendCertification', { staffId, certificationId, reason: body.reason ?? '' }, body),
       request,
     );
   }
@@ -153,11 +145,7 @@ export class CertificationHttpController {
     return this.decide(
       staffId,
       certificationId,
-      {
-        type: 'ReinstateCertification',
-        data: { staffId, certificationId, reason: body.reason },
-        metadata: commandMetadata(body),
-      },
+      staffCommand('ReinstateCertification', { staffId, certificationId, reason: body.reason }, body),
       request,
     );
   }
@@ -179,11 +167,7 @@ export class CertificationHttpController {
     return this.decide(
       staffId,
       certificationId,
-      {
-        type: 'RevokeCertification',
-        data: { staffId, certificationId, reason: body.reason ?? '' },
-        metadata: commandMetadata(body),
-      },
+      staffCommand('RevokeCertification', { staffId, certificationId, reason: body.reason ?? '' }, body),
       request,
     );
   }

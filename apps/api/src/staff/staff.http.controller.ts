@@ -8,7 +8,7 @@ import { loadAggregate } from '@cadre/command-handling';
 import { PersonalDataVault } from '@cadre/personal-data';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { commandMetadata, commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
@@ -25,6 +25,8 @@ import { registeredPersonalData, unsealPersonalData } from './staff-personal-dat
 import { staffView, type StaffView } from './staff.view.js';
 import { TransferStaff } from './transfer-staff.command-handler.js';
 import { aggregate } from '../shared/response.schemas.js';
+
+const staffCommand = commandsOf<StaffCommand>();
 
 /**
  * Staff members: registered, moved and released by the managers (and admins) of their
@@ -118,11 +120,7 @@ export class StaffHttpController {
     @Body() body: ChangeStaffRoleRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    return this.send(
-      staffId,
-      { type: 'ChangeStaffRole', data: { staffId, role: body.role }, metadata: commandMetadata(body) },
-      request,
-    );
+    return this.send(staffId, staffCommand('ChangeStaffRole', { staffId, role: body.role }, body), request);
   }
 
   @Post(':id/departure')
@@ -136,11 +134,7 @@ export class StaffHttpController {
     @Body() body: RecordDepartureRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    return this.send(
-      staffId,
-      { type: 'RecordStaffDeparture', data: { staffId }, metadata: commandMetadata(body) },
-      request,
-    );
+    return this.send(staffId, staffCommand('RecordStaffDeparture', { staffId }, body), request);
   }
 
   @Delete(':id/personal-data')

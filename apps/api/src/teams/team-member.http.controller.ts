@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import type { TeamCommand } from '@cadre/domain';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto, PendingOverrideReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -13,6 +14,8 @@ import {
   ReasonedTeamRequestDto,
   TeamDecisionRequestDto,
 } from './team.request.dto.js';
+
+const teamCommand = commandsOf<TeamCommand>();
 
 const OverrideId = new ParseUUIDPipe({
   exceptionFactory: () => new ResourceNotFoundError('TEAM.OVERRIDE_NOT_FOUND', 'This override request'),
@@ -67,11 +70,7 @@ export class TeamMemberHttpController {
     const override = body.override && { justification: body.override.justification };
     const result = await this.commands.execute(
       new ExecuteTeamCommand(
-        {
-          type: 'AssignMember',
-          data: { teamId, staffId, teamRole, override },
-          metadata: commandMetadata(body),
-        },
+        teamCommand('AssignMember', { teamId, staffId, teamRole, override }, body),
         request,
       ),
     );
@@ -100,11 +99,7 @@ export class TeamMemberHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, overrideId };
-    return sendTeam(
-      this.commands,
-      { type: 'ApproveAssignmentOverride', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendTeam(this.commands, teamCommand('ApproveAssignmentOverride', data, body), request);
   }
 
   @Post('overrides/:overrideId/reject')
@@ -118,11 +113,7 @@ export class TeamMemberHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, overrideId, reason: body.reason ?? '' };
-    return sendTeam(
-      this.commands,
-      { type: 'RejectAssignmentOverride', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendTeam(this.commands, teamCommand('RejectAssignmentOverride', data, body), request);
   }
 
   @Delete('members/:staffId')
@@ -135,6 +126,6 @@ export class TeamMemberHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, staffId, reason: body.reason ?? '' };
-    return sendTeam(this.commands, { type: 'ReleaseMember', data, metadata: commandMetadata(body) }, request);
+    return sendTeam(this.commands, teamCommand('ReleaseMember', data, body), request);
   }
 }

@@ -17,7 +17,7 @@ import { READ_MODELS } from '@cadre/subscriptions/nest';
 import type { DataSource } from 'typeorm';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { CommandRunner } from '../shared/command-runner.js';
@@ -31,6 +31,8 @@ import {
   TeamDecisionRequestDto,
 } from './team.request.dto.js';
 import { aggregate, anything } from '../shared/response.schemas.js';
+
+const teamCommand = commandsOf<TeamCommand>();
 
 export const teamNotFound = () => new ResourceNotFoundError('TEAM.NOT_FOUND', 'This team');
 /** An id that is not a UUID names no team: 404, like any unknown id. */
@@ -72,7 +74,7 @@ export class TeamHttpController {
       institutions: [...body.institutions],
       requiredDisciplines: body.requiredDisciplines.map(({ role, minCount }) => ({ role, minCount })),
     };
-    return sendTeam(this.commands, { type: 'FormTeam', data, metadata: commandMetadata(body) }, request);
+    return sendTeam(this.commands, teamCommand('FormTeam', data, body), request);
   }
 
   @Post(':id/lead')
@@ -86,11 +88,7 @@ export class TeamHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, staffId: body.staffId };
-    return sendTeam(
-      this.commands,
-      { type: 'DesignateTeamLead', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendTeam(this.commands, teamCommand('DesignateTeamLead', data, body), request);
   }
 
   @Post(':id/operational')
@@ -106,11 +104,7 @@ export class TeamHttpController {
     @Body() body: TeamDecisionRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    const command: TeamCommand = {
-      type: 'DeclareTeamOperational',
-      data: { teamId },
-      metadata: commandMetadata(body),
-    };
+    const command: TeamCommand = teamCommand('DeclareTeamOperational', { teamId }, body);
     return sendTeam(this.commands, command, request);
   }
 
@@ -125,7 +119,7 @@ export class TeamHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, reason: body.reason ?? '' };
-    return sendTeam(this.commands, { type: 'DissolveTeam', data, metadata: commandMetadata(body) }, request);
+    return sendTeam(this.commands, teamCommand('DissolveTeam', data, body), request);
   }
 
   @Get(':id')

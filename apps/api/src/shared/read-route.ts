@@ -2,9 +2,10 @@ import { applyDecorators, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, type SchemaObject } from '@nestjs/swagger';
 import { Problems, Roles, type ProblemCodes, type Role } from '@cadre/platform';
 
-/** Who reads audit answers, and who reads the managers' lists. */
+/** Who reads audit answers, who reads the managers' lists, and who reads a record as it stands. */
 export const AUDIT_READERS: [Role, ...Role[]] = ['auditor', 'manager', 'admin'];
 export const MANAGERS: [Role, ...Role[]] = ['manager', 'admin'];
+export const RECORD_READERS: [Role, ...Role[]] = ['training-coordinator', 'manager', 'auditor', 'admin'];
 
 /** What a read within the caller's jurisdictions can refuse: a bad parameter, another jurisdiction. */
 export const READ_PROBLEMS: ProblemCodes = {
@@ -26,7 +27,10 @@ export interface ReadRouteOptions {
   readonly problems?: ProblemCodes;
 }
 
-/** A GET route of the read side: who may call it, what it answers (JSON, CSV) and what it refuses. */
+/**
+ * A GET route of the api (the read side's answers, a record as it stands): who may call it, what it
+ * answers (JSON, and CSV where it says so) and what it refuses.
+ */
 export const ReadRoute = (options: ReadRouteOptions) =>
   applyDecorators(
     Get(options.path),
