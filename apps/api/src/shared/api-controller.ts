@@ -17,3 +17,10 @@ export const ApiController = (options: {
     ...(options.accessLogged === undefined ? [] : [AccessLogged(options.accessLogged)]),
     Controller(options.path),
   );
+
+/**
+ * A controller of audit answers: tagged `audit`, under `v1/audit/<path>`, and every read of it
+ * access-logged, as `audit-<path>` unless it says otherwise.
+ */
+export const AuditController = (path: string, accessLogged = `audit-${path}`): ClassDecorator =>
+  ApiController({ tag: 'audit', path: `v1/audit/${path}`, accessLogged });

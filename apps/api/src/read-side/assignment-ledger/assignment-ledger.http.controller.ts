@@ -9,7 +9,7 @@ import {
   type CsvColumn,
   ReadRequest,
 } from '../shared/index.js';
-import { ApiController } from '../../shared/api-controller.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
   optionalText,
   parsePointInTime,
@@ -23,7 +23,7 @@ import { anything, instant, nullableStr, object, page, str } from '../../shared/
  * Who assigned whom, when, in which role and on which certifications; overrides with requester
  * and approver; releases — as it stood at `asOf`, as Cadre knew it at `knownAt`.
  */
-@ApiController({ tag: 'audit', path: 'v1/audit/assignments', accessLogged: 'audit-assignments' })
+@AuditController('assignments')
 export class AssignmentLedgerHttpController {
   constructor(
     private readonly ledger: AssignmentLedgerQuery,

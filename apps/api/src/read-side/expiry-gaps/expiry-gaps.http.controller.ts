@@ -10,7 +10,7 @@ import {
   type CsvColumn,
   ReadRequest,
 } from '../shared/index.js';
-import { ApiController } from '../../shared/api-controller.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
   InvalidQueryParameterError,
   parsePointInTime,
@@ -24,7 +24,7 @@ import { anything, int, page, pointInTime } from '../../shared/response.schemas.
 const DAY_MS = 86_400_000;
 
 /** Certifications expiring soon, in their window or expired: MDT members first. */
-@ApiController({ tag: 'audit', path: 'v1/audit/expiry-gaps', accessLogged: 'audit-expiry-gaps' })
+@AuditController('expiry-gaps')
 export class ExpiryGapsHttpController {
   constructor(
     private readonly gaps: ExpiryGapsReadQuery,

@@ -1,6 +1,6 @@
 import { Inject, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
-import { ApiController } from '../../shared/api-controller.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
   AUDIT_READERS,
   JointTrainingQueryDto,
@@ -24,7 +24,7 @@ const share = (row: ShareRow) =>
   row.headcount === 0 ? 0 : Math.round((row.with_joint / row.headcount) * 10_000) / 10_000;
 
 /** Joint prison–probation training: joint sessions per month and each agency's share of staff who took part. */
-@ApiController({ tag: 'audit', path: 'v1/audit/joint-training', accessLogged: 'audit-joint-training' })
+@AuditController('joint-training')
 export class JointTrainingHttpController {
   constructor(
     private readonly read: JointTrainingReadQuery,

@@ -1,6 +1,6 @@
 import { Inject, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
-import { ApiController } from '../../shared/api-controller.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
   AUDIT_READERS,
   AuditQueryDto,
@@ -24,7 +24,7 @@ import { object, pointInTime } from '../../shared/response.schemas.js';
  * Role × competency × level per jurisdiction against the regional baseline (the latest published
  * framework version), and which version each jurisdiction adopted, from when.
  */
-@ApiController({ tag: 'audit', path: 'v1/audit/matrix', accessLogged: 'audit-matrix' })
+@AuditController('matrix')
 export class MatrixConformanceHttpController {
   constructor(
     private readonly read: MatrixConformanceReadQuery,

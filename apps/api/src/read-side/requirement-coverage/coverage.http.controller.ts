@@ -10,7 +10,7 @@ import {
   type CsvColumn,
   ReadRequest,
 } from '../shared/index.js';
-import { ApiController } from '../../shared/api-controller.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
   parsePointInTime,
   readFilters,
@@ -24,7 +24,7 @@ import { anything, page, pointInTime } from '../../shared/response.schemas.js';
  * The share of headcount meeting each requirement in force, by jurisdiction × institution × agency
  * × role × competency × level, as of any date and as known at any date.
  */
-@ApiController({ tag: 'audit', path: 'v1/audit/coverage', accessLogged: 'audit-coverage' })
+@AuditController('coverage')
 export class CoverageHttpController {
   constructor(
     private readonly coverage: CoverageReadQuery,

@@ -1,6 +1,6 @@
 import { Inject, Param, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
-import { ApiController } from '../../shared/api-controller.js';
+import { AuditController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
   AUDIT_READERS,
@@ -25,7 +25,7 @@ import {
 import { anything, object, pointInTime, str } from '../../shared/response.schemas.js';
 
 /** A person's trainings and certifications as of a date and as known at a date. */
-@ApiController({ tag: 'audit', path: 'v1/audit/staff', accessLogged: 'staff-transcript' })
+@AuditController('staff', 'staff-transcript')
 export class StaffTranscriptHttpController {
   constructor(
     private readonly transcripts: StaffTranscriptQuery,

@@ -1,6 +1,6 @@
 import { Inject, Param, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
-import { ApiController } from '../../shared/api-controller.js';
+import { AuditController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
   AUDIT_READERS,
@@ -23,11 +23,7 @@ const DAY_MS = 86_400_000;
  * A team's composition at `asOf` as known at `knownAt`: the disciplines present against those
  * required, the members, the unqualified members and for how long each lapse lasted.
  */
-@ApiController({
-  tag: 'audit',
-  path: 'v1/audit/teams/:id/composition',
-  accessLogged: 'audit-team-composition',
-})
+@AuditController('teams/:id/composition', 'audit-team-composition')
 export class TeamCompositionHttpController {
   constructor(
     private readonly read: TeamCompositionReadQuery,

@@ -10,7 +10,7 @@ import {
   type CsvColumn,
   ReadRequest,
 } from '../shared/index.js';
-import { ApiController } from '../../shared/api-controller.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
   parsePointInTime,
   readFilters,
@@ -21,7 +21,7 @@ import {
 import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /** Trainers: their trainer-level accreditations and the cascade sessions they delivered. */
-@ApiController({ tag: 'audit', path: 'v1/audit/trainers', accessLogged: 'audit-trainers' })
+@AuditController('trainers')
 export class TrainerRegistryHttpController {
   constructor(
     private readonly registry: TrainerRegistryReadQuery,
