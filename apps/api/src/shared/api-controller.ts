@@ -1,6 +1,8 @@
 import { applyDecorators, Controller } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@cadre/platform';
 import { AccessLogged } from '../audit/access-log.js';
+import { AUDIT_READERS } from './read-route.js';
 
 /**
  * A controller of the api: its tag in the document, bearer authentication, its path and, for
@@ -19,8 +21,12 @@ export const ApiController = (options: {
   );
 
 /**
- * A controller of audit answers: tagged `audit`, under `v1/audit/<path>`, and every read of it
- * access-logged, as `audit-<path>` unless it says otherwise.
+ * A controller of audit answers: tagged `audit`, under `v1/audit/<path>`, read by auditors,
+ * managers and admins, and every read of it access-logged, as `audit-<path>` unless it says
+ * otherwise.
  */
 export const AuditController = (path: string, accessLogged = `audit-${path}`): ClassDecorator =>
-  ApiController({ tag: 'audit', path: `v1/audit/${path}`, accessLogged });
+  applyDecorators(
+    ApiController({ tag: 'audit', path: `v1/audit/${path}`, accessLogged }),
+    Roles(...AUDIT_READERS),
+  );

@@ -16,7 +16,8 @@ export const READ_PROBLEMS: ProblemCodes = {
 export interface ReadRouteOptions {
   /** Below the controller's path (default: the path itself). */
   readonly path?: string;
-  readonly roles: [Role, ...Role[]];
+  /** Who may call it; default: the roles its controller admits. */
+  readonly roles?: [Role, ...Role[]];
   readonly summary: string;
   readonly description?: string;
   /** The schema of the JSON answer. */
@@ -34,7 +35,7 @@ export interface ReadRouteOptions {
 export const ReadRoute = (options: ReadRouteOptions) =>
   applyDecorators(
     Get(options.path),
-    Roles(...options.roles),
+    ...(options.roles === undefined ? [] : [Roles(...options.roles)]),
     ...(options.csv ? [ApiProduces('application/json', 'text/csv')] : []),
     ApiOperation({
       summary: options.summary,

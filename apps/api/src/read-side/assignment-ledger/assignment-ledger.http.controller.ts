@@ -1,7 +1,6 @@
 import { Inject, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import {
-  AUDIT_READERS,
   AssignmentLedgerQueryDto,
   ReadRoute,
   jurisdictionScope,
@@ -31,7 +30,6 @@ export class AssignmentLedgerHttpController {
   ) {}
 
   @ReadRoute({
-    roles: AUDIT_READERS,
     csv: true,
     summary: 'The assignment ledger (asOf, knownAt, jurisdiction, team, cursor; Accept: text/csv)',
     ok: page(

@@ -1,11 +1,10 @@
 import { Inject, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import {
-  AUDIT_READERS,
   ExpiryGapsQueryDto,
   ReadRoute,
   answeredFor,
-  jurisdictionScope,
+  auditListQuery,
   pageOrCsv,
   type CsvColumn,
   ReadRequest,
@@ -14,7 +13,6 @@ import { AuditController } from '../../shared/api-controller.js';
 import {
   InvalidQueryParameterError,
   parsePointInTime,
-  readFilters,
   ExpiryGapsReadQuery,
   expiryGapSortKey,
   type ExpiryGapRow,
@@ -32,7 +30,6 @@ export class ExpiryGapsHttpController {
   ) {}
 
   @ReadRoute({
-    roles: AUDIT_READERS,
     csv: true,
     summary:
       'Expiry gaps (asOf, knownAt, within=30|60|90, jurisdiction, institution, agency, role, competency, cursor, limit; Accept: text/csv)',
@@ -47,12 +44,7 @@ export class ExpiryGapsHttpController {
     const point = parsePointInTime(params, this.clock.now());
     const within = params.within === undefined || params.within === '' ? 90 : Number(params.within);
     if (![30, 60, 90].includes(within)) throw new InvalidQueryParameterError('within', '30, 60 or 90');
-    const query = {
-      ...point,
-      ...readFilters(params),
-      within,
-      scope: jurisdictionScope(read.actor, params.jurisdiction),
-    };
+    const query = { ...auditListQuery(params, read.actor, point), within };
     return pageOrCsv(
       read,
       params,

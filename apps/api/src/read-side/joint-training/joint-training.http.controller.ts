@@ -2,7 +2,6 @@ import { Inject, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import { AuditController } from '../../shared/api-controller.js';
 import {
-  AUDIT_READERS,
   JointTrainingQueryDto,
   ReadRoute,
   answeredFor,
@@ -32,7 +31,6 @@ export class JointTrainingHttpController {
   ) {}
 
   @ReadRoute({
-    roles: AUDIT_READERS,
     csv: true,
     summary: 'Joint training (asOf, knownAt, months = 12, jurisdiction; Accept: text/csv)',
     ok: object({

@@ -2,7 +2,6 @@ import { Inject, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import { AuditController } from '../../shared/api-controller.js';
 import {
-  AUDIT_READERS,
   AuditQueryDto,
   ReadRoute,
   answeredFor,
@@ -32,7 +31,6 @@ export class MatrixConformanceHttpController {
   ) {}
 
   @ReadRoute({
-    roles: AUDIT_READERS,
     csv: true,
     summary: 'Matrix conformance (asOf, knownAt, jurisdiction; Accept: text/csv)',
     ok: object(pointInTime, 'Each jurisdiction’s roles × competencies: required level and conformance'),

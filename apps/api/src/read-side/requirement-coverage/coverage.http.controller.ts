@@ -1,23 +1,16 @@
 import { Inject, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import {
-  AUDIT_READERS,
   FilteredAuditPageQueryDto,
   ReadRoute,
   answeredFor,
-  jurisdictionScope,
+  auditListQuery,
   pageOrCsv,
   type CsvColumn,
   ReadRequest,
 } from '../shared/index.js';
 import { AuditController } from '../../shared/api-controller.js';
-import {
-  parsePointInTime,
-  readFilters,
-  CoverageReadQuery,
-  coverageSortKey,
-  type CoverageRow,
-} from '@cadre/read-models';
+import { parsePointInTime, CoverageReadQuery, coverageSortKey, type CoverageRow } from '@cadre/read-models';
 import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /**
@@ -32,19 +25,13 @@ export class CoverageHttpController {
   ) {}
 
   @ReadRoute({
-    roles: AUDIT_READERS,
     csv: true,
     summary:
       'Coverage (asOf, knownAt, jurisdiction, institution, agency, role, competency, cursor; Accept: text/csv)',
     ok: page(anything('A person and a requirement: met or not, by which certification'), pointInTime),
   })
   async get(@Query() params: FilteredAuditPageQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
-    const point = parsePointInTime(params, this.clock.now());
-    const query = {
-      ...point,
-      ...readFilters(params),
-      scope: jurisdictionScope(read.actor, params.jurisdiction),
-    };
+    const query = auditListQuery(params, read.actor, parsePointInTime(params, this.clock.now()));
     return pageOrCsv(
       read,
       params,
@@ -53,9 +40,9 @@ export class CoverageHttpController {
         fetch: (after, count) => this.coverage.page(query, after, count),
         sortKey: coverageSortKey,
         item: coverageItem,
-        csv: { filename: 'coverage', columns: csvColumns(point) },
+        csv: { filename: 'coverage', columns: csvColumns(query) },
       },
-      answeredFor(point),
+      answeredFor(query),
     );
   }
 }

@@ -3,7 +3,6 @@ import { CLOCK, type Clock } from '@cadre/kernel';
 import { AuditController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
-  AUDIT_READERS,
   READ_PROBLEMS,
   ReadRoute,
   TranscriptQueryDto,
@@ -34,7 +33,6 @@ export class StaffTranscriptHttpController {
 
   @ReadRoute({
     path: ':id/transcript',
-    roles: AUDIT_READERS,
     csv: true,
     summary: "A person's transcript (asOf, knownAt, competency, cursor, limit; Accept: text/csv)",
     description:

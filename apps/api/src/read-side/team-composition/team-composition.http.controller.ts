@@ -3,7 +3,6 @@ import { CLOCK, type Clock } from '@cadre/kernel';
 import { AuditController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
-  AUDIT_READERS,
   READ_PROBLEMS,
   ReadRoute,
   answeredFor,
@@ -31,7 +30,6 @@ export class TeamCompositionHttpController {
   ) {}
 
   @ReadRoute({
-    roles: AUDIT_READERS,
     csv: true,
     summary: 'Team composition over time (asOf, knownAt; Accept: text/csv); 404 for an unknown team',
     ok: object({

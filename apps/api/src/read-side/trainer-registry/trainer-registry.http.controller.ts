@@ -1,11 +1,10 @@
 import { Inject, Query } from '@nestjs/common';
 import { CLOCK, type Clock } from '@cadre/kernel';
 import {
-  AUDIT_READERS,
   FilteredAuditPageQueryDto,
   ReadRoute,
   answeredFor,
-  jurisdictionScope,
+  auditListQuery,
   pageOrCsv,
   type CsvColumn,
   ReadRequest,
@@ -13,7 +12,6 @@ import {
 import { AuditController } from '../../shared/api-controller.js';
 import {
   parsePointInTime,
-  readFilters,
   TrainerRegistryReadQuery,
   trainerSortKey,
   type TrainerEntry,
@@ -29,7 +27,6 @@ export class TrainerRegistryHttpController {
   ) {}
 
   @ReadRoute({
-    roles: AUDIT_READERS,
     csv: true,
     summary:
       'The trainer registry (asOf, knownAt, jurisdiction, institution, agency, competency, cursor, limit; Accept: text/csv)',
@@ -39,14 +36,7 @@ export class TrainerRegistryHttpController {
   })
   async list(@Query() params: FilteredAuditPageQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const point = parsePointInTime(params, this.clock.now());
-    const { institution, agency, competency } = readFilters(params);
-    const query = {
-      ...point,
-      institution,
-      agency,
-      competency,
-      scope: jurisdictionScope(read.actor, params.jurisdiction),
-    };
+    const query = auditListQuery(params, read.actor, point);
     return pageOrCsv(
       read,
       params,
