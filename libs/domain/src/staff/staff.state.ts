@@ -82,18 +82,35 @@ export interface StaffSnapshot extends Placement, PersonHistory {
   readonly certifications: readonly CertificationView[];
 }
 
+/** A registered member as they stand: who, active or left, placed where, in which role. */
+export type StaffMember = Pick<
+  StaffSnapshot,
+  'staffId' | 'status' | 'agency' | 'jurisdiction' | 'institution' | 'role'
+>;
+
+/** The {@link StaffMember} fields of a record that has them (a member's state, a snapshot). */
+export const staffMemberOf = ({
+  staffId,
+  status,
+  agency,
+  jurisdiction,
+  institution,
+  role,
+}: StaffMember): StaffMember => ({
+  staffId,
+  status,
+  agency,
+  jurisdiction,
+  institution,
+  role,
+});
+
 export function staffSnapshot(state: StaffState): StaffSnapshot | undefined {
   if (state.status === 'unregistered') return undefined;
-  const { staffId, status, agency, jurisdiction, institution, role, placements } = state;
   return {
-    staffId,
-    status,
-    agency,
-    jurisdiction,
-    institution,
-    role,
+    ...staffMemberOf(state),
     certifications: certificationsOf(state),
-    placements,
+    placements: state.placements,
     certificationHistory: Object.values(state.certifications).map((c) => ({
       certificationId: c.certificationId,
       competency: c.competency,
