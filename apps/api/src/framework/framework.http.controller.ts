@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
 import { Roles, Problems } from '@cadre/platform';
-import { existingAggregate, withRevision } from '../shared/aggregate-reply.js';
+import { recordReader, withRevision } from '../shared/aggregate-reply.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -24,6 +24,12 @@ import {
 import { aggregate } from '../shared/response.schemas.js';
 
 const frameworkCommand = commandsOf<FrameworkCommand>();
+
+const readFramework = recordReader(
+  frameworkStream,
+  frameworkDecider,
+  (version) => new ResourceNotFoundError('FRAMEWORK.NOT_FOUND', `Framework version ${version}`),
+);
 
 /**
  * The regional training framework matrix: drafted, filled and published by a regional
@@ -147,13 +153,7 @@ export class FrameworkHttpController {
     @Param('version') version: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const notFound = () => new ResourceNotFoundError('FRAMEWORK.NOT_FOUND', `Framework version ${version}`);
-    const found = await existingAggregate(
-      this.runner.store,
-      frameworkStream(version),
-      frameworkDecider,
-      notFound,
-    );
+    const found = await readFramework(this.runner.store, version);
     return withRevision(reply, found.revision, found.state);
   }
 

@@ -12,7 +12,7 @@ import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
 
 import { Roles, Problems } from '@cadre/platform';
-import { existingAggregate, withRevision } from '../shared/aggregate-reply.js';
+import { recordReader, withRevision } from '../shared/aggregate-reply.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
@@ -33,6 +33,13 @@ const jurisdictionCommand = commandsOf<CoordinatorJurisdictionCommand>();
  * A jurisdiction adopts a published regional framework version from a date, and may add
  * requirements on top of it (never remove one). Acts of that jurisdiction's coordinators.
  */
+const readJurisdiction = recordReader(
+  jurisdictionStream,
+  jurisdictionDecider,
+  (code) =>
+    new ResourceNotFoundError('JURISDICTION.NOT_FOUND', `Jurisdiction ${code} (no adoption recorded)`),
+);
+
 /** A rule change answers the command reply, or with `dryRun: true` who it would lapse (nothing written). */
 const RULE_CHANGE_REPLY = {
   description:
@@ -161,14 +168,7 @@ export class JurisdictionHttpController {
     problems: { 404: ['JURISDICTION.NOT_FOUND'] },
   })
   async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
-    const notFound = () =>
-      new ResourceNotFoundError('JURISDICTION.NOT_FOUND', `Jurisdiction ${code} (no adoption recorded)`);
-    const found = await existingAggregate(
-      this.runner.store,
-      jurisdictionStream(code),
-      jurisdictionDecider,
-      notFound,
-    );
+    const found = await readJurisdiction(this.runner.store, code);
     return withRevision(reply, found.revision, found.state);
   }
 

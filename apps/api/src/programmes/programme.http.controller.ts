@@ -10,7 +10,7 @@ import {
   type ProgrammeCommand,
 } from '@cadre/domain';
 import { Roles, Problems } from '@cadre/platform';
-import { existingAggregate, withRevision } from '../shared/aggregate-reply.js';
+import { recordReader, withRevision } from '../shared/aggregate-reply.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -29,6 +29,7 @@ import { aggregate } from '../shared/response.schemas.js';
 const programmeCommand = commandsOf<ProgrammeCommand>();
 
 const notFound = () => new ResourceNotFoundError('PROGRAMME.NOT_FOUND', 'This training programme');
+const readProgramme = recordReader(programmeStream, programmeDecider, notFound);
 /** An id that is not a UUID names no programme: 404, like any unknown id. */
 const ProgrammeId = new ParseUUIDPipe({ exceptionFactory: notFound });
 
@@ -104,12 +105,7 @@ export class ProgrammeHttpController {
     @Param('id', ProgrammeId) programmeId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const found = await existingAggregate(
-      this.runner.store,
-      programmeStream(programmeId),
-      programmeDecider,
-      notFound,
-    );
+    const found = await readProgramme(this.runner.store, programmeId);
     return withRevision(reply, found.revision, found.state);
   }
 

@@ -13,7 +13,7 @@ import {
 } from '@cadre/domain';
 
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
-import { existingAggregate, withRevision } from '../shared/aggregate-reply.js';
+import { recordReader, withRevision } from '../shared/aggregate-reply.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
@@ -41,6 +41,7 @@ export const TrainerNotQualifiedResponse = ApiResponse({
 export const sessionNotFound = () => new ResourceNotFoundError('SESSION.NOT_FOUND', 'This training session');
 /** An id that is not a UUID names no session: 404, like any unknown id. */
 export const SessionId = new ParseUUIDPipe({ exceptionFactory: sessionNotFound });
+const readSession = recordReader(sessionStream, sessionDecider, sessionNotFound);
 
 /**
  * Training sessions: scheduled by a coordinator with accredited trainers, closed once held (the
@@ -168,13 +169,7 @@ export class SessionHttpController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const stream = sessionStream(sessionId);
-    const { state, revision } = await existingAggregate(
-      this.runner.store,
-      stream,
-      sessionDecider,
-      sessionNotFound,
-    );
+    const { state, revision } = await readSession(this.runner.store, sessionId);
     if (!state.jurisdictions.some((code) => actsIn(actor, code))) assertActsIn(actor, state.jurisdictions);
     return withRevision(reply, revision, { ...state, joint: isJointSession(state) });
   }

@@ -14,16 +14,20 @@ export function withRevision<Body>(
 }
 
 /**
- * An aggregate's state and revision, as its stream has it; `notFound()` is thrown when the stream
- * holds nothing yet (the state is still the initial `none`).
+ * Reads one kind of record by its id: its state and revision as its stream has them; `notFound(id)`
+ * is thrown when the stream holds nothing yet (the state is still the initial `none`).
  */
-export async function existingAggregate<Event extends DomainEvent, State extends { readonly status: string }>(
-  store: EventStore,
-  stream: string,
-  decider: Pick<Decider<DomainCommand, Event, State, never>, 'evolve' | 'initialState'>,
-  notFound: () => Error,
-): Promise<{ state: Exclude<State, { readonly status: 'none' }>; revision: number }> {
-  const { state, revision } = await loadAggregate(store, stream, decider);
-  if (state.status === 'none') throw notFound();
-  return { state: state as Exclude<State, { readonly status: 'none' }>, revision };
-}
+export const recordReader =
+  <Event extends DomainEvent, State extends { readonly status: string }>(
+    stream: (id: string) => string,
+    decider: Pick<Decider<DomainCommand, Event, State, never>, 'evolve' | 'initialState'>,
+    notFound: (id: string) => Error,
+  ) =>
+  async (
+    store: EventStore,
+    id: string,
+  ): Promise<{ state: Exclude<State, { readonly status: 'none' }>; revision: number }> => {
+    const { state, revision } = await loadAggregate(store, stream(id), decider);
+    if (state.status === 'none') throw notFound(id);
+    return { state: state as Exclude<State, { readonly status: 'none' }>, revision };
+  };
