@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
 import { Roles, Problems } from '@cadre/platform';
 import { recordReader, withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -35,9 +36,7 @@ const readFramework = recordReader(
  * The regional training framework matrix: drafted, filled and published by a regional
  * (`*`) training coordinator; immutable once published.
  */
-@ApiTags('framework')
-@ApiBearerAuth()
-@Controller('v1/frameworks')
+@ApiController({ tag: 'framework', path: 'v1/frameworks' })
 export class FrameworkHttpController {
   constructor(
     private readonly commands: CommandBus,

@@ -1,18 +1,12 @@
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-  ApiOkResponse,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
 
 import { Roles, Problems } from '@cadre/platform';
 import { recordReader, withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
@@ -73,9 +67,7 @@ const RULE_CHANGE_REPLY = {
   },
 };
 
-@ApiTags('jurisdictions')
-@ApiBearerAuth()
-@Controller('v1/jurisdictions')
+@ApiController({ tag: 'jurisdictions', path: 'v1/jurisdictions' })
 export class JurisdictionHttpController {
   constructor(
     private readonly commands: CommandBus,

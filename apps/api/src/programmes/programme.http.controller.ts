@@ -1,7 +1,7 @@
 import { randomIds } from '@cadre/kernel';
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   programmeDecider,
@@ -11,6 +11,7 @@ import {
 } from '@cadre/domain';
 import { Roles, Problems } from '@cadre/platform';
 import { recordReader, withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
@@ -34,9 +35,7 @@ const readProgramme = recordReader(programmeStream, programmeDecider, notFound);
 const ProgrammeId = new ParseUUIDPipe({ exceptionFactory: notFound });
 
 /** Training programmes: what a session teaches and the competencies it grants to those who pass. */
-@ApiTags('programmes')
-@ApiBearerAuth()
-@Controller('v1/programmes')
+@ApiController({ tag: 'programmes', path: 'v1/programmes' })
 export class ProgrammeHttpController {
   constructor(
     private readonly commands: CommandBus,

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { SessionCommand } from '@cadre/domain';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
 import type { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -22,9 +23,7 @@ const StaffId = new ParseUUIDPipe({
 });
 
 /** A session's participants: enrolment within capacity, attendance once started, assessment. */
-@ApiTags('sessions')
-@ApiBearerAuth()
-@Controller('v1/sessions/:id')
+@ApiController({ tag: 'sessions', path: 'v1/sessions/:id' })
 @Roles('training-coordinator', 'admin')
 export class SessionParticipantHttpController {
   constructor(private readonly commands: CommandBus) {}

@@ -1,7 +1,7 @@
 import { randomIds, type Actor } from '@cadre/kernel';
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   actsIn,
@@ -14,6 +14,7 @@ import {
 
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { recordReader, withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
@@ -47,9 +48,7 @@ const readSession = recordReader(sessionStream, sessionDecider, sessionNotFound)
  * Training sessions: scheduled by a coordinator with accredited trainers, closed once held (the
  * award process then certifies those who passed) or cancelled.
  */
-@ApiTags('sessions')
-@ApiBearerAuth()
-@Controller('v1/sessions')
+@ApiController({ tag: 'sessions', path: 'v1/sessions' })
 export class SessionHttpController {
   constructor(
     private readonly commands: CommandBus,

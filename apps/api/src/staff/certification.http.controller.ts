@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import type { StaffCommand, StaffState } from '@cadre/domain';
 import type { CommandResult } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import {
@@ -22,9 +23,7 @@ const staffCommand = commandsOf<StaffCommand>();
  * training coordinators' (and admins'); a manager may also suspend one, pending a decision. The
  * reply's `id` is the certification's id; its ETag is the staff stream's revision.
  */
-@ApiTags('certifications')
-@ApiBearerAuth()
-@Controller('v1/staff/:id/certifications')
+@ApiController({ tag: 'certifications', path: 'v1/staff/:id/certifications' })
 export class CertificationHttpController {
   constructor(private readonly commands: CommandBus) {}
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertActsIn, staffDecider, staffErrors, staffStream, type StaffCommand } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
@@ -8,6 +8,7 @@ import { loadAggregate } from '@cadre/command-handling';
 import { PersonalDataVault } from '@cadre/personal-data';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
 import { commandMetadata, commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
@@ -33,9 +34,7 @@ const staffCommand = commandsOf<StaffCommand>();
  * jurisdiction. Personal data (name, e-mail, employeeRef) is sealed before it is recorded, and
  * erasure forgets it for good while the events stay.
  */
-@ApiTags('staff')
-@ApiBearerAuth()
-@Controller('v1/staff')
+@ApiController({ tag: 'staff', path: 'v1/staff' })
 export class StaffHttpController {
   constructor(
     private readonly commands: CommandBus,

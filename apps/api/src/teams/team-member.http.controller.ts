@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { TeamCommand } from '@cadre/domain';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
 import { CommandReply, CommandReplyDto, PendingOverrideReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -29,9 +30,7 @@ const MemberId = new ParseUUIDPipe({
  * unqualified one, which a different manager approves with their own token. Managers only: an
  * admin's token is refused here, as it is by the team's decider.
  */
-@ApiTags('teams')
-@ApiBearerAuth()
-@Controller('v1/teams/:id')
+@ApiController({ tag: 'teams', path: 'v1/teams/:id' })
 @Roles('manager')
 export class TeamMemberHttpController {
   constructor(private readonly commands: CommandBus) {}

@@ -1,7 +1,7 @@
 import { randomIds, type Actor } from '@cadre/kernel';
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   assertActsIn,
@@ -17,6 +17,7 @@ import { READ_MODELS } from '@cadre/subscriptions/nest';
 import type { DataSource } from 'typeorm';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
@@ -43,9 +44,7 @@ export const TeamId = new ParseUUIDPipe({ exceptionFactory: teamNotFound });
  * writes admit the manager role only (an admin is no manager: DOMAIN.md), and the domain checks
  * the jurisdiction. Anyone who may audit reads a team. Members: see the team-member controller.
  */
-@ApiTags('teams')
-@ApiBearerAuth()
-@Controller('v1/teams')
+@ApiController({ tag: 'teams', path: 'v1/teams' })
 export class TeamHttpController {
   constructor(
     private readonly commands: CommandBus,

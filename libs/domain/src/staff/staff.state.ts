@@ -82,28 +82,14 @@ export interface StaffSnapshot extends Placement, PersonHistory {
   readonly certifications: readonly CertificationView[];
 }
 
-/** A registered member as they stand: who, active or left, placed where, in which role. */
-export type StaffMember = Pick<
-  StaffSnapshot,
-  'staffId' | 'status' | 'agency' | 'jurisdiction' | 'institution' | 'role'
->;
+const STAFF_MEMBER_FIELDS = ['staffId', 'status', 'agency', 'jurisdiction', 'institution', 'role'] as const;
 
-/** The {@link StaffMember} fields of a record that has them (a member's state, a snapshot). */
-export const staffMemberOf = ({
-  staffId,
-  status,
-  agency,
-  jurisdiction,
-  institution,
-  role,
-}: StaffMember): StaffMember => ({
-  staffId,
-  status,
-  agency,
-  jurisdiction,
-  institution,
-  role,
-});
+/** A registered member as they stand: who, active or left, placed where, in which role. */
+export type StaffMember = Pick<StaffSnapshot, (typeof STAFF_MEMBER_FIELDS)[number]>;
+
+/** The {@link StaffMember} fields of a record that has them (a member's state, a snapshot), in that order. */
+export const staffMemberOf = (record: StaffMember): StaffMember =>
+  Object.fromEntries(STAFF_MEMBER_FIELDS.map((field) => [field, record[field]])) as unknown as StaffMember;
 
 export function staffSnapshot(state: StaffState): StaffSnapshot | undefined {
   if (state.status === 'unregistered') return undefined;
