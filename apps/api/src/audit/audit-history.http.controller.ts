@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiOkResponse } from '@nestjs/swagger';
 import type pg from 'pg';
 import { actsIn } from '@cadre/domain';
 import { CadreError, type Actor } from '@cadre/kernel';
@@ -8,6 +8,7 @@ import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { HISTORY_SCHEMA } from '@cadre/read-models';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
+import { ApiController } from '../shared/api-controller.js';
 import { AccessLogged } from './access-log.js';
 import { StreamEventsQueryDto } from './audit.request.dto.js';
 import { anything, int, object, str } from '../shared/response.schemas.js';
@@ -60,9 +61,7 @@ function assertMayRead(actor: Actor, events: readonly RecordedEvent[]): void {
   if (outside.length > 0) throw new OutsideJurisdictionError(outside);
 }
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@Controller('v1/audit')
+@ApiController({ tag: 'audit', path: 'v1/audit' })
 export class AuditHistoryHttpController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,

@@ -1,14 +1,13 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse, ApiCreatedResponse } from '@nestjs/swagger';
+import { Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiOkResponse, ApiCreatedResponse } from '@nestjs/swagger';
 import { Roles } from '@cadre/platform';
 import { SignedCheckpoints, type IntegrityReport } from '@cadre/read-models';
 import { AccessLog, AccessLogged, type AccessLogEntry } from './access-log.js';
 import { AccessLogQueryDto, IntegrityQueryDto } from './audit.request.dto.js';
 import { anything, bool, instant, int, nullableStr, object } from '../shared/response.schemas.js';
+import { ApiController } from '../shared/api-controller.js';
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@Controller('v1/audit')
+@ApiController({ tag: 'audit', path: 'v1/audit' })
 export class AuditIntegrityHttpController {
   constructor(
     private readonly checkpoints: SignedCheckpoints,

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { frameworkDecider, type FrameworkCommand } from '@cadre/domain';
-import { loadAggregate } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
 import { CommandRunner, ExecuteFrameworkCommand } from '@cadre/command-handling/nest';
-import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { recordReader, withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
+import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -22,13 +23,19 @@ import {
 } from './framework.request.dto.js';
 import { aggregate } from '../shared/response.schemas.js';
 
+const frameworkCommand = commandsOf<FrameworkCommand>();
+
+const readFramework = recordReader(
+  frameworkStream,
+  frameworkDecider,
+  (version) => new ResourceNotFoundError('FRAMEWORK.NOT_FOUND', `Framework version ${version}`),
+);
+
 /**
  * The regional training framework matrix: drafted, filled and published by a regional
  * (`*`) training coordinator; immutable once published.
  */
-@ApiTags('framework')
-@ApiBearerAuth()
-@Controller('v1/frameworks')
+@ApiController({ tag: 'framework', path: 'v1/frameworks' })
 export class FrameworkHttpController {
   constructor(
     private readonly commands: CommandBus,
@@ -42,11 +49,7 @@ export class FrameworkHttpController {
   draft(@Body() body: DraftFrameworkRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     return this.send(
       body.version,
-      {
-        type: 'DraftFrameworkVersion',
-        data: { version: body.version, title: body.title },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand('DraftFrameworkVersion', { version: body.version, title: body.title }, body),
       request,
     );
   }
@@ -62,11 +65,7 @@ export class FrameworkHttpController {
   ): Promise<CommandReply> {
     return this.send(
       version,
-      {
-        type: 'DefineRole',
-        data: { version, role: body.role, title: body.title },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand('DefineRole', { version, role: body.role, title: body.title }, body),
       request,
     );
   }
@@ -83,11 +82,11 @@ export class FrameworkHttpController {
     const levels = JSON.parse(JSON.stringify(body.levels)) as DefineCompetencyRequestDto['levels'];
     return this.send(
       version,
-      {
-        type: 'DefineCompetency',
-        data: { version, competency: body.competency, title: body.title, levels },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand(
+        'DefineCompetency',
+        { version, competency: body.competency, title: body.title, levels },
+        body,
+      ),
       request,
     );
   }
@@ -103,11 +102,11 @@ export class FrameworkHttpController {
   ): Promise<CommandReply> {
     return this.send(
       version,
-      {
-        type: 'DefineRoleRequirement',
-        data: { version, role: body.role, competency: body.competency, minLevel: body.minLevel },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand(
+        'DefineRoleRequirement',
+        { version, role: body.role, competency: body.competency, minLevel: body.minLevel },
+        body,
+      ),
       request,
     );
   }
@@ -121,11 +120,7 @@ export class FrameworkHttpController {
     @Body() body: PublishFrameworkRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    return this.send(
-      version,
-      { type: 'PublishFrameworkVersion', data: { version }, metadata: commandMetadata(body) },
-      request,
-    );
+    return this.send(version, frameworkCommand('PublishFrameworkVersion', { version }, body), request);
   }
 
   @Post(':version/retire')
@@ -140,35 +135,24 @@ export class FrameworkHttpController {
   ): Promise<CommandReply> {
     return this.send(
       version,
-      {
-        type: 'RetireFrameworkVersion',
-        data: { version, reason: body.reason },
-        metadata: commandMetadata(body),
-      },
+      frameworkCommand('RetireFrameworkVersion', { version, reason: body.reason }, body),
       request,
     );
   }
 
-  @Get(':version')
-  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
-  @ApiOperation({ summary: 'A framework version as it stands, with ETag = its revision' })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: aggregate('A framework version: its roles, competencies, requirements and status'),
+  @ReadRoute({
+    path: ':version',
+    roles: RECORD_READERS,
+    summary: 'A framework version as it stands, with ETag = its revision',
+    ok: aggregate('A framework version: its roles, competencies, requirements and status'),
+    problems: { 404: ['FRAMEWORK.NOT_FOUND'] },
   })
-  @Problems({ 404: ['FRAMEWORK.NOT_FOUND'] })
   async get(
     @Param('version') version: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const { state, revision } = await loadAggregate(
-      this.runner.store,
-      frameworkStream(version),
-      frameworkDecider,
-    );
-    if (state.status === 'none')
-      throw new ResourceNotFoundError('FRAMEWORK.NOT_FOUND', `Framework version ${version}`);
-    return withRevision(reply, revision, state);
+    const found = await readFramework(this.runner.store, version);
+    return withRevision(reply, found.revision, found.state);
   }
 
   private async send(

@@ -14,10 +14,9 @@ import {
 } from 'class-validator';
 import { LEVELS, type Level } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
+import { CODE, codeMessage } from '../shared/codes.js';
 
-const CODE = /^[a-z][a-z0-9-]{0,63}$/;
-const CODE_MESSAGE =
-  '$property must be a lower-case code of letters, digits and hyphens (e.g. "dynamic-security")';
+const CODE_MESSAGE = codeMessage('dynamic-security');
 
 export class DraftFrameworkRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'v1', description: 'The version label: letters, digits, . _ -' })

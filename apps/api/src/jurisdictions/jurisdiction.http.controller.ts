@@ -1,21 +1,16 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-  ApiOkResponse,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
-import { loadAggregate } from '@cadre/command-handling';
+
 import { Roles, Problems } from '@cadre/platform';
 import { previewRuleChange, type RuleChangePreview } from '@cadre/processes';
 import { CommandRunner, ExecuteJurisdictionCommand } from '@cadre/command-handling/nest';
-import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { recordReader, withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
+import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -25,10 +20,19 @@ import {
 } from './jurisdiction.request.dto.js';
 import { aggregate } from '../shared/response.schemas.js';
 
+const jurisdictionCommand = commandsOf<CoordinatorJurisdictionCommand>();
+
 /**
  * A jurisdiction adopts a published regional framework version from a date, and may add
  * requirements on top of it (never remove one). Acts of that jurisdiction's coordinators.
  */
+const readJurisdiction = recordReader(
+  jurisdictionStream,
+  jurisdictionDecider,
+  (code) =>
+    new ResourceNotFoundError('JURISDICTION.NOT_FOUND', `Jurisdiction ${code} (no adoption recorded)`),
+);
+
 /** A rule change answers the command reply, or with `dryRun: true` who it would lapse (nothing written). */
 const RULE_CHANGE_REPLY = {
   description:
@@ -62,9 +66,7 @@ const RULE_CHANGE_REPLY = {
   },
 };
 
-@ApiTags('jurisdictions')
-@ApiBearerAuth()
-@Controller('v1/jurisdictions')
+@ApiController({ tag: 'jurisdictions', path: 'v1/jurisdictions' })
 export class JurisdictionHttpController {
   constructor(
     private readonly commands: CommandBus,
@@ -99,11 +101,11 @@ export class JurisdictionHttpController {
       reply,
       body.dryRun === true,
       code,
-      {
-        type: 'AdoptFramework',
-        data: { jurisdiction: code, version: body.version, effectiveFrom: body.effectiveFrom },
-        metadata: commandMetadata(body),
-      },
+      jurisdictionCommand(
+        'AdoptFramework',
+        { jurisdiction: code, version: body.version, effectiveFrom: body.effectiveFrom },
+        body,
+      ),
       request,
     );
   }
@@ -133,41 +135,31 @@ export class JurisdictionHttpController {
       reply,
       body.dryRun === true,
       code,
-      {
-        type: 'AddJurisdictionRequirement',
-        data: {
+      jurisdictionCommand(
+        'AddJurisdictionRequirement',
+        {
           jurisdiction: code,
           role: body.role,
           competency: body.competency,
           minLevel: body.minLevel,
           effectiveFrom: body.effectiveFrom,
         },
-        metadata: commandMetadata(body),
-      },
+        body,
+      ),
       request,
     );
   }
 
-  @Get(':code')
-  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
-  @ApiOperation({ summary: "A jurisdiction's adoptions and additions, with ETag = its revision" })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: aggregate('A jurisdiction: its adopted frameworks and its own requirements'),
+  @ReadRoute({
+    path: ':code',
+    roles: RECORD_READERS,
+    summary: "A jurisdiction's adoptions and additions, with ETag = its revision",
+    ok: aggregate('A jurisdiction: its adopted frameworks and its own requirements'),
+    problems: { 404: ['JURISDICTION.NOT_FOUND'] },
   })
-  @Problems({ 404: ['JURISDICTION.NOT_FOUND'] })
   async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
-    const { state, revision } = await loadAggregate(
-      this.runner.store,
-      jurisdictionStream(code),
-      jurisdictionDecider,
-    );
-    if (state.status === 'none')
-      throw new ResourceNotFoundError(
-        'JURISDICTION.NOT_FOUND',
-        `Jurisdiction ${code} (no adoption recorded)`,
-      );
-    return withRevision(reply, revision, state);
+    const found = await readJurisdiction(this.runner.store, code);
+    return withRevision(reply, found.revision, found.state);
   }
 
   private async send(

@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { LEVELS, type Level } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
-
-const CODE = /^[a-z][a-z0-9-]{0,63}$/;
+import { CODE, codeMessage } from '../shared/codes.js';
 
 /** `dryRun: true`: answer who would lapse at `effectiveFrom` (200), writing nothing. */
 class RuleChangeRequestDto extends BackdatableRequestDto {
@@ -16,7 +15,7 @@ class RuleChangeRequestDto extends BackdatableRequestDto {
   @IsBoolean()
   dryRun?: boolean;
 }
-const CODE_MESSAGE = '$property must be a lower-case code of letters, digits and hyphens';
+const CODE_MESSAGE = codeMessage();
 
 export class AdoptFrameworkRequestDto extends RuleChangeRequestDto {
   @ApiProperty({ example: 'v1', description: 'A published framework version' })

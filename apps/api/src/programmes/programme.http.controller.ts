@@ -1,7 +1,7 @@
 import { randomIds } from '@cadre/kernel';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   programmeDecider,
@@ -9,11 +9,12 @@ import {
   type GrantedCompetency,
   type ProgrammeCommand,
 } from '@cadre/domain';
-import { loadAggregate } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
 import { CommandRunner, ExecuteProgrammeCommand } from '@cadre/command-handling/nest';
-import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { recordReader, withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
+import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -25,14 +26,15 @@ import {
 } from './programme.request.dto.js';
 import { aggregate } from '../shared/response.schemas.js';
 
+const programmeCommand = commandsOf<ProgrammeCommand>();
+
 const notFound = () => new ResourceNotFoundError('PROGRAMME.NOT_FOUND', 'This training programme');
+const readProgramme = recordReader(programmeStream, programmeDecider, notFound);
 /** An id that is not a UUID names no programme: 404, like any unknown id. */
 const ProgrammeId = new ParseUUIDPipe({ exceptionFactory: notFound });
 
 /** Training programmes: what a session teaches and the competencies it grants to those who pass. */
-@ApiTags('programmes')
-@ApiBearerAuth()
-@Controller('v1/programmes')
+@ApiController({ tag: 'programmes', path: 'v1/programmes' })
 export class ProgrammeHttpController {
   constructor(
     private readonly commands: CommandBus,
@@ -49,11 +51,11 @@ export class ProgrammeHttpController {
     const { title, kind, hours, methodology } = body;
     const programmeId = randomIds();
     return this.send(
-      {
-        type: 'DefineProgramme',
-        data: { programmeId, title, competencies: granted(body.competencies), kind, hours, methodology },
-        metadata: commandMetadata(body),
-      },
+      programmeCommand(
+        'DefineProgramme',
+        { programmeId, title, competencies: granted(body.competencies), kind, hours, methodology },
+        body,
+      ),
       request,
     );
   }
@@ -71,10 +73,7 @@ export class ProgrammeHttpController {
     const { title, kind, hours, methodology } = body;
     const competencies = body.competencies && granted(body.competencies);
     const changes = definedOnly({ title, kind, hours, methodology, competencies });
-    return this.send(
-      { type: 'ReviseProgramme', data: { programmeId, ...changes }, metadata: commandMetadata(body) },
-      request,
-    );
+    return this.send(programmeCommand('ReviseProgramme', { programmeId, ...changes }, body), request);
   }
 
   @Post(':id/retire')
@@ -88,31 +87,24 @@ export class ProgrammeHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     return this.send(
-      {
-        type: 'RetireProgramme',
-        data: { programmeId, reason: body.reason },
-        metadata: commandMetadata(body),
-      },
+      programmeCommand('RetireProgramme', { programmeId, reason: body.reason }, body),
       request,
     );
   }
 
-  @Get(':id')
-  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
-  @ApiOperation({ summary: 'A programme as it stands, with ETag = its revision' })
-  @ApiOkResponse({ description: 'The answer', schema: aggregate('A programme as it stands') })
-  @Problems({ 404: ['PROGRAMME.NOT_FOUND'] })
+  @ReadRoute({
+    path: ':id',
+    roles: RECORD_READERS,
+    summary: 'A programme as it stands, with ETag = its revision',
+    ok: aggregate('A programme as it stands'),
+    problems: { 404: ['PROGRAMME.NOT_FOUND'] },
+  })
   async get(
     @Param('id', ProgrammeId) programmeId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const { state, revision } = await loadAggregate(
-      this.runner.store,
-      programmeStream(programmeId),
-      programmeDecider,
-    );
-    if (state.status === 'none') throw notFound();
-    return withRevision(reply, revision, state);
+    const found = await readProgramme(this.runner.store, programmeId);
+    return withRevision(reply, found.revision, found.state);
   }
 
   private async send(command: ProgrammeCommand, request: CommandRequest): Promise<CommandReply> {

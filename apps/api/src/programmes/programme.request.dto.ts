@@ -17,10 +17,9 @@ import {
 } from 'class-validator';
 import { LEVELS, PROGRAMME_KINDS, type Level, type ProgrammeKind } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
+import { CODE, codeMessage } from '../shared/codes.js';
 
-const CODE = /^[a-z][a-z0-9-]{0,63}$/;
-const CODE_MESSAGE =
-  '$property must be a lower-case code of letters, digits and hyphens (e.g. "dynamic-security")';
+const CODE_MESSAGE = codeMessage('dynamic-security');
 
 export class GrantedCompetencyDto {
   @ApiProperty({ example: 'radicalisation-awareness' })

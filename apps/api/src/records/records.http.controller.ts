@@ -1,17 +1,16 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
 import { VoidRecordById } from '@cadre/command-handling/nest';
 import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { VoidRecordRequestDto } from './void-record.request.dto.js';
 
 /** Corrections: nothing is edited or deleted; a mistaken record is voided, with a reason. */
-@ApiTags('records')
-@ApiBearerAuth()
-@Controller('v1/records')
+@ApiController({ tag: 'records', path: 'v1/records' })
 export class RecordsHttpController {
   constructor(private readonly commands: CommandBus) {}
 

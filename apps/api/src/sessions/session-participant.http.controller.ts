@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { SessionCommand } from '@cadre/domain';
+import { ApiOperation } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
 import type { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -14,14 +16,14 @@ import {
   WithdrawParticipantRequestDto,
 } from './session.request.dto.js';
 
+const sessionCommand = commandsOf<SessionCommand>();
+
 const StaffId = new ParseUUIDPipe({
   exceptionFactory: () => new ResourceNotFoundError('SESSION.NOT_ENROLLED', 'This participant'),
 });
 
 /** A session's participants: enrolment within capacity, attendance once started, assessment. */
-@ApiTags('sessions')
-@ApiBearerAuth()
-@Controller('v1/sessions/:id')
+@ApiController({ tag: 'sessions', path: 'v1/sessions/:id' })
 @Roles('training-coordinator', 'admin')
 export class SessionParticipantHttpController {
   constructor(private readonly commands: CommandBus) {}
@@ -43,11 +45,7 @@ export class SessionParticipantHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { sessionId, staffId: body.staffId };
-    return sendSession(
-      this.commands,
-      { type: 'EnrolParticipant', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('EnrolParticipant', data, body), request);
   }
 
   @Delete('enrolments/:staffId')
@@ -59,11 +57,7 @@ export class SessionParticipantHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { sessionId, staffId, reason: body.reason };
-    return sendSession(
-      this.commands,
-      { type: 'WithdrawParticipant', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('WithdrawParticipant', data, body), request);
   }
 
   @Post('attendance')
@@ -78,11 +72,7 @@ export class SessionParticipantHttpController {
   ): Promise<CommandReply> {
     const { staffId, attendance, hours } = body;
     const data = { sessionId, staffId, attendance, hours };
-    return sendSession(
-      this.commands,
-      { type: 'RecordAttendance', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('RecordAttendance', data, body), request);
   }
 
   @Post('assessments')
@@ -100,10 +90,6 @@ export class SessionParticipantHttpController {
   ): Promise<CommandReply> {
     const { staffId, result, score } = body;
     const data = { sessionId, staffId, result, score };
-    return sendSession(
-      this.commands,
-      { type: 'RecordAssessment', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('RecordAssessment', data, body), request);
   }
 }

@@ -1,14 +1,23 @@
 import { randomIds, type Actor } from '@cadre/kernel';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { actsIn, assertActsIn, isJointSession, sessionDecider, sessionStream } from '@cadre/domain';
-import { loadAggregate } from '@cadre/command-handling';
+import {
+  actsIn,
+  assertActsIn,
+  isJointSession,
+  sessionDecider,
+  sessionStream,
+  type SessionCommand,
+} from '@cadre/domain';
+
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { CommandRunner, ExecuteSessionCommand } from '@cadre/command-handling/nest';
-import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { recordReader, withRevision } from '../shared/aggregate-reply.js';
+import { ApiController } from '../shared/api-controller.js';
+import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -20,6 +29,8 @@ import {
 } from './session.request.dto.js';
 import { aggregate, bool } from '../shared/response.schemas.js';
 
+const sessionCommand = commandsOf<SessionCommand>();
+
 /** The refusal of every command that records what a session delivers, when a trainer no longer qualifies. */
 export const TrainerNotQualifiedResponse = ApiResponse({
   status: 422,
@@ -30,14 +41,13 @@ export const TrainerNotQualifiedResponse = ApiResponse({
 export const sessionNotFound = () => new ResourceNotFoundError('SESSION.NOT_FOUND', 'This training session');
 /** An id that is not a UUID names no session: 404, like any unknown id. */
 export const SessionId = new ParseUUIDPipe({ exceptionFactory: sessionNotFound });
+const readSession = recordReader(sessionStream, sessionDecider, sessionNotFound);
 
 /**
  * Training sessions: scheduled by a coordinator with accredited trainers, closed once held (the
  * award process then certifies those who passed) or cancelled.
  */
-@ApiTags('sessions')
-@ApiBearerAuth()
-@Controller('v1/sessions')
+@ApiController({ tag: 'sessions', path: 'v1/sessions' })
 export class SessionHttpController {
   constructor(
     private readonly commands: CommandBus,
@@ -74,11 +84,7 @@ export class SessionHttpController {
       agencies: [...body.agencies],
       trainers: [...body.trainers],
     };
-    return sendSession(
-      this.commands,
-      { type: 'ScheduleSession', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('ScheduleSession', data, body), request);
   }
 
   @Post(':id/close')
@@ -96,11 +102,7 @@ export class SessionHttpController {
     @Body() body: CloseSessionRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    return sendSession(
-      this.commands,
-      { type: 'CloseSession', data: { sessionId }, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('CloseSession', { sessionId }, body), request);
   }
 
   @Post(':id/trainers')
@@ -134,11 +136,7 @@ export class SessionHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { sessionId, replace: body.replace, with: body.with, reason: body.reason };
-    return sendSession(
-      this.commands,
-      { type: 'ReplaceSessionTrainer', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('ReplaceSessionTrainer', data, body), request);
   }
 
   @Post(':id/cancel')
@@ -152,36 +150,24 @@ export class SessionHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { sessionId, reason: body.reason ?? '' };
-    return sendSession(
-      this.commands,
-      { type: 'CancelSession', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendSession(this.commands, sessionCommand('CancelSession', data, body), request);
   }
 
-  @Get(':id')
-  @Roles('training-coordinator', 'manager', 'auditor', 'admin')
-  @ApiOperation({
+  @ReadRoute({
+    path: ':id',
+    roles: RECORD_READERS,
     summary: 'A session as it stands, with the derived `joint` flag and ETag = its revision',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: aggregate('A session as it stands', {
+    ok: aggregate('A session as it stands', {
       joint: bool('Trains staff of more than one jurisdiction or agency'),
     }),
+    problems: { 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['SESSION.NOT_FOUND'] },
   })
-  @Problems({ 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['SESSION.NOT_FOUND'] })
   async get(
     @Param('id', SessionId) sessionId: string,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const { state, revision } = await loadAggregate(
-      this.runner.store,
-      sessionStream(sessionId),
-      sessionDecider,
-    );
-    if (state.status === 'none') throw sessionNotFound();
+    const { state, revision } = await readSession(this.runner.store, sessionId);
     if (!state.jurisdictions.some((code) => actsIn(actor, code))) assertActsIn(actor, state.jurisdictions);
     return withRevision(reply, revision, { ...state, joint: isJointSession(state) });
   }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import type { CommandMetadata } from '@cadre/domain';
+import type { CommandMetadata, DomainCommand } from '@cadre/domain';
 
 /**
  * Fields every command body may carry: the business time of the fact (default: now) and, when it
@@ -30,3 +30,17 @@ export function commandMetadata(dto: BackdatableRequestDto): CommandMetadata | u
   if (dto.occurredAt === undefined && dto.reason === undefined) return undefined;
   return { occurredAt: dto.occurredAt, reason: dto.reason };
 }
+
+/**
+ * The command builder of one aggregate: `commandsOf<TeamCommand>()('DissolveTeam', data, body)` is
+ * that command with its data (checked against the command of that type) and the business time and
+ * reason the route's body carries.
+ */
+export const commandsOf =
+  <Command extends DomainCommand>() =>
+  <Type extends Command['type']>(
+    type: Type,
+    data: Extract<Command, { type: Type }>['data'],
+    body: BackdatableRequestDto,
+  ): Extract<Command, { type: Type }> =>
+    ({ type, data, metadata: commandMetadata(body) }) as Extract<Command, { type: Type }>;

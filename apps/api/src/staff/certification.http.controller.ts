@@ -1,11 +1,12 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import type { StaffCommand, StaffState } from '@cadre/domain';
 import type { CommandResult } from '@cadre/command-handling';
 import { Roles, Problems } from '@cadre/platform';
 import { ExecuteStaffCommand } from '@cadre/command-handling/nest';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import {
@@ -15,14 +16,14 @@ import {
   RenewCertificationRequestDto,
 } from './certification.request.dto.js';
 
+const staffCommand = commandsOf<StaffCommand>();
+
 /**
  * Certifications in the staff member's stream. Awards on external evidence and renewals are the
  * training coordinators' (and admins'); a manager may also suspend one, pending a decision. The
  * reply's `id` is the certification's id; its ETag is the staff stream's revision.
  */
-@ApiTags('certifications')
-@ApiBearerAuth()
-@Controller('v1/staff/:id/certifications')
+@ApiController({ tag: 'certifications', path: 'v1/staff/:id/certifications' })
 export class CertificationHttpController {
   constructor(private readonly commands: CommandBus) {}
 
@@ -52,17 +53,11 @@ export class CertificationHttpController {
     };
     const result = await this.send(
       staffId,
-      {
-        type: 'AwardCertification',
-        data: {
-          staffId,
-          competency: body.competency,
-          level: body.level,
-          validFrom: body.validFrom,
-          evidence,
-        },
-        metadata: commandMetadata(body),
-      },
+      staffCommand(
+        'AwardCertification',
+        { staffId, competency: body.competency, level: body.level, validFrom: body.validFrom, evidence },
+        body,
+      ),
       request,
     );
     return CommandReply.of(certificationWithEvidence(result.state, evidence) ?? staffId, result);
@@ -91,16 +86,16 @@ export class CertificationHttpController {
     const { issuer, reference } = body.evidence;
     const result = await this.send(
       staffId,
-      {
-        type: 'RenewCertification',
-        data: {
+      staffCommand(
+        'RenewCertification',
+        {
           staffId,
           certificationId,
           validFrom: body.validFrom,
           evidence: { kind: 'external', issuer, reference },
         },
-        metadata: commandMetadata(body),
-      },
+        body,
+      ),
       request,
     );
     return CommandReply.of(certificationId, result);
@@ -127,11 +122,7 @@ export class CertificationHttpController {
     return this.decide(
       staffId,
       certificationId,
-      {
-        type: 'SuspendCertification',
-        data: { staffId, certificationId, reason: body.reason ?? '' },
-        metadata: commandMetadata(body),
-      },
+      staffCommand('SuspendCertification', { staffId, certificationId, reason: body.reason ?? '' }, body),
       request,
     );
   }
@@ -153,11 +144,7 @@ export class CertificationHttpController {
     return this.decide(
       staffId,
       certificationId,
-      {
-        type: 'ReinstateCertification',
-        data: { staffId, certificationId, reason: body.reason },
-        metadata: commandMetadata(body),
-      },
+      staffCommand('ReinstateCertification', { staffId, certificationId, reason: body.reason }, body),
       request,
     );
   }
@@ -179,11 +166,7 @@ export class CertificationHttpController {
     return this.decide(
       staffId,
       certificationId,
-      {
-        type: 'RevokeCertification',
-        data: { staffId, certificationId, reason: body.reason ?? '' },
-        metadata: commandMetadata(body),
-      },
+      staffCommand('RevokeCertification', { staffId, certificationId, reason: body.reason ?? '' }, body),
       request,
     );
   }

@@ -12,7 +12,8 @@ import {
 } from 'class-validator';
 import { LEVELS, type Level } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
-import { CODE, CODE_MESSAGE } from './staff.request.dto.js';
+import { CODE } from '../shared/codes.js';
+import { CODE_MESSAGE } from './staff.request.dto.js';
 
 /** Evidence of an award made outside Cadre: who issued it and their reference for it. */
 export class ExternalEvidenceDto {

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertActsIn, staffDecider, staffErrors, staffStream, type StaffCommand } from '@cadre/domain';
 import type { Actor } from '@cadre/kernel';
@@ -15,7 +15,8 @@ import {
 } from '@cadre/command-handling/nest';
 import { loadAggregate, registeredPersonalData, unsealPersonalData } from '@cadre/command-handling';
 import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
+import { commandMetadata, commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import {
@@ -27,14 +28,14 @@ import {
 import { staffView, type StaffView } from './staff.view.js';
 import { aggregate } from '../shared/response.schemas.js';
 
+const staffCommand = commandsOf<StaffCommand>();
+
 /**
  * Staff members: registered, moved and released by the managers (and admins) of their
  * jurisdiction. Personal data (name, e-mail, employeeRef) is sealed before it is recorded, and
  * erasure forgets it for good while the events stay.
  */
-@ApiTags('staff')
-@ApiBearerAuth()
-@Controller('v1/staff')
+@ApiController({ tag: 'staff', path: 'v1/staff' })
 export class StaffHttpController {
   constructor(
     private readonly commands: CommandBus,
@@ -119,11 +120,7 @@ export class StaffHttpController {
     @Body() body: ChangeStaffRoleRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    return this.send(
-      staffId,
-      { type: 'ChangeStaffRole', data: { staffId, role: body.role }, metadata: commandMetadata(body) },
-      request,
-    );
+    return this.send(staffId, staffCommand('ChangeStaffRole', { staffId, role: body.role }, body), request);
   }
 
   @Post(':id/departure')
@@ -137,11 +134,7 @@ export class StaffHttpController {
     @Body() body: RecordDepartureRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    return this.send(
-      staffId,
-      { type: 'RecordStaffDeparture', data: { staffId }, metadata: commandMetadata(body) },
-      request,
-    );
+    return this.send(staffId, staffCommand('RecordStaffDeparture', { staffId }, body), request);
   }
 
   @Delete(':id/personal-data')

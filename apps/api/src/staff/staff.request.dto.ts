@@ -2,10 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AGENCIES, type Agency } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
+import { CODE, codeMessage } from '../shared/codes.js';
 
-export const CODE = /^[a-z][a-z0-9-]{0,63}$/;
-export const CODE_MESSAGE =
-  '$property must be a lower-case code of letters, digits and hyphens (e.g. "probation-officer")';
+export const CODE_MESSAGE = codeMessage('probation-officer');
 const JURISDICTION = /^[A-Z][A-Z0-9-]{1,15}$/;
 const JURISDICTION_MESSAGE = '$property must be a jurisdiction code in capitals (e.g. "AL")';
 

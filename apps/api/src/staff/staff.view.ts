@@ -1,4 +1,5 @@
 import {
+  staffMemberOf,
   standingAt,
   type Certification,
   type Evidence,
@@ -60,14 +61,8 @@ export function staffView(
   personal: StaffPersonalData | null,
   now: Instant,
 ): StaffView {
-  const { staffId, status, agency, jurisdiction, institution, role } = state;
   return {
-    staffId,
-    status,
-    agency,
-    jurisdiction,
-    institution,
-    role,
+    ...staffMemberOf(state),
     personalData: personal ? 'available' : 'erased',
     name: personal?.name ?? null,
     email: personal?.email ?? null,

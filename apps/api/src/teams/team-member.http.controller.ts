@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Delete, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { TeamCommand } from '@cadre/domain';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Roles, Problems } from '@cadre/platform';
 import { ExecuteTeamCommand } from '@cadre/command-handling/nest';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
 import { CommandReply, CommandReplyDto, PendingOverrideReplyDto } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -13,6 +15,8 @@ import {
   ReasonedTeamRequestDto,
   TeamDecisionRequestDto,
 } from './team.request.dto.js';
+
+const teamCommand = commandsOf<TeamCommand>();
 
 const OverrideId = new ParseUUIDPipe({
   exceptionFactory: () => new ResourceNotFoundError('TEAM.OVERRIDE_NOT_FOUND', 'This override request'),
@@ -26,9 +30,7 @@ const MemberId = new ParseUUIDPipe({
  * unqualified one, which a different manager approves with their own token. Managers only: an
  * admin's token is refused here, as it is by the team's decider.
  */
-@ApiTags('teams')
-@ApiBearerAuth()
-@Controller('v1/teams/:id')
+@ApiController({ tag: 'teams', path: 'v1/teams/:id' })
 @Roles('manager')
 export class TeamMemberHttpController {
   constructor(private readonly commands: CommandBus) {}
@@ -67,11 +69,7 @@ export class TeamMemberHttpController {
     const override = body.override && { justification: body.override.justification };
     const result = await this.commands.execute(
       new ExecuteTeamCommand(
-        {
-          type: 'AssignMember',
-          data: { teamId, staffId, teamRole, override },
-          metadata: commandMetadata(body),
-        },
+        teamCommand('AssignMember', { teamId, staffId, teamRole, override }, body),
         request,
       ),
     );
@@ -100,11 +98,7 @@ export class TeamMemberHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, overrideId };
-    return sendTeam(
-      this.commands,
-      { type: 'ApproveAssignmentOverride', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendTeam(this.commands, teamCommand('ApproveAssignmentOverride', data, body), request);
   }
 
   @Post('overrides/:overrideId/reject')
@@ -118,11 +112,7 @@ export class TeamMemberHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, overrideId, reason: body.reason ?? '' };
-    return sendTeam(
-      this.commands,
-      { type: 'RejectAssignmentOverride', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendTeam(this.commands, teamCommand('RejectAssignmentOverride', data, body), request);
   }
 
   @Delete('members/:staffId')
@@ -135,6 +125,6 @@ export class TeamMemberHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, staffId, reason: body.reason ?? '' };
-    return sendTeam(this.commands, { type: 'ReleaseMember', data, metadata: commandMetadata(body) }, request);
+    return sendTeam(this.commands, teamCommand('ReleaseMember', data, body), request);
   }
 }

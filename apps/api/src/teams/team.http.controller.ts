@@ -1,7 +1,7 @@
 import { randomIds, type Actor } from '@cadre/kernel';
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   assertActsIn,
@@ -18,7 +18,8 @@ import type { DataSource } from 'typeorm';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { CommandRunner, ExecuteTeamCommand, ReferenceData } from '@cadre/command-handling/nest';
 import { withRevision } from '../shared/aggregate-reply.js';
-import { commandMetadata } from '../shared/backdatable.request.dto.js';
+import { ApiController } from '../shared/api-controller.js';
+import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
@@ -30,6 +31,8 @@ import {
 } from './team.request.dto.js';
 import { aggregate, anything } from '../shared/response.schemas.js';
 
+const teamCommand = commandsOf<TeamCommand>();
+
 export const teamNotFound = () => new ResourceNotFoundError('TEAM.NOT_FOUND', 'This team');
 /** An id that is not a UUID names no team: 404, like any unknown id. */
 export const TeamId = new ParseUUIDPipe({ exceptionFactory: teamNotFound });
@@ -39,9 +42,7 @@ export const TeamId = new ParseUUIDPipe({ exceptionFactory: teamNotFound });
  * writes admit the manager role only (an admin is no manager: DOMAIN.md), and the domain checks
  * the jurisdiction. Anyone who may audit reads a team. Members: see the team-member controller.
  */
-@ApiTags('teams')
-@ApiBearerAuth()
-@Controller('v1/teams')
+@ApiController({ tag: 'teams', path: 'v1/teams' })
 export class TeamHttpController {
   constructor(
     private readonly commands: CommandBus,
@@ -70,7 +71,7 @@ export class TeamHttpController {
       institutions: [...body.institutions],
       requiredDisciplines: body.requiredDisciplines.map(({ role, minCount }) => ({ role, minCount })),
     };
-    return sendTeam(this.commands, { type: 'FormTeam', data, metadata: commandMetadata(body) }, request);
+    return sendTeam(this.commands, teamCommand('FormTeam', data, body), request);
   }
 
   @Post(':id/lead')
@@ -84,11 +85,7 @@ export class TeamHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, staffId: body.staffId };
-    return sendTeam(
-      this.commands,
-      { type: 'DesignateTeamLead', data, metadata: commandMetadata(body) },
-      request,
-    );
+    return sendTeam(this.commands, teamCommand('DesignateTeamLead', data, body), request);
   }
 
   @Post(':id/operational')
@@ -104,11 +101,7 @@ export class TeamHttpController {
     @Body() body: TeamDecisionRequestDto,
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
-    const command: TeamCommand = {
-      type: 'DeclareTeamOperational',
-      data: { teamId },
-      metadata: commandMetadata(body),
-    };
+    const command: TeamCommand = teamCommand('DeclareTeamOperational', { teamId }, body);
     return sendTeam(this.commands, command, request);
   }
 
@@ -123,7 +116,7 @@ export class TeamHttpController {
     @Command() request: CommandRequest,
   ): Promise<CommandReply> {
     const data = { teamId, reason: body.reason ?? '' };
-    return sendTeam(this.commands, { type: 'DissolveTeam', data, metadata: commandMetadata(body) }, request);
+    return sendTeam(this.commands, teamCommand('DissolveTeam', data, body), request);
   }
 
   @Get(':id')

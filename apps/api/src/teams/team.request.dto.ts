@@ -20,10 +20,9 @@ import {
 } from 'class-validator';
 import { TEAM_KINDS, type TeamKind } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
+import { CODE, codeMessage } from '../shared/codes.js';
 
-const CODE = /^[a-z][a-z0-9-]{0,63}$/;
-const CODE_MESSAGE =
-  '$property must be a lower-case role code of letters, digits and hyphens (e.g. "psychologist")';
+const CODE_MESSAGE = codeMessage('psychologist', 'role code');
 /**
  * A team role code, validated as the assignment validates it: the eligibility query reads its
  * `teamRole` with this too, so a malformed one is the same 400 on both routes.

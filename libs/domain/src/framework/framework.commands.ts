@@ -1,37 +1,21 @@
 import type { DomainCommand } from '../shared/decider.js';
-import type { Level } from '../shared/levels.js';
-import type { CompetencyLevels } from '../shared/validity.js';
+import type {
+  CompetencyDefinition,
+  FrameworkDraft,
+  FrameworkVersionRef,
+  RoleDefinition,
+  RoleRequirementDefinition,
+} from './framework.events.js';
 
-export type DraftFrameworkVersion = DomainCommand<
-  'DraftFrameworkVersion',
-  { readonly version: string; readonly title: string }
->;
-
-export type DefineRole = DomainCommand<
-  'DefineRole',
-  { readonly version: string; readonly role: string; readonly title: string }
->;
-
-export type DefineCompetency = DomainCommand<
-  'DefineCompetency',
-  {
-    readonly version: string;
-    readonly competency: string;
-    readonly title: string;
-    readonly levels: CompetencyLevels;
-  }
->;
-
-export type DefineRoleRequirement = DomainCommand<
-  'DefineRoleRequirement',
-  { readonly version: string; readonly role: string; readonly competency: string; readonly minLevel: Level }
->;
-
-export type PublishFrameworkVersion = DomainCommand<'PublishFrameworkVersion', { readonly version: string }>;
-
+export type DraftFrameworkVersion = DomainCommand<'DraftFrameworkVersion', FrameworkDraft>;
+export type DefineRole = DomainCommand<'DefineRole', RoleDefinition>;
+export type DefineCompetency = DomainCommand<'DefineCompetency', CompetencyDefinition>;
+export type DefineRoleRequirement = DomainCommand<'DefineRoleRequirement', RoleRequirementDefinition>;
+export type PublishFrameworkVersion = DomainCommand<'PublishFrameworkVersion', FrameworkVersionRef>;
+/** The reason is optional; the event records it, or null. */
 export type RetireFrameworkVersion = DomainCommand<
   'RetireFrameworkVersion',
-  { readonly version: string; readonly reason?: string }
+  FrameworkVersionRef & { readonly reason?: string }
 >;
 
 export type FrameworkCommand =

@@ -1,40 +1,41 @@
 import type { DomainEvent } from '../shared/decider.js';
-import type { Level } from '../shared/levels.js';
+import type { RoleRequirement } from '../shared/requirements.js';
 import type { CompetencyLevels } from '../shared/validity.js';
 
-export type FrameworkVersionDrafted = DomainEvent<
-  'FrameworkVersionDrafted',
-  { readonly version: string; readonly title: string }
->;
+/*
+ * What a framework version's commands ask for and its events record are the same: each payload
+ * below is the data of a command (framework.commands.ts) and of the event it records.
+ */
 
-export type RoleDefined = DomainEvent<
-  'RoleDefined',
-  { readonly version: string; readonly role: string; readonly title: string }
->;
+export interface FrameworkVersionRef {
+  readonly version: string;
+}
 
-export type CompetencyDefined = DomainEvent<
-  'CompetencyDefined',
-  {
-    readonly version: string;
-    readonly competency: string;
-    readonly title: string;
-    readonly levels: CompetencyLevels;
-  }
->;
+export interface FrameworkDraft extends FrameworkVersionRef {
+  readonly title: string;
+}
 
-export type RoleRequirementDefined = DomainEvent<
-  'RoleRequirementDefined',
-  { readonly version: string; readonly role: string; readonly competency: string; readonly minLevel: Level }
->;
+export interface RoleDefinition extends FrameworkVersionRef {
+  readonly role: string;
+  readonly title: string;
+}
 
-export type FrameworkVersionPublished = DomainEvent<
-  'FrameworkVersionPublished',
-  { readonly version: string }
->;
+export interface CompetencyDefinition extends FrameworkVersionRef {
+  readonly competency: string;
+  readonly title: string;
+  readonly levels: CompetencyLevels;
+}
 
+export interface RoleRequirementDefinition extends FrameworkVersionRef, RoleRequirement {}
+
+export type FrameworkVersionDrafted = DomainEvent<'FrameworkVersionDrafted', FrameworkDraft>;
+export type RoleDefined = DomainEvent<'RoleDefined', RoleDefinition>;
+export type CompetencyDefined = DomainEvent<'CompetencyDefined', CompetencyDefinition>;
+export type RoleRequirementDefined = DomainEvent<'RoleRequirementDefined', RoleRequirementDefinition>;
+export type FrameworkVersionPublished = DomainEvent<'FrameworkVersionPublished', FrameworkVersionRef>;
 export type FrameworkVersionRetired = DomainEvent<
   'FrameworkVersionRetired',
-  { readonly version: string; readonly reason: string | null }
+  FrameworkVersionRef & { readonly reason: string | null }
 >;
 
 export type FrameworkEvent =

@@ -1,22 +1,14 @@
 import type { DomainCommand } from '../shared/decider.js';
-import type { Level } from '../shared/levels.js';
 import type { Instant } from '../shared/time.js';
+import type { FrameworkAdoption, RoleRequirement } from '../shared/requirements.js';
+import type { JurisdictionRef } from './jurisdiction.events.js';
 
-export type AdoptFramework = DomainCommand<
-  'AdoptFramework',
-  { readonly jurisdiction: string; readonly version: string; readonly effectiveFrom: Instant }
->;
+export type AdoptFramework = DomainCommand<'AdoptFramework', JurisdictionRef & FrameworkAdoption>;
 
 /** `effectiveFrom` defaults to the command's business time. */
 export type AddJurisdictionRequirement = DomainCommand<
   'AddJurisdictionRequirement',
-  {
-    readonly jurisdiction: string;
-    readonly role: string;
-    readonly competency: string;
-    readonly minLevel: Level;
-    readonly effectiveFrom?: Instant;
-  }
+  JurisdictionRef & RoleRequirement & { readonly effectiveFrom?: Instant }
 >;
 
 /** The commands of the jurisdiction's coordinators (over HTTP). */
@@ -28,7 +20,7 @@ export type CoordinatorJurisdictionCommand = AdoptFramework | AddJurisdictionReq
  */
 export type RecordRuleTakingEffect = DomainCommand<
   'RecordRuleTakingEffect',
-  { readonly jurisdiction: string; readonly ruleEventId: string }
+  JurisdictionRef & { readonly ruleEventId: string }
 >;
 
 export type JurisdictionCommand = CoordinatorJurisdictionCommand | RecordRuleTakingEffect;

@@ -1,21 +1,16 @@
 import type { DomainEvent } from '../shared/decider.js';
-import type { Level } from '../shared/levels.js';
+import type { FrameworkAdoption, JurisdictionAddition } from '../shared/requirements.js';
 import type { Instant } from '../shared/time.js';
 
-export type FrameworkAdopted = DomainEvent<
-  'FrameworkAdopted',
-  { readonly jurisdiction: string; readonly version: string; readonly effectiveFrom: Instant }
->;
+/** The jurisdiction a rule is recorded for. */
+export interface JurisdictionRef {
+  readonly jurisdiction: string;
+}
 
+export type FrameworkAdopted = DomainEvent<'FrameworkAdopted', JurisdictionRef & FrameworkAdoption>;
 export type JurisdictionRequirementAdded = DomainEvent<
   'JurisdictionRequirementAdded',
-  {
-    readonly jurisdiction: string;
-    readonly role: string;
-    readonly competency: string;
-    readonly minLevel: Level;
-    readonly effectiveFrom: Instant;
-  }
+  JurisdictionRef & JurisdictionAddition
 >;
 
 /** The two kinds of rule a jurisdiction records: an adoption, an addition of its own. */

@@ -1,36 +1,28 @@
 import type { VoidRecord } from '../shared/corrections.js';
 import type { DomainCommand } from '../shared/decider.js';
-import type { Agency } from '../shared/agencies.js';
-import type { Instant } from '../shared/time.js';
-import type { AssessmentResult, Attendance } from './session.events.js';
+import type {
+  AssessmentResult,
+  AttendanceEntry,
+  ParticipantRef,
+  SessionPlan,
+  SessionRef,
+} from './session.events.js';
 
-type Ref = { readonly sessionId: string; readonly staffId: string };
-
-/** The programme's competencies are taken from `context.programme`, not from the caller. */
+/** The session's plan: the programme's competencies are taken from `context.programme`, not from the caller. */
 export type ScheduleSession = DomainCommand<
   'ScheduleSession',
-  {
-    readonly sessionId: string;
-    readonly programmeId: string;
-    readonly startsAt: Instant;
-    readonly endsAt: Instant;
-    readonly location: string;
-    readonly jurisdictions: readonly string[];
-    readonly agencies: readonly Agency[];
-    readonly trainers: readonly string[];
-    readonly capacity: number;
-  }
+  SessionRef & Omit<SessionPlan, 'competencies'>
 >;
 /** The participant's agency and jurisdiction come from `context.participant`, read from their stream. */
-export type EnrolParticipant = DomainCommand<'EnrolParticipant', Ref>;
-export type WithdrawParticipant = DomainCommand<'WithdrawParticipant', Ref & { readonly reason?: string }>;
-export type RecordAttendance = DomainCommand<
-  'RecordAttendance',
-  Ref & { readonly attendance: Attendance; readonly hours: number }
+export type EnrolParticipant = DomainCommand<'EnrolParticipant', ParticipantRef>;
+export type WithdrawParticipant = DomainCommand<
+  'WithdrawParticipant',
+  ParticipantRef & { readonly reason?: string }
 >;
+export type RecordAttendance = DomainCommand<'RecordAttendance', AttendanceEntry>;
 export type RecordAssessment = DomainCommand<
   'RecordAssessment',
-  Ref & { readonly result: AssessmentResult; readonly score?: number }
+  ParticipantRef & { readonly result: AssessmentResult; readonly score?: number }
 >;
 /** The replacement's certifications and departure come from `context.trainers`. */
 export type ReplaceSessionTrainer = DomainCommand<
@@ -42,11 +34,8 @@ export type ReplaceSessionTrainer = DomainCommand<
     readonly reason?: string;
   }
 >;
-export type CloseSession = DomainCommand<'CloseSession', { readonly sessionId: string }>;
-export type CancelSession = DomainCommand<
-  'CancelSession',
-  { readonly sessionId: string; readonly reason: string }
->;
+export type CloseSession = DomainCommand<'CloseSession', SessionRef>;
+export type CancelSession = DomainCommand<'CancelSession', SessionRef & { readonly reason: string }>;
 
 export type SessionCommand =
   | ScheduleSession

@@ -20,24 +20,34 @@ export interface SessionPlan {
   readonly capacity: number;
 }
 
-type Ref = { readonly sessionId: string; readonly staffId: string };
+export interface SessionRef {
+  readonly sessionId: string;
+}
 
-export type SessionScheduled = DomainEvent<'SessionScheduled', SessionPlan & { readonly sessionId: string }>;
+/** A participant of the session (the data of the participant's commands and events). */
+export interface ParticipantRef extends SessionRef {
+  readonly staffId: string;
+}
+
+export type SessionScheduled = DomainEvent<'SessionScheduled', SessionPlan & SessionRef>;
 export type ParticipantEnrolled = DomainEvent<
   'ParticipantEnrolled',
-  Ref & { readonly agency: Agency; readonly jurisdiction: string }
+  ParticipantRef & { readonly agency: Agency; readonly jurisdiction: string }
 >;
 export type ParticipantWithdrawn = DomainEvent<
   'ParticipantWithdrawn',
-  Ref & { readonly reason: string | null }
+  ParticipantRef & { readonly reason: string | null }
 >;
-export type AttendanceRecorded = DomainEvent<
-  'AttendanceRecorded',
-  Ref & { readonly attendance: Attendance; readonly hours: number }
->;
+/** A participant's attendance, as RecordAttendance asks for it and AttendanceRecorded records it. */
+export interface AttendanceEntry extends ParticipantRef {
+  readonly attendance: Attendance;
+  readonly hours: number;
+}
+
+export type AttendanceRecorded = DomainEvent<'AttendanceRecorded', AttendanceEntry>;
 export type AssessmentRecorded = DomainEvent<
   'AssessmentRecorded',
-  Ref & { readonly result: AssessmentResult; readonly score: number | null }
+  ParticipantRef & { readonly result: AssessmentResult; readonly score: number | null }
 >;
 /** One trainer hands over to another from `occurredAt` on; the replaced one stays in the log. */
 export type SessionTrainerReplaced = DomainEvent<
@@ -49,11 +59,8 @@ export type SessionTrainerReplaced = DomainEvent<
     readonly reason: string | null;
   }
 >;
-export type SessionClosed = DomainEvent<'SessionClosed', { readonly sessionId: string }>;
-export type SessionCancelled = DomainEvent<
-  'SessionCancelled',
-  { readonly sessionId: string; readonly reason: string }
->;
+export type SessionClosed = DomainEvent<'SessionClosed', SessionRef>;
+export type SessionCancelled = DomainEvent<'SessionCancelled', SessionRef & { readonly reason: string }>;
 
 export type SessionEvent =
   | SessionScheduled

@@ -17,25 +17,20 @@ import { staffErrors } from './staff.errors.js';
  * reference), then the staff stream; a retry by the same member is accepted.
  */
 
-export type EmployeeRefReserved = DomainEvent<
-  'EmployeeRefReserved',
-  { readonly jurisdiction: string; readonly refKey: string; readonly staffId: string }
->;
-export type EmployeeRefReleased = DomainEvent<
-  'EmployeeRefReleased',
-  { readonly jurisdiction: string; readonly refKey: string; readonly staffId: string }
->;
+/** A reference held by a member in a jurisdiction: the data of every command and event here. */
+export interface EmployeeRefClaim {
+  readonly jurisdiction: string;
+  readonly refKey: string;
+  readonly staffId: string;
+}
+
+export type EmployeeRefReserved = DomainEvent<'EmployeeRefReserved', EmployeeRefClaim>;
+export type EmployeeRefReleased = DomainEvent<'EmployeeRefReleased', EmployeeRefClaim>;
 export type EmployeeRefEvent = EmployeeRefReserved | EmployeeRefReleased;
 
-export type ReserveEmployeeRef = DomainCommand<
-  'ReserveEmployeeRef',
-  { readonly jurisdiction: string; readonly refKey: string; readonly staffId: string }
->;
+export type ReserveEmployeeRef = DomainCommand<'ReserveEmployeeRef', EmployeeRefClaim>;
 /** Frees the reference, e.g. when its holder transfers to another jurisdiction. */
-export type ReleaseEmployeeRef = DomainCommand<
-  'ReleaseEmployeeRef',
-  { readonly jurisdiction: string; readonly refKey: string; readonly staffId: string }
->;
+export type ReleaseEmployeeRef = DomainCommand<'ReleaseEmployeeRef', EmployeeRefClaim>;
 export type EmployeeRefCommand = ReserveEmployeeRef | ReleaseEmployeeRef;
 
 export type EmployeeRefState =

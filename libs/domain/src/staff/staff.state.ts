@@ -82,18 +82,21 @@ export interface StaffSnapshot extends Placement, PersonHistory {
   readonly certifications: readonly CertificationView[];
 }
 
+const STAFF_MEMBER_FIELDS = ['staffId', 'status', 'agency', 'jurisdiction', 'institution', 'role'] as const;
+
+/** A registered member as they stand: who, active or left, placed where, in which role. */
+export type StaffMember = Pick<StaffSnapshot, (typeof STAFF_MEMBER_FIELDS)[number]>;
+
+/** The {@link StaffMember} fields of a record that has them (a member's state, a snapshot), in that order. */
+export const staffMemberOf = (record: StaffMember): StaffMember =>
+  Object.fromEntries(STAFF_MEMBER_FIELDS.map((field) => [field, record[field]])) as unknown as StaffMember;
+
 export function staffSnapshot(state: StaffState): StaffSnapshot | undefined {
   if (state.status === 'unregistered') return undefined;
-  const { staffId, status, agency, jurisdiction, institution, role, placements } = state;
   return {
-    staffId,
-    status,
-    agency,
-    jurisdiction,
-    institution,
-    role,
+    ...staffMemberOf(state),
     certifications: certificationsOf(state),
-    placements,
+    placements: state.placements,
     certificationHistory: Object.values(state.certifications).map((c) => ({
       certificationId: c.certificationId,
       competency: c.competency,

@@ -1,27 +1,11 @@
 import type { DomainCommand } from '../shared/decider.js';
-import type { RequiredDiscipline, TeamKind } from './team.events.js';
+import type { Reasoned, TeamFormation, TeamMemberRef, TeamRef } from './team.events.js';
 
-export type FormTeam = DomainCommand<
-  'FormTeam',
-  {
-    readonly teamId: string;
-    readonly name: string;
-    readonly jurisdiction: string;
-    readonly institutions: readonly string[];
-    readonly kind: TeamKind;
-    readonly caseRef: string;
-    readonly requiredDisciplines: readonly RequiredDiscipline[];
-  }
->;
+export type FormTeam = DomainCommand<'FormTeam', TeamFormation>;
 /** With `override`, an unqualified member is not refused but put to a second manager for approval. */
 export type AssignMember = DomainCommand<
   'AssignMember',
-  {
-    readonly teamId: string;
-    readonly staffId: string;
-    readonly teamRole: string;
-    readonly override?: { readonly justification: string };
-  }
+  TeamMemberRef & { readonly teamRole: string; readonly override?: { readonly justification: string } }
 >;
 export type ApproveAssignmentOverride = DomainCommand<
   'ApproveAssignmentOverride',
@@ -31,15 +15,9 @@ export type RejectAssignmentOverride = DomainCommand<
   'RejectAssignmentOverride',
   { readonly teamId: string; readonly overrideId: string; readonly reason: string }
 >;
-export type ReleaseMember = DomainCommand<
-  'ReleaseMember',
-  { readonly teamId: string; readonly staffId: string; readonly reason: string }
->;
-export type DesignateTeamLead = DomainCommand<
-  'DesignateTeamLead',
-  { readonly teamId: string; readonly staffId: string }
->;
-export type DeclareTeamOperational = DomainCommand<'DeclareTeamOperational', { readonly teamId: string }>;
+export type ReleaseMember = DomainCommand<'ReleaseMember', TeamMemberRef & Reasoned>;
+export type DesignateTeamLead = DomainCommand<'DesignateTeamLead', TeamMemberRef>;
+export type DeclareTeamOperational = DomainCommand<'DeclareTeamOperational', TeamRef>;
 /**
  * Sent by the standing process (and the one-off reconciliation) when something that may change a
  * member's standing was recorded: the team decider judges the member with the one rule over the
@@ -47,12 +25,9 @@ export type DeclareTeamOperational = DomainCommand<'DeclareTeamOperational', { r
  */
 export type ReviewMemberStanding = DomainCommand<
   'ReviewMemberStanding',
-  { readonly teamId: string; readonly staffId: string; readonly asOf: string }
+  TeamMemberRef & { readonly asOf: string }
 >;
-export type DissolveTeam = DomainCommand<
-  'DissolveTeam',
-  { readonly teamId: string; readonly reason: string }
->;
+export type DissolveTeam = DomainCommand<'DissolveTeam', TeamRef & Reasoned>;
 
 export type TeamCommand =
   | FormTeam

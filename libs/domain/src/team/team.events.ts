@@ -31,19 +31,37 @@ export interface OverrideInfo {
   readonly violations: readonly Violation[];
 }
 
-export type TeamFormed = DomainEvent<
-  'TeamFormed',
-  {
-    readonly teamId: string;
-    readonly name: string;
-    readonly jurisdiction: string;
-    readonly institutions: readonly string[];
-    readonly kind: TeamKind;
-    /** An opaque reference from the case system: Cadre never holds the prisoner's data. */
-    readonly caseRef: string;
-    readonly requiredDisciplines: readonly RequiredDiscipline[];
-  }
->;
+/*
+ * Where a command's data is recorded as it was asked (FormTeam, ReleaseMember, DesignateTeamLead,
+ * DeclareTeamOperational, DissolveTeam), the command (team.commands.ts) and its event share the
+ * payload below.
+ */
+
+export interface TeamRef {
+  readonly teamId: string;
+}
+
+/** A member of the team (or one to become it). */
+export interface TeamMemberRef extends TeamRef {
+  readonly staffId: string;
+}
+
+/** A team's reason for a change (a release, a dissolution). */
+export interface Reasoned {
+  readonly reason: string;
+}
+
+export interface TeamFormation extends TeamRef {
+  readonly name: string;
+  readonly jurisdiction: string;
+  readonly institutions: readonly string[];
+  readonly kind: TeamKind;
+  /** An opaque reference from the case system: Cadre never holds the prisoner's data. */
+  readonly caseRef: string;
+  readonly requiredDisciplines: readonly RequiredDiscipline[];
+}
+
+export type TeamFormed = DomainEvent<'TeamFormed', TeamFormation>;
 /** Schema version 2 (decision 0014); version 1 events are upcast on read (team.upcasters.ts). */
 export type MemberAssigned = DomainEvent<
   'MemberAssigned',
@@ -89,15 +107,9 @@ export type AssignmentOverrideRejected = DomainEvent<
     readonly reason: string;
   }
 >;
-export type MemberReleased = DomainEvent<
-  'MemberReleased',
-  { readonly teamId: string; readonly staffId: string; readonly reason: string }
->;
-export type TeamLeadDesignated = DomainEvent<
-  'TeamLeadDesignated',
-  { readonly teamId: string; readonly staffId: string }
->;
-export type TeamDeclaredOperational = DomainEvent<'TeamDeclaredOperational', { readonly teamId: string }>;
+export type MemberReleased = DomainEvent<'MemberReleased', TeamMemberRef & Reasoned>;
+export type TeamLeadDesignated = DomainEvent<'TeamLeadDesignated', TeamMemberRef>;
+export type TeamDeclaredOperational = DomainEvent<'TeamDeclaredOperational', TeamRef>;
 /**
  * Recorded by the old lapse process (before decision 0010), per certification and with no check
  * of the member's role: read as stored, as a lapse since its `occurredAt`; no longer written.
@@ -169,10 +181,7 @@ export type TeamReadinessLost = DomainEvent<
     readonly agenciesMissing: readonly Agency[];
   }
 >;
-export type TeamDissolved = DomainEvent<
-  'TeamDissolved',
-  { readonly teamId: string; readonly reason: string }
->;
+export type TeamDissolved = DomainEvent<'TeamDissolved', TeamRef & Reasoned>;
 
 export type TeamEvent =
   | TeamFormed

@@ -2,7 +2,7 @@ import { fold } from '../shared/decider.js';
 import type { Actor } from '@cadre/kernel';
 import type { CompetencyLevels } from '../shared/validity.js';
 import type { CertificationView } from '../shared/qualification.js';
-import type { StaffSnapshot } from '../staff/staff.state.js';
+import { staffMemberOf, type StaffMember, type StaffSnapshot } from '../staff/staff.state.js';
 import { frameworkDecider, type FrameworkState } from '../framework/framework.decider.js';
 import type { FrameworkEvent } from '../framework/framework.events.js';
 
@@ -60,19 +60,12 @@ export const coordinatorOf = (jurisdiction: string, sub = 'coordinator-1'): Acto
  * match: placed so since `since`, each certification a single period, any status since `since`.
  */
 export function staffSnapshotOf(
-  person: Pick<StaffSnapshot, 'staffId' | 'status' | 'agency' | 'jurisdiction' | 'institution' | 'role'> & {
-    readonly certifications: readonly CertificationView[];
-  },
+  person: StaffMember & { readonly certifications: readonly CertificationView[] },
   since = '2024-01-01T00:00:00.000Z',
 ): StaffSnapshot {
-  const { staffId, status, agency, jurisdiction, institution, role, certifications } = person;
+  const { status, agency, jurisdiction, institution, certifications } = person;
   return {
-    staffId,
-    status,
-    agency,
-    jurisdiction,
-    institution,
-    role,
+    ...staffMemberOf(person),
     certifications,
     placements: [{ from: since, agency, jurisdiction, institution, status }],
     certificationHistory: certifications.map((c) => ({

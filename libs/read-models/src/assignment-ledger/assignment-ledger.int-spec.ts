@@ -1,31 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@cadre/event-store';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import type { ProjectionTransaction } from '@cadre/subscriptions';
+import { projectionDatabase } from '../../../../test/support/projection-database.js';
 import { ASSIGNMENT_LEDGER_SCHEMA, assignmentLedgerProjection } from './assignment-ledger.projection.js';
 
 describe('assignment ledger projection on PostgreSQL', () => {
-  let database: TestDatabase;
-  let client: pg.Client;
-  let tx: ProjectionTransaction;
+  const db = projectionDatabase('ledger');
+  const tx = db.tx(ASSIGNMENT_LEDGER_SCHEMA);
   const projection = assignmentLedgerProjection();
 
   beforeAll(async () => {
-    database = await createTestDatabase('ledger');
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    tx = {
-      schema: ASSIGNMENT_LEDGER_SCHEMA,
-      query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-        (await client.query(sql, params as unknown[])).rows as Row[],
-    };
     await projection.createTables(tx, ASSIGNMENT_LEDGER_SCHEMA);
-  });
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
   });
 
   it('writes a batch in one go, fills an approval from its request, and is idempotent by event id', async () => {
@@ -45,7 +30,7 @@ describe('assignment ledger projection on PostgreSQL', () => {
     ];
     await projection.apply(batch, tx);
     await projection.apply(batch.slice(1), tx);
-    const { rows } = await client.query(
+    const { rows } = await db.client.query(
       `SELECT kind, jurisdiction, staff_id, team_role, acted_by, requested_by, violations
        FROM ${ASSIGNMENT_LEDGER_SCHEMA}.entries ORDER BY valid_from, kind DESC`,
     );
@@ -95,7 +80,7 @@ describe('assignment ledger projection on PostgreSQL', () => {
       ],
       tx,
     );
-    const { rows } = await client.query(
+    const { rows } = await db.client.query(
       `SELECT staff_id, team_role, acted_by, requested_by, justification FROM ${ASSIGNMENT_LEDGER_SCHEMA}.entries
        WHERE kind = 'override-rejected'`,
     );

@@ -1,29 +1,29 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
-import { insertRows, type Column } from '../bitemporal/sql-rows.js';
+import { insertRows, type Column, columnsOf } from '../bitemporal/sql-rows.js';
 import { LEDGER_EVENT_TYPES, ledgerEntryOf, teamOf } from './assignment-ledger.rows.js';
 
 export const ASSIGNMENT_LEDGER_SCHEMA = 'rm_assignment_ledger';
 
-const ENTRY_COLUMNS: readonly Column[] = [
-  { name: 'event_id', type: 'uuid' },
-  { name: 'team_id', type: 'text' },
-  { name: 'kind', type: 'text' },
-  { name: 'staff_id', type: 'text' },
-  { name: 'team_role', type: 'text' },
-  { name: 'acted_by', type: 'text' },
-  { name: 'override_id', type: 'text' },
-  { name: 'requested_by', type: 'text' },
-  { name: 'approved_by', type: 'text' },
-  { name: 'justification', type: 'text' },
-  { name: 'reason', type: 'text' },
-  { name: 'qualification', type: 'jsonb' },
-  { name: 'violations', type: 'jsonb' },
-  { name: 'requirements_version', type: 'text' },
-  { name: 'correlation_id', type: 'text' },
-  { name: 'valid_from', type: 'timestamptz' },
-  { name: 'recorded_at', type: 'timestamptz' },
-];
+const ENTRY_COLUMNS: readonly Column[] = columnsOf({
+  event_id: 'uuid',
+  team_id: 'text',
+  kind: 'text',
+  staff_id: 'text',
+  team_role: 'text',
+  acted_by: 'text',
+  override_id: 'text',
+  requested_by: 'text',
+  approved_by: 'text',
+  justification: 'text',
+  reason: 'text',
+  qualification: 'jsonb',
+  violations: 'jsonb',
+  requirements_version: 'text',
+  correlation_id: 'text',
+  valid_from: 'timestamptz',
+  recorded_at: 'timestamptz',
+});
 
 /**
  * Who assigned whom, when, in which role, on which certifications; overrides with their requester
@@ -78,10 +78,7 @@ async function applyLedger(events: readonly RecordedEvent[], tx: ProjectionTrans
   await insertRows(
     tx,
     'teams',
-    [
-      { name: 'team_id', type: 'text' },
-      { name: 'jurisdiction', type: 'text' },
-    ],
+    columnsOf({ team_id: 'text', jurisdiction: 'text' }),
     teams.map((team) => [team.teamId, team.jurisdiction]),
   );
   const entries = events.map(ledgerEntryOf).filter((entry) => entry !== null);

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { describe, expect, it } from '@jest/globals';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { RecordedEvent } from '@cadre/event-store';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { projectionDatabase } from '../../../../test/support/projection-database.js';
+import { INSTANTS, staffFact } from '../../../../test/read-side/staff-facts.js';
 import { RebuildMemory, type Projection, type ProjectionTransaction } from '@cadre/subscriptions';
 import { expiryGapsProjection } from '../expiry-gaps/expiry-gaps.projection.js';
 import { coverageProjection } from '../requirement-coverage/coverage.projection.js';
@@ -18,41 +17,12 @@ import { spillThresholds } from './versions.js';
  * tables row for row before it is swapped in. Appends of several events recorded at one instant
  * are the hard case: a batch's limit may split them.
  */
+const { APR, FEB, FEB_MID, JAN, MAR, R1, R2, R3, R4 } = INSTANTS;
+
 describe('bitemporal histories are the same whatever the batches', () => {
-  let database: TestDatabase;
-  let client: pg.Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('batches');
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
-  });
-
-  const JAN = '2025-01-01T00:00:00.000Z';
-  const FEB = '2025-02-01T00:00:00.000Z';
-  const FEB_MID = '2025-02-15T00:00:00.000Z';
-  const MAR = '2025-03-01T00:00:00.000Z';
-  const APR = '2025-04-01T00:00:00.000Z';
-  const R1 = '2025-05-01T00:00:00.000Z';
-  const R2 = '2025-05-02T00:00:00.000Z';
-  const R3 = '2025-05-03T00:00:00.000Z';
-  const R4 = '2025-05-04T00:00:00.000Z';
-
-  const event = (type: string, occurredAt: string, recordedAt: string, data: object): RecordedEvent => ({
-    eventId: randomUUID(),
-    type,
-    data: { staffId: 's1', agency: 'probation', jurisdiction: 'AL', role: 'officer', ...data },
-    metadata: { correlationId: 'c', causationId: null, actor: null, occurredAt, schemaVersion: 1 },
-    stream: 'staff-s1',
-    revision: 0,
-    position: '0',
-    recordedAt,
-    hash: 'h',
-  });
+  const db = projectionDatabase('batches');
+  const event = (type: string, occurredAt: string, recordedAt: string, data: object): RecordedEvent =>
+    staffFact(type, occurredAt, recordedAt, { role: 'officer', ...data });
 
   // Four appends, each of two events recorded at one instant: a registration and a transfer; two
   // back-dated transfers; a transfer made and undone at once (the row closed by the first is
@@ -97,16 +67,14 @@ describe('bitemporal histories are the same whatever the batches', () => {
   ): Promise<unknown> {
     const memory = new RebuildMemory();
     const tx: ProjectionTransaction = {
-      schema,
-      query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-        (await client.query(sql, params as unknown[])).rows as Row[],
+      ...db.tx(schema),
       copy: (table, columns, lines) =>
         pipeline(
           Readable.from(lines),
-          client.query(copyFrom(`COPY ${schema}.${table} (${columns.join(', ')}) FROM STDIN`)),
+          db.client.query(copyFrom(`COPY ${schema}.${table} (${columns.join(', ')}) FROM STDIN`)),
         ),
     };
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await db.client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await projection.createTables(tx, schema);
     const handled = new Set(projection.handles);
     const mine = events.filter((e) => handled.has(e.type));
@@ -117,7 +85,7 @@ describe('bitemporal histories are the same whatever the batches', () => {
     await memory.flush(tx);
     const tables: Record<string, unknown[]> = {};
     for (const table of projection.tables) {
-      const { rows } = await client.query<{ row: string }>(
+      const { rows } = await db.client.query<{ row: string }>(
         `SELECT (to_jsonb(t) - 'row_id' - 'id' - 'seq')::text AS row FROM ${schema}.${table} t ORDER BY 1`,
       );
       tables[table] = rows.map((r) => r.row);

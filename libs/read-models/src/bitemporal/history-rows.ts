@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@cadre/event-store';
-import { digest, type Column } from './sql-rows.js';
+import { digest, type Column, columnsOf } from './sql-rows.js';
 import type { PendingVersionRow, VersionChanges } from './versions.js';
 import type { CurrentTable, Fact, HistoryTable, Interval } from './history-spec.js';
 
@@ -14,14 +14,14 @@ export type BatchFact = {
   readonly data: Record<string, unknown>;
 };
 
-export const FACT_COLUMNS: readonly Column[] = [
-  { name: 'entity', type: 'text' },
-  { name: 'event_id', type: 'uuid' },
-  { name: 'type', type: 'text' },
-  { name: 'occurred_at', type: 'timestamptz' },
-  { name: 'recorded_at', type: 'timestamptz' },
-  { name: 'data', type: 'jsonb' },
-];
+export const FACT_COLUMNS: readonly Column[] = columnsOf({
+  entity: 'text',
+  event_id: 'uuid',
+  type: 'text',
+  occurred_at: 'timestamptz',
+  recorded_at: 'timestamptz',
+  data: 'jsonb',
+});
 
 export const rowColumns = (history: HistoryTable): Column[] => [
   { name: 'entity', type: 'text' },

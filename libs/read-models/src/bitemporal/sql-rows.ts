@@ -216,3 +216,7 @@ export async function copyRows(
   for (let i = 0; i < rows.length; i += 10_000)
     await insertRows(tx, table, columns, rows.slice(i, i + 10_000), onConflict);
 }
+
+/** Columns, in the order written: `columnsOf({ staff_id: 'text', since: 'timestamptz' })`. */
+export const columnsOf = (types: Readonly<Record<string, Column['type']>>): Column[] =>
+  Object.entries(types).map(([name, type]) => ({ name, type }));

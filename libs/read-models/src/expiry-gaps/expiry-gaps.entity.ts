@@ -1,31 +1,17 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import {
+  CertificationTimelineRow,
+  MemberTimelineRow,
+  NameRow,
+} from '../staff-transcript/staff-rows.entity.js';
 import { TimelineRow } from '../bitemporal/history-row.entity.js';
 import { EXPIRY_GAPS_SCHEMA } from './expiry-gaps.projection.js';
 
 @Entity({ schema: EXPIRY_GAPS_SCHEMA, name: 'certifications' })
-export class ExpiryGapsCertificationEntity extends TimelineRow {
-  @Column('text', { name: 'staff_id' }) staffId!: string;
-  @Column('text', { name: 'certification_id' }) certificationId!: string;
-  @Column('text') competency!: string;
-  @Column('text') level!: string;
-  @Column('int', { name: 'level_rank' }) levelRank!: number;
-  @Column('text') status!: string;
-  @Column('timestamptz', { name: 'certified_from' }) certifiedFrom!: Date;
-  @Column('timestamptz', { name: 'certified_until' }) certifiedUntil!: Date;
-  @Column('timestamptz', { name: 'window_opens_at' }) windowOpensAt!: Date;
-  @Column('jsonb') evidence!: unknown;
-  @Column('text', { name: 'framework_version' }) frameworkVersion!: string;
-}
+export class ExpiryGapsCertificationEntity extends CertificationTimelineRow {}
 
 @Entity({ schema: EXPIRY_GAPS_SCHEMA, name: 'members' })
-export class ExpiryGapsMemberEntity extends TimelineRow {
-  @Column('text', { name: 'staff_id' }) staffId!: string;
-  @Column('text') agency!: string;
-  @Column('text') jurisdiction!: string;
-  @Column('text') institution!: string;
-  @Column('text') role!: string;
-  @Column('text') status!: string;
-}
+export class ExpiryGapsMemberEntity extends MemberTimelineRow {}
 
 @Entity({ schema: EXPIRY_GAPS_SCHEMA, name: 'team_members' })
 export class ExpiryGapsTeamMembersEntity extends TimelineRow {
@@ -34,8 +20,4 @@ export class ExpiryGapsTeamMembersEntity extends TimelineRow {
 }
 
 @Entity({ schema: EXPIRY_GAPS_SCHEMA, name: 'names' })
-export class ExpiryGapsNameEntity {
-  @PrimaryColumn('text', { name: 'staff_id' }) staffId!: string;
-  @Column('text') name!: string;
-  @Column('text', { name: 'employee_ref' }) employeeRef!: string;
-}
+export class ExpiryGapsNameEntity extends NameRow {}

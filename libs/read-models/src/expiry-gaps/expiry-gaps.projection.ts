@@ -1,19 +1,9 @@
 import type { Projection } from '@cadre/subscriptions';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
-import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
-import {
-  CERTIFICATION_EVENTS,
-  MEMBER_EVENTS,
-  certificationTimeline,
-  memberTimeline,
-} from '../staff-transcript/staff-timelines.js';
-import { applyTimelines, createTimelineTables } from '../staff-transcript/timeline.js';
-import type { TimelineSpec } from '../staff-transcript/timeline-segments.js';
+import { staffTimelinesProjection } from '../staff-transcript/staff-timelines.projection.js';
 import { TEAM_MEMBERSHIP_EVENTS, teamMembershipTimeline } from './team-membership.timeline.js';
 
 export const EXPIRY_GAPS_SCHEMA = 'rm_expiry_gaps';
-
-const TIMELINES = [memberTimeline, certificationTimeline, teamMembershipTimeline] as TimelineSpec<unknown>[];
 
 /**
  * `coalesce(valid_to | superseded_at, infinity)`: the open ends of a bitemporal row as index keys,
@@ -43,30 +33,15 @@ export const expiryGapsIndexes = (schema: string): string[] => [
  * of the members' placement and of who serves on which team, so any date can be asked as known
  * at any date.
  */
-export const expiryGapsProjection = (deps: UnsealDependency = {}): Projection => ({
-  name: 'expiry-gaps',
-  version: 2,
-  handles: [
-    ...MEMBER_EVENTS,
-    'StaffPersonalDataErased',
-    ...CERTIFICATION_EVENTS,
-    'RecordVoided',
-    ...TEAM_MEMBERSHIP_EVENTS,
-  ],
-  tables: ['facts', 'members', 'certifications', 'team_members', 'names'],
-  schema: EXPIRY_GAPS_SCHEMA,
-  createTables: async (tx, schema) => {
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await createTimelineTables(tx, schema, TIMELINES);
-    await createNamesTable(tx, schema);
-    for (const sql of expiryGapsIndexes(schema)) await tx.query(sql);
-  },
-  apply: async (events, tx) => {
-    await applyTimelines(tx, TIMELINES, events);
-    await applyNames(
-      tx,
-      deps,
-      events.filter((e) => NAME_EVENTS.includes(e.type)),
-    );
-  },
-});
+export const expiryGapsProjection = (deps: UnsealDependency = {}): Projection =>
+  staffTimelinesProjection(
+    {
+      name: 'expiry-gaps',
+      version: 2,
+      schema: EXPIRY_GAPS_SCHEMA,
+      timeline: teamMembershipTimeline,
+      events: TEAM_MEMBERSHIP_EVENTS,
+      indexes: expiryGapsIndexes,
+    },
+    deps,
+  );

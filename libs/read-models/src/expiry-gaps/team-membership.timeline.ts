@@ -4,6 +4,7 @@ import {
   type Segment,
   type TimelineSpec,
 } from '../staff-transcript/timeline-segments.js';
+import { columnsOf } from '../bitemporal/sql-rows.js';
 
 export interface TeamMembershipState {
   readonly teamId: string;
@@ -16,10 +17,7 @@ export const TEAM_MEMBERSHIP_EVENTS = ['TeamFormed', 'MemberAssigned', 'MemberRe
 /** Who serves on a multi-disciplinary team over business time; key: teamId. */
 export const teamMembershipTimeline: TimelineSpec<TeamMembershipState> = {
   table: 'team_members',
-  columns: [
-    { name: 'team_id', type: 'text' },
-    { name: 'members', type: 'text[]' },
-  ],
+  columns: columnsOf({ team_id: 'text', members: 'text[]' }),
   keysOf: (event) =>
     TEAM_MEMBERSHIP_EVENTS.includes(event.type) ? [String((event.data as { teamId: unknown }).teamId)] : [],
   timeline: (facts) => {

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import { ALL_EVENTS, type Projection, type ProjectionTransaction } from '@cadre/subscriptions';
-import { copyRows, insertRows, type Column } from '../bitemporal/sql-rows.js';
+import { copyRows, insertRows, type Column, columnsOf } from '../bitemporal/sql-rows.js';
 
 export const HISTORY_SCHEMA = 'rm_history';
 
@@ -47,18 +47,18 @@ export const historyProjection = (): Projection => ({
   },
 });
 
-const EVENT_COLUMNS: readonly Column[] = [
-  { name: 'event_id', type: 'uuid' },
-  { name: 'correlation_id', type: 'text' },
-  { name: 'causation_id', type: 'text' },
-  { name: 'stream', type: 'text' },
-  { name: 'revision', type: 'bigint' },
-  { name: 'type', type: 'text' },
-  { name: 'actor_sub', type: 'text' },
-  { name: 'occurred_at', type: 'timestamptz' },
-  { name: 'recorded_at', type: 'timestamptz' },
-  { name: 'position', type: 'text' },
-];
+const EVENT_COLUMNS: readonly Column[] = columnsOf({
+  event_id: 'uuid',
+  correlation_id: 'text',
+  causation_id: 'text',
+  stream: 'text',
+  revision: 'bigint',
+  type: 'text',
+  actor_sub: 'text',
+  occurred_at: 'timestamptz',
+  recorded_at: 'timestamptz',
+  position: 'text',
+});
 
 async function insertEvents(events: readonly RecordedEvent[], tx: ProjectionTransaction): Promise<void> {
   const rows = events.map((e) => [

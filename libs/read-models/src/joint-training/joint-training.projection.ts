@@ -1,7 +1,8 @@
 import type { Projection } from '@cadre/subscriptions';
-import { applyHistory, historyTablesSql } from '../bitemporal/history.js';
+import { historiesProjection } from '../bitemporal/history.projection.js';
 import type { HistorySpec } from '../bitemporal/history-spec.js';
 import { attendanceTimeline, jointSessionTimeline } from './joint-training.timelines.js';
+import { columnsOf } from '../bitemporal/sql-rows.js';
 
 export const JOINT_TRAINING_SCHEMA = 'rm_joint_training';
 
@@ -22,22 +23,19 @@ const sessionHistory: HistorySpec = {
   histories: [
     {
       table: 'attendances',
-      columns: [
-        { name: 'staff_id', type: 'text' },
-        { name: 'agency', type: 'text' },
-        { name: 'jurisdiction', type: 'text' },
-        { name: 'attendance', type: 'text' },
-        { name: 'starts_at', type: 'timestamptz' },
-        { name: 'session_jurisdictions', type: 'text[]' },
-      ],
+      columns: columnsOf({
+        staff_id: 'text',
+        agency: 'text',
+        jurisdiction: 'text',
+        attendance: 'text',
+        starts_at: 'timestamptz',
+        session_jurisdictions: 'text[]',
+      }),
       timeline: attendanceTimeline,
     },
     {
       table: 'joint_sessions',
-      columns: [
-        { name: 'starts_at', type: 'timestamptz' },
-        { name: 'session_jurisdictions', type: 'text[]' },
-      ],
+      columns: columnsOf({ starts_at: 'timestamptz', session_jurisdictions: 'text[]' }),
       timeline: jointSessionTimeline,
     },
   ],
@@ -55,16 +53,12 @@ export const jointTrainingIndexes = (schema: string): string[] => [
  * joint sessions per period and the share of each agency's staff with a joint attendance in the
  * last N months.
  */
-export const jointTrainingProjection = (): Projection => ({
-  name: 'joint-training',
-  version: 3,
-  handles: SESSION_TYPES,
-  tables: ['session_facts', 'attendances', 'joint_sessions'],
-  schema: JOINT_TRAINING_SCHEMA,
-  createTables: async (tx, schema) => {
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    for (const sql of historyTablesSql(schema, sessionHistory)) await tx.query(sql);
-    for (const sql of jointTrainingIndexes(schema)) await tx.query(sql);
-  },
-  apply: (events, tx) => applyHistory(tx, sessionHistory, events),
-});
+export const jointTrainingProjection = (): Projection =>
+  historiesProjection({
+    name: 'joint-training',
+    version: 3,
+    handles: SESSION_TYPES,
+    schema: JOINT_TRAINING_SCHEMA,
+    history: sessionHistory,
+    indexes: jointTrainingIndexes,
+  });

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { NameRow } from '../staff-transcript/staff-rows.entity.js';
 import { LAPSE_INBOX_SCHEMA } from './lapse-inbox.projection.js';
 
 @Entity({ schema: LAPSE_INBOX_SCHEMA, name: 'lapses' })
@@ -30,8 +31,4 @@ export class LapseInboxTeamEntity {
 }
 
 @Entity({ schema: LAPSE_INBOX_SCHEMA, name: 'names' })
-export class LapseInboxNameEntity {
-  @PrimaryColumn('text', { name: 'staff_id' }) staffId!: string;
-  @Column('text') name!: string;
-  @Column('text', { name: 'employee_ref' }) employeeRef!: string;
-}
+export class LapseInboxNameEntity extends NameRow {}

@@ -1,26 +1,26 @@
 import type { Projection } from '@cadre/subscriptions';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
-import { insertRows } from '../bitemporal/sql-rows.js';
+import { insertRows, columnsOf } from '../bitemporal/sql-rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
 import { INBOX_EVENTS, acknowledgementRow, lapseRow, type LapseRow } from './lapse-inbox.rows.js';
 
 export const LAPSE_INBOX_SCHEMA = 'rm_lapse_inbox';
 
-const LAPSE_COLUMNS = [
-  { name: 'lapse_id', type: 'uuid' },
-  { name: 'kind', type: 'text' },
-  { name: 'team_id', type: 'text' },
-  { name: 'staff_id', type: 'text' },
-  { name: 'team_role', type: 'text' },
-  { name: 'certification_id', type: 'text' },
-  { name: 'competency', type: 'text' },
-  { name: 'cause', type: 'text' },
-  { name: 'since', type: 'timestamptz' },
-  { name: 'unmet', type: 'jsonb' },
-  { name: 'detail', type: 'text' },
-  { name: 'occurred_at', type: 'timestamptz' },
-  { name: 'recorded_at', type: 'timestamptz' },
-] as const;
+const LAPSE_COLUMNS = columnsOf({
+  lapse_id: 'uuid',
+  kind: 'text',
+  team_id: 'text',
+  staff_id: 'text',
+  team_role: 'text',
+  certification_id: 'text',
+  competency: 'text',
+  cause: 'text',
+  since: 'timestamptz',
+  unmet: 'jsonb',
+  detail: 'text',
+  occurred_at: 'timestamptz',
+  recorded_at: 'timestamptz',
+});
 
 const lapseColumns = (r: LapseRow) => [
   r.lapseId,
@@ -89,11 +89,7 @@ export const lapseInboxProjection = (deps: UnsealDependency = {}): Projection =>
     await insertRows(
       tx,
       'teams',
-      [
-        { name: 'team_id', type: 'text' },
-        { name: 'name', type: 'text' },
-        { name: 'jurisdiction', type: 'text' },
-      ],
+      columnsOf({ team_id: 'text', name: 'text', jurisdiction: 'text' }),
       teams.map((e) => {
         const d = e.data as { teamId: string; name: string; jurisdiction: string };
         return [d.teamId, d.name, d.jurisdiction];

@@ -1,5 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { HistoryRow } from '../bitemporal/history-row.entity.js';
+import { RequirementHistoryRow } from '../requirement-coverage/requirement-history-row.entity.js';
 import { MATRIX_CONFORMANCE_SCHEMA } from './matrix-conformance.projection.js';
 
 /** The version a jurisdiction (`entity`) had adopted. */
@@ -16,11 +17,4 @@ export class FrameworkPublicationHistoryEntity extends HistoryRow {
 
 /** The requirements in force in a jurisdiction (`entity`). */
 @Entity({ schema: MATRIX_CONFORMANCE_SCHEMA, name: 'requirements' })
-export class MatrixRequirementHistoryEntity extends HistoryRow {
-  @Column('text') role!: string;
-  @Column('text') competency!: string;
-  @Column('text', { name: 'min_level' }) minLevel!: string;
-  @Column('int', { name: 'min_rank' }) minRank!: number;
-  @Column('text') source!: string;
-  @Column('text', { name: 'framework_version' }) frameworkVersion!: string;
-}
+export class MatrixRequirementHistoryEntity extends RequirementHistoryRow {}

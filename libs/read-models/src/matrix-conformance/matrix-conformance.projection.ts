@@ -2,9 +2,12 @@ import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
 import { applyHistory, historyTablesSql } from '../bitemporal/history.js';
 import type { HistorySpec } from '../bitemporal/history-spec.js';
-import { requirementTimeline } from '../requirement-coverage/coverage.timelines.js';
+import { historyTables } from '../bitemporal/history.projection.js';
 import {
+  JURISDICTION_TYPES,
   frameworkRequirementsTableSql,
+  jurisdictionFactOf,
+  requirementsHistory,
   recordFrameworkRequirements,
   withAdoptedRequirements,
 } from '../requirement-coverage/framework-requirements.js';
@@ -12,31 +15,13 @@ import { adoptionTimeline, publicationTimeline } from './matrix-conformance.time
 
 export const MATRIX_CONFORMANCE_SCHEMA = 'rm_matrix_conformance';
 
-const JURISDICTION_TYPES = ['FrameworkAdopted', 'JurisdictionRequirementAdded'];
 const FRAMEWORK_TYPES = ['FrameworkVersionPublished', 'FrameworkVersionRetired'];
 
 const jurisdictionHistory: HistorySpec = {
   factsTable: 'jurisdiction_facts',
-  factOf: (event) =>
-    JURISDICTION_TYPES.includes(event.type)
-      ? {
-          entity: String((event.data as { jurisdiction: string }).jurisdiction),
-          data: event.data as Record<string, unknown>,
-        }
-      : null,
+  factOf: jurisdictionFactOf,
   histories: [
-    {
-      table: 'requirements',
-      columns: [
-        { name: 'role', type: 'text' },
-        { name: 'competency', type: 'text' },
-        { name: 'min_level', type: 'text' },
-        { name: 'min_rank', type: 'int' },
-        { name: 'source', type: 'text' },
-        { name: 'framework_version', type: 'text' },
-      ],
-      timeline: requirementTimeline,
-    },
+    requirementsHistory,
     { table: 'adoptions', columns: [{ name: 'version', type: 'text' }], timeline: adoptionTimeline },
   ],
 };
@@ -66,11 +51,8 @@ export const matrixConformanceProjection = (): Projection => ({
   handles: [...JURISDICTION_TYPES, ...FRAMEWORK_TYPES, 'RoleRequirementDefined'],
   tables: [
     'framework_requirements',
-    'jurisdiction_facts',
-    'requirements',
-    'adoptions',
-    'framework_facts',
-    'publications',
+    ...historyTables(jurisdictionHistory),
+    ...historyTables(frameworkHistory),
   ],
   schema: MATRIX_CONFORMANCE_SCHEMA,
   createTables: async (tx, schema) => {

@@ -1,9 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { PersonHistory } from '@cadre/domain';
 import { HistoryRow } from '../bitemporal/history-row.entity.js';
+import { RequirementHistoryRow } from './requirement-history-row.entity.js';
 import { COVERAGE_SCHEMA } from './coverage.projection.js';
 
-/** Bitemporal columns every history row of the coverage model has (docs/read-models.md). */
 /** Where a staff member (`entity`) stood: jurisdiction, institution, agency, role. */
 @Entity({ schema: COVERAGE_SCHEMA, name: 'placements' })
 export class StaffPlacementHistoryEntity extends HistoryRow {
@@ -24,14 +24,7 @@ export class CertificationValidityHistoryEntity extends HistoryRow {
 
 /** A requirement in force in a jurisdiction (`entity`). */
 @Entity({ schema: COVERAGE_SCHEMA, name: 'requirements' })
-export class RequirementInForceHistoryEntity extends HistoryRow {
-  @Column('text') role!: string;
-  @Column('text') competency!: string;
-  @Column('text', { name: 'min_level' }) minLevel!: string;
-  @Column('int', { name: 'min_rank' }) minRank!: number;
-  @Column('text') source!: string;
-  @Column('text', { name: 'framework_version' }) frameworkVersion!: string;
-}
+export class RequirementInForceHistoryEntity extends RequirementHistoryRow {}
 
 /**
  * A staff member (`entity`) as the qualification rule reads them (`PersonHistory`: every placement,

@@ -2,22 +2,22 @@ import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
 import { applyHistory, historyTablesSql } from '../bitemporal/history.js';
 import type { HistorySpec } from '../bitemporal/history-spec.js';
+import { historyTables } from '../bitemporal/history.projection.js';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
 import {
+  JURISDICTION_TYPES,
   frameworkRequirementsTableSql,
   frameworkRolesTableSql,
+  jurisdictionFactOf,
   recordFrameworkRequirements,
+  requirementsHistory,
   recordFrameworkRoles,
   withAdoptedRequirements,
   withAdoptedRoles,
 } from './framework-requirements.js';
-import {
-  certificationTimeline,
-  personHistoryRow,
-  placementTimeline,
-  requirementTimeline,
-} from './coverage.timelines.js';
+import { certificationTimeline, personHistoryRow, placementTimeline } from './coverage.timelines.js';
+import { columnsOf } from '../bitemporal/sql-rows.js';
 
 export const COVERAGE_SCHEMA = 'rm_coverage';
 
@@ -33,7 +33,6 @@ const STAFF_TYPES = [
   'CertificationRevoked',
   'RecordVoided',
 ];
-const JURISDICTION_TYPES = ['FrameworkAdopted', 'JurisdictionRequirementAdded'];
 
 /** Staff facts keep placements and certifications only: personal data never enters this model. */
 export const staffHistory: HistorySpec = {
@@ -46,36 +45,26 @@ export const staffHistory: HistorySpec = {
   histories: [
     {
       table: 'placements',
-      columns: [
-        { name: 'jurisdiction', type: 'text' },
-        { name: 'institution', type: 'text' },
-        { name: 'agency', type: 'text' },
-        { name: 'role', type: 'text' },
-      ],
+      columns: columnsOf({ jurisdiction: 'text', institution: 'text', agency: 'text', role: 'text' }),
       timeline: placementTimeline,
     },
     {
       table: 'certifications',
-      columns: [
-        { name: 'certification_id', type: 'text' },
-        { name: 'competency', type: 'text' },
-        { name: 'level', type: 'text' },
-        { name: 'level_rank', type: 'int' },
-      ],
+      columns: columnsOf({ certification_id: 'text', competency: 'text', level: 'text', level_rank: 'int' }),
       timeline: certificationTimeline,
     },
   ],
   currents: [
     {
       table: 'person_histories',
-      columns: [
-        { name: 'jurisdiction', type: 'text' },
-        { name: 'institution', type: 'text' },
-        { name: 'agency', type: 'text' },
-        { name: 'role', type: 'text' },
-        { name: 'status', type: 'text' },
-        { name: 'history', type: 'jsonb' },
-      ],
+      columns: columnsOf({
+        jurisdiction: 'text',
+        institution: 'text',
+        agency: 'text',
+        role: 'text',
+        status: 'text',
+        history: 'jsonb',
+      }),
       row: personHistoryRow,
     },
   ],
@@ -83,27 +72,8 @@ export const staffHistory: HistorySpec = {
 
 export const jurisdictionHistory: HistorySpec = {
   factsTable: 'jurisdiction_facts',
-  factOf: (event) =>
-    JURISDICTION_TYPES.includes(event.type)
-      ? {
-          entity: String((event.data as { jurisdiction: string }).jurisdiction),
-          data: event.data as Record<string, unknown>,
-        }
-      : null,
-  histories: [
-    {
-      table: 'requirements',
-      columns: [
-        { name: 'role', type: 'text' },
-        { name: 'competency', type: 'text' },
-        { name: 'min_level', type: 'text' },
-        { name: 'min_rank', type: 'int' },
-        { name: 'source', type: 'text' },
-        { name: 'framework_version', type: 'text' },
-      ],
-      timeline: requirementTimeline,
-    },
-  ],
+  factOf: jurisdictionFactOf,
+  histories: [requirementsHistory],
 };
 
 /** The open ends of a bitemporal row as index keys (the query writes its condition the same way). */
@@ -148,12 +118,8 @@ export const coverageProjection = (deps: UnsealDependency = {}): Projection => (
   tables: [
     'framework_requirements',
     'framework_roles',
-    'staff_facts',
-    'placements',
-    'certifications',
-    'person_histories',
-    'jurisdiction_facts',
-    'requirements',
+    ...historyTables(staffHistory),
+    ...historyTables(jurisdictionHistory),
     'names',
   ],
   schema: COVERAGE_SCHEMA,

@@ -1,5 +1,37 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '@cadre/subscriptions';
+import type { HistorySpec, HistoryTable } from '../bitemporal/history-spec.js';
+import { requirementTimeline } from './coverage.timelines.js';
+import { columnsOf } from '../bitemporal/sql-rows.js';
+
+export const JURISDICTION_TYPES = ['FrameworkAdopted', 'JurisdictionRequirementAdded'];
+
+/** A jurisdiction's facts: the versions it adopted and the requirements it added. */
+export const jurisdictionFactOf: HistorySpec['factOf'] = (event) =>
+  JURISDICTION_TYPES.includes(event.type)
+    ? {
+        entity: String((event.data as { jurisdiction: string }).jurisdiction),
+        data: event.data as Record<string, unknown>,
+      }
+    : null;
+
+/**
+ * The requirements in force in a jurisdiction (`entity`), from its facts with the adopted
+ * versions' requirements (see {@link withAdoptedRequirements}): a history of the coverage and of
+ * the matrix conformance alike.
+ */
+export const requirementsHistory: HistoryTable = {
+  table: 'requirements',
+  columns: columnsOf({
+    role: 'text',
+    competency: 'text',
+    min_level: 'text',
+    min_rank: 'int',
+    source: 'text',
+    framework_version: 'text',
+  }),
+  timeline: requirementTimeline,
+};
 
 /**
  * Each framework version's requirements (role, competency, minimum level), kept by the read models

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { SessionEvent } from '@cadre/domain';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
-import { insertRows, updateByKey } from '../bitemporal/sql-rows.js';
+import { insertRows, updateByKey, columnsOf } from '../bitemporal/sql-rows.js';
 
 export const SESSION_LIST_SCHEMA = 'rm_session_list';
 
@@ -153,17 +153,17 @@ async function applySessionList(events: readonly RecordedEvent[], tx: Projection
   await insertRows(
     tx,
     'sessions',
-    [
-      { name: 'session_id', type: 'text' },
-      { name: 'programme_id', type: 'text' },
-      { name: 'starts_at', type: 'timestamptz' },
-      { name: 'ends_at', type: 'timestamptz' },
-      { name: 'location', type: 'text' },
-      { name: 'jurisdictions', type: 'text[]' },
-      { name: 'agencies', type: 'text[]' },
-      { name: 'trainers', type: 'text[]' },
-      { name: 'capacity', type: 'int' },
-    ],
+    columnsOf({
+      session_id: 'text',
+      programme_id: 'text',
+      starts_at: 'timestamptz',
+      ends_at: 'timestamptz',
+      location: 'text',
+      jurisdictions: 'text[]',
+      agencies: 'text[]',
+      trainers: 'text[]',
+      capacity: 'int',
+    }),
     scheduled,
   );
   // Rare (a trainer who stops qualifying): one statement each, after the sessions they change exist.
@@ -200,12 +200,7 @@ async function applySessionList(events: readonly RecordedEvent[], tx: Projection
   await insertRows(
     tx,
     'attendance',
-    [
-      { name: 'event_id', type: 'uuid' },
-      { name: 'session_id', type: 'text' },
-      { name: 'staff_id', type: 'text' },
-      { name: 'attendance', type: 'text' },
-    ],
+    columnsOf({ event_id: 'uuid', session_id: 'text', staff_id: 'text', attendance: 'text' }),
     attendance,
   );
   await updateByKey(

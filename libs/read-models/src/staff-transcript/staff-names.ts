@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { ProjectionTransaction } from '@cadre/subscriptions';
 import { type UnsealDependency, ERASED, unsealFields } from '../staff-directory/staff-directory.rows.js';
-import { insertRows, onConflictUpdate, type Column } from '../bitemporal/sql-rows.js';
+import { insertRows, onConflictUpdate, type Column, columnsOf } from '../bitemporal/sql-rows.js';
 
 /**
  * The one table of a schema that holds personal data (name and employeeRef), unsealed when the
@@ -33,8 +33,4 @@ export async function applyNames(
   await insertRows(tx, 'names', NAME_COLUMNS, [...rows.values()], onConflictUpdate('staff_id', NAME_COLUMNS));
 }
 
-const NAME_COLUMNS: readonly Column[] = [
-  { name: 'staff_id', type: 'text' },
-  { name: 'name', type: 'text' },
-  { name: 'employee_ref', type: 'text' },
-];
+const NAME_COLUMNS: readonly Column[] = columnsOf({ staff_id: 'text', name: 'text', employee_ref: 'text' });

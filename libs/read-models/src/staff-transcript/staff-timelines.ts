@@ -2,6 +2,7 @@ import { levelRank, type Level } from '@cadre/domain';
 import type { RecordedEvent } from '@cadre/event-store';
 import { byOccurrence, mergeSegments } from './timeline-segments.js';
 import type { Fact, Segment, TimelineSpec } from './timeline-segments.js';
+import { columnsOf } from '../bitemporal/sql-rows.js';
 
 const staffIdOf = (event: RecordedEvent): string => String((event.data as { staffId?: unknown }).staffId);
 const iso = (value: unknown): string => new Date(String(value)).toISOString();
@@ -38,14 +39,14 @@ export const MEMBER_EVENTS = [
 /** Who a staff member was (placement, role, active or left) over business time; key: staffId. */
 export const memberTimeline: TimelineSpec<MemberState> = {
   table: 'members',
-  columns: [
-    { name: 'staff_id', type: 'text' },
-    { name: 'agency', type: 'text' },
-    { name: 'jurisdiction', type: 'text' },
-    { name: 'institution', type: 'text' },
-    { name: 'role', type: 'text' },
-    { name: 'status', type: 'text' },
-  ],
+  columns: columnsOf({
+    staff_id: 'text',
+    agency: 'text',
+    jurisdiction: 'text',
+    institution: 'text',
+    role: 'text',
+    status: 'text',
+  }),
   keysOf: (event) => (MEMBER_EVENTS.includes(event.type) ? [staffIdOf(event)] : []),
   timeline: (facts) => {
     let state: MemberState | null = null;
@@ -118,19 +119,19 @@ export const CERTIFICATION_EVENTS = [
  */
 export const certificationTimeline: TimelineSpec<CertificationState> = {
   table: 'certifications',
-  columns: [
-    { name: 'staff_id', type: 'text' },
-    { name: 'certification_id', type: 'text' },
-    { name: 'competency', type: 'text' },
-    { name: 'level', type: 'text' },
-    { name: 'level_rank', type: 'int' },
-    { name: 'status', type: 'text' },
-    { name: 'certified_from', type: 'timestamptz' },
-    { name: 'certified_until', type: 'timestamptz' },
-    { name: 'window_opens_at', type: 'timestamptz' },
-    { name: 'evidence', type: 'jsonb' },
-    { name: 'framework_version', type: 'text' },
-  ],
+  columns: columnsOf({
+    staff_id: 'text',
+    certification_id: 'text',
+    competency: 'text',
+    level: 'text',
+    level_rank: 'int',
+    status: 'text',
+    certified_from: 'timestamptz',
+    certified_until: 'timestamptz',
+    window_opens_at: 'timestamptz',
+    evidence: 'jsonb',
+    framework_version: 'text',
+  }),
   keysOf: (event) =>
     CERTIFICATION_EVENTS.includes(event.type)
       ? [String((event.data as { certificationId: unknown }).certificationId)]
@@ -256,15 +257,15 @@ export const TRAINING_EVENTS = [
 /** A person's record in one session over business time; key: `<sessionId>/<staffId>`. */
 export const trainingTimeline: TimelineSpec<TrainingState> = {
   table: 'trainings',
-  columns: [
-    { name: 'staff_id', type: 'text' },
-    { name: 'session_id', type: 'text' },
-    { name: 'enrolment', type: 'text' },
-    { name: 'attendance', type: 'text' },
-    { name: 'hours', type: 'jsonb' },
-    { name: 'result', type: 'text' },
-    { name: 'score', type: 'jsonb' },
-  ],
+  columns: columnsOf({
+    staff_id: 'text',
+    session_id: 'text',
+    enrolment: 'text',
+    attendance: 'text',
+    hours: 'jsonb',
+    result: 'text',
+    score: 'jsonb',
+  }),
   keysOf: (event) => {
     if (!TRAINING_EVENTS.includes(event.type)) return [];
     const d = event.data as { sessionId: string; staffId: string };

@@ -1,22 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CertificationTimelineRow, MemberTimelineRow, NameRow } from './staff-rows.entity.js';
 import { TimelineRow } from '../bitemporal/history-row.entity.js';
 import { STAFF_TRANSCRIPT_SCHEMA } from './staff-transcript.projection.js';
 
-/** The four time columns of a bitemporal history row (see docs/read-models.md). */
 @Entity({ schema: STAFF_TRANSCRIPT_SCHEMA, name: 'certifications' })
-export class TranscriptCertificationEntity extends TimelineRow {
-  @Column('text', { name: 'staff_id' }) staffId!: string;
-  @Column('text', { name: 'certification_id' }) certificationId!: string;
-  @Column('text') competency!: string;
-  @Column('text') level!: string;
-  @Column('int', { name: 'level_rank' }) levelRank!: number;
-  @Column('text') status!: string;
-  @Column('timestamptz', { name: 'certified_from' }) certifiedFrom!: Date;
-  @Column('timestamptz', { name: 'certified_until' }) certifiedUntil!: Date;
-  @Column('timestamptz', { name: 'window_opens_at' }) windowOpensAt!: Date;
-  @Column('jsonb') evidence!: unknown;
-  @Column('text', { name: 'framework_version' }) frameworkVersion!: string;
-}
+export class TranscriptCertificationEntity extends CertificationTimelineRow {}
 
 @Entity({ schema: STAFF_TRANSCRIPT_SCHEMA, name: 'trainings' })
 export class TranscriptTrainingEntity extends TimelineRow {
@@ -30,21 +18,10 @@ export class TranscriptTrainingEntity extends TimelineRow {
 }
 
 @Entity({ schema: STAFF_TRANSCRIPT_SCHEMA, name: 'members' })
-export class TranscriptMemberEntity extends TimelineRow {
-  @Column('text', { name: 'staff_id' }) staffId!: string;
-  @Column('text') agency!: string;
-  @Column('text') jurisdiction!: string;
-  @Column('text') institution!: string;
-  @Column('text') role!: string;
-  @Column('text') status!: string;
-}
+export class TranscriptMemberEntity extends MemberTimelineRow {}
 
 @Entity({ schema: STAFF_TRANSCRIPT_SCHEMA, name: 'names' })
-export class TranscriptNameEntity {
-  @PrimaryColumn('text', { name: 'staff_id' }) staffId!: string;
-  @Column('text') name!: string;
-  @Column('text', { name: 'employee_ref' }) employeeRef!: string;
-}
+export class TranscriptNameEntity extends NameRow {}
 
 @Entity({ schema: STAFF_TRANSCRIPT_SCHEMA, name: 'sessions' })
 export class TranscriptSessionEntity {

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
-import { insertRows, updateByKey } from '../bitemporal/sql-rows.js';
+import { insertRows, updateByKey, columnsOf } from '../bitemporal/sql-rows.js';
 import { NAME_EVENTS, applyNames, createNamesTable } from './staff-names.js';
 import {
   CERTIFICATION_EVENTS,
@@ -105,17 +105,17 @@ export async function applySessions(
   await insertRows(
     tx,
     'sessions',
-    [
-      { name: 'session_id', type: 'text' },
-      { name: 'programme_id', type: 'text' },
-      { name: 'competencies', type: 'jsonb' },
-      { name: 'starts_at', type: 'timestamptz' },
-      { name: 'ends_at', type: 'timestamptz' },
-      { name: 'location', type: 'text' },
-      { name: 'jurisdictions', type: 'text[]' },
-      { name: 'trainers', type: 'text[]' },
-      { name: 'status', type: 'text' },
-    ],
+    columnsOf({
+      session_id: 'text',
+      programme_id: 'text',
+      competencies: 'jsonb',
+      starts_at: 'timestamptz',
+      ends_at: 'timestamptz',
+      location: 'text',
+      jurisdictions: 'text[]',
+      trainers: 'text[]',
+      status: 'text',
+    }),
     scheduled,
   );
   for (const values of replacements) {

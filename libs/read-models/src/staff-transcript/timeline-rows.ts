@@ -1,4 +1,4 @@
-import { digest, type Column } from '../bitemporal/sql-rows.js';
+import { digest, type Column, columnsOf } from '../bitemporal/sql-rows.js';
 import type { PendingVersionRow, VersionChanges } from '../bitemporal/versions.js';
 import {
   recordedVersions,
@@ -20,15 +20,15 @@ const fingerprintOf = (spec: TimelineSpec<unknown>, key: string, segment: Segmen
 
 export type BatchFact = { readonly history: string; readonly key: string; readonly fact: Fact };
 
-export const FACT_COLUMNS: readonly Column[] = [
-  { name: 'history', type: 'text' },
-  { name: 'entity_key', type: 'text' },
-  { name: 'event_id', type: 'uuid' },
-  { name: 'type', type: 'text' },
-  { name: 'occurred_at', type: 'timestamptz' },
-  { name: 'recorded_at', type: 'timestamptz' },
-  { name: 'data', type: 'jsonb' },
-];
+export const FACT_COLUMNS: readonly Column[] = columnsOf({
+  history: 'text',
+  entity_key: 'text',
+  event_id: 'uuid',
+  type: 'text',
+  occurred_at: 'timestamptz',
+  recorded_at: 'timestamptz',
+  data: 'jsonb',
+});
 
 export const factValues = ({ history, key, fact }: BatchFact): unknown[] => [
   history,

@@ -1,14 +1,9 @@
 import type { RecordedEvent } from '@cadre/event-store';
+import type { Fact } from '../bitemporal/history-spec.js';
 import type { Column } from '../bitemporal/sql-rows.js';
 
-/** A recorded fact about one entity, as a timeline reads it. */
-export interface Fact {
-  readonly eventId: string;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly recordedAt: string;
-  readonly data: Record<string, unknown>;
-}
+/** A recorded fact about one entity: the histories' and the timelines' facts are the same. */
+export type { Fact };
 
 /** One business-time interval of an entity's state (`validTo` null: still holds). */
 export interface Segment<State> {

@@ -1,7 +1,8 @@
 import type { Projection } from '@cadre/subscriptions';
-import { applyHistory, historyTablesSql } from '../bitemporal/history.js';
+import { historiesProjection } from '../bitemporal/history.projection.js';
 import type { HistorySpec } from '../bitemporal/history-spec.js';
 import { lapseTimeline, membershipTimeline, teamTimeline } from './team-composition.timelines.js';
+import { columnsOf } from '../bitemporal/sql-rows.js';
 
 export const TEAM_COMPOSITION_SCHEMA = 'rm_team_composition';
 
@@ -26,32 +27,23 @@ export const teamCompositionHistory: HistorySpec = {
   histories: [
     {
       table: 'teams',
-      columns: [
-        { name: 'name', type: 'text' },
-        { name: 'jurisdiction', type: 'text' },
-        { name: 'kind', type: 'text' },
-        { name: 'required_disciplines', type: 'jsonb' },
-        { name: 'status', type: 'text' },
-      ],
+      columns: columnsOf({
+        name: 'text',
+        jurisdiction: 'text',
+        kind: 'text',
+        required_disciplines: 'jsonb',
+        status: 'text',
+      }),
       timeline: teamTimeline,
     },
     {
       table: 'memberships',
-      columns: [
-        { name: 'staff_id', type: 'text' },
-        { name: 'team_role', type: 'text' },
-        { name: 'agency', type: 'text' },
-        { name: 'by_override', type: 'boolean' },
-      ],
+      columns: columnsOf({ staff_id: 'text', team_role: 'text', agency: 'text', by_override: 'boolean' }),
       timeline: membershipTimeline,
     },
     {
       table: 'lapses',
-      columns: [
-        { name: 'staff_id', type: 'text' },
-        { name: 'certification_id', type: 'text' },
-        { name: 'cause', type: 'text' },
-      ],
+      columns: columnsOf({ staff_id: 'text', certification_id: 'text', cause: 'text' }),
       timeline: lapseTimeline,
     },
   ],
@@ -62,16 +54,12 @@ export const teamCompositionHistory: HistorySpec = {
  * bitemporal history (`entity` = the team id), so an auditor sees which disciplines were present
  * and who served unqualified, and for how long, on any date as known on any date.
  */
-export const teamCompositionProjection = (): Projection => ({
-  name: 'team-composition',
-  // 3: lapses from their `since` to the requalification, and a team's lost readiness (decision 0010).
-  version: 3,
-  handles: TEAM_TYPES,
-  tables: ['team_facts', 'teams', 'memberships', 'lapses'],
-  schema: TEAM_COMPOSITION_SCHEMA,
-  createTables: async (tx, schema) => {
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    for (const sql of historyTablesSql(schema, teamCompositionHistory)) await tx.query(sql);
-  },
-  apply: (events, tx) => applyHistory(tx, teamCompositionHistory, events),
-});
+export const teamCompositionProjection = (): Projection =>
+  historiesProjection({
+    name: 'team-composition',
+    // 3: lapses from their `since` to the requalification, and a team's lost readiness (decision 0010).
+    version: 3,
+    handles: TEAM_TYPES,
+    schema: TEAM_COMPOSITION_SCHEMA,
+    history: teamCompositionHistory,
+  });

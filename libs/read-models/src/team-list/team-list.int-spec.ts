@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@cadre/event-store';
 import { recorded } from '../../../../test/read-side/read-side-events.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
-import type { ProjectionTransaction } from '@cadre/subscriptions';
+import { projectionDatabase } from '../../../../test/support/projection-database.js';
 import { teamListProjection } from './team-list.projection.js';
 
 describe('team list projection on PostgreSQL', () => {
-  let database: TestDatabase;
-  let client: pg.Client;
+  const db = projectionDatabase('team_list');
   const projection = teamListProjection();
-
-  beforeAll(async () => {
-    database = await createTestDatabase('team_list');
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
-  });
 
   let clock = Date.parse('2025-01-01T00:00:00.000Z');
   const formed = (teamId: string): RecordedEvent =>
@@ -48,14 +35,10 @@ describe('team list projection on PostgreSQL', () => {
   ];
 
   async function rowsAfter(schema: string, size: number): Promise<unknown[]> {
-    const tx: ProjectionTransaction = {
-      schema,
-      query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-        (await client.query(sql, params as unknown[])).rows as Row[],
-    };
+    const tx = db.tx(schema);
     await projection.createTables(tx, schema);
     for (let i = 0; i < events.length; i += size) await projection.apply(events.slice(i, i + size), tx);
-    const { rows } = await client.query(
+    const { rows } = await db.client.query(
       `SELECT team_id, status, member_count, lead_staff_id, institutions FROM ${schema}.teams ORDER BY team_id`,
     );
     return rows;

@@ -4,6 +4,7 @@ import {
   type Segment,
   type TimelineSpec,
 } from '../staff-transcript/timeline-segments.js';
+import { columnsOf } from '../bitemporal/sql-rows.js';
 
 export interface SessionDeliveryState {
   readonly sessionId: string;
@@ -25,15 +26,15 @@ export const SESSION_DELIVERY_EVENTS = [
 /** A (cascade) session and who delivers it, over business time; key: sessionId. */
 export const sessionDeliveryTimeline: TimelineSpec<SessionDeliveryState> = {
   table: 'sessions',
-  columns: [
-    { name: 'session_id', type: 'text' },
-    { name: 'programme_id', type: 'text' },
-    { name: 'starts_at', type: 'timestamptz' },
-    { name: 'ends_at', type: 'timestamptz' },
-    { name: 'jurisdictions', type: 'text[]' },
-    { name: 'trainers', type: 'text[]' },
-    { name: 'status', type: 'text' },
-  ],
+  columns: columnsOf({
+    session_id: 'text',
+    programme_id: 'text',
+    starts_at: 'timestamptz',
+    ends_at: 'timestamptz',
+    jurisdictions: 'text[]',
+    trainers: 'text[]',
+    status: 'text',
+  }),
   keysOf: (event) =>
     SESSION_DELIVERY_EVENTS.includes(event.type)
       ? [String((event.data as { sessionId: unknown }).sessionId)]

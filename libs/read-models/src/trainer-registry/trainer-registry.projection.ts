@@ -1,19 +1,9 @@
 import type { Projection } from '@cadre/subscriptions';
 import type { UnsealDependency } from '../staff-directory/staff-directory.rows.js';
-import { NAME_EVENTS, applyNames, createNamesTable } from '../staff-transcript/staff-names.js';
-import {
-  CERTIFICATION_EVENTS,
-  MEMBER_EVENTS,
-  certificationTimeline,
-  memberTimeline,
-} from '../staff-transcript/staff-timelines.js';
-import { applyTimelines, createTimelineTables } from '../staff-transcript/timeline.js';
-import type { TimelineSpec } from '../staff-transcript/timeline-segments.js';
+import { staffTimelinesProjection } from '../staff-transcript/staff-timelines.projection.js';
 import { SESSION_DELIVERY_EVENTS, sessionDeliveryTimeline } from './session-delivery.timeline.js';
 
 export const TRAINER_REGISTRY_SCHEMA = 'rm_trainer_registry';
-
-const TIMELINES = [memberTimeline, certificationTimeline, sessionDeliveryTimeline] as TimelineSpec<unknown>[];
 
 /**
  * The trainer-registry query's indexes: the trainer-level accreditations by staff, the members by
@@ -32,30 +22,15 @@ export const trainerRegistryIndexes = (schema: string): string[] => [
  * and the cascade sessions each trainer delivered — bitemporal, so any date can be asked as known
  * at any date.
  */
-export const trainerRegistryProjection = (deps: UnsealDependency = {}): Projection => ({
-  name: 'trainer-registry',
-  version: 2,
-  handles: [
-    ...MEMBER_EVENTS,
-    'StaffPersonalDataErased',
-    ...CERTIFICATION_EVENTS,
-    'RecordVoided',
-    ...SESSION_DELIVERY_EVENTS,
-  ],
-  tables: ['facts', 'members', 'certifications', 'sessions', 'names'],
-  schema: TRAINER_REGISTRY_SCHEMA,
-  createTables: async (tx, schema) => {
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await createTimelineTables(tx, schema, TIMELINES);
-    await createNamesTable(tx, schema);
-    for (const sql of trainerRegistryIndexes(schema)) await tx.query(sql);
-  },
-  apply: async (events, tx) => {
-    await applyTimelines(tx, TIMELINES, events);
-    await applyNames(
-      tx,
-      deps,
-      events.filter((e) => NAME_EVENTS.includes(e.type)),
-    );
-  },
-});
+export const trainerRegistryProjection = (deps: UnsealDependency = {}): Projection =>
+  staffTimelinesProjection(
+    {
+      name: 'trainer-registry',
+      version: 2,
+      schema: TRAINER_REGISTRY_SCHEMA,
+      timeline: sessionDeliveryTimeline,
+      events: SESSION_DELIVERY_EVENTS,
+      indexes: trainerRegistryIndexes,
+    },
+    deps,
+  );

@@ -1,24 +1,17 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   AssignmentLedgerQueryDto,
-  allPages,
+  ReadRoute,
   jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
-  decodeCursor,
   optionalText,
-  pageOf,
-  parseLimit,
   parsePointInTime,
-  type Page,
   AssignmentLedgerQuery,
   ledgerSortKey,
   type LedgerRow,
@@ -29,25 +22,17 @@ import { anything, instant, nullableStr, object, page, str } from '../../shared/
  * Who assigned whom, when, in which role and on which certifications; overrides with requester
  * and approver; releases — as it stood at `asOf`, as Cadre knew it at `knownAt`.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-assignments')
-@Controller('v1/audit/assignments')
+@AuditController('assignments')
 export class AssignmentLedgerHttpController {
   constructor(
     private readonly ledger: AssignmentLedgerQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    csv: true,
     summary: 'The assignment ledger (asOf, knownAt, jurisdiction, team, cursor; Accept: text/csv)',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(
+    ok: page(
       object({
         eventId: str(),
         kind: str(),
@@ -70,26 +55,19 @@ export class AssignmentLedgerHttpController {
       }),
     ),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
-  async list(
-    @Query() params: AssignmentLedgerQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Page<object> | FastifyReply> {
+  async list(@Query() params: AssignmentLedgerQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const query = {
       ...parsePointInTime(params, this.clock.now()),
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
       team: optionalText(params.team, 'team'),
     };
-    const after = decodeCursor(params.cursor, 2);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.ledger.page(query, key ?? after, 1000), ledgerSortKey);
-      return sendCsv(reply, 'assignments', CSV_COLUMNS, rows);
-    }
-    const limit = parseLimit(params.limit);
-    const rows = await this.ledger.page(query, after, limit + 1);
-    return pageOf(rows, limit, ledgerSortKey, ledgerItem);
+    return pageOrCsv(read, params, {
+      keyParts: 2,
+      fetch: (after, count) => this.ledger.page(query, after, count),
+      sortKey: ledgerSortKey,
+      item: ledgerItem,
+      csv: { filename: 'assignments', columns: CSV_COLUMNS },
+    });
   }
 }
 

@@ -1,9 +1,7 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Param, Query } from '@nestjs/common';
 import { assertActsIn } from '@cadre/domain';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { CLOCK, type Clock } from '@cadre/kernel';
+import { ApiController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
   DEFAULT_PAGE_SIZE,
@@ -13,6 +11,7 @@ import {
   type EligibleStaffAnswer,
 } from '@cadre/read-models';
 import { EligibleStaffQueryDto } from './eligible-staff.request.dto.js';
+import { MANAGERS, READ_PROBLEMS, ReadRoute, ReadRequest } from '../shared/index.js';
 import { anything, page, str } from '../../shared/response.schemas.js';
 
 /**
@@ -21,19 +20,15 @@ import { anything, page, str } from '../../shared/response.schemas.js';
  * an assignment gives it — the person's whole history, the jurisdiction's rules with every
  * adopted version, the team's kind and jurisdiction — read from the read models.
  */
-@ApiTags('teams')
-@ApiBearerAuth()
-@AccessLogged('staff-eligibility')
-@Controller('v1/teams/:id/eligible-staff')
+@ApiController({ tag: 'teams', path: 'v1/teams/:id/eligible-staff', accessLogged: 'staff-eligibility' })
 export class EligibilityHttpController {
   constructor(
     private readonly read: EligibilityReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('manager', 'admin')
-  @ApiOperation({
+  @ReadRoute({
+    roles: MANAGERS,
     summary: 'Staff of the team’s jurisdiction, judged for `teamRole` as an assignment would be now',
     description:
       'Each active staff member of the team’s jurisdiction with `name` ("erased" once erased), `institution`, `agency`, `role`, ' +
@@ -45,31 +40,27 @@ export class EligibilityHttpController {
       'starts after it, so paging is stable while the data does not change; when it changes (a certificate expires by the clock, ' +
       'a member is assigned) later pages follow the new order from that position, without repeating or skipping anyone whose ' +
       'position did not change.',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(
+    ok: page(
       anything(
         'A staff member judged for the role: eligible, qualified, currentMember, barrier or violations',
       ),
       { teamRole: str(), requirementsVersion: str() },
     ),
-  })
-  @Problems({
-    400: ['QUERY.INVALID_PARAMETER'],
-    403: ['ACTOR.OUTSIDE_JURISDICTION'],
-    404: ['TEAM.NOT_FOUND'],
-    422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
+    problems: {
+      ...READ_PROBLEMS,
+      404: ['TEAM.NOT_FOUND'],
+      422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
+    },
   })
   async list(
     @Param('id') teamId: string,
     @Query() query: EligibleStaffQueryDto,
-    @CurrentActor() actor: Actor,
+    @ReadRequest() read: ReadRequest,
   ): Promise<EligibleStaffAnswer> {
     const after = decodeCursor(query.cursor, 3);
     const team = await this.read.team(teamId);
     if (!team) throw new ResourceNotFoundError('TEAM.NOT_FOUND', `Team ${teamId}`);
-    assertActsIn(actor, [team.jurisdiction]);
+    assertActsIn(read.actor, [team.jurisdiction]);
     const ask = {
       teamRole: query.teamRole,
       onlyEligible: query.eligible === 'true',

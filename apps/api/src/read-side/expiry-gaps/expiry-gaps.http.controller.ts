@@ -1,24 +1,18 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   ExpiryGapsQueryDto,
-  allPages,
-  jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  ReadRoute,
+  answeredFor,
+  auditListQuery,
+  pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
   InvalidQueryParameterError,
-  decodeCursor,
-  pageOf,
-  parseLimit,
   parsePointInTime,
-  readFilters,
   ExpiryGapsReadQuery,
   expiryGapSortKey,
   type ExpiryGapRow,
@@ -28,58 +22,41 @@ import { anything, int, page, pointInTime } from '../../shared/response.schemas.
 const DAY_MS = 86_400_000;
 
 /** Certifications expiring soon, in their window or expired: MDT members first. */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-expiry-gaps')
-@Controller('v1/audit/expiry-gaps')
+@AuditController('expiry-gaps')
 export class ExpiryGapsHttpController {
   constructor(
     private readonly gaps: ExpiryGapsReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    csv: true,
     summary:
       'Expiry gaps (asOf, knownAt, within=30|60|90, jurisdiction, institution, agency, role, competency, cursor, limit; Accept: text/csv)',
     description:
       '`gap`: expiring (valid, ends within `within` days of asOf), window-open, or expired (and not covered by another valid certification of that competency at or above its level). Members serving on a team (`onTeam`) come first, then the soonest to end.',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(anything('A certification expiring, in its window or expired, not covered'), {
+    ok: page(anything('A certification expiring, in its window or expired, not covered'), {
       ...pointInTime,
       within: int(),
     }),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
-  async list(
-    @Query() params: ExpiryGapsQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async list(@Query() params: ExpiryGapsQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const point = parsePointInTime(params, this.clock.now());
     const within = params.within === undefined || params.within === '' ? 90 : Number(params.within);
     if (![30, 60, 90].includes(within)) throw new InvalidQueryParameterError('within', '30, 60 or 90');
-    const query = {
-      ...point,
-      ...readFilters(params),
-      within,
-      scope: jurisdictionScope(actor, params.jurisdiction),
-    };
-    const after = decodeCursor(params.cursor, 4);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.gaps.page(query, key ?? after, 1000), expiryGapSortKey);
-      return sendCsv(reply, 'expiry-gaps', CSV_COLUMNS, rows);
-    }
-    const limit = parseLimit(params.limit);
-    const page = pageOf(await this.gaps.page(query, after, limit + 1), limit, expiryGapSortKey, (row) =>
-      gapItem(row, point.asOf),
+    const query = { ...auditListQuery(params, read.actor, point), within };
+    return pageOrCsv(
+      read,
+      params,
+      {
+        keyParts: 4,
+        fetch: (after, count) => this.gaps.page(query, after, count),
+        sortKey: expiryGapSortKey,
+        item: (row) => gapItem(row, point.asOf),
+        csv: { filename: 'expiry-gaps', columns: CSV_COLUMNS },
+      },
+      { ...answeredFor(point), within },
     );
-    return { asOf: point.asOf.toISOString(), knownAt: point.knownAt.toISOString(), within, ...page };
   }
 }
 

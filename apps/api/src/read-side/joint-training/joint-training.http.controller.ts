@@ -1,15 +1,15 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
+import { AuditController } from '../../shared/api-controller.js';
 import {
   JointTrainingQueryDto,
+  ReadRoute,
+  answeredFor,
   jurisdictionScope,
   sendCsv,
   wantsCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import {
   InvalidQueryParameterError,
@@ -23,23 +23,17 @@ const share = (row: ShareRow) =>
   row.headcount === 0 ? 0 : Math.round((row.with_joint / row.headcount) * 10_000) / 10_000;
 
 /** Joint prison–probation training: joint sessions per month and each agency's share of staff who took part. */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-joint-training')
-@Controller('v1/audit/joint-training')
+@AuditController('joint-training')
 export class JointTrainingHttpController {
   constructor(
     private readonly read: JointTrainingReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({ summary: 'Joint training (asOf, knownAt, months = 12, jurisdiction; Accept: text/csv)' })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: object({
+  @ReadRoute({
+    csv: true,
+    summary: 'Joint training (asOf, knownAt, months = 12, jurisdiction; Accept: text/csv)',
+    ok: object({
       ...pointInTime,
       months: int(),
       periods: { type: 'array', items: object({ period: str(), jointSessions: int() }) },
@@ -49,13 +43,7 @@ export class JointTrainingHttpController {
       },
     }),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
-  async get(
-    @Query() params: JointTrainingQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async get(@Query() params: JointTrainingQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const months = params.months === undefined || params.months === '' ? 12 : Number(params.months);
     if (
       !Number.isInteger(months) ||
@@ -67,22 +55,14 @@ export class JointTrainingHttpController {
     const query = {
       ...parsePointInTime(params, this.clock.now()),
       months,
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
     };
     const [periods, shares] = await Promise.all([this.read.periods(query), this.read.shares(query)]);
-    if (wantsCsv(request)) {
-      return sendCsv(
-        reply,
-        'joint-training',
-        csvColumns(query),
-        (async function* () {
-          yield* shares;
-        })(),
-      );
+    if (wantsCsv(read.request)) {
+      return sendCsv(read.reply, 'joint-training', csvColumns(query), shares);
     }
     return {
-      asOf: query.asOf.toISOString(),
-      knownAt: query.knownAt.toISOString(),
+      ...answeredFor(query),
       months,
       periods: periods.map((p) => ({ period: p.period, jointSessions: p.joint_sessions })),
       shares: shares.map((row) => ({

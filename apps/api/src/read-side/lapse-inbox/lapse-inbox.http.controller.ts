@@ -1,26 +1,23 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { AcknowledgeLapseCommand } from '@cadre/command-handling/nest';
+import { Roles, Problems } from '@cadre/platform';
+import { ApiController } from '../../shared/api-controller.js';
 import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';
 import {
   LapseInboxQueryDto,
-  allPages,
+  MANAGERS,
+  ReadRoute,
   jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import {
   InvalidQueryParameterError,
-  decodeCursor,
-  pageOf,
-  parseLimit,
   LapseInboxReadQuery,
   lapseSortKey,
   type InboxItemRow,
@@ -36,49 +33,37 @@ export class AcknowledgeLapseRequestDto {
 }
 
 /** The managers' lapse inbox: members whose qualification lapsed while serving on a team. */
-@ApiTags('teams')
-@ApiBearerAuth()
-@Controller('v1/lapses')
+@ApiController({ tag: 'teams', path: 'v1/lapses' })
 export class LapseInboxHttpController {
   constructor(
     private readonly inbox: LapseInboxReadQuery,
     private readonly commands: CommandBus,
   ) {}
 
-  @Get()
-  @Roles('manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    roles: MANAGERS,
+    csv: true,
     summary: 'The lapse inbox (jurisdiction, acknowledged=true|false, cursor, limit; Accept: text/csv)',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(
+    ok: page(
       anything('A member lapsed from a team role: who, which requirement, since when, acknowledged or not'),
     ),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
-  async list(
-    @Query() params: LapseInboxQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async list(@Query() params: LapseInboxQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const acknowledged = params.acknowledged;
     if (acknowledged !== undefined && acknowledged !== 'true' && acknowledged !== 'false') {
       throw new InvalidQueryParameterError('acknowledged', '"true" or "false"');
     }
     const query = {
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
       acknowledged: acknowledged === undefined ? undefined : acknowledged === 'true',
     };
-    const after = decodeCursor(params.cursor, 2);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.inbox.page(query, key ?? after, 1000), lapseSortKey);
-      return sendCsv(reply, 'lapses', CSV_COLUMNS, rows);
-    }
-    const limit = parseLimit(params.limit);
-    return pageOf(await this.inbox.page(query, after, limit + 1), limit, lapseSortKey, lapseItem);
+    return pageOrCsv(read, params, {
+      keyParts: 2,
+      fetch: (after, count) => this.inbox.page(query, after, count),
+      sortKey: lapseSortKey,
+      item: lapseItem,
+      csv: { filename: 'lapses', columns: CSV_COLUMNS },
+    });
   }
 
   @Post(':id/acknowledge')

@@ -1,80 +1,49 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   FilteredAuditPageQueryDto,
-  allPages,
-  jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  ReadRoute,
+  answeredFor,
+  auditListQuery,
+  pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
-import {
-  decodeCursor,
-  pageOf,
-  parseLimit,
-  parsePointInTime,
-  readFilters,
-  type Page,
-  CoverageReadQuery,
-  coverageSortKey,
-  type CoverageRow,
-} from '@cadre/read-models';
+import { AuditController } from '../../shared/api-controller.js';
+import { parsePointInTime, CoverageReadQuery, coverageSortKey, type CoverageRow } from '@cadre/read-models';
 import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /**
  * The share of headcount meeting each requirement in force, by jurisdiction × institution × agency
  * × role × competency × level, as of any date and as known at any date.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-coverage')
-@Controller('v1/audit/coverage')
+@AuditController('coverage')
 export class CoverageHttpController {
   constructor(
     private readonly coverage: CoverageReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    csv: true,
     summary:
       'Coverage (asOf, knownAt, jurisdiction, institution, agency, role, competency, cursor; Accept: text/csv)',
+    ok: page(anything('A person and a requirement: met or not, by which certification'), pointInTime),
   })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(anything('A person and a requirement: met or not, by which certification'), pointInTime),
-  })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
-  async get(
-    @Query() params: FilteredAuditPageQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<(Page<object> & { asOf: string; knownAt: string }) | FastifyReply> {
-    const pointInTime = parsePointInTime(params, this.clock.now());
-    const query = {
-      ...pointInTime,
-      ...readFilters(params),
-      scope: jurisdictionScope(actor, params.jurisdiction),
-    };
-    const after = decodeCursor(params.cursor, 7);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.coverage.page(query, key ?? after, 1000), coverageSortKey);
-      return sendCsv(reply, 'coverage', csvColumns(pointInTime), rows);
-    }
-    const limit = parseLimit(params.limit);
-    const rows = await this.coverage.page(query, after, limit + 1);
-    return {
-      asOf: pointInTime.asOf.toISOString(),
-      knownAt: pointInTime.knownAt.toISOString(),
-      ...pageOf(rows, limit, coverageSortKey, coverageItem),
-    };
+  async get(@Query() params: FilteredAuditPageQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
+    const query = auditListQuery(params, read.actor, parsePointInTime(params, this.clock.now()));
+    return pageOrCsv(
+      read,
+      params,
+      {
+        keyParts: 7,
+        fetch: (after, count) => this.coverage.page(query, after, count),
+        sortKey: coverageSortKey,
+        item: coverageItem,
+        csv: { filename: 'coverage', columns: csvColumns(query) },
+      },
+      answeredFor(query),
+    );
   }
 }
 

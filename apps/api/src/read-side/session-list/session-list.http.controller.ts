@@ -1,7 +1,5 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '@cadre/kernel';
 import {
   SESSION_LIST_SCHEMA,
   SqlConditions,
@@ -12,8 +10,8 @@ import {
   type Page,
 } from '@cadre/read-models';
 import { READ_MODELS } from '@cadre/subscriptions/nest';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
-import { SessionListQueryDto, jurisdictionScope } from '../shared/index.js';
+import { ApiController } from '../../shared/api-controller.js';
+import { MANAGERS, ReadRoute, SessionListQueryDto, jurisdictionScope, ReadRequest } from '../shared/index.js';
 import { bool, instant, int, object, page, str, strings } from '../../shared/response.schemas.js';
 
 interface SessionRow {
@@ -32,20 +30,14 @@ interface SessionRow {
 }
 
 /** The managers' session list (current state) with the derived joint flag. */
-@ApiTags('sessions')
-@ApiBearerAuth()
-@Controller('v1/sessions')
+@ApiController({ tag: 'sessions', path: 'v1/sessions' })
 export class SessionListHttpController {
   constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
 
-  @Get()
-  @Roles('manager', 'admin')
-  @ApiOperation({
+  @ReadRoute({
+    roles: MANAGERS,
     summary: 'Sessions starting between from and to (jurisdiction, cursor, limit), with `joint`',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(
+    ok: page(
       object({
         sessionId: str(),
         programmeId: str(),
@@ -61,10 +53,10 @@ export class SessionListHttpController {
         joint: bool(),
       }),
     ),
+    problems: { 400: ['QUERY.INVALID_PARAMETER'] },
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'] })
-  async list(@Query() params: SessionListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
-    const scope = jurisdictionScope(actor, params.jurisdiction);
+  async list(@Query() params: SessionListQueryDto, @ReadRequest() read: ReadRequest): Promise<Page<object>> {
+    const scope = jurisdictionScope(read.actor, params.jurisdiction);
     const limit = parseLimit(params.limit);
     const sql = new SqlConditions();
     if (scope !== null) sql.add(`jurisdictions && ${sql.param(scope)}::text[]`);

@@ -50,14 +50,15 @@ export async function* allPages<Row>(
 }
 
 /**
- * Streams a CSV export to the client row by row (backpressure included). The header row states
- * that times are UTC: each time column's header ends with "(UTC)".
+ * Streams a CSV export to the client row by row (backpressure included), from pages read one
+ * after another or from rows already in hand. The header row states that times are UTC: each time
+ * column's header ends with "(UTC)".
  */
 export function sendCsv<Row>(
   reply: FastifyReply,
   filename: string,
   columns: readonly CsvColumn<Row>[],
-  rows: AsyncIterable<Row>,
+  rows: AsyncIterable<Row> | Iterable<Row>,
 ): FastifyReply {
   async function* lines(): AsyncGenerator<string> {
     yield csvLine(columns.map((column) => (column.time ? `${column.header} (UTC)` : column.header)));

@@ -1,5 +1,6 @@
 import { DomainForbiddenError, actsIn } from '@cadre/domain';
 import { REGIONAL, type Actor } from '@cadre/kernel';
+import { readFilters, type PointInTime, type ReadFilters } from '@cadre/read-models';
 
 /**
  * The jurisdictions a read may see: the ones asked for (`?jurisdiction=AL,RS`), each of which the
@@ -31,3 +32,19 @@ export function jurisdictionScope(actor: Actor, requested: unknown): readonly st
 /** True when a row of `jurisdiction` is inside the scope. */
 export const inScope = (scope: readonly string[] | null, jurisdiction: string): boolean =>
   scope === null || scope.includes(jurisdiction);
+
+/**
+ * What an audit list is asked for at `point`: the shared filters, and the jurisdictions the caller
+ * may see (see {@link jurisdictionScope}).
+ */
+export function auditListQuery(
+  params: Record<string, unknown>,
+  actor: Actor,
+  point: PointInTime,
+): PointInTime & ReadFilters & { readonly scope: readonly string[] | null } {
+  return {
+    ...point,
+    ...readFilters(params),
+    scope: jurisdictionScope(actor, params.jurisdiction),
+  };
+}

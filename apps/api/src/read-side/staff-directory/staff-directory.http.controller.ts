@@ -1,25 +1,18 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Query } from '@nestjs/common';
 import {
+  MANAGERS,
+  ReadRoute,
   StaffDirectoryQueryDto,
-  allPages,
   jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
+import { ApiController } from '../../shared/api-controller.js';
 import {
   InvalidQueryParameterError,
-  decodeCursor,
   optionalText,
-  pageOf,
-  parseLimit,
   readFilters,
-  type Page,
   StaffDirectoryQuery,
   directorySortKey,
   type DirectoryRow,
@@ -27,25 +20,18 @@ import {
 import { instant, nullableStr, object, page, str } from '../../shared/response.schemas.js';
 
 /** The managers' staff directory: search by name or employeeRef within their jurisdictions. */
-@ApiTags('staff')
-@ApiBearerAuth()
-@AccessLogged('staff-directory')
-@Controller('v1/staff')
+@ApiController({ tag: 'staff', path: 'v1/staff', accessLogged: 'staff-directory' })
 export class StaffDirectoryHttpController {
   constructor(private readonly directory: StaffDirectoryQuery) {}
 
-  @Get()
-  @Roles('manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    roles: MANAGERS,
+    csv: true,
     summary:
       'Search staff (q, jurisdiction, institution, agency, role, status, cursor, limit; Accept: text/csv)',
     description:
       '`q` matches the name or the employeeRef, case-insensitive. Only the caller\'s jurisdictions (`*`: all); asking for another is 403. Personal data of an erased member reads "erased".',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(
+    ok: page(
       object({
         staffId: str(),
         name: str(),
@@ -61,33 +47,27 @@ export class StaffDirectoryHttpController {
       }),
     ),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
-  async search(
-    @Query() params: StaffDirectoryQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Page<object> | FastifyReply> {
+  async search(@Query() params: StaffDirectoryQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const { institution, agency, role } = readFilters(params);
     const status = optionalText(params.status, 'status');
     if (status !== undefined && status !== 'active' && status !== 'left') {
       throw new InvalidQueryParameterError('status', '"active" or "left"');
     }
     const query = {
-      scope: jurisdictionScope(actor, params.jurisdiction),
+      scope: jurisdictionScope(read.actor, params.jurisdiction),
       q: optionalText(params.q, 'q'),
       institution,
       agency,
       role,
       status,
     };
-    const after = decodeCursor(params.cursor, 2);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.directory.page(query, key ?? after, 1000), directorySortKey);
-      return sendCsv(reply, 'staff', CSV_COLUMNS, rows);
-    }
-    const limit = parseLimit(params.limit);
-    return pageOf(await this.directory.page(query, after, limit + 1), limit, directorySortKey, directoryItem);
+    return pageOrCsv(read, params, {
+      keyParts: 2,
+      fetch: (after, count) => this.directory.page(query, after, count),
+      sortKey: directorySortKey,
+      item: directoryItem,
+      csv: { filename: 'staff', columns: CSV_COLUMNS },
+    });
   }
 }
 

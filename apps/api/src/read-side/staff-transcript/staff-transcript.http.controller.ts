@@ -1,22 +1,20 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Inject, Param, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
+import { AuditController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
+  READ_PROBLEMS,
+  ReadRoute,
   TranscriptQueryDto,
-  allPages,
+  answeredFor,
   jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
 import {
   decodeCursor,
   optionalText,
-  pageOf,
   parseLimit,
   parsePointInTime,
   StaffTranscriptQuery,
@@ -26,82 +24,66 @@ import {
 import { anything, object, pointInTime, str } from '../../shared/response.schemas.js';
 
 /** A person's trainings and certifications as of a date and as known at a date. */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('staff-transcript')
-@Controller('v1/audit/staff')
+@AuditController('staff', 'staff-transcript')
 export class StaffTranscriptHttpController {
   constructor(
     private readonly transcripts: StaffTranscriptQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get(':id/transcript')
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    path: ':id/transcript',
+    csv: true,
     summary: "A person's transcript (asOf, knownAt, competency, cursor, limit; Accept: text/csv)",
     description:
       "Certifications (status at `asOf`: valid, window-open, expired, suspended, revoked) and trainings (enrolment, attendance, assessment), as Cadre knew them at `knownAt`. 404 for a staff member never registered; 403 outside the caller's jurisdictions.",
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: object({
+    ok: object({
       staffId: str(),
       ...pointInTime,
       member: anything('The person at asOf (null when not known then)'),
     }),
-  })
-  @Problems({
-    400: ['QUERY.INVALID_PARAMETER'],
-    403: ['ACTOR.OUTSIDE_JURISDICTION'],
-    404: ['STAFF.NOT_FOUND'],
+    problems: { ...READ_PROBLEMS, 404: ['STAFF.NOT_FOUND'] },
   })
   async transcript(
     @Param('id') staffId: string,
     @Query() params: TranscriptQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReadRequest() read: ReadRequest,
   ): Promise<object> {
     const point = parsePointInTime(params, this.clock.now());
     const competency = optionalText(params.competency, 'competency');
-    const after = decodeCursor(params.cursor, 3);
-    const limit = parseLimit(params.limit);
+    // The paging parameters are refused (400) before an unknown member is (404), CSV or not.
+    decodeCursor(params.cursor, 3);
+    parseLimit(params.limit);
     const member = await this.transcripts.member(staffId, point);
     if (!member) throw new ResourceNotFoundError('STAFF.NOT_FOUND', `Staff member ${staffId}`);
-    jurisdictionScope(actor, member.jurisdiction); // 403 outside the caller's jurisdictions
+    jurisdictionScope(read.actor, member.jurisdiction); // 403 outside the caller's jurisdictions
     const query = { ...point, competency };
-    if (wantsCsv(request)) {
-      const rows = allPages(
-        (key) => this.transcripts.page(staffId, query, key ?? after, 1000),
-        transcriptSortKey,
-      );
-      return sendCsv(reply, `transcript-${staffId}`, CSV_COLUMNS, rows);
-    }
-    const page = pageOf(
-      await this.transcripts.page(staffId, query, after, limit + 1),
-      limit,
-      transcriptSortKey,
-      transcriptItem,
+    return pageOrCsv(
+      read,
+      params,
+      {
+        keyParts: 3,
+        fetch: (after, count) => this.transcripts.page(staffId, query, after, count),
+        sortKey: transcriptSortKey,
+        item: transcriptItem,
+        csv: { filename: `transcript-${staffId}`, columns: CSV_COLUMNS },
+      },
+      {
+        staffId,
+        ...answeredFor(point),
+        member: member.at_point
+          ? {
+              name: member.name,
+              employeeRef: member.employee_ref,
+              agency: member.agency,
+              jurisdiction: member.jurisdiction,
+              institution: member.institution,
+              role: member.role,
+              status: member.status,
+            }
+          : null,
+      },
     );
-    return {
-      staffId,
-      asOf: point.asOf.toISOString(),
-      knownAt: point.knownAt.toISOString(),
-      member: member.at_point
-        ? {
-            name: member.name,
-            employeeRef: member.employee_ref,
-            agency: member.agency,
-            jurisdiction: member.jurisdiction,
-            institution: member.institution,
-            role: member.role,
-            status: member.status,
-          }
-        : null,
-      ...page,
-    };
   }
 }
 

@@ -1,16 +1,17 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Inject, Param, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
+import { AuditController } from '../../shared/api-controller.js';
 import { ResourceNotFoundError } from '../../shared/not-found.error.js';
 import {
+  READ_PROBLEMS,
+  ReadRoute,
+  answeredFor,
   jurisdictionScope,
   sendCsv,
   wantsCsv,
   type CsvColumn,
   PointInTimeQueryDto,
+  ReadRequest,
 } from '../shared/index.js';
 import { parsePointInTime, TeamCompositionReadQuery, type CompositionLapseRow } from '@cadre/read-models';
 import { anything, object, pointInTime, str } from '../../shared/response.schemas.js';
@@ -21,46 +22,32 @@ const DAY_MS = 86_400_000;
  * A team's composition at `asOf` as known at `knownAt`: the disciplines present against those
  * required, the members, the unqualified members and for how long each lapse lasted.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-team-composition')
-@Controller('v1/audit/teams/:id/composition')
+@AuditController('teams/:id/composition', 'audit-team-composition')
 export class TeamCompositionHttpController {
   constructor(
     private readonly read: TeamCompositionReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    csv: true,
     summary: 'Team composition over time (asOf, knownAt; Accept: text/csv); 404 for an unknown team',
-  })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: object({
+    ok: object({
       teamId: str(),
       ...pointInTime,
       team: anything('The team at asOf (null when it did not exist)'),
     }),
-  })
-  @Problems({
-    400: ['QUERY.INVALID_PARAMETER'],
-    403: ['ACTOR.OUTSIDE_JURISDICTION'],
-    404: ['TEAM.NOT_FOUND'],
+    problems: { ...READ_PROBLEMS, 404: ['TEAM.NOT_FOUND'] },
   })
   async get(
     @Param('id') teamId: string,
     @Query() params: PointInTimeQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ReadRequest() read: ReadRequest,
   ): Promise<object> {
     const at = parsePointInTime(params, this.clock.now());
     const jurisdiction = await this.read.jurisdictionOf(teamId);
     if (jurisdiction === undefined) throw new ResourceNotFoundError('TEAM.NOT_FOUND', `Team ${teamId}`);
-    jurisdictionScope(actor, jurisdiction);
+    jurisdictionScope(read.actor, jurisdiction);
     const [team, members, lapses] = await Promise.all([
       this.read.team(teamId, at),
       this.read.members(teamId, at),
@@ -79,7 +66,7 @@ export class TeamCompositionHttpController {
       };
     };
     const history = lapses.map(lapseItem);
-    if (wantsCsv(request)) {
+    if (wantsCsv(read.request)) {
       const rows = [
         ...members.map((m) => ({
           kind: 'member',
@@ -98,14 +85,7 @@ export class TeamCompositionHttpController {
           days: l.days,
         })),
       ];
-      return sendCsv(
-        reply,
-        `team-${teamId}-composition`,
-        CSV_COLUMNS,
-        (async function* () {
-          yield* rows;
-        })(),
-      );
+      return sendCsv(read.reply, `team-${teamId}-composition`, CSV_COLUMNS, rows);
     }
     const disciplines = (team?.required_disciplines ?? []).map(({ role, minCount }) => {
       const present = members.filter((m) => m.team_role === role).length;
@@ -113,8 +93,7 @@ export class TeamCompositionHttpController {
     });
     return {
       teamId,
-      asOf: at.asOf.toISOString(),
-      knownAt: at.knownAt.toISOString(),
+      ...answeredFor(at),
       team: team
         ? {
             name: team.name,

@@ -1,7 +1,5 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { Inject, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '@cadre/kernel';
 import {
   TEAM_LIST_SCHEMA,
   InvalidQueryParameterError,
@@ -12,8 +10,8 @@ import {
   type Page,
 } from '@cadre/read-models';
 import { READ_MODELS } from '@cadre/subscriptions/nest';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
-import { TeamListQueryDto, jurisdictionScope } from '../shared/index.js';
+import { ApiController } from '../../shared/api-controller.js';
+import { MANAGERS, ReadRoute, TeamListQueryDto, jurisdictionScope, ReadRequest } from '../shared/index.js';
 import {
   anything,
   instant,
@@ -42,18 +40,14 @@ interface TeamRow {
 }
 
 /** The managers' team list (current state), within their jurisdictions. */
-@ApiTags('teams')
-@ApiBearerAuth()
-@Controller('v1/teams')
+@ApiController({ tag: 'teams', path: 'v1/teams' })
 export class TeamListHttpController {
   constructor(@Inject(READ_MODELS) private readonly readModels: DataSource) {}
 
-  @Get()
-  @Roles('manager', 'admin')
-  @ApiOperation({ summary: 'Teams (jurisdiction, status, cursor, limit)' })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(
+  @ReadRoute({
+    roles: MANAGERS,
+    summary: 'Teams (jurisdiction, status, cursor, limit)',
+    ok: page(
       object({
         teamId: str(),
         name: str(),
@@ -69,9 +63,8 @@ export class TeamListHttpController {
       }),
     ),
   })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
-  async list(@Query() params: TeamListQueryDto, @CurrentActor() actor: Actor): Promise<Page<object>> {
-    const scope = jurisdictionScope(actor, params.jurisdiction);
+  async list(@Query() params: TeamListQueryDto, @ReadRequest() read: ReadRequest): Promise<Page<object>> {
+    const scope = jurisdictionScope(read.actor, params.jurisdiction);
     const status = params.status === undefined || params.status === '' ? undefined : String(params.status);
     if (status !== undefined && !STATUSES.includes(status))
       throw new InvalidQueryParameterError('status', STATUSES.join(', '));

@@ -1,23 +1,17 @@
-import { AccessLogged } from '../../audit/access-log.js';
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Actor, CLOCK, type Clock } from '@cadre/kernel';
-import { CurrentActor, Roles, Problems } from '@cadre/platform';
+import { Inject, Query } from '@nestjs/common';
+import { CLOCK, type Clock } from '@cadre/kernel';
 import {
   FilteredAuditPageQueryDto,
-  allPages,
-  jurisdictionScope,
-  sendCsv,
-  wantsCsv,
+  ReadRoute,
+  answeredFor,
+  auditListQuery,
+  pageOrCsv,
   type CsvColumn,
+  ReadRequest,
 } from '../shared/index.js';
+import { AuditController } from '../../shared/api-controller.js';
 import {
-  decodeCursor,
-  pageOf,
-  parseLimit,
   parsePointInTime,
-  readFilters,
   TrainerRegistryReadQuery,
   trainerSortKey,
   type TrainerEntry,
@@ -25,58 +19,36 @@ import {
 import { anything, page, pointInTime } from '../../shared/response.schemas.js';
 
 /** Trainers: their trainer-level accreditations and the cascade sessions they delivered. */
-@ApiTags('audit')
-@ApiBearerAuth()
-@AccessLogged('audit-trainers')
-@Controller('v1/audit/trainers')
+@AuditController('trainers')
 export class TrainerRegistryHttpController {
   constructor(
     private readonly registry: TrainerRegistryReadQuery,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Get()
-  @Roles('auditor', 'manager', 'admin')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOperation({
+  @ReadRoute({
+    csv: true,
     summary:
       'The trainer registry (asOf, knownAt, jurisdiction, institution, agency, competency, cursor, limit; Accept: text/csv)',
     description:
       'Each trainer with a trainer-level certification at `asOf` (as known at `knownAt`): accreditations with status and validity, the sessions they deliver or delivered, and how many closed (delivered).',
+    ok: page(anything('A trainer and the programmes it may deliver'), pointInTime),
   })
-  @ApiOkResponse({
-    description: 'The answer',
-    schema: page(anything('A trainer and the programmes it may deliver'), pointInTime),
-  })
-  @Problems({ 400: ['QUERY.INVALID_PARAMETER'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
-  async list(
-    @Query() params: FilteredAuditPageQueryDto,
-    @CurrentActor() actor: Actor,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
+  async list(@Query() params: FilteredAuditPageQueryDto, @ReadRequest() read: ReadRequest): Promise<object> {
     const point = parsePointInTime(params, this.clock.now());
-    const { institution, agency, competency } = readFilters(params);
-    const query = {
-      ...point,
-      institution,
-      agency,
-      competency,
-      scope: jurisdictionScope(actor, params.jurisdiction),
-    };
-    const after = decodeCursor(params.cursor, 1);
-    if (wantsCsv(request)) {
-      const rows = allPages((key) => this.registry.page(query, key ?? after, 500), trainerSortKey);
-      return sendCsv(reply, 'trainers', CSV_COLUMNS, rows);
-    }
-    const limit = parseLimit(params.limit);
-    const page = pageOf(
-      await this.registry.page(query, after, limit + 1),
-      limit,
-      trainerSortKey,
-      trainerItem,
+    const query = auditListQuery(params, read.actor, point);
+    return pageOrCsv(
+      read,
+      params,
+      {
+        keyParts: 1,
+        fetch: (after, count) => this.registry.page(query, after, count),
+        sortKey: trainerSortKey,
+        item: trainerItem,
+        csv: { filename: 'trainers', columns: CSV_COLUMNS, batch: 500 },
+      },
+      answeredFor(point),
     );
-    return { asOf: point.asOf.toISOString(), knownAt: point.knownAt.toISOString(), ...page };
   }
 }
 
