@@ -59,6 +59,8 @@ export const CONFIG_VARIABLES = [
   'CADRE_RATE_LIMIT_PER_MINUTE',
   'CADRE_EVENT_SOURCE',
   'CADRE_PROCESS_TICK_SECONDS',
+  'CADRE_READ_TIMEOUT_MS',
+  'CADRE_DB_CONNECT_TIMEOUT_MS',
 ] as const;
 
 /** What a worker process can run (CADRE_WORKER_ROLES). */
@@ -228,6 +230,27 @@ export class AppConfig {
   @IsInt({ message: 'CADRE_PROCESS_TICK_SECONDS must be a whole number of seconds' })
   @Min(0, { message: 'CADRE_PROCESS_TICK_SECONDS must be 0 or more' })
   CADRE_PROCESS_TICK_SECONDS?: number;
+
+  /**
+   * The longest a read of the read models may take (each statement, waits for locks included):
+   * past it the request answers 503 `READ_MODEL.TIMEOUT` with Retry-After, and the connection is
+   * free for the next read. 0 = no limit.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_READ_TIMEOUT_MS must be a whole number of milliseconds' })
+  @Min(0, { message: 'CADRE_READ_TIMEOUT_MS must be 0 (no limit) or more' })
+  CADRE_READ_TIMEOUT_MS = 5000;
+
+  /**
+   * The longest a request waits for a database connection from a pool (a full pool, or a server
+   * that does not answer): past it, 503 `DATABASE.UNAVAILABLE` with Retry-After. 0 = no limit.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_DB_CONNECT_TIMEOUT_MS must be a whole number of milliseconds' })
+  @Min(0, { message: 'CADRE_DB_CONNECT_TIMEOUT_MS must be 0 (no limit) or more' })
+  CADRE_DB_CONNECT_TIMEOUT_MS = 5000;
 
   /** The tick interval in force (see CADRE_PROCESS_TICK_SECONDS). */
   get processTickSeconds(): number {

@@ -153,3 +153,18 @@ describe('renderProblem for an unreachable or full database', () => {
     expect(rendered.headers['retry-after']).toBe('5');
   });
 });
+
+describe('renderProblem for a statement past its time limit', () => {
+  it.each([
+    Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+    // TypeORM's QueryFailedError keeps the driver's error.
+    Object.assign(new Error('canceling statement due to statement timeout'), {
+      driverError: { code: '57014' },
+    }),
+  ])('answers 503 DATABASE.TIMEOUT with Retry-After: %s', (error) => {
+    const rendered = renderProblem(error, { correlationId: 'c-1' });
+    expect(rendered.status).toBe(503);
+    expect(rendered.body).toMatchObject({ code: 'DATABASE.TIMEOUT', status: 503 });
+    expect(rendered.headers['retry-after']).toBe('5');
+  });
+});

@@ -77,6 +77,16 @@ export function renderProblem(exception: unknown, context: ProblemContext): Rend
   if (isCadreError(exception)) return fromCadreError(exception, context);
   if (exception instanceof HttpException) return fromHttpException(exception, context);
   // A database that is unreachable or full (from any pool: read models, TypeORM) is a 503, not a bug.
+  // A statement past its time limit (CADRE_READ_TIMEOUT_MS: a lock held on a read model, a read
+  // too heavy): the connection is free again, and so is the caller.
+  if (isStatementTimeout(exception)) {
+    return problem(503, 'DATABASE.TIMEOUT', {
+      title: 'Service unavailable',
+      detail: 'The database did not answer within its time limit; retry shortly.',
+      headers: { 'retry-after': '5' },
+      context,
+    });
+  }
   if (isConnectionError(exception)) {
     return problem(503, 'DATABASE.UNAVAILABLE', {
       title: 'Service unavailable',
@@ -182,4 +192,11 @@ function isCadreError(value: unknown): value is CadreError {
     category in CATEGORY &&
     typeof details === 'object'
   );
+}
+
+/** PostgreSQL's `query_canceled` (57014): `statement_timeout` ran out (as `pg` or TypeORM reports it). */
+function isStatementTimeout(exception: unknown): boolean {
+  if (typeof exception !== 'object' || exception === null) return false;
+  const { code, driverError } = exception as { code?: unknown; driverError?: { code?: unknown } };
+  return code === '57014' || driverError?.code === '57014';
 }

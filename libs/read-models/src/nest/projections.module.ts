@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { ModuleRef } from '@nestjs/core';
 import { resilientPool } from '@cadre/event-store';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { DATABASE, type Database } from '@cadre/platform';
+import { AppConfig, DATABASE, type Database } from '@cadre/platform';
 import type { Projection } from '@cadre/subscriptions';
 import { READ_MODEL_SESSION_OPTIONS } from '../read-model-session.js';
 import {
@@ -39,42 +39,56 @@ export class ProjectionsModule {
       { provide: PROJECTIONS, useFactory: options.projections, inject: [ModuleRef] },
       {
         provide: READ_MODEL_POOL,
-        useFactory: (database: Database) => {
+        useFactory: (database: Database, config: AppConfig) => {
           const pool = resilientPool({
             connectionString: database.url,
             max: 10,
             application_name: 'cadre-read-models',
             options: READ_MODEL_SESSION_OPTIONS,
+            connectionTimeoutMillis: config.CADRE_DB_CONNECT_TIMEOUT_MS,
           });
           pool.on('error', () => undefined);
           database.onShutdown(() => pool.end());
           return pool;
         },
-        inject: [DATABASE],
+        inject: [DATABASE, AppConfig],
       },
       {
         provide: READ_MODELS,
-        useFactory: async (database: Database) => {
-          const dataSource = new DataSource({
-            type: 'postgres',
+        useFactory: async (database: Database, config: AppConfig) => {
+          const base = {
+            type: 'postgres' as const,
             url: database.url,
             entities: [...options.entities],
             migrations: [...options.migrations],
             migrationsTableName: 'cadre_read_model_migrations',
-            migrationsRun: true,
             synchronize: false,
             logging: false,
+          };
+          // Migrations first, on a connection of their own without the reads' time limit (a
+          // migration of a large table may take minutes); then the query pool, with it.
+          const migrator = new DataSource({
+            ...base,
+            migrationsRun: true,
+            extra: { max: 1, application_name: 'cadre-read-model-migrations' },
+          });
+          await migrator.initialize();
+          await migrator.destroy();
+          const dataSource = new DataSource({
+            ...base,
+            migrationsRun: false,
             extra: {
               max: 10,
               application_name: 'cadre-read-model-queries',
-              options: READ_MODEL_SESSION_OPTIONS,
+              options: `${READ_MODEL_SESSION_OPTIONS} -c statement_timeout=${config.CADRE_READ_TIMEOUT_MS}`,
+              connectionTimeoutMillis: config.CADRE_DB_CONNECT_TIMEOUT_MS,
             },
           });
           await dataSource.initialize();
           database.onShutdown(() => dataSource.destroy());
           return dataSource;
         },
-        inject: [DATABASE],
+        inject: [DATABASE, AppConfig],
       },
     ];
     providers.push(signedCheckpointsProvider, leasesProvider);

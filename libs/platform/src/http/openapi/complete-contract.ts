@@ -36,7 +36,7 @@ const WITH_BODY: ProblemCodes = {
 const WITH_QUERY: ProblemCodes = { 400: ['REQUEST.VALIDATION_FAILED'] };
 const EVERY_ROUTE: ProblemCodes = {
   500: ['INTERNAL.UNEXPECTED'],
-  503: ['DATABASE.UNAVAILABLE', 'EVENT_STORE.UNAVAILABLE'],
+  503: ['DATABASE.UNAVAILABLE', 'DATABASE.TIMEOUT', 'EVENT_STORE.UNAVAILABLE'],
 };
 
 const TITLES: Record<ProblemStatus, string> = {
