@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import pg from 'pg';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { READ_MODELS } from '@cadre/subscriptions/nest';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 
@@ -52,5 +54,21 @@ describe('reads wait a bounded time', () => {
       await locker.end();
     }
     await request(server).get('/v1/staff').set('Authorization', manager).expect(200);
+  });
+
+  it('is not ready while the reads cannot get a connection, and ready again once they can', async () => {
+    await request(server).get('/health/ready').expect(200);
+    const readModels = subject.app.get<DataSource>(READ_MODELS);
+    // Every connection of the reads' pool held (as by reads stuck behind a lock).
+    const held = Array.from({ length: 10 }, () => readModels.createQueryRunner());
+    await Promise.all(held.map((runner) => runner.connect()));
+    try {
+      const ready = await request(server).get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.code).toBe('HEALTH.NOT_READY');
+    } finally {
+      await Promise.all(held.map((runner) => runner.release()));
+    }
+    await request(server).get('/health/ready').expect(200);
   });
 });

@@ -18,6 +18,7 @@ export * from './metrics/metrics.registry.js';
 export * from './metrics/event-store.metrics.js';
 export * from './health/health.module.js';
 export { EVENT_STORE_PING, type EventStorePing } from './health/event-store.health.js';
+export { READ_PATH_PROBE, type ReadPathProbe } from './health/read-model.health.js';
 export * from './http/http-app.js';
 export * from './http/swagger.js';
 export * from './platform.module.js';

@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { ModuleRef } from '@nestjs/core';
 import { resilientPool } from '@cadre/event-store';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { AppConfig, DATABASE, type Database } from '@cadre/platform';
+import { AppConfig, DATABASE, READ_PATH_PROBE, type Database, type ReadPathProbe } from '@cadre/platform';
 import type { Projection } from '@cadre/subscriptions';
 import { READ_MODEL_SESSION_OPTIONS } from '../read-model-session.js';
 import {
@@ -91,7 +91,16 @@ export class ProjectionsModule {
         inject: [DATABASE, AppConfig],
       },
     ];
-    providers.push(signedCheckpointsProvider, leasesProvider);
+    providers.push(signedCheckpointsProvider, leasesProvider, {
+      // Readiness asks the reads' own pool: a pool that cannot give a connection is not ready.
+      provide: READ_PATH_PROBE,
+      useFactory:
+        (readModels: DataSource): ReadPathProbe =>
+        async () => {
+          await readModels.query('SELECT 1');
+        },
+      inject: [READ_MODELS],
+    });
     if (options.run) {
       providers.push(ProjectionWorker, CheckpointScheduler);
     }
@@ -101,6 +110,7 @@ export class ProjectionsModule {
       exports: [
         PROJECTIONS,
         LEASES,
+        READ_PATH_PROBE,
         READ_MODEL_POOL,
         READ_MODELS,
         SignedCheckpoints,
