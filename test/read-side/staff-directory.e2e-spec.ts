@@ -111,6 +111,12 @@ describe('GET /v1/staff (the staff directory)', () => {
       'staffId,name,email,employeeRef,agency,jurisdiction,institution,role,status,registeredAt (UTC),leftAt (UTC)',
     );
     expect(lines.slice(1).map((line) => line.split(',')[1])).toEqual(['Ana Hoxha', 'Clara Hoxha']);
+    // Answered once: no second reply attempted (Fastify logs FST_ERR_REP_ALREADY_SENT, with the
+    // request's URL and its query — search terms are personal data).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const logged = JSON.stringify(subject.logs);
+    expect(logged).not.toContain('FST_ERR_REP_ALREADY_SENT');
+    expect(logged).not.toContain('hoxha');
   });
 
   it('shows "erased" once the personal data is erased, and the departure', async () => {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { StreamableFile } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CursorKey } from '@cadre/read-models';
 
@@ -52,20 +53,22 @@ export async function* allPages<Row>(
 /**
  * Streams a CSV export to the client row by row (backpressure included), from pages read one
  * after another or from rows already in hand. The header row states that times are UTC: each time
- * column's header ends with "(UTC)".
+ * column's header ends with "(UTC)". The handler returns what this gives, and Nest sends it once
+ * (sending it here and returning the reply made Nest send a second time: Fastify then logged
+ * `FST_ERR_REP_ALREADY_SENT` with the request's URL, search terms included).
  */
 export function sendCsv<Row>(
   reply: FastifyReply,
   filename: string,
   columns: readonly CsvColumn<Row>[],
   rows: AsyncIterable<Row> | Iterable<Row>,
-): FastifyReply {
+): StreamableFile {
   async function* lines(): AsyncGenerator<string> {
     yield csvLine(columns.map((column) => (column.time ? `${column.header} (UTC)` : column.header)));
     for await (const row of rows) yield csvLine(columns.map((column) => column.value(row)));
   }
-  return reply
+  reply
     .header('Content-Type', 'text/csv; charset=utf-8')
-    .header('Content-Disposition', `attachment; filename="${filename}.csv"`)
-    .send(Readable.from(lines()));
+    .header('Content-Disposition', `attachment; filename="${filename}.csv"`);
+  return new StreamableFile(Readable.from(lines()));
 }
