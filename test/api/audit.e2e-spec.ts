@@ -5,7 +5,8 @@ import pg from 'pg';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { DATABASE, type Database } from '@cadre/platform';
-import { ProjectionWorker } from '@cadre/subscriptions/nest';
+import { ProjectionWorker, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
+import { AccessLog } from '../../apps/api/src/audit/access-log.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 
 describe('history and proof for auditors', () => {
@@ -130,9 +131,37 @@ describe('history and proof for auditors', () => {
       expect.objectContaining({
         subject: 'staff-directory',
         path: '/v1/staff',
-        query: { jurisdiction: 'AL' },
+        parameters: ['jurisdiction'],
       }),
     ]);
+    // A search term names a person: the access log keeps which parameters were used, never values.
+    await request(server).get('/v1/staff?q=Zuzana&jurisdiction=AL').set('Authorization', manager).expect(200);
+    const searched = await request(server)
+      .get('/v1/audit/access-log?actor=mira')
+      .set('Authorization', admin)
+      .expect(200);
+    expect(searched.body.entries[0]).toMatchObject({ parameters: ['jurisdiction', 'q'] });
+    expect(JSON.stringify(searched.body)).not.toContain('Zuzana');
+    const pool = subject.app.get<pg.Pool>(READ_MODEL_POOL);
+    const { rows } = await pool.query<{ row: string }>(
+      `SELECT row_to_json(a)::text AS row FROM cadre_audit.access_log a`,
+    );
+    expect(rows.map((r) => r.row).join('\n')).not.toContain('Zuzana');
+  });
+
+  it('scrubs the values out of access-log rows written before values were dropped', async () => {
+    const pool = subject.app.get<pg.Pool>(READ_MODEL_POOL);
+    await pool.query(
+      `INSERT INTO cadre_audit.access_log (actor_sub, actor_roles, subject, method, path, query, correlation_id)
+       VALUES ('old', '{manager}', 'staff-directory', 'GET', '/v1/staff', '{"q":"Vesna","jurisdiction":"ME"}', 'c-old')`,
+    );
+    // A process of this version makes the table ready once: the legacy row keeps its names only.
+    const entries = await new AccessLog(pool).list({ actor: 'old', limit: 10 });
+    expect(entries).toEqual([expect.objectContaining({ parameters: ['jurisdiction', 'q'] })]);
+    const { rows } = await pool.query<{ row: string }>(
+      `SELECT row_to_json(a)::text AS row FROM cadre_audit.access_log a WHERE actor_sub = 'old'`,
+    );
+    expect(rows[0]!.row).not.toContain('Vesna');
   });
 
   it("keeps an auditor of one jurisdiction out of another jurisdiction's records", async () => {

@@ -31,7 +31,13 @@ CREATE TABLE IF NOT EXISTS cadre_audit.access_log (
   path            text NOT NULL,
   query           json,
   correlation_id  text NOT NULL
-);`;
+);
+ALTER TABLE cadre_audit.access_log ADD COLUMN IF NOT EXISTS parameters text[];
+-- Values are never kept (a search term names a person): rows written before keep their names only.
+UPDATE cadre_audit.access_log
+   SET parameters = ARRAY(SELECT json_object_keys(query) ORDER BY 1), query = NULL
+ WHERE query IS NOT NULL AND json_typeof(query) = 'object';
+UPDATE cadre_audit.access_log SET query = NULL WHERE query IS NOT NULL;`;
 
 export interface AccessLogEntry {
   readonly id: string;
@@ -41,7 +47,8 @@ export interface AccessLogEntry {
   readonly subject: string;
   readonly method: string;
   readonly path: string;
-  readonly query: unknown;
+  /** The names of the query parameters the read was asked with; never their values. */
+  readonly parameters: readonly string[];
   readonly correlationId: string;
 }
 
@@ -54,7 +61,7 @@ export class AccessLog {
   async record(actor: Actor, subject: string, request: FastifyRequest): Promise<void> {
     await this.schema();
     await this.pool.query(
-      `INSERT INTO cadre_audit.access_log (actor_sub, actor_roles, subject, method, path, query, correlation_id)
+      `INSERT INTO cadre_audit.access_log (actor_sub, actor_roles, subject, method, path, parameters, correlation_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
         actor.sub,
@@ -62,7 +69,7 @@ export class AccessLog {
         subject,
         request.method,
         request.url.split('?')[0],
-        JSON.stringify(request.query ?? {}),
+        Object.keys((request.query as Record<string, unknown> | undefined) ?? {}).sort(),
         String(request.id),
       ],
     );
@@ -78,7 +85,7 @@ export class AccessLog {
       subject: string;
       method: string;
       path: string;
-      query: unknown;
+      parameters: string[] | null;
       correlation_id: string;
     }>(
       `SELECT * FROM cadre_audit.access_log
@@ -94,7 +101,7 @@ export class AccessLog {
       subject: row.subject,
       method: row.method,
       path: row.path,
-      query: row.query,
+      parameters: row.parameters ?? [],
       correlationId: row.correlation_id,
     }));
   }
