@@ -11,6 +11,7 @@ const production = {
   CADRE_KEK: kek,
   CADRE_BLIND_INDEX_KEY: blindIndexKey,
   CADRE_CHECKPOINT_KEY: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
+  DATABASE_URL: 'postgres://cadre@db.example.org:5432/cadre',
 };
 
 describe('loadConfig', () => {
@@ -87,6 +88,27 @@ describe('loadConfig', () => {
   });
 
   describe('in production', () => {
+    it('refuses to start without DATABASE_URL (never on the embedded cluster), with a sentence', () => {
+      const error = catchError(() => loadConfig({ ...production, DATABASE_URL: undefined }));
+      expect(error.problems).toEqual([
+        expect.stringMatching(
+          /^DATABASE_URL is required when NODE_ENV=production: .*never on the embedded cluster/,
+        ),
+      ]);
+      expect(() => loadConfig({ ...production, DATABASE_URL: ' ' })).toThrow(/DATABASE_URL is required/);
+    });
+
+    it('names every variable it requires at once', () => {
+      const error = catchError(() => loadConfig({ NODE_ENV: 'production' }));
+      expect(error.problems.map((problem) => problem.split(' ')[0])).toEqual([
+        'DATABASE_URL',
+        'CADRE_JWT_SECRET',
+        'CADRE_KEK',
+        'CADRE_CHECKPOINT_KEY',
+        'CADRE_BLIND_INDEX_KEY',
+      ]);
+    });
+
     it('refuses a missing JWT secret', () => {
       expect(() => loadConfig({ ...production, CADRE_JWT_SECRET: undefined })).toThrow(
         /CADRE_JWT_SECRET is required/,
