@@ -65,7 +65,11 @@ export class PlatformModule {
     RouteRolesAudit,
     {
       provide: JwtVerifier,
-      useFactory: (config: AppConfig) => new JwtVerifier(config.jwtSecret),
+      useFactory: (config: AppConfig) =>
+        new JwtVerifier(config.jwtSecret, {
+          maxHours: config.CADRE_TOKEN_MAX_HOURS,
+          jurisdictions: config.CADRE_JURISDICTIONS,
+        }),
       inject: [AppConfig],
     },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -45,7 +45,7 @@ describe('AuthGuard', () => {
   });
 
   it('refuses an expired token', async () => {
-    const expired = await signToken({ ...manager, expiresInSeconds: -60 }, SECRET);
+    const expired = await signToken({ ...manager, expiresInSeconds: -120 }, SECRET);
     await expect(guard.canActivate(call('teams', bearer(expired)))).rejects.toMatchObject({
       code: 'AUTH.TOKEN_EXPIRED',
     });

@@ -50,6 +50,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('bounds tokens: 12 hours and the six jurisdictions by default, or as configured', () => {
+    expect(loadConfig({})).toMatchObject({
+      CADRE_TOKEN_MAX_HOURS: 12,
+      CADRE_JURISDICTIONS: ['AL', 'BA', 'XK', 'ME', 'MK', 'RS'],
+    });
+    expect(loadConfig({ CADRE_TOKEN_MAX_HOURS: '2', CADRE_JURISDICTIONS: ' AL, XX ' })).toMatchObject({
+      CADRE_TOKEN_MAX_HOURS: 2,
+      CADRE_JURISDICTIONS: ['AL', 'XX'],
+    });
+  });
+
   it('listens on every interface in production unless HOST says otherwise', () => {
     expect(loadConfig(production).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
@@ -70,6 +81,12 @@ describe('loadConfig', () => {
     [{ CADRE_KEK: 'not-a-key' }, 'CADRE_KEK'],
     [{ CADRE_KEK: kek, CADRE_KEK_PREVIOUS: `${kek},oops` }, 'CADRE_KEK_PREVIOUS'],
     [{ CADRE_BLIND_INDEX_KEY: 'short' }, 'CADRE_BLIND_INDEX_KEY'],
+    [{ CADRE_TOKEN_MAX_HOURS: '0' }, 'CADRE_TOKEN_MAX_HOURS'],
+    [{ CADRE_TOKEN_MAX_HOURS: '1.5' }, 'CADRE_TOKEN_MAX_HOURS'],
+    [{ CADRE_TOKEN_MAX_HOURS: '1000' }, 'CADRE_TOKEN_MAX_HOURS'],
+    [{ CADRE_JURISDICTIONS: 'AL,albania' }, 'CADRE_JURISDICTIONS'],
+    [{ CADRE_JURISDICTIONS: 'AL,*' }, 'CADRE_JURISDICTIONS'],
+    [{ CADRE_JURISDICTIONS: ',' }, 'CADRE_JURISDICTIONS'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(variable);
