@@ -11,6 +11,7 @@ export * from './auth/roles.js';
 export * from './auth/auth.errors.js';
 export * from './auth/auth.decorators.js';
 export * from './auth/auth.guard.js';
+export * from './auth/request-authentication.js';
 export * from './auth/route-roles.audit.js';
 export * from './auth/jwt.js';
 export * from './database/database.tokens.js';

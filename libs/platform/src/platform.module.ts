@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CallerThrottlerGuard } from './auth/caller-throttler.guard.js';
+import { RequestAuthentication } from './auth/request-authentication.js';
 import { RouteRolesAudit } from './auth/route-roles.audit.js';
 import { JwtVerifier } from './auth/jwt.js';
 import { AppConfig } from './config/app-config.js';
@@ -63,9 +64,14 @@ export class PlatformModule {
   controllers: [MetricsController],
   providers: [
     RouteRolesAudit,
+    RequestAuthentication,
     {
       provide: JwtVerifier,
-      useFactory: (config: AppConfig) => new JwtVerifier(config.jwtSecret),
+      useFactory: (config: AppConfig) =>
+        new JwtVerifier(config.jwtSecret, {
+          maxHours: config.CADRE_TOKEN_MAX_HOURS,
+          jurisdictions: config.CADRE_JURISDICTIONS,
+        }),
       inject: [AppConfig],
     },
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -26,6 +26,14 @@ describe('AuthGuard', () => {
     });
   });
 
+  it('takes the actor RequestAuthentication verified before the body was read, and checks its roles', async () => {
+    const actor: Actor = { sub: 'bob', roles: ['auditor'], jurisdictions: ['AL'] };
+    await expect(guard.canActivate(call('audit', { headers: {}, actor }))).resolves.toBe(true);
+    await expect(guard.canActivate(call('teams', { headers: {}, actor }))).rejects.toMatchObject({
+      code: 'AUTH.ROLE_NOT_ADMITTED',
+    });
+  });
+
   it.each([
     ['no Authorization header', undefined, 'AUTH.TOKEN_MISSING'],
     ['another scheme', 'Basic YWxpY2U6c2VjcmV0', 'AUTH.TOKEN_INVALID'],
@@ -45,7 +53,7 @@ describe('AuthGuard', () => {
   });
 
   it('refuses an expired token', async () => {
-    const expired = await signToken({ ...manager, expiresInSeconds: -60 }, SECRET);
+    const expired = await signToken({ ...manager, expiresInSeconds: -120 }, SECRET);
     await expect(guard.canActivate(call('teams', bearer(expired)))).rejects.toMatchObject({
       code: 'AUTH.TOKEN_EXPIRED',
     });

@@ -10,7 +10,9 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 
 /**
  * The global guard: every route needs a valid bearer token whose roles it admits, except the
- * routes marked `@Public()`. Deny by default: a route that declares no roles admits nobody.
+ * routes marked `@Public()`. Deny by default: a route that declares no roles admits nobody. Over
+ * HTTP the token is verified earlier, before the body is read (RequestAuthentication); the guard
+ * verifies it itself when that has not happened.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -23,7 +25,8 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown>; actor?: Actor }>();
-    const actor = await this.verifier.verify(bearerToken(request.headers.authorization));
+    // Over HTTP, RequestAuthentication has verified the token before the body was read.
+    const actor = request.actor ?? (await this.verifier.verify(bearerToken(request.headers.authorization)));
     request.actor = actor;
     const admitted = this.reflector.getAllAndOverride<Role[] | undefined>(ROUTE_ROLES, targets) ?? [];
     if (!admitted.some((role) => actor.roles.includes(role))) {
@@ -39,7 +42,8 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function bearerToken(header: unknown): string {
+/** The token of an `Authorization: Bearer <JWT>` header; a 401 without one. */
+export function bearerToken(header: unknown): string {
   if (typeof header !== 'string' || header.length === 0) {
     throw new UnauthenticatedError(
       'AUTH.TOKEN_MISSING',

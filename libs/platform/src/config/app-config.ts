@@ -28,6 +28,20 @@ export const DEVELOPMENT_JWT_SECRET = 'cadre-development-secret-NOT-FOR-PRODUCTI
  */
 export const DEVELOPMENT_BLIND_INDEX_KEY = 'cadre-development-blind-index-key-NOT-FOR-PRODUCTION';
 
+/** The jurisdictions a token may name by default (CADRE_JURISDICTIONS), besides the regional `*`. */
+export const DEFAULT_JURISDICTIONS: readonly string[] = ['AL', 'BA', 'XK', 'ME', 'MK', 'RS'];
+
+/** The longest lifetime of a bearer token by default (CADRE_TOKEN_MAX_HOURS). */
+export const DEFAULT_TOKEN_MAX_HOURS = 12;
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
+
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
   if (/^(true|1|yes|on)$/i.test(value)) return true;
@@ -48,6 +62,8 @@ export const CONFIG_VARIABLES = [
   'EVENT_STORE',
   'EVENTSTORE_CONNECTION_STRING',
   'CADRE_JWT_SECRET',
+  'CADRE_TOKEN_MAX_HOURS',
+  'CADRE_JURISDICTIONS',
   'LOG_LEVEL',
   'CADRE_IN_PROCESS_WORKER',
   'CADRE_WORKER_ROLES',
@@ -122,6 +138,27 @@ export class AppConfig {
   @MinLength(32, { message: 'CADRE_JWT_SECRET must be at least 32 characters long' })
   CADRE_JWT_SECRET?: string;
 
+  /** The longest lifetime (`exp - iat`) of a bearer token the API accepts, in hours. */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_TOKEN_MAX_HOURS must be a whole number of hours between 1 and 720' })
+  @Min(1, { message: 'CADRE_TOKEN_MAX_HOURS must be a whole number of hours between 1 and 720' })
+  @Max(720, { message: 'CADRE_TOKEN_MAX_HOURS must be a whole number of hours between 1 and 720' })
+  CADRE_TOKEN_MAX_HOURS = DEFAULT_TOKEN_MAX_HOURS;
+
+  /**
+   * The jurisdictions a bearer token may name, comma-separated codes; the regional `*` is always
+   * admitted besides them. A token naming another one (or none) is refused.
+   */
+  @Expose()
+  @Transform(toList)
+  @Matches(/^[A-Z]{2,8}$/, {
+    each: true,
+    message: 'CADRE_JURISDICTIONS must list jurisdiction codes (2 to 8 capital letters), comma-separated',
+  })
+  @ArrayNotEmpty({ message: 'CADRE_JURISDICTIONS must name at least one jurisdiction' })
+  CADRE_JURISDICTIONS: string[] = [...DEFAULT_JURISDICTIONS];
+
   @Expose()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -138,14 +175,7 @@ export class AppConfig {
    * deployment may give webhook delivery workers of its own, so that read-model work never delays it.
    */
   @Expose()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((role) => role.trim())
-          .filter(Boolean)
-      : value,
-  )
+  @Transform(toList)
   @IsIn(WORKER_ROLES, {
     each: true,
     message: `CADRE_WORKER_ROLES must list some of ${WORKER_ROLES.join(', ')}, comma-separated`,

@@ -11,6 +11,7 @@ const production = {
   CADRE_KEK: kek,
   CADRE_BLIND_INDEX_KEY: blindIndexKey,
   CADRE_CHECKPOINT_KEY: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
+  DATABASE_URL: 'postgres://cadre@db.example.org:5432/cadre',
 };
 
 describe('loadConfig', () => {
@@ -49,6 +50,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('bounds tokens: 12 hours and the six jurisdictions by default, or as configured', () => {
+    expect(loadConfig({})).toMatchObject({
+      CADRE_TOKEN_MAX_HOURS: 12,
+      CADRE_JURISDICTIONS: ['AL', 'BA', 'XK', 'ME', 'MK', 'RS'],
+    });
+    expect(loadConfig({ CADRE_TOKEN_MAX_HOURS: '2', CADRE_JURISDICTIONS: ' AL, XX ' })).toMatchObject({
+      CADRE_TOKEN_MAX_HOURS: 2,
+      CADRE_JURISDICTIONS: ['AL', 'XX'],
+    });
+  });
+
   it('listens on every interface in production unless HOST says otherwise', () => {
     expect(loadConfig(production).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
@@ -69,6 +81,12 @@ describe('loadConfig', () => {
     [{ CADRE_KEK: 'not-a-key' }, 'CADRE_KEK'],
     [{ CADRE_KEK: kek, CADRE_KEK_PREVIOUS: `${kek},oops` }, 'CADRE_KEK_PREVIOUS'],
     [{ CADRE_BLIND_INDEX_KEY: 'short' }, 'CADRE_BLIND_INDEX_KEY'],
+    [{ CADRE_TOKEN_MAX_HOURS: '0' }, 'CADRE_TOKEN_MAX_HOURS'],
+    [{ CADRE_TOKEN_MAX_HOURS: '1.5' }, 'CADRE_TOKEN_MAX_HOURS'],
+    [{ CADRE_TOKEN_MAX_HOURS: '1000' }, 'CADRE_TOKEN_MAX_HOURS'],
+    [{ CADRE_JURISDICTIONS: 'AL,albania' }, 'CADRE_JURISDICTIONS'],
+    [{ CADRE_JURISDICTIONS: 'AL,*' }, 'CADRE_JURISDICTIONS'],
+    [{ CADRE_JURISDICTIONS: ',' }, 'CADRE_JURISDICTIONS'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(variable);
@@ -87,6 +105,27 @@ describe('loadConfig', () => {
   });
 
   describe('in production', () => {
+    it('refuses to start without DATABASE_URL (never on the embedded cluster), with a sentence', () => {
+      const error = catchError(() => loadConfig({ ...production, DATABASE_URL: undefined }));
+      expect(error.problems).toEqual([
+        expect.stringMatching(
+          /^DATABASE_URL is required when NODE_ENV=production: .*never on the embedded cluster/,
+        ),
+      ]);
+      expect(() => loadConfig({ ...production, DATABASE_URL: ' ' })).toThrow(/DATABASE_URL is required/);
+    });
+
+    it('names every variable it requires at once', () => {
+      const error = catchError(() => loadConfig({ NODE_ENV: 'production' }));
+      expect(error.problems.map((problem) => problem.split(' ')[0])).toEqual([
+        'DATABASE_URL',
+        'CADRE_JWT_SECRET',
+        'CADRE_KEK',
+        'CADRE_CHECKPOINT_KEY',
+        'CADRE_BLIND_INDEX_KEY',
+      ]);
+    });
+
     it('refuses a missing JWT secret', () => {
       expect(() => loadConfig({ ...production, CADRE_JWT_SECRET: undefined })).toThrow(
         /CADRE_JWT_SECRET is required/,

@@ -65,6 +65,11 @@ function productionRules(config: AppConfig): string[] {
     problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=esdb');
   }
   if (config.NODE_ENV === 'production') {
+    if (!config.DATABASE_URL) {
+      problems.push(
+        'DATABASE_URL is required when NODE_ENV=production: production runs on a managed PostgreSQL (postgres://…), never on the embedded cluster',
+      );
+    }
     if (!config.CADRE_JWT_SECRET) {
       problems.push(
         'CADRE_JWT_SECRET is required when NODE_ENV=production (a random string of at least 32 characters, e.g. `openssl rand -base64 48`)',

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { RequestAuthentication } from '../auth/request-authentication.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { CORRELATION_ID_HEADER, correlationIdFrom, runInRequestContext } from '../logging/request-context.js';
 
@@ -20,16 +21,19 @@ export function fastifyOptions(logger: Logger): FastifyServerOptions {
 
 /**
  * Hooks every request goes through, 404s and refused bodies included: the correlation id (kept
- * for the request's async context and echoed to the caller), the access log line and the request
- * duration metric. Call before `init()`/`listen()`.
+ * for the request's async context and echoed to the caller), authentication before anything else
+ * is looked at (RequestAuthentication: no body is read for a caller without a valid token), the
+ * access log line and the request duration metric. Call before `init()`/`listen()`.
  */
 export function installRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsRegistry);
+  const authentication = app.get(RequestAuthentication);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_ID_HEADER, request.id);
     runInRequestContext({ correlationId: String(request.id) }, done);
   });
+  fastify.addHook('onRequest', (request) => authentication.authenticate(request));
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
