@@ -7,6 +7,7 @@ export * from './logging/logging.tokens.js';
 export * from './errors/problem-details.js';
 export * from './errors/problem-details.filter.js';
 export * from './errors/request-errors.js';
+export * from './http/plain-text.decorator.js';
 export * from './auth/roles.js';
 export * from './auth/auth.errors.js';
 export * from './auth/auth.decorators.js';

@@ -8,3 +8,4 @@ export * from './projection-rebuilder.js';
 export * from './leases.js';
 export * from './log-tail.js';
 export * from './lag.js';
+export * from './storable-writes.js';

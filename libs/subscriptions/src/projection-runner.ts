@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { EventStore, Position, RecordedEvent } from '@cadre/event-store';
 import { ensureCheckpoints, readCheckpoint, resetCheckpoint, writeCheckpoint } from './checkpoint-store.js';
 import type { Projection, ProjectionTransaction } from './projection.js';
+import { storableQuery } from './storable-writes.js';
 import {
   CheckpointMovedError,
   SubscriptionRunner,
@@ -97,11 +98,7 @@ export class ProjectionConsumer implements LogConsumer {
 
   private transaction<T>(work: (tx: ProjectionTransaction, client: pg.PoolClient) => Promise<T>): Promise<T> {
     return withTransaction(this.pool, (client) => {
-      const tx: ProjectionTransaction = {
-        schema: this.projection.schema,
-        query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-          (await client.query(sql, params as unknown[])).rows as Row[],
-      };
+      const tx: ProjectionTransaction = { schema: this.projection.schema, query: storableQuery(client) };
       return work(tx, client);
     });
   }

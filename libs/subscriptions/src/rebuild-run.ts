@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Projection, ProjectionTransaction, RebuildMemory } from './projection.js';
+import { storableLines, storableQuery } from './storable-writes.js';
 
 /** A projection's rebuild under way: its fresh schema, its memory, how far it has read. */
 export interface Run {
@@ -36,11 +37,10 @@ export const txOn = (
 ): ProjectionTransaction => ({
   schema,
   memory,
-  query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-    (await client.query(sql, params as unknown[])).rows as Row[],
+  query: storableQuery(client),
   copy: (table, columns, lines) =>
     pipeline(
-      Readable.from(lines),
+      Readable.from(storableLines(lines)),
       client.query(copyFrom(`COPY ${schema}.${table} (${columns.join(', ')}) FROM STDIN`)),
     ),
 });

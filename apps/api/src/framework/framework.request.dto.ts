@@ -12,6 +12,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { PlainText } from '@cadre/platform';
 import { LEVELS, type Level } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 import { CODE, codeMessage } from '../shared/codes.js';
@@ -29,6 +30,7 @@ export class DraftFrameworkRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Regional training framework matrix (sample)' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   title!: string;
 }
@@ -42,6 +44,7 @@ export class DefineRoleRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Probation officer' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   title!: string;
 }
@@ -95,6 +98,7 @@ export class DefineCompetencyRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Dynamic security' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   title!: string;
 

@@ -15,6 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { PlainText } from '@cadre/platform';
 import { LEVELS, PROGRAMME_KINDS, type Level, type ProgrammeKind } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 import { CODE, codeMessage } from '../shared/codes.js';
@@ -36,6 +37,7 @@ export class DefineProgrammeRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Radicalisation awareness for front-line staff', maxLength: 200 })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   title!: string;
 
@@ -60,6 +62,7 @@ export class DefineProgrammeRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Blended: e-learning module, then a two-day workshop with case studies' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(2000)
   methodology!: string;
 }
@@ -70,6 +73,7 @@ export class ReviseProgrammeRequestDto extends BackdatableRequestDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   title?: string;
 
@@ -98,6 +102,7 @@ export class ReviseProgrammeRequestDto extends BackdatableRequestDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(2000)
   methodology?: string;
 }

@@ -16,6 +16,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { PlainText } from '@cadre/platform';
 import { AGENCIES, type Agency, type AssessmentResult, type Attendance } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 
@@ -38,6 +39,7 @@ export class ScheduleSessionRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Training centre, Tirana', maxLength: 200 })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   location!: string;
 

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PlainText } from '@cadre/platform';
 import type { CommandMetadata, DomainCommand } from '@cadre/domain';
 
 /**
@@ -22,6 +23,7 @@ export class BackdatableRequestDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(1000)
   reason?: string;
 }

@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { CommandRequest } from '@cadre/command-handling/nest';
-import { CadreError, type Actor } from '@cadre/kernel';
+import { CadreError, TEXT_NOT_PLAIN, type Actor } from '@cadre/kernel';
 import { Problems } from '@cadre/platform';
 import { CommandReplyDto } from './command-reply.js';
 
@@ -61,6 +61,7 @@ const commandContract = (target: object, key: string | symbol | undefined): void
       400: [
         'REQUEST.INVALID_IF_MATCH',
         'COMMAND.FIELD_REQUIRED',
+        TEXT_NOT_PLAIN,
         'COMMAND.OCCURRED_IN_FUTURE',
         'COMMAND.BACKDATED_WITHOUT_REASON',
       ],

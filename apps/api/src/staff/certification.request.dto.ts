@@ -10,6 +10,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { PlainText } from '@cadre/platform';
 import { LEVELS, type Level } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 import { CODE } from '../shared/codes.js';
@@ -20,12 +21,14 @@ export class ExternalEvidenceDto {
   @ApiProperty({ example: 'Council of Europe HELP programme' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   issuer!: string;
 
   @ApiProperty({ example: 'HELP-2026-00042' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   reference!: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PlainText } from '@cadre/platform';
 import { AGENCIES, type Agency } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 import { CODE, codeMessage } from '../shared/codes.js';
@@ -21,6 +22,7 @@ export class RegisterStaffRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Tirana probation office' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   institution!: string;
 
@@ -32,11 +34,13 @@ export class RegisterStaffRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Ana Hoxha', description: 'Personal data: sealed, never stored in clear' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   name!: string;
 
   @ApiProperty({ example: 'ana.hoxha@example.org', description: 'Personal data: sealed' })
   @IsEmail()
+  @PlainText()
   @MaxLength(254)
   email!: string;
 
@@ -55,6 +59,7 @@ export class TransferStaffRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'Durrës probation office' })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   institution!: string;
 

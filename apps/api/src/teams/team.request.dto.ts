@@ -18,6 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { PlainText } from '@cadre/platform';
 import { TEAM_KINDS, type TeamKind } from '@cadre/domain';
 import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 import { CODE, codeMessage } from '../shared/codes.js';
@@ -49,6 +50,7 @@ export class FormTeamRequestDto extends BackdatableRequestDto {
   @ApiProperty({ example: 'MDT Tirana — case 2026-114', maxLength: 200 })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(200)
   name!: string;
 
@@ -63,6 +65,7 @@ export class FormTeamRequestDto extends BackdatableRequestDto {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @MinLength(1, { each: true })
+  @PlainText({ each: true })
   @MaxLength(200, { each: true })
   institutions!: string[];
 
@@ -76,6 +79,7 @@ export class FormTeamRequestDto extends BackdatableRequestDto {
   })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(100)
   caseRef!: string;
 
@@ -95,6 +99,7 @@ export class OverrideRequestDto {
   })
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(2000)
   justification!: string;
 }

@@ -70,7 +70,11 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeAppli
       metric: 'cadre_process',
       label: 'process',
     });
-    readiness.add('processes', () => ({ lag: this.lag() }));
+    readiness.add(
+      'processes',
+      () => ({ lag: this.lag() }),
+      () => this.lagMonitor.failing(),
+    );
   }
 
   /** The last measured lag of each process manager (measured every 5 s). */

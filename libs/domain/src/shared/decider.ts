@@ -1,5 +1,6 @@
 import type { Actor } from '@cadre/kernel';
 import { resolveOccurredAt, type Instant } from './time.js';
+import { assertPlainText } from './validation.js';
 
 /**
  * What the envelope tells the domain about a recorded event. The handler fills `eventId` when it
@@ -63,9 +64,12 @@ export function fold<State, Event extends DomainEvent>(
 
 /**
  * Returns an event builder stamped with the command's business time (and its reason, when
- * back-dated): refuses a back-dated command without a reason before anything is built.
+ * back-dated): refuses, before anything is built, a command of a person whose text is not plain
+ * text (a process's commands carry text copied from events already recorded) and a back-dated
+ * command without a reason.
  */
 export function eventFactory<Event extends DomainEvent>(command: DomainCommand, context: DecisionContext) {
+  if (!context.actor.roles.includes('system')) assertPlainText(command.data, command.metadata);
   const metadata = resolveOccurredAt(command.metadata, context.now);
   const emit = <Type extends Event['type']>(
     type: Type,

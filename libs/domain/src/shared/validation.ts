@@ -1,4 +1,35 @@
+import { plainTextProblem, TEXT_NOT_PLAIN } from '@cadre/kernel';
 import { DomainValidationError } from './domain-errors.js';
+
+/**
+ * Text in commands is plain text (DOMAIN.md; docs/decisions/0017-plain-text.md): refuses the first
+ * text of `data` (or of the command's `reason`) that is not, naming it (`override.justification`,
+ * `institutions[1]`). The HTTP edge refuses it before (`@PlainText()`); this holds for every
+ * other sender of a command.
+ */
+export function assertPlainText(data: unknown, metadata?: { readonly reason?: string }): void {
+  const found = firstNotPlain(data, '') ?? firstNotPlain(metadata?.reason, 'reason');
+  if (!found) return;
+  throw new DomainValidationError(TEXT_NOT_PLAIN, `"${found.field}" must be plain text: ${found.message}.`, {
+    field: found.field,
+  });
+}
+
+function firstNotPlain(value: unknown, field: string): { field: string; message: string } | undefined {
+  if (typeof value === 'string') {
+    const problem = plainTextProblem(value);
+    return problem ? { field: field || 'value', message: problem.message } : undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = Array.isArray(value)
+    ? value.map((item, i): [string, unknown] => [`${field}[${i}]`, item])
+    : Object.entries(value).map(([key, item]): [string, unknown] => [field ? `${field}.${key}` : key, item]);
+  for (const [path, item] of entries) {
+    const found = firstNotPlain(item, path);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 /** Refuses a missing or blank text field, naming it. */
 export function requireText(value: string | undefined | null, field: string): string {

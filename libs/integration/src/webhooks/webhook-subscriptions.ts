@@ -1,5 +1,5 @@
 import { withTransaction } from '@cadre/platform/database';
-import { ADVISORY_LOCKS, transactionLockSql, randomIds } from '@cadre/kernel';
+import { ADVISORY_LOCKS, transactionLockSql, randomIds, storableJson, storableText } from '@cadre/kernel';
 import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -238,7 +238,7 @@ export class WebhookSubscriptions {
       `INSERT INTO ${WEBHOOKS_SCHEMA}.dead_letters (subscription_id, event_id, position, event, attempts, last_error)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription_id, event_id) DO UPDATE
          SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, recorded_at = now()`,
-      [id, event.id, event.sequence, JSON.stringify(event), attempts, error],
+      [id, event.id, event.sequence, storableJson(JSON.stringify(event)), attempts, storableText(error)],
     );
   }
 

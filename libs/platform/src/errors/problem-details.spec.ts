@@ -94,6 +94,34 @@ describe('renderProblem', () => {
     expect(body.detail).toContain('members.0.role');
   });
 
+  it('refuses text that is not plain text with the rule’s code, naming the field', () => {
+    const error = RequestValidationError.fromValidationErrors([
+      { property: 'name', constraints: { isString: 'name must be a string' }, children: [] },
+      {
+        property: 'override',
+        children: [
+          {
+            property: 'justification',
+            constraints: { isPlainText: 'justification must be plain text: it contains a NUL character' },
+          },
+        ],
+      },
+    ]);
+    const { status, body } = renderProblem(error, context);
+    expect(status).toBe(400);
+    expect(body.code).toBe('COMMAND.TEXT_NOT_PLAIN');
+    expect(body.field).toBe('override.justification');
+    expect(body.fields).toEqual(['override.justification']);
+    expect(body.violations).toEqual([
+      { field: 'name', messages: ['name must be a string'] },
+      {
+        field: 'override.justification',
+        messages: ['override.justification must be plain text: it contains a NUL character'],
+      },
+    ]);
+    expect(body.detail).toContain('override.justification must be plain text');
+  });
+
   it("renders Nest's HTTP exceptions with their status", () => {
     const { status, body } = renderProblem(new NotFoundException('Cannot GET /nope'), context);
     expect(status).toBe(404);

@@ -20,6 +20,29 @@ const UP = {
     },
   },
 };
+/** Readiness adds `degraded` (and says so in `status`) while a projection or process has failed. */
+const READY = {
+  description:
+    'Up. `status` is `degraded` while a projection or a process manager is failing (it retries): `degraded` names each, with its error, under its kind (`projections`, `processes`).',
+  schema: {
+    ...UP.schema,
+    properties: {
+      ...UP.schema.properties,
+      status: { type: 'string', enum: ['ok', 'degraded'] },
+      degraded: {
+        type: 'object',
+        additionalProperties: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name', 'error'],
+            properties: { name: { type: 'string' }, error: { type: 'string', nullable: true } },
+          },
+        },
+      },
+    },
+  },
+};
 
 @ApiTags('health')
 @Public()
@@ -44,11 +67,11 @@ export class HealthController {
   /** The process can serve: 503 while the event store or the read-model database is unreachable. */
   @ApiOperation({ summary: 'Readiness: the event store and the read-model database answer', security: [] })
   @Get('ready')
-  @ApiOkResponse(UP)
+  @ApiOkResponse(READY)
   @Problems({ 503: ['HEALTH.NOT_READY'] })
   @HealthCheck()
-  ready() {
-    return this.health.check([
+  async ready() {
+    const report = await this.health.check([
       () => this.eventStore.check(),
       () => this.readModel.check(),
       async () => {
@@ -58,5 +81,7 @@ export class HealthController {
         );
       },
     ]);
+    const degraded = this.extra.degraded();
+    return Object.keys(degraded).length === 0 ? report : { ...report, status: 'degraded' as const, degraded };
   }
 }

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@cadre/event-store';
+import { storableJson } from '@cadre/kernel';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
 import { insertRows, type Column, columnsOf } from '../bitemporal/sql-rows.js';
 import { LEDGER_EVENT_TYPES, ledgerEntryOf, teamOf } from './assignment-ledger.rows.js';
@@ -104,7 +105,9 @@ async function applyLedger(events: readonly RecordedEvent[], tx: ProjectionTrans
   ]);
   // The jurisdiction comes from the team (its TeamFormed precedes any line of its stream).
   const params = ENTRY_COLUMNS.map((column, i) =>
-    rows.map((row) => (column.type === 'jsonb' && row[i] != null ? JSON.stringify(row[i]) : row[i])),
+    rows.map((row) =>
+      column.type === 'jsonb' && row[i] != null ? storableJson(JSON.stringify(row[i])) : row[i],
+    ),
   );
   const types = ENTRY_COLUMNS.map((c, i) => `$${i + 1}::${c.type === 'jsonb' ? 'text' : c.type}[]`);
   const names = ENTRY_COLUMNS.map((c) => c.name);

@@ -45,4 +45,10 @@ describe('digest', () => {
     expect(digest(value)).toBe(expected);
     expect(digest(JSON.parse(JSON.stringify(value)))).toBe(expected);
   });
+
+  it('is the same for text with a NUL or a lone surrogate as for the text stored (U+FFFD)', () => {
+    const recorded = [1735689600000, null, { name: 'MDT\u0000Podgorica', list: ['a\ud800'] }];
+    const storedBack = [1735689600000, null, { list: ['a\uFFFD'], name: 'MDT\uFFFDPodgorica' }];
+    expect(digest(recorded)).toBe(digest(storedBack));
+  });
 });

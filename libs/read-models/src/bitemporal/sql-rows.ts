@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { storableJson } from '@cadre/kernel';
 import type { ProjectionTransaction } from '@cadre/subscriptions';
 
 /** A column of a multi-row insert: its name and the PostgreSQL type its array is cast to. */
@@ -9,7 +10,9 @@ export interface Column {
 
 /**
  * One statement for many rows: `INSERT … SELECT * FROM unnest($1::text[], …)`. A `text[]` column
- * travels as JSON (unnest would flatten a two-dimensional array) and a `jsonb` one as text.
+ * travels as JSON (unnest would flatten a two-dimensional array) and a `jsonb` one as text, made
+ * storable (`storableJson`: text recorded before the plain-text rule may hold a NUL); the
+ * transaction makes the other text parameters storable.
  */
 export async function insertRows(
   tx: ProjectionTransaction,
@@ -23,7 +26,9 @@ export async function insertRows(
     rows.map((row) => {
       const value = row[i];
       if (value === null || value === undefined) return null;
-      return column.type === 'jsonb' || column.type === 'text[]' ? JSON.stringify(value) : value;
+      return column.type === 'jsonb' || column.type === 'text[]'
+        ? storableJson(JSON.stringify(value))
+        : value;
     }),
   );
   const selected = columns.map((column, i) => {
@@ -123,26 +128,33 @@ export const digest = (value: unknown): string => {
   const text = canonicalJson(value);
   let print = recentDigests.get(text);
   if (print === undefined) {
-    print = createHash('sha1').update(text).digest('base64url');
+    // Storable: a value with a NUL read back from jsonb (U+FFFD) is the same row as the event's.
+    print = createHash('sha1').update(storableJson(text)).digest('base64url');
     if (recentDigests.size >= RECENT_DIGESTS) recentDigests.clear();
     recentDigests.set(text, print);
   }
   return print;
 };
 
-/** JSON of objects written more than once (a rebuild's facts, shared by several read models). */
+/**
+ * The storable JSON (`storableJson`) of objects written more than once (a rebuild's facts, shared
+ * by several read models).
+ */
 const jsonOf = new WeakMap<object, string>();
 const jsonText = (value: unknown): string => {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (typeof value !== 'object' || value === null) return storableJson(JSON.stringify(value));
   let text = jsonOf.get(value);
   if (text === undefined) {
-    text = JSON.stringify(value);
+    text = storableJson(JSON.stringify(value));
     jsonOf.set(value, text);
   }
   return text;
 };
 
-/** One value in COPY's text format: `\N` for null, backslash escapes for the rest. */
+/**
+ * One value in COPY's text format: `\N` for null, backslash escapes for the rest. A NUL or a lone
+ * surrogate in text is left to the transaction's `copy`, which makes every line storable.
+ */
 function copyValue(column: Column, value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   let text: string;

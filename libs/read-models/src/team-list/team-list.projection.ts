@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@cadre/event-store';
 import type { TeamEvent } from '@cadre/domain';
+import { storableJson } from '@cadre/kernel';
 import type { Projection, ProjectionTransaction } from '@cadre/subscriptions';
 
 export const TEAM_LIST_SCHEMA = 'rm_team_list';
@@ -36,10 +37,10 @@ export function teamListChangeOf(event: RecordedEvent): TeamListChange | null {
           d.teamId,
           d.name,
           d.jurisdiction,
-          JSON.stringify(d.institutions),
+          storableJson(JSON.stringify(d.institutions)),
           d.kind,
           d.caseRef,
-          JSON.stringify(d.requiredDisciplines),
+          storableJson(JSON.stringify(d.requiredDisciplines)),
           event.metadata.occurredAt,
         ],
       };

@@ -57,7 +57,11 @@ export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicati
       metric: 'cadre_projection',
       label: 'projection',
     });
-    readiness.add('projections', () => ({ lag: this.lag() }));
+    readiness.add(
+      'projections',
+      () => ({ lag: this.lag() }),
+      () => this.lagMonitor.failing(),
+    );
   }
 
   onApplicationBootstrap(): void {

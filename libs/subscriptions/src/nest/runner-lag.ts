@@ -1,7 +1,7 @@
 import { Gauge } from 'prom-client';
 import type pg from 'pg';
 import type { EventStore } from '@cadre/event-store';
-import type { MetricsRegistry } from '@cadre/platform';
+import type { Degradation, MetricsRegistry } from '@cadre/platform';
 import { measureLag, type Lag } from '../lag.js';
 import type { RunnerStatus, SubscriptionRunner } from '../subscription-runner.js';
 
@@ -81,6 +81,14 @@ export class RunnerLagMonitor {
   /** The last measured lag of each runner. */
   lag(): readonly RunnerLag[] {
     return this.last;
+  }
+
+  /** The runners failing now (they retry), with their error: what makes `/health/ready` "degraded". */
+  failing(): readonly Degradation[] {
+    return this.runners
+      .map((runner) => runner.status())
+      .filter((status) => status.state === 'failed')
+      .map((status) => ({ name: status.name, error: status.error }));
   }
 
   async measure(): Promise<readonly RunnerLag[]> {

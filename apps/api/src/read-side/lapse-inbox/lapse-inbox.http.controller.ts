@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AcknowledgeLapseCommand } from '@cadre/command-handling/nest';
-import { Roles, Problems } from '@cadre/platform';
+import { PlainText, Roles, Problems } from '@cadre/platform';
 import { ApiController } from '../../shared/api-controller.js';
 import { CommandReply } from '../../shared/command-reply.js';
 import { Command, type CommandRequest } from '../../shared/command-request.js';
@@ -28,6 +28,7 @@ export class AcknowledgeLapseRequestDto {
   /** What the manager did about it (optional). */
   @IsOptional()
   @IsString()
+  @PlainText()
   @MaxLength(1000)
   note?: string;
 }
