@@ -107,8 +107,15 @@ describe('GET /v1/audit/matrix', () => {
     j.matrix.find((c) => c.role === role && c.competency === competency);
 
   it('compares each jurisdiction with the latest published version and shows which version it adopted, from when', async () => {
-    const { body } = await eventually(server, '/v1/audit/matrix', regionalAuditor, (b) =>
-      ((b.jurisdictions as Jurisdiction[] | undefined) ?? []).some((j) => j.adoptedVersion === 'v2'),
+    // Both facts come from one projection's batches; under load (CI) one answer was seen with RS's
+    // adoption of v2 but no baseline yet (not reproduced alone; see the session 7 closing note).
+    const { body } = await eventually(
+      server,
+      '/v1/audit/matrix',
+      regionalAuditor,
+      (b) =>
+        ((b.jurisdictions as Jurisdiction[] | undefined) ?? []).some((j) => j.adoptedVersion === 'v2') &&
+        (b.baseline as { version?: string } | null)?.version === 'v2',
     );
     expect(body.baseline).toMatchObject({ version: 'v2' });
     const al = of(body, 'AL');
