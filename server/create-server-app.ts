@@ -12,7 +12,7 @@ import { ServerModule, type ServerOptions } from './server.module.js';
 export async function createServerApp(options: ServerOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     ServerModule.register(options),
-    new FastifyAdapter(fastifyOptions(options.logger)),
+    new FastifyAdapter(fastifyOptions(options.logger, { trustProxy: options.config.CADRE_TRUST_PROXY })),
     { logger: new PinoLoggerService(options.logger), abortOnError: false },
   );
   installRequestHooks(app, options.logger);

@@ -30,7 +30,7 @@ describe('authentication comes first', () => {
   let operations: Operation[];
 
   beforeAll(async () => {
-    subject = await startPlatformTestApp();
+    subject = await startPlatformTestApp({ env: { CADRE_AUTH_FAILURES_PER_MINUTE: '0' } });
     server = subject.app.getHttpServer();
     const document = (await request(server).get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { security?: unknown[] }>>;

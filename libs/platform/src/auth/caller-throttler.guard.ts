@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import type { FastifyReply } from 'fastify';
 import { CadreError, type Actor } from '@cadre/kernel';
 import { AppConfig } from '../config/app-config.js';
+import { FixedWindows } from './fixed-windows.js';
 
 export class RateLimitedError extends CadreError {
   readonly category = 'rate_limited' as const;
@@ -12,37 +13,28 @@ export class RateLimitedError extends CadreError {
   }
 }
 
-const WINDOW_MS = 60_000;
-/** Beyond this many callers in a window, the oldest windows are dropped (bounded memory). */
-const MAX_TRACKED = 100_000;
-
 /**
  * Per-caller rate limit, CADRE_RATE_LIMIT_PER_MINUTE requests per minute: counted by the token's
  * subject once authenticated (the auth guard runs first), by address otherwise; 429 with
- * Retry-After when exceeded. Fixed one-minute windows per process (see decision 0006 for why this
+ * Retry-After when exceeded; `/health/*` is never limited. Fixed one-minute windows per process (see decision 0006 for why this
  * is not @nestjs/throttler).
  */
 @Injectable()
 export class CallerThrottlerGuard implements CanActivate {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly windows = new FixedWindows();
 
   constructor(private readonly config: AppConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
     const limit = this.config.CADRE_RATE_LIMIT_PER_MINUTE;
     if (limit === 0 || context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<{ actor?: Actor; ip?: string }>();
+    const request = context.switchToHttp().getRequest<{ actor?: Actor; ip?: string; url?: string }>();
+    // Health probes are never limited: a busy scraper behind the same address must not make an
+    // orchestrator think the process is down.
+    if (!request.actor && request.url?.startsWith('/health/')) return true;
     const key = request.actor ? `sub:${request.actor.sub}` : `ip:${request.ip ?? 'unknown'}`;
-    const now = Date.now();
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= WINDOW_MS) {
-      if (this.windows.size >= MAX_TRACKED) this.windows.clear();
-      window = { start: now, count: 0 };
-      this.windows.set(key, window);
-    }
-    window.count += 1;
-    if (window.count > limit) {
-      const retryAfter = Math.max(1, Math.ceil((window.start + WINDOW_MS - now) / 1000));
+    const retryAfter = this.windows.hit(key, limit);
+    if (retryAfter !== null) {
       context.switchToHttp().getResponse<FastifyReply>().header('x-ratelimit-limit', String(limit));
       throw new RateLimitedError(retryAfter);
     }

@@ -6,6 +6,9 @@ import type { Actor } from '@cadre/kernel';
 import { PUBLIC_ROUTE } from './auth.decorators.js';
 import { bearerToken } from './auth.guard.js';
 import { JwtVerifier } from './jwt.js';
+import { AppConfig } from '../config/app-config.js';
+import { RateLimitedError } from './caller-throttler.guard.js';
+import { FixedWindows } from './fixed-windows.js';
 
 /**
  * Authentication first: the bearer token of a request to a route that is not `@Public()` is
@@ -23,12 +26,15 @@ import { JwtVerifier } from './jwt.js';
 export class RequestAuthentication implements OnApplicationBootstrap {
   /** `GET /v1/staff/:id` → whether that controller route is public. */
   private routes: ReadonlyMap<string, boolean> | null = null;
+  /** Authentication failures per client address (CADRE_AUTH_FAILURES_PER_MINUTE). */
+  private readonly failures = new FixedWindows();
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly verifier: JwtVerifier,
+    private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,7 +48,17 @@ export class RequestAuthentication implements OnApplicationBootstrap {
     this.routes ??= this.controllerRoutes();
     const open = this.routes.get(`${request.method} ${url}`) ?? this.routes.get(`ALL ${url}`);
     if (open !== false) return;
-    request.actor = await this.verifier.verify(bearerToken(request.headers.authorization));
+    const limit = this.config.CADRE_AUTH_FAILURES_PER_MINUTE;
+    const address = `ip:${request.ip}`;
+    try {
+      request.actor = await this.verifier.verify(bearerToken(request.headers.authorization));
+    } catch (error) {
+      // Failures are counted per client address: past the limit, 429 instead of 401, so that
+      // tokens cannot be guessed at the speed of the network.
+      const retryAfter = limit > 0 ? this.failures.hit(address, limit) : null;
+      if (retryAfter !== null) throw new RateLimitedError(retryAfter);
+      throw error;
+    }
   }
 
   private controllerRoutes(): Map<string, boolean> {

@@ -223,6 +223,26 @@ export class AppConfig {
   CADRE_PROCESS_TICK_SECONDS?: number;
 
   /**
+   * Requests with a missing or invalid token allowed per client address per minute; past it the
+   * address is answered 429 with Retry-After until the minute ends (a valid token still passes).
+   * 0 = no limit.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_AUTH_FAILURES_PER_MINUTE must be a whole number' })
+  @Min(0, { message: 'CADRE_AUTH_FAILURES_PER_MINUTE must be 0 (no limit) or more' })
+  CADRE_AUTH_FAILURES_PER_MINUTE = 60;
+
+  /**
+   * Whether the client address is taken from `X-Forwarded-For` (behind a reverse proxy that sets
+   * it); otherwise the connection's address is, and the header is ignored.
+   */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'CADRE_TRUST_PROXY must be true or false' })
+  CADRE_TRUST_PROXY = false;
+
+  /**
    * The longest a read of the read models may take (each statement, waits for locks included):
    * past it the request answers 503 `READ_MODEL.TIMEOUT` with Retry-After, and the connection is
    * free for the next read. 0 = no limit.

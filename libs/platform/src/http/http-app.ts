@@ -9,9 +9,11 @@ import { CORRELATION_ID_HEADER, correlationIdFrom, runInRequestContext } from '.
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Fastify's options: our pino logger, the correlation id as the request id, the body limit. */
-export function fastifyOptions(logger: Logger): FastifyServerOptions {
+export function fastifyOptions(logger: Logger, options: { trustProxy?: boolean } = {}): FastifyServerOptions {
   return {
     loggerInstance: logger,
+    // CADRE_TRUST_PROXY: the client address from X-Forwarded-For (rate limits count by it).
+    trustProxy: options.trustProxy ?? false,
     // One line per request is written by the onResponse hook below, with the route pattern.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     bodyLimit: BODY_LIMIT_BYTES,
