@@ -34,6 +34,8 @@ const AUTHENTICATED: ProblemCodes = {
   403: ['AUTH.ROLE_NOT_ADMITTED'],
   429: ['REQUEST.RATE_LIMITED'],
 };
+/** Public routes are limited per client address, except the health probes (never limited). */
+const PUBLIC_LIMITED: ProblemCodes = { 429: ['REQUEST.RATE_LIMITED'] };
 const WITH_BODY: ProblemCodes = {
   400: ['REQUEST.VALIDATION_FAILED', 'REQUEST.MALFORMED_JSON', 'REQUEST.INVALID_CONTENT_LENGTH'],
   413: ['REQUEST.BODY_TOO_LARGE'],
@@ -110,7 +112,7 @@ export function completeContract(
         (p) => 'in' in p && p.in === 'query' && p.name !== 'minPosition',
       );
       const problems = [
-        open ? {} : AUTHENTICATED,
+        open ? (path.startsWith('/health/') ? {} : PUBLIC_LIMITED) : AUTHENTICATED,
         operation.requestBody ? WITH_BODY : {},
         query ? WITH_QUERY : {},
         convention?.problems ?? {},
