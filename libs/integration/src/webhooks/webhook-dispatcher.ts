@@ -67,7 +67,8 @@ export class WebhookDispatcher {
 
   /** Starts a runner for each new subscription and stops the runners of deleted ones. */
   async pollOnce(): Promise<void> {
-    const active = new Set((await this.subscriptions.active()).map((subscription) => subscription.id));
+    // Ids only: the secrets are unsealed by each delivery when it reads its subscription.
+    const active = new Set(await this.subscriptions.activeIds());
     for (const [id, runner] of this.runners) {
       if (active.has(id)) continue;
       this.runners.delete(id);

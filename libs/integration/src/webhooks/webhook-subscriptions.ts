@@ -152,6 +152,15 @@ export class WebhookSubscriptions {
     return (await this.list(owner)).find((s) => s.id === id) ?? null;
   }
 
+  /** The ids of the subscriptions to deliver to (what the dispatcher looks at every second). */
+  async activeIds(): Promise<string[]> {
+    await this.ensure();
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT subscription_id AS id FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE deleted_at IS NULL ORDER BY created_at`,
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** The subscriptions to deliver to, with their secrets (the worker only). */
   async active(): Promise<(WebhookSubscription & { secrets: string[] })[]> {
     await this.ensure();
