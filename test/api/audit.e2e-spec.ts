@@ -188,6 +188,40 @@ describe('history and proof for auditors', () => {
     expect(refused.body.code).toBe('ACTOR.OUTSIDE_JURISDICTION');
     await request(server).get('/v1/audit/streams/staff-rs1/events').set('Authorization', auditor).expect(200);
   });
+
+  it('answers an auditor of one jurisdiction on the integrity of another’s stream as on a stream that does not exist', async () => {
+    const local = `Bearer ${await subject.token({ sub: 'al-auditor', roles: ['auditor'], jurisdictions: ['AL'] })}`;
+    const store = subject.app.get<EventStore>(EVENT_STORE);
+    const staffId = randomUUID();
+    const event = (data: object) => ({
+      eventId: randomUUID(),
+      type: 'StaffMemberTransferred',
+      data: { staffId, ...data },
+      metadata: {
+        correlationId: 'c',
+        causationId: null,
+        actor: null,
+        occurredAt: new Date().toISOString(),
+        schemaVersion: 1,
+      },
+    });
+    await store.append(`staff-${staffId}`, [
+      event({ jurisdiction: 'RS', institution: 'Belgrade' }),
+      event({ jurisdiction: 'RS', institution: 'Niš' }),
+    ]);
+    // Signed: a checkpoint that knows the stream must not give it away either.
+    await request(server).post('/v1/audit/integrity/checkpoints').set('Authorization', admin).expect(201);
+    const integrity = (stream: string, token: string) =>
+      request(server).get(`/v1/audit/integrity?stream=${stream}`).set('Authorization', token).expect(200);
+
+    const outside = await integrity(`staff-${staffId}`, local);
+    const missing = await integrity(`staff-${randomUUID()}`, local);
+    expect(outside.body).toEqual(missing.body);
+    expect(outside.body).toMatchObject({ ok: true, eventsChecked: 0, findings: [] });
+    expect(JSON.stringify(outside.body)).not.toContain(staffId);
+    const regional = await integrity(`staff-${staffId}`, auditor);
+    expect(regional.body).toMatchObject({ ok: true, eventsChecked: 2, findings: [] });
+  });
 });
 
 async function poll(

@@ -187,4 +187,30 @@ describe('jurisdictions over HTTP: adoptions and additional requirements', () =>
   });
 
   const eventsOf = (stream: string) => subject.app.get<EventStore>(EVENT_STORE).readStream(stream);
+
+  it('answers a caller outside a jurisdiction alike whether or not it exists (403, before reading)', async () => {
+    await request(server)
+      .post('/v1/jurisdictions/MK/framework-adoptions')
+      .set('Authorization', regional)
+      .send({ version: 'v1', effectiveFrom: '2026-01-01T00:00:00Z' })
+      .expect(201);
+    await request(server).get('/v1/jurisdictions/MK').set('Authorization', regional).expect(200);
+    await request(server).get('/v1/jurisdictions/AL').set('Authorization', albania).expect(200);
+
+    const existing = await request(server)
+      .get('/v1/jurisdictions/MK')
+      .set('Authorization', albania)
+      .expect(403);
+    const unknown = await request(server)
+      .get('/v1/jurisdictions/BA')
+      .set('Authorization', albania)
+      .expect(403);
+    expect(existing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(existing.body.code).toBe('ACTOR.OUTSIDE_JURISDICTION');
+    expect(unknown.body.code).toBe(existing.body.code);
+    expect(existing.body.detail.replace('MK', 'BA')).toBe(unknown.body.detail);
+    expect(existing.headers.etag).toBeUndefined();
+    expect(existing.body).not.toHaveProperty('adoptions');
+    expect(existing.body).not.toHaveProperty('revision');
+  });
 });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { AGENCIES, LEVELS, PROGRAMME_KINDS, TEAM_KINDS } from '@cadre/domain';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
-import { CadreFixtures } from './support/cadre-fixtures.js';
+import { CadreFixtures, SAMPLE_COMPETENCIES } from './support/cadre-fixtures.js';
 
 const RUNS = 60;
 /** Each run waits for the store's head to settle (see CadreFixtures.head): generous under load. */
@@ -210,11 +210,11 @@ const backdating = fc.oneof(
 const programmeBody = fc
   .record({
     title: text(200),
-    competencies: fc.uniqueArray(fc.record({ competency: code, level: fc.constantFrom(...LEVELS) }), {
-      minLength: 1,
-      maxLength: 50,
-      selector: (c) => c.competency,
-    }),
+    // Valid: competencies and levels the latest published framework (the sample) defines.
+    competencies: fc.uniqueArray(
+      fc.record({ competency: fc.constantFrom(...SAMPLE_COMPETENCIES), level: fc.constantFrom(...LEVELS) }),
+      { minLength: 1, maxLength: SAMPLE_COMPETENCIES.length, selector: (c) => c.competency },
+    ),
     kind: fc.constantFrom(...PROGRAMME_KINDS),
     hours: fc.oneof(fc.constantFrom(0.5, 500, 1, 16), fc.double({ min: 0.5, max: 500, noNaN: true })),
     methodology: text(2000),

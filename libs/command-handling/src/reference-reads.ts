@@ -2,8 +2,11 @@ import {
   adoptedVersionAt,
   DomainRuleError,
   frameworkDecider,
+  frameworkStream,
   jurisdictionDecider,
+  latestPublishedFramework,
   type FrameworkDefinition,
+  type PublishedFramework,
   type Instant,
   type JurisdictionRules,
   type StaffSnapshot,
@@ -13,6 +16,7 @@ import {
   staffSnapshot,
 } from '@cadre/domain';
 import type { EventStore, Position } from '@cadre/event-store';
+import { readLog } from '@cadre/subscriptions';
 import { loadAggregate, toDomainEvent } from './handle-command.js';
 
 /**
@@ -111,3 +115,29 @@ export async function loadStaffSnapshots(
   for (const [staffId, snapshot] of read) if (snapshot) snapshots[staffId] = snapshot;
   return snapshots;
 }
+
+/**
+ * The latest published framework version that is not retired (`latestPublishedFramework`), each
+ * published version read from its stream now; undefined when none is. Finds the versions by
+ * their publications in the log (framework streams only).
+ */
+export async function loadLatestPublishedFramework(
+  store: EventStore,
+): Promise<PublishedFramework | undefined> {
+  const versions = new Set<string>();
+  for await (const page of readLog(store, {
+    filter: { eventTypePrefixes: [PUBLISHED], streamCategories: ['framework'] },
+    pageSize: 1000,
+  })) {
+    for (const event of page)
+      if (event.type === PUBLISHED) versions.add((event.data as { version: string }).version);
+  }
+  const states = await Promise.all(
+    [...versions].map(
+      async (version) => (await loadAggregate(store, frameworkStream(version), frameworkDecider)).state,
+    ),
+  );
+  return latestPublishedFramework(states);
+}
+
+const PUBLISHED = 'FrameworkVersionPublished';

@@ -24,7 +24,8 @@ import type { PlatformTestApp } from '../../platform/support/platform-test-app.j
 /** The sample framework the api tests share: one version, adopted by AL and RS since 2020. */
 export const SAMPLE_VERSION = 'v1';
 export const SAMPLE_ADOPTED_FROM = '2020-01-01T00:00:00.000Z';
-const COMPETENCIES = [
+/** The sample's competencies, each defined at every level. */
+export const SAMPLE_COMPETENCIES = [
   'radicalisation-awareness',
   'dynamic-security',
   'vep-risk-assessment',
@@ -91,7 +92,7 @@ export class CadreFixtures {
     await framework({ type: 'DraftFrameworkVersion', data: { version, title: 'Sample framework' } });
     for (const role of ROLES) await framework({ type: 'DefineRole', data: { version, role, title: role } });
     const policy = { validityMonths: 24, recertificationWindowDays: 60 };
-    for (const competency of COMPETENCIES) {
+    for (const competency of SAMPLE_COMPETENCIES) {
       const levels = { awareness: policy, specialised: policy, expert: policy, trainer: policy };
       await framework({ type: 'DefineCompetency', data: { version, competency, title: competency, levels } });
     }
@@ -186,7 +187,7 @@ export class CadreFixtures {
   /** A trainer-level trainer of every sample competency, in `jurisdiction`. */
   async trainer(jurisdiction = 'AL'): Promise<string> {
     const staffId = await this.staff({ agency: 'prison', jurisdiction, role: 'trainer' });
-    for (const competency of COMPETENCIES) await this.certify(staffId, competency, 'trainer');
+    for (const competency of SAMPLE_COMPETENCIES) await this.certify(staffId, competency, 'trainer');
     return staffId;
   }
 

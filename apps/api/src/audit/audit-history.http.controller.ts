@@ -1,7 +1,6 @@
 import { Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiOkResponse } from '@nestjs/swagger';
 import type pg from 'pg';
-import { actsIn } from '@cadre/domain';
 import { CadreError, type Actor } from '@cadre/kernel';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@cadre/event-store';
 import { CurrentActor, Roles, Problems } from '@cadre/platform';
@@ -10,6 +9,7 @@ import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import { ApiController } from '../shared/api-controller.js';
 import { AccessLogged } from './access-log.js';
+import { outsideJurisdictions } from './stream-scope.js';
 import { StreamEventsQueryDto } from './audit.request.dto.js';
 import { anything, int, object, str } from '../shared/response.schemas.js';
 
@@ -44,20 +44,8 @@ const present = (event: RecordedEvent) => ({
   hash: event.hash,
 });
 
-/** The jurisdictions a stream's events name: who may read it. Regional records name none. */
-function jurisdictionsOf(events: readonly RecordedEvent[]): string[] {
-  const codes = new Set<string>();
-  for (const event of events) {
-    const data = event.data as { jurisdiction?: unknown; jurisdictions?: unknown };
-    if (typeof data?.jurisdiction === 'string') codes.add(data.jurisdiction);
-    if (Array.isArray(data?.jurisdictions))
-      for (const code of data.jurisdictions) if (typeof code === 'string') codes.add(code);
-  }
-  return [...codes];
-}
-
 function assertMayRead(actor: Actor, events: readonly RecordedEvent[]): void {
-  const outside = jurisdictionsOf(events).filter((code) => !actsIn(actor, code));
+  const outside = outsideJurisdictions(actor, events);
   if (outside.length > 0) throw new OutsideJurisdictionError(outside);
 }
 

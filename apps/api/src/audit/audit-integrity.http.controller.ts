@@ -1,9 +1,11 @@
 import { Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiOkResponse, ApiCreatedResponse } from '@nestjs/swagger';
-import { Roles } from '@cadre/platform';
+import type { Actor } from '@cadre/kernel';
+import { CurrentActor, Roles } from '@cadre/platform';
 import { SignedCheckpoints, type IntegrityReport } from '@cadre/read-models';
 import { AccessLog, AccessLogged, type AccessLogEntry } from './access-log.js';
 import { AccessLogQueryDto, IntegrityQueryDto } from './audit.request.dto.js';
+import { outsideJurisdictions } from './stream-scope.js';
 import { anything, bool, instant, int, nullableStr, object } from '../shared/response.schemas.js';
 import { ApiController } from '../shared/api-controller.js';
 
@@ -20,13 +22,18 @@ export class AuditIntegrityHttpController {
   @ApiOperation({
     summary:
       "Verifies a stream's hash chain against the latest signed checkpoint (every stream: npm run cadre -- integrity:verify)",
+    description:
+      'A stream naming a jurisdiction you do not act in is answered as a stream that does not exist (no events checked, no findings).',
   })
   @ApiOkResponse({
     description: 'The answer',
     schema: object({ ok: bool(), streamsChecked: int(), eventsChecked: int() }),
   })
-  verify(@Query() query: IntegrityQueryDto): Promise<IntegrityReport> {
-    return this.checkpoints.verify({ stream: query.stream });
+  verify(@Query() query: IntegrityQueryDto, @CurrentActor() actor: Actor): Promise<IntegrityReport> {
+    return this.checkpoints.verify({
+      stream: query.stream,
+      mayRead: (recorded) => outsideJurisdictions(actor, recorded).length === 0,
+    });
   }
 
   @Post('integrity/checkpoints')

@@ -2,9 +2,14 @@ import { Body, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { jurisdictionDecider, jurisdictionStream, type CoordinatorJurisdictionCommand } from '@cadre/domain';
-
-import { Roles, Problems } from '@cadre/platform';
+import {
+  assertActsIn,
+  jurisdictionDecider,
+  jurisdictionStream,
+  type CoordinatorJurisdictionCommand,
+} from '@cadre/domain';
+import type { Actor } from '@cadre/kernel';
+import { CurrentActor, Roles, Problems } from '@cadre/platform';
 import { previewRuleChange, type RuleChangePreview } from '@cadre/processes';
 import { CommandRunner, ExecuteJurisdictionCommand } from '@cadre/command-handling/nest';
 import { recordReader, withRevision } from '../shared/aggregate-reply.js';
@@ -153,11 +158,19 @@ export class JurisdictionHttpController {
   @ReadRoute({
     path: ':code',
     roles: RECORD_READERS,
-    summary: "A jurisdiction's adoptions and additions, with ETag = its revision",
+    summary:
+      "A jurisdiction's adoptions and additions, with ETag = its revision (a jurisdiction you act in, or any with `*`)",
     ok: aggregate('A jurisdiction: its adopted frameworks and its own requirements'),
-    problems: { 404: ['JURISDICTION.NOT_FOUND'] },
+    problems: { 403: ['ACTOR.OUTSIDE_JURISDICTION'], 404: ['JURISDICTION.NOT_FOUND'] },
   })
-  async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
+  async get(
+    @Param('code') code: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    // Before reading: a code outside the caller's jurisdictions is refused whether or not it was
+    // ever adopted, so the answer tells nothing about it.
+    assertActsIn(actor, [code]);
     const found = await readJurisdiction(this.runner.store, code);
     return withRevision(reply, found.revision, found.state);
   }

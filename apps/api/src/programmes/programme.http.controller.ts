@@ -43,19 +43,27 @@ export class ProgrammeHttpController {
 
   @Post()
   @Roles('training-coordinator', 'admin')
-  @ApiOperation({ summary: 'Define a training programme (201, its id is chosen by the server)' })
+  @ApiOperation({
+    summary: 'Define a training programme (201, its id is chosen by the server)',
+    description:
+      'It belongs to a scope (`scope`, by default `*` for a regional coordinator, else their jurisdiction): only a coordinator of that scope revises or retires it. It grants only competencies and levels the latest published framework version defines (422 PROGRAMME.COMPETENCY_NOT_IN_FRAMEWORK, PROGRAMME.NO_PUBLISHED_FRAMEWORK); the event records that version.',
+  })
   @Problems({
-    400: ['COMMAND.BACKDATED_WITHOUT_REASON', 'COMMAND.OCCURRED_IN_FUTURE', 'PROGRAMME.DUPLICATE_COMPETENCY'],
+    400: [
+      'COMMAND.BACKDATED_WITHOUT_REASON',
+      'COMMAND.OCCURRED_IN_FUTURE',
+      'PROGRAMME.DUPLICATE_COMPETENCY',
+      'PROGRAMME.SCOPE_REQUIRED',
+    ],
+    403: ['PROGRAMME.OUTSIDE_SCOPE'],
+    422: ['PROGRAMME.COMPETENCY_NOT_IN_FRAMEWORK', 'PROGRAMME.NO_PUBLISHED_FRAMEWORK'],
   })
   define(@Body() body: DefineProgrammeRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
-    const { title, kind, hours, methodology } = body;
+    const { title, kind, hours, methodology, scope } = body;
     const programmeId = randomIds();
+    const content = { title, competencies: granted(body.competencies), kind, hours, methodology };
     return this.send(
-      programmeCommand(
-        'DefineProgramme',
-        { programmeId, title, competencies: granted(body.competencies), kind, hours, methodology },
-        body,
-      ),
+      programmeCommand('DefineProgramme', { programmeId, ...content, ...definedOnly({ scope }) }, body),
       request,
     );
   }
@@ -63,8 +71,17 @@ export class ProgrammeHttpController {
   @Post(':id/revise')
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
-  @ApiOperation({ summary: 'Revise a programme: fields left out keep their value' })
-  @Problems({ 409: ['PROGRAMME.RETIRED'] })
+  @ApiOperation({
+    summary: 'Revise a programme: fields left out keep their value',
+    description:
+      "Only a coordinator of the programme's scope (403 PROGRAMME.OUTSIDE_SCOPE). What it grants, revised or not, is checked against the latest published framework version, which the event records (422).",
+  })
+  @Problems({
+    403: ['PROGRAMME.OUTSIDE_SCOPE'],
+    404: ['PROGRAMME.NOT_FOUND'],
+    409: ['PROGRAMME.RETIRED'],
+    422: ['PROGRAMME.COMPETENCY_NOT_IN_FRAMEWORK', 'PROGRAMME.NO_PUBLISHED_FRAMEWORK'],
+  })
   revise(
     @Param('id', ProgrammeId) programmeId: string,
     @Body() body: ReviseProgrammeRequestDto,
@@ -79,8 +96,11 @@ export class ProgrammeHttpController {
   @Post(':id/retire')
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
-  @ApiOperation({ summary: 'Retire a programme: it can no longer be scheduled' })
-  @Problems({ 404: ['PROGRAMME.NOT_FOUND'] })
+  @ApiOperation({
+    summary: 'Retire a programme: it can no longer be scheduled',
+    description: "Only a coordinator of the programme's scope (403 PROGRAMME.OUTSIDE_SCOPE).",
+  })
+  @Problems({ 403: ['PROGRAMME.OUTSIDE_SCOPE'], 404: ['PROGRAMME.NOT_FOUND'], 409: ['PROGRAMME.RETIRED'] })
   retire(
     @Param('id', ProgrammeId) programmeId: string,
     @Body() body: RetireProgrammeRequestDto,

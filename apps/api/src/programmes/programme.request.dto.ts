@@ -21,6 +21,8 @@ import { BackdatableRequestDto } from '../shared/backdatable.request.dto.js';
 import { CODE, codeMessage } from '../shared/codes.js';
 
 const CODE_MESSAGE = codeMessage('dynamic-security');
+/** `*` (regional) or a jurisdiction code. */
+const SCOPE = /^(\*|[A-Z][A-Z0-9-]{1,15})$/;
 
 export class GrantedCompetencyDto {
   @ApiProperty({ example: 'radicalisation-awareness' })
@@ -65,6 +67,16 @@ export class DefineProgrammeRequestDto extends BackdatableRequestDto {
   @PlainText()
   @MaxLength(2000)
   methodology!: string;
+
+  @ApiPropertyOptional({
+    example: 'AL',
+    description:
+      'Who may revise or retire the programme: `*` (regional) or a jurisdiction you coordinate. By default `*` if you hold it, else your one jurisdiction (required if you hold several).',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SCOPE, { message: 'scope must be "*" or a jurisdiction code (e.g. AL)' })
+  scope?: string;
 }
 
 /** Fields left out keep their current value. */

@@ -12,6 +12,7 @@ import {
   type Instant,
   type JurisdictionRules,
   type JurisdictionState,
+  type PublishedFramework,
   type ProgrammeState,
   type StaffSnapshot,
   type TeamRules,
@@ -19,7 +20,12 @@ import {
 } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { loadAggregate } from '../handle-command.js';
-import { loadJurisdictionRules, loadStaffSnapshots, loadTeamRules } from '../reference-reads.js';
+import {
+  loadJurisdictionRules,
+  loadLatestPublishedFramework,
+  loadStaffSnapshots,
+  loadTeamRules,
+} from '../reference-reads.js';
 
 /**
  * Reads the aggregates a decision needs besides its own stream (the framework in force, a
@@ -36,6 +42,11 @@ export class ReferenceData {
 
   async jurisdiction(code: string): Promise<JurisdictionState> {
     return (await loadAggregate(this.store, `jurisdiction-${code}`, jurisdictionDecider)).state;
+  }
+
+  /** The regional baseline: the latest published framework version, undefined when none is. */
+  latestPublishedFramework(): Promise<PublishedFramework | undefined> {
+    return loadLatestPublishedFramework(this.store);
   }
 
   async programme(programmeId: string): Promise<ProgrammeState> {

@@ -1,3 +1,4 @@
+import { programmeUpcasters } from '../programme/programme.upcasters.js';
 import { teamUpcasters } from '../team/team.upcasters.js';
 import type { EventEvolution } from './event-upcaster.js';
 
@@ -9,12 +10,16 @@ import type { EventEvolution } from './event-upcaster.js';
 export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
   /** v2: `assignedAt`, the assignment's business time, in the data. */
   MemberAssigned: 2,
+  /** v2: `scope` (who may change it) and `frameworkVersion` (what its grants were checked against). */
+  ProgrammeDefined: 2,
+  /** v2: `frameworkVersion`. */
+  ProgrammeRevised: 2,
 };
 
 /** What the composition hands to the event store (`new UpcasterChain(EVENT_EVOLUTION)`). */
 export const EVENT_EVOLUTION: EventEvolution = {
   currentVersions: CURRENT_SCHEMA_VERSIONS,
-  upcasters: [...teamUpcasters],
+  upcasters: [...teamUpcasters, ...programmeUpcasters],
 };
 
 /** The version a writer stamps on a new event of `type`. */

@@ -1,14 +1,34 @@
+import type { FrameworkDefinition } from '../shared/requirements.js';
 import { assertNever, eventFactory, type Decider, type DecisionContext } from '../shared/decider.js';
 import { LEVELS } from '../shared/levels.js';
 import { requireNonEmpty, requireNumber, requireOneOf, requireText } from '../shared/validation.js';
 import type { ProgrammeCommand } from './programme.commands.js';
 import { programmeErrors } from './programme.errors.js';
-import { PROGRAMME_KINDS, type ProgrammeContent, type ProgrammeEvent } from './programme.events.js';
+import { assertMayChangeProgramme, definerScope } from './programme-scope.js';
+import {
+  PROGRAMME_KINDS,
+  type CheckedAgainst,
+  type GrantedCompetency,
+  type ProgrammeContent,
+  type ProgrammeEvent,
+  type ProgrammeScope,
+} from './programme.events.js';
+
+type Programme = { readonly programmeId: string } & ProgrammeContent & ProgrammeScope & CheckedAgainst;
 
 export type ProgrammeState =
   | { readonly status: 'none' }
-  | ({ readonly status: 'defined'; readonly programmeId: string } & ProgrammeContent)
-  | ({ readonly status: 'retired'; readonly programmeId: string } & ProgrammeContent);
+  | ({ readonly status: 'defined' } & Programme)
+  | ({ readonly status: 'retired' } & Programme);
+
+/**
+ * What a programme decision reads besides its stream: the latest published framework version
+ * (`latestPublishedFramework`), null when none is published. A definition or a revision grants
+ * only the competencies and levels it defines; retiring reads nothing.
+ */
+export interface ProgrammeContext extends DecisionContext {
+  readonly framework: FrameworkDefinition | null;
+}
 
 /** A programme of a thousand hours is a typing mistake, not a course. */
 const MAX_HOURS = 500;
@@ -18,22 +38,32 @@ export const initialProgrammeState = (): ProgrammeState => ({ status: 'none' });
 export function decideProgramme(
   command: ProgrammeCommand,
   state: ProgrammeState,
-  context: DecisionContext,
+  context: ProgrammeContext,
 ): ProgrammeEvent[] {
   const emit = eventFactory<ProgrammeEvent>(command, context);
   const { programmeId } = command.data;
   switch (command.type) {
-    case 'DefineProgramme':
+    case 'DefineProgramme': {
       if (state.status !== 'none') throw programmeErrors.alreadyDefined(programmeId);
-      return [emit('ProgrammeDefined', { programmeId, ...content(command.data) })];
+      const { programmeId: _id, scope: requested, ...data } = command.data;
+      const scope = definerScope(context.actor, requested);
+      const defined = content(data);
+      const frameworkVersion = grantedByFramework(defined.competencies, context.framework);
+      return [emit('ProgrammeDefined', { programmeId, ...defined, scope, frameworkVersion })];
+    }
     case 'ReviseProgramme': {
       const current = requireDefined(state, programmeId);
+      assertMayChangeProgramme(context.actor, current.scope, programmeId);
       const { programmeId: _id, ...changes } = command.data;
-      return [emit('ProgrammeRevised', { programmeId, ...content({ ...current, ...changes }) })];
+      const revised = content({ ...current, ...changes });
+      const frameworkVersion = grantedByFramework(revised.competencies, context.framework);
+      return [emit('ProgrammeRevised', { programmeId, ...revised, frameworkVersion })];
     }
-    case 'RetireProgramme':
-      requireDefined(state, programmeId);
+    case 'RetireProgramme': {
+      const current = requireDefined(state, programmeId);
+      assertMayChangeProgramme(context.actor, current.scope, programmeId);
       return [emit('ProgrammeRetired', { programmeId, reason: command.data.reason?.trim() || null })];
+    }
     default:
       return assertNever(command);
   }
@@ -42,8 +72,10 @@ export function decideProgramme(
 export function evolveProgramme(state: ProgrammeState, event: ProgrammeEvent): ProgrammeState {
   switch (event.type) {
     case 'ProgrammeDefined':
-    case 'ProgrammeRevised':
       return { status: 'defined', ...event.data };
+    case 'ProgrammeRevised':
+      // The scope is the definition's: a revision never changes it.
+      return state.status === 'none' ? state : { ...state, status: 'defined', ...event.data };
     case 'ProgrammeRetired':
       return state.status === 'none' ? state : { ...state, status: 'retired' };
     default:
@@ -52,13 +84,13 @@ export function evolveProgramme(state: ProgrammeState, event: ProgrammeEvent): P
 }
 
 /** A training programme (`programme-<id>`): what a session teaches and the competencies it grants. */
-export const programmeDecider: Decider<ProgrammeCommand, ProgrammeEvent, ProgrammeState> = {
+export const programmeDecider: Decider<ProgrammeCommand, ProgrammeEvent, ProgrammeState, ProgrammeContext> = {
   decide: decideProgramme,
   evolve: evolveProgramme,
   initialState: initialProgrammeState,
 };
 
-function requireDefined(state: ProgrammeState, programmeId: string): ProgrammeContent {
+function requireDefined(state: ProgrammeState, programmeId: string): Programme {
   switch (state.status) {
     case 'none':
       throw programmeErrors.notFound(programmeId);
@@ -88,4 +120,21 @@ function content(data: ProgrammeContent): ProgrammeContent {
     hours: requireNumber(data.hours, 'hours', 0.5, MAX_HOURS),
     methodology: requireText(data.methodology, 'methodology'),
   };
+}
+
+/**
+ * Refuses competencies or levels that the latest published framework version does not define
+ * (each one listed); answers that version, which the event records.
+ */
+function grantedByFramework(
+  granted: readonly GrantedCompetency[],
+  framework: FrameworkDefinition | null,
+): string {
+  if (!framework) throw programmeErrors.noPublishedFramework();
+  const defines = ({ competency, level }: GrantedCompetency): boolean =>
+    Object.hasOwn(framework.competencies, competency) &&
+    Object.hasOwn(framework.competencies[competency]!.levels, level);
+  const undefinedGrants = granted.filter((grant) => !defines(grant));
+  if (undefinedGrants.length > 0) throw programmeErrors.notInFramework(framework.version, undefinedGrants);
+  return framework.version;
 }

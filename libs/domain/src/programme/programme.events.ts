@@ -18,14 +18,34 @@ export interface ProgrammeContent {
   readonly methodology: string;
 }
 
+/**
+ * Who may change a programme: `*` (regional) or one jurisdiction's code. Set when it is defined,
+ * never changed: only a coordinator of that scope revises or retires it.
+ */
+export interface ProgrammeScope {
+  readonly scope: string;
+}
+
+/**
+ * The latest published framework version the content was checked against (each competency and
+ * level granted is defined there); null for content recorded before the check (v1 events).
+ */
+export interface CheckedAgainst {
+  readonly frameworkVersion: string | null;
+}
+
+/** v2: `scope` and `frameworkVersion` (v1 → v2 in programme.upcasters.ts). */
 export type ProgrammeDefined = DomainEvent<
   'ProgrammeDefined',
-  ProgrammeContent & { readonly programmeId: string }
+  ProgrammeContent & ProgrammeScope & CheckedAgainst & { readonly programmeId: string }
 >;
-/** Carries the whole revised content, not a diff: a reader needs no earlier event to know it. */
+/**
+ * Carries the whole revised content, not a diff: a reader needs no earlier event to know it.
+ * v2: `frameworkVersion`.
+ */
 export type ProgrammeRevised = DomainEvent<
   'ProgrammeRevised',
-  ProgrammeContent & { readonly programmeId: string }
+  ProgrammeContent & CheckedAgainst & { readonly programmeId: string }
 >;
 export type ProgrammeRetired = DomainEvent<
   'ProgrammeRetired',

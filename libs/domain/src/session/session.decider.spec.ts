@@ -382,6 +382,8 @@ describe('session decider', () => {
       kind: 'awareness' as const,
       hours: 14,
       methodology: 'Interactive',
+      scope: '*',
+      frameworkVersion: 'v1',
     },
   };
   const programme = fold(programmeDecider, [programmeDefined]);

@@ -3,7 +3,7 @@ import { ADVISORY_LOCKS, transactionLockSql } from '@cadre/kernel';
 import { sign, verify } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import type pg from 'pg';
-import { verifyChain, type EventStore } from '@cadre/event-store';
+import { verifyChain, type EventStore, type RecordedEvent } from '@cadre/event-store';
 import { readCheckpoint } from '@cadre/subscriptions';
 import { HISTORY_SCHEMA } from '../history/history.projection.js';
 import type { CheckpointSigningKey } from './checkpoint-signing-key.js';
@@ -125,9 +125,15 @@ export class SignedCheckpoints {
   /**
    * Verifies one stream, or every stream (the checkpoint's and those the history knows), against
    * its hash chain and the latest signed checkpoint. `onProgress` reports streams done / total.
+   * A stream whose events `mayRead` refuses is answered as a stream that does not exist (no
+   * events, nothing signed): the answer tells neither its length nor that it exists.
    */
   async verify(
-    options: { stream?: string; onProgress?: (done: number, total: number) => void } = {},
+    options: {
+      stream?: string;
+      onProgress?: (done: number, total: number) => void;
+      mayRead?: (recorded: readonly RecordedEvent[]) => boolean;
+    } = {},
   ): Promise<IntegrityReport> {
     const checkpoint = await this.latest();
     const findings: IntegrityFinding[] = [];
@@ -143,11 +149,13 @@ export class SignedCheckpoints {
     let events = 0;
     for (const [index, stream] of streams.entries()) {
       // As stored: the hash chain covers the stored bytes, never the upcast form (decision 0014).
-      const recorded = await this.store.readStream(stream, { stored: true });
+      const stored = await this.store.readStream(stream, { stored: true });
+      const readable = !options.mayRead || options.mayRead(stored);
+      const recorded = readable ? stored : [];
       events += recorded.length;
       const chain = verifyChain(stream, recorded);
       for (const problem of chain.problems) findings.push({ stream, ...problem });
-      const head = signed.get(stream);
+      const head = readable ? signed.get(stream) : undefined;
       if (head) findings.push(...compareWithCheckpoint(stream, head, recorded));
       options.onProgress?.(index + 1, streams.length);
     }
