@@ -49,7 +49,6 @@ describe('employeeRef reservations orphaned by a registration cut halfway', () =
       env: {
         DATABASE_URL: proxied.toString(),
         CADRE_RESERVATION_GRACE_SECONDS: String(GRACE_SECONDS),
-        CADRE_DB_CONNECT_TIMEOUT_MS: '1000',
       },
     });
     world = await staffWorld(subject, ['AL']);
