@@ -1,7 +1,7 @@
 import { systemClock } from '@cadre/kernel';
 import cliProgress from 'cli-progress';
 import { DEFAULT_CONCURRENCY, ProjectionRebuilder, listCheckpoints, measureLag } from '@cadre/subscriptions';
-import { reconcileStandings } from '@cadre/processes';
+import { reconcileStandings, sweepOrphanedReservations } from '@cadre/processes';
 import type { CliContext } from './cli-context.js';
 import { replayReadModel, REPLAYABLE } from './replay.js';
 
@@ -181,6 +181,34 @@ export const commands: Record<string, CliCommand> = {
       return 0;
     },
   },
+  'reservations:orphans': {
+    summary:
+      '[--release]: the employeeRef reservations whose staff stream was never created, older than CADRE_RESERVATION_GRACE_SECONDS (jurisdiction, reserved at, age); --release releases them',
+    options: { release: { type: 'boolean' } },
+    run: async ({ store, pool, config }, values) => {
+      const release = values.release === true;
+      const graceSeconds = config.CADRE_RESERVATION_GRACE_SECONDS;
+      // The worker's own sweep, decided by the domain on each stream as it is now; a report only
+      // decides (nothing is appended). The reference is never printed: it is personal data.
+      const swept = await sweepOrphanedReservations({ store, now: () => systemClock.now() }, pool, {
+        graceSeconds,
+        release,
+      });
+      const what = { released: 'released', orphan: 'orphan', registered: 'registered', gone: 'changed' };
+      for (const one of swept) {
+        out(
+          `${one.jurisdiction}  reserved ${one.reservedAt}  age ${age(one.ageSeconds)}  staff ${one.staffId}  ${what[one.outcome]}${one.outcome === 'registered' ? ' (its staff stream exists: kept)' : ''}`,
+        );
+      }
+      const orphans = swept.filter((one) => one.outcome === 'orphan' || one.outcome === 'released').length;
+      out(
+        release
+          ? `${orphans} orphaned reservation(s) released (reason: staff stream never created).`
+          : `${orphans} orphaned reservation(s) older than ${graceSeconds} s${orphans > 0 ? ': run again with --release to release them' : ''}.`,
+      );
+      return 0;
+    },
+  },
   replay: {
     summary: `<read-model> --as-of <date> [--known-at <date>] [--jurisdiction XX] [--limit N]: the read model's answer then, as a table (${REPLAYABLE.join(', ')})`,
     options: {
@@ -192,6 +220,24 @@ export const commands: Record<string, CliCommand> = {
     run: async (context, values, [readModel]) => replayReadModel(context, readModel, values),
   },
 };
+
+/** `1d 2h`, `3h 4m`, `5m 6s`, `7s`. */
+function age(seconds: number): string {
+  const units: [string, number][] = [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ];
+  const parts: string[] = [];
+  let rest = Math.max(0, seconds);
+  for (const [unit, size] of units) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0 || (unit === 's' && parts.length === 0)) parts.push(`${count}${unit}`);
+  }
+  return parts.slice(0, 2).join(' ');
+}
 
 export function usage(): string {
   const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(22)} ${command.summary}`);

@@ -1,6 +1,7 @@
 import type { Projection } from '@cadre/subscriptions';
 import { awardOnCloseProcess } from './award-on-close.process.js';
 import { certificationScheduleProjection } from './certification-schedule.process.js';
+import { employeeRefOrphansProcess } from './employee-ref-orphans.process.js';
 import { lapseProcess } from './lapse.process.js';
 import type { ProcessDependencies } from './process-support.js';
 
@@ -13,6 +14,7 @@ export const processManagers = (deps: ProcessDependencies): Projection[] => [
   awardOnCloseProcess(deps),
   certificationScheduleProjection(),
   lapseProcess(deps),
+  employeeRefOrphansProcess(deps),
 ];
 
 export * from './process-support.js';
@@ -20,5 +22,6 @@ export * from './award-on-close.process.js';
 export * from './certification-schedule.process.js';
 export * from './certification-schedule.ticker.js';
 export * from './lapse.process.js';
+export * from './employee-ref-orphans.process.js';
 export * from './standing-reconciliation.js';
 export * from './rule-change-impact.js';

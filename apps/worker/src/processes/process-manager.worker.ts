@@ -19,7 +19,9 @@ import {
 import { CLOCK, systemClock, type Clock } from '@cadre/kernel';
 import {
   CertificationScheduleTicker,
+  OrphanedReservationSweeper,
   processManagers,
+  type OrphanedReservation,
   type ProcessDependencies,
   type TickResult,
 } from '@cadre/processes';
@@ -27,9 +29,9 @@ import { ProjectionRunner, type LeaseProvider } from '@cadre/subscriptions';
 import { LEASES, READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadre/subscriptions/nest';
 
 /**
- * The process managers (awards on close, the certification schedule, lapses): each a projection of
- * the log run by the projection runner (lease, batches, checkpoint), plus the tick that sends due
- * notices. Several workers may run: leases (the process's one lease connection) keep one active at a time. Their
+ * The process managers (awards on close, the certification schedule, lapses, employeeRef orphans):
+ * each a projection of the log run by the projection runner (lease, batches, checkpoint), plus the
+ * tick that sends due notices and releases orphaned employeeRef reservations. Several workers may run: leases (the process's one lease connection) keep one active at a time. Their
  * lag behind the log is reported like the projections' (`cadre_process_lag_seconds`,
  * `cadre_process_lag_events`, and `processes` in `/health/ready`), never making the process unready.
  */
@@ -37,8 +39,10 @@ import { LEASES, READ_MODEL_POOL, RunnerLagMonitor, type RunnerLag } from '@cadr
 export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly runners: ProjectionRunner[];
   readonly ticker: CertificationScheduleTicker;
+  readonly sweeper: OrphanedReservationSweeper;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<TickResult> | null = null;
+  private sweeping: Promise<readonly OrphanedReservation[]> | null = null;
   private readonly lagMonitor: RunnerLagMonitor;
 
   constructor(
@@ -66,6 +70,7 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeAppli
         }),
     );
     this.ticker = new CertificationScheduleTicker(pool, leases, deps);
+    this.sweeper = new OrphanedReservationSweeper(pool, leases, deps, config.CADRE_RESERVATION_GRACE_SECONDS);
     this.lagMonitor = new RunnerLagMonitor(store, pool, this.runners, metrics, {
       metric: 'cadre_process',
       label: 'process',
@@ -91,7 +96,10 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeAppli
     this.lagMonitor.start();
     const seconds = this.config.processTickSeconds;
     if (seconds <= 0) return;
-    this.timer = setInterval(() => void this.tick().catch(() => undefined), seconds * 1000);
+    this.timer = setInterval(() => {
+      void this.tick().catch(() => undefined);
+      void this.sweep().catch(() => undefined);
+    }, seconds * 1000);
     this.timer.unref();
   }
 
@@ -99,6 +107,7 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeAppli
     if (this.timer) clearInterval(this.timer);
     this.lagMonitor.stop();
     await this.ticking?.catch(() => undefined);
+    await this.sweeping?.catch(() => undefined);
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 
@@ -114,6 +123,24 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeAppli
       return await run;
     } finally {
       if (this.ticking === run) this.ticking = null;
+    }
+  }
+
+  /**
+   * Releases the employeeRef reservations whose staff stream is still absent after the grace
+   * period (decision 0020), at each tick; also on demand, for tests and operators.
+   */
+  async sweep(): Promise<readonly OrphanedReservation[]> {
+    if (this.sweeping) return this.sweeping;
+    const run = this.sweeper.sweep().catch((error: unknown) => {
+      this.logger.error({ err: error }, 'employeeRef orphan sweep failed; retrying at the next tick');
+      throw error;
+    });
+    this.sweeping = run;
+    try {
+      return await run;
+    } finally {
+      if (this.sweeping === run) this.sweeping = null;
     }
   }
 }

@@ -37,7 +37,7 @@ export class EmployeeRefReservations {
     await this.free(jurisdiction, employeeRef, staffId, request).catch((error: unknown) =>
       this.logger.error(
         { err: error, staffId, jurisdiction },
-        'employeeRef reservation could not be released; it blocks that reference until freed',
+        "employeeRef reservation could not be released; it blocks that reference until freed (a registration's: by the orphans process after the grace period)",
       ),
     );
   }

@@ -36,7 +36,9 @@ const NOT_YET_SEALED = { ciphertext: 'not-yet-sealed' };
  * refused one reserves nothing and seals nothing); then the employeeRef is reserved on its own
  * stream (a second registration of it in the jurisdiction is a 409); then the personal data is
  * sealed and the staff stream created. If that fails, the reservation is released again, so that
- * a retry (or another member) can take the reference.
+ * a retry (or another member) can take the reference; if that release fails too (the database
+ * gone), the employee-ref orphans process releases it once the grace period has passed
+ * (decision 0020).
  */
 @CommandHandler(RegisterStaff)
 export class RegisterStaffHandler implements ICommandHandler<RegisterStaff> {

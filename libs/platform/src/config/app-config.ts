@@ -223,6 +223,17 @@ export class AppConfig {
   CADRE_PROCESS_TICK_SECONDS?: number;
 
   /**
+   * How long a registration may take between reserving the employeeRef and creating the staff
+   * stream: a reservation older than this whose staff stream is absent is an orphan, released by
+   * the worker (decision 0020). Far longer than any request, so that none still under way is.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_RESERVATION_GRACE_SECONDS must be a whole number of seconds' })
+  @Min(1, { message: 'CADRE_RESERVATION_GRACE_SECONDS must be 1 or more' })
+  CADRE_RESERVATION_GRACE_SECONDS = 900;
+
+  /**
    * Requests with a missing or invalid token allowed per client address per minute; past it the
    * address is answered 429 with Retry-After until the minute ends (a valid token still passes).
    * 0 = no limit.
