@@ -119,6 +119,36 @@ describe('GET /v1/staff (the staff directory)', () => {
     expect(logged).not.toContain('hoxha');
   });
 
+  it('keeps in the access log the staff ids each read gave, an export once it has streamed', async () => {
+    const reader = await world.bearer(['manager'], ['AL'], 'directory-reader');
+    const admin = await world.bearer(['admin'], ['*'], 'admin');
+    await get('?q=hoxha', reader).expect(200);
+    await get('?limit=2', reader).expect(200);
+    await get('?q=hoxha', reader).set('Accept', 'text/csv').expect(200);
+    await get('?status=unknown', reader).expect(400);
+    const entries = async () =>
+      (
+        await request(world.server)
+          .get('/v1/audit/access-log?actor=directory-reader')
+          .set('Authorization', admin)
+      ).body.entries as { parameters: string[]; returned: unknown }[];
+    // The export's entry is completed once its rows have streamed: moments after the answer.
+    for (let i = 0; i < 50 && (await entries())[1]?.returned === null; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const hoxhas = [ids['Ana Hoxha'], ids['Clara Hoxha']];
+    // Newest first: the refused read gave nothing; the export, the page and the search their members.
+    expect((await entries()).map(({ parameters, returned }) => ({ parameters, returned }))).toEqual([
+      { parameters: ['status'], returned: null },
+      { parameters: ['q'], returned: { count: 2, staffIds: hoxhas, teamIds: [] } },
+      {
+        parameters: ['limit'],
+        returned: { count: 2, staffIds: [ids['Ana Hoxha'], ids['Besnik Dervishi']], teamIds: [] },
+      },
+      { parameters: ['q'], returned: { count: 2, staffIds: hoxhas, teamIds: [] } },
+    ]);
+  });
+
   it('shows "erased" once the personal data is erased, and the departure', async () => {
     const id = ids['Clara Hoxha']!;
     await request(world.server)
