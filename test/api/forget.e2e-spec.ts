@@ -90,7 +90,13 @@ describe('forgetting a person leaves nothing behind', () => {
       await sql.query('ALTER TABLE rm_staff_directory.staff RENAME COLUMN employee_ref_gone TO employee_ref');
     }
     expect(subject.logs).toEqual(
-      expect.arrayContaining([expect.objectContaining({ level: 'error', msg: 'request failed' })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 'error',
+          msg: 'request failed',
+          err: expect.objectContaining({ type: 'QueryFailedError', code: '42703' }),
+        }),
+      ]),
     );
 
     // The scan sees what is there: the read models hold the person in clear until the erasure.
@@ -108,6 +114,9 @@ describe('forgetting a person leaves nothing behind', () => {
     await caughtUp();
 
     expect(await tableColumnsHolding(VALUES)).toEqual([]);
+    // Who read the person stays known, by id: the access log lists the ids each answer gave.
+    const accessLog = await get('/v1/audit/access-log?actor=mgr-al&limit=500', admin).expect(200);
+    expect(JSON.stringify(accessLog.body)).toContain(staffId);
     const logged = JSON.stringify(subject.logs).toLowerCase();
     expect(VALUES.filter((value) => logged.includes(value.toLowerCase()))).toEqual([]);
     // The sealed registration is still in the log, and its key is gone.
