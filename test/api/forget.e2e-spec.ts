@@ -125,6 +125,10 @@ describe('forgetting a person leaves nothing behind', () => {
       [`staff-${staffId}`],
     );
     expect(rows[0].n).toBe(1);
+    const key = await sql.query('SELECT wrapped, erased_at FROM cadre_keys.data_keys WHERE subject = $1', [
+      staffId,
+    ]);
+    expect(key.rows).toEqual([{ wrapped: null, erased_at: expect.any(Date) }]);
   }, 30_000);
 
   /** Every projection and process manager has applied the whole log. */
