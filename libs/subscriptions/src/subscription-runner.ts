@@ -143,7 +143,7 @@ export class SubscriptionRunner {
         if (this.stopping) break;
         this.state = 'failed';
         this.error = error instanceof Error ? error.message : String(error);
-        this.log('error', `${this.consumer.name} stopped on an error; retrying`, { error: this.error });
+        this.log('error', `${this.consumer.name} stopped on an error; retrying`, { err: error });
         await this.sleep(Math.min(30_000, 500 * 2 ** failures++));
       } finally {
         await this.releaseLease();

@@ -16,6 +16,7 @@ import {
 import { loadAggregate, registeredPersonalData, unsealPersonalData } from '@cadre/command-handling';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { ApiController } from '../shared/api-controller.js';
+import { AccessLogged } from '../audit/access-log.js';
 import { commandMetadata, commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
@@ -152,6 +153,7 @@ export class StaffHttpController {
 
   @Get(':id')
   @Roles('manager', 'training-coordinator', 'auditor', 'admin')
+  @AccessLogged('staff-record')
   @ApiOperation({
     summary: 'A staff member as they stand, with their certifications; ETag = the stream revision',
     description:
