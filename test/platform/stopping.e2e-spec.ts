@@ -234,6 +234,20 @@ describe('npm start, stopped by a signal', () => {
     expectStoppedInOrder(running);
   }, 150_000);
 
+  it('after a SIGKILL (its PostgreSQL, in a group of its own, survives it): the next start stops that orphan and starts', async () => {
+    const killed = await start();
+    process.kill(killed.child.pid!, 'SIGKILL');
+    await killed.exited;
+    expect(alive(killed.postgresPid)).toBe(true);
+    const next = await start({ LOG_LEVEL: 'debug' });
+    expect(alive(killed.postgresPid)).toBe(false);
+    expect(next.postgresPid).not.toBe(killed.postgresPid);
+    expect(next.output()).toContain(`stopped the embedded PostgreSQL (pid ${killed.postgresPid})`);
+    process.kill(-next.child.pid!, 'SIGINT');
+    expect((await next.exited).code).toBe('0');
+    expectStoppedInOrder(next);
+  }, 150_000);
+
   it('on a busy port: says so in one sentence, exits non-zero with no stack trace, and leaves no PostgreSQL running', async () => {
     const busy = createServer();
     await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));

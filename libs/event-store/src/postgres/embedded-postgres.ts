@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -54,9 +54,15 @@ const PASSWORD = 'cadre-embedded-dev';
  */
 export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
   const dataDir = resolve(options.dataDir);
+  const log = options.log ?? (() => undefined);
   const running = await runningEmbeddedUrl(dataDir);
   if (running !== null) {
-    throw new EmbeddedClusterInUseError(dataDir, Number(new URL(running).port));
+    const orphan = await orphanedServer(dataDir);
+    if (orphan === null) throw new EmbeddedClusterInUseError(dataDir, Number(new URL(running).port));
+    await stopOrphan(orphan);
+    log(
+      `stopped the embedded PostgreSQL (pid ${orphan}) that a process which ended without stopping it left running`,
+    );
   }
   const port = options.port ?? (await freeLoopbackPort());
   const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
@@ -64,7 +70,6 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
   await mkdir(parent, { recursive: true });
   // As root, the package runs the server as a `postgres` system user, which must reach the folder.
   if (process.getuid?.() === 0) await chmod(parent, 0o755).catch(() => undefined);
-  const log = options.log ?? (() => undefined);
   const lines: string[] = [];
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -143,7 +148,13 @@ async function startServer(
     // English messages, whatever the machine's locale: readiness is read from the log.
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const owner = ownerFile(dataDir);
+  const exited = new Promise<void>((done) =>
+    child.once('exit', () => {
+      rmSync(owner, { force: true });
+      done();
+    }),
+  );
   const onExit = (): void => void child.kill('SIGINT');
   process.once('exit', onExit);
   void exited.then(() => process.removeListener('exit', onExit));
@@ -162,6 +173,7 @@ async function startServer(
     child.once('error', fail);
     void exited.then(() => fail(new Error('')));
   });
+  writeFileSync(owner, `${process.pid}\n`);
   return {
     pid: child.pid!,
     stop: async () => {
@@ -172,6 +184,41 @@ async function startServer(
       clearTimeout(quit);
     },
   };
+}
+
+/** Beside the data folder: the process that started its server (to tell an orphan from a cluster in use). */
+const ownerFile = (dataDir: string): string => `${dataDir}.owner`;
+
+/**
+ * The pid of the server running in `dataDir` if the process that started it is gone (killed with
+ * SIGKILL, say: the server, in a group of its own, survives it); null if it is still there or
+ * unknown (a server started otherwise is never taken for an orphan).
+ */
+async function orphanedServer(dataDir: string): Promise<number | null> {
+  const owner = Number((await readFile(ownerFile(dataDir), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) return null;
+  const pid = Number((await readFile(resolve(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** A fast shutdown of a server this process did not start, waited for by polling. */
+async function stopOrphan(pid: number): Promise<void> {
+  const deadline = Date.now() + FAST_SHUTDOWN_MS;
+  process.kill(pid, 'SIGINT');
+  let quit = false;
+  while (alive(pid)) {
+    if (!quit && Date.now() > deadline) quit = process.kill(pid, 'SIGQUIT');
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const SERVER_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
