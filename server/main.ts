@@ -6,7 +6,7 @@ import {
   type EmbeddedCluster,
 } from '@cadre/event-store/embedded';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { ConfigurationError, loadConfig } from '@cadre/platform/config';
 import { createLogger } from '@cadre/platform/logging';
 
@@ -120,13 +120,18 @@ async function stop(app: NestFastifyApplication, logger: Logger, signal: NodeJS.
 }
 
 /**
- * The logger writes asynchronously: its last lines are written before the process exits (a
- * process that ended by its signal, as Nest's shutdown hooks do, lost them now and then).
+ * The logger writes to stdout asynchronously, a line at a time: its last lines are written before
+ * the process exits. (Pino's own exit flush writes what is buffered but not the line being
+ * written, which then came out after it or not at all — as when Nest's shutdown hook re-raised
+ * the signal: "embedded PostgreSQL stopped" was missing now and then.)
  */
 function flushed(logger: Logger): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    (NodeJS.EventEmitter & { _writing?: boolean }) | undefined;
+  if (!stream?._writing) return Promise.resolve();
   return new Promise((done) => {
     setTimeout(done, 1000).unref();
-    logger.flush(() => done());
+    stream.once('drain', () => done());
   });
 }
 

@@ -126,6 +126,10 @@ describe('npm start, stopped by a signal', () => {
       'stopped',
     ].map((msg) => at(running, msg));
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    // Written in that order too, the last included (the logger writes asynchronously).
+    const written = running.lines().map((line) => line.msg);
+    expect(written.indexOf('embedded PostgreSQL stopped')).toBeLessThan(written.indexOf('stopped'));
+    expect(written[written.length - 1]).toBe('stopped');
     expect(running.lines().some((line) => /^stopping: \d+ requests in flight$/.test(line.msg))).toBe(true);
     expect(running.lines().filter((line) => line.level === 'error' || line.level === 'fatal')).toEqual([]);
     expect(alive(running.postgresPid)).toBe(false);
