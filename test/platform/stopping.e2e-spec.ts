@@ -159,7 +159,8 @@ describe('npm start, stopped by a signal', () => {
     const running = await start();
     const coordinator = await token('training-coordinator');
     const body = JSON.stringify({ version: 'v1', title: 'Framework sent slowly while Cadre stops' });
-    // The request's headers and half its body now, the rest 2 s after the signal.
+    // The request's headers and the start of its body now (2 s to reach the handler's hooks on a
+    // loaded machine), the rest 2 s after the signal.
     const answer = new Promise<{ status: number; text: string; at: number }>((done, fail) => {
       const req = httpRequest(`${running.url}/v1/frameworks`, {
         method: 'POST',
@@ -180,7 +181,7 @@ describe('npm start, stopped by a signal', () => {
         process.kill(running.child.pid!, 'SIGTERM');
         signalled = Date.now();
         setTimeout(() => req.end(body.slice(10)), 2000);
-      }, 1000);
+      }, 2000);
     });
     let signalled = 0;
     const { status, text, at: answeredAt } = await answer;
