@@ -23,6 +23,8 @@ export * from './health/health.module.js';
 export { EVENT_STORE_PING, type EventStorePing } from './health/event-store.health.js';
 export { READ_PATH_PROBE, type ReadPathProbe } from './health/read-model.health.js';
 export * from './http/http-app.js';
+export * from './http/stopping.js';
+export * from './http/graceful-stop.js';
 export * from './http/swagger.js';
 export * from './platform.module.js';
 export * from './health/readiness-details.js';

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { RequestAuthentication } from '../auth/request-authentication.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { CORRELATION_ID_HEADER, correlationIdFrom, runInRequestContext } from '../logging/request-context.js';
+import { ServiceStoppingError, Stopping } from './stopping.js';
 
 /** The largest request body the API reads; larger ones are refused with 413 before parsing. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -25,15 +26,26 @@ export function fastifyOptions(logger: Logger, options: { trustProxy?: boolean }
  * Hooks every request goes through, 404s and refused bodies included: the correlation id (kept
  * for the request's async context and echoed to the caller), authentication before anything else
  * is looked at (RequestAuthentication: no body is read for a caller without a valid token), the
- * access log line and the request duration metric. Call before `init()`/`listen()`.
+ * access log line and the request duration metric; the count of requests in flight, and the
+ * refusal of new ones once the process is stopping (see {@link Stopping}). Call before
+ * `init()`/`listen()`.
  */
 export function installRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsRegistry);
   const authentication = app.get(RequestAuthentication);
+  const stopping = app.get(Stopping);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_ID_HEADER, request.id);
     runInRequestContext({ correlationId: String(request.id) }, done);
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    // Until the response is sent or the connection is gone (a stream ends, a client leaves).
+    reply.raw.once('close', stopping.requestStarted());
+    if (stopping.stopping) {
+      void reply.header('connection', 'close');
+      throw new ServiceStoppingError();
+    }
   });
   fastify.addHook('onRequest', (request) => authentication.authenticate(request));
   fastify.addHook('onResponse', (request, reply, done) => {
