@@ -16,6 +16,7 @@ import { ApiController } from '../shared/api-controller.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
+import { RebuiltFrom } from '../shared/command-reply.interceptor.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import {
@@ -47,6 +48,7 @@ export class ProgrammeHttpController {
   @Problems({
     400: ['COMMAND.BACKDATED_WITHOUT_REASON', 'COMMAND.OCCURRED_IN_FUTURE', 'PROGRAMME.DUPLICATE_COMPETENCY'],
   })
+  @RebuiltFrom('programme')
   define(@Body() body: DefineProgrammeRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { title, kind, hours, methodology } = body;
     const programmeId = randomIds();
