@@ -13,6 +13,7 @@ import {
   type Position,
   type RecordedEvent,
 } from '@cadre/event-store';
+import { readLog } from '@cadre/subscriptions';
 
 /** Where a command comes from: who, in which request, caused by what, and when it is now. */
 export interface CommandEnvelope {
@@ -44,6 +45,22 @@ export interface IdempotencyTag {
 /** Whether the event was appended by a command of the request with this idempotency tag. */
 export const carriesIdempotency = (event: RecordedEvent, tag: IdempotencyTag): boolean =>
   event.metadata.idempotencyKey === tag.key && event.metadata.idempotencyScope === tag.scope;
+
+/**
+ * The events appended under this idempotency tag after `after` (the whole log when null), in
+ * global order: the log read with {@link readLog}, the same for every adapter.
+ */
+export async function writtenUnder(
+  store: EventStore,
+  tag: IdempotencyTag,
+  after: Position | null,
+): Promise<RecordedEvent[]> {
+  const found: RecordedEvent[] = [];
+  for await (const page of readLog(store, { after })) {
+    found.push(...page.filter((event) => carriesIdempotency(event, tag)));
+  }
+  return found;
+}
 
 export interface CommandSpec<
   Command extends DomainCommand,

@@ -2,12 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { canonicalize } from 'json-canonicalize';
 import type pg from 'pg';
-import { carriesIdempotency, type IdempotencyTag } from '@cadre/command-handling';
+import { writtenUnder } from '@cadre/command-handling';
 import { PG_POOL } from '@cadre/command-handling/nest';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@cadre/event-store';
 import { CadreError } from '@cadre/kernel';
 import { AppConfig } from '@cadre/platform';
-import { readLog } from '@cadre/subscriptions';
 
 const SCHEMA_SQL = `
 CREATE SCHEMA IF NOT EXISTS cadre_api;
@@ -151,17 +150,8 @@ export class IdempotencyStore {
       [claim.scope, claim.key, claim.owner, row.owner, this.leaseMs],
     );
     if ((taken.rowCount ?? 0) === 0) throw new IdempotencyInProgressError();
-    const written = await this.written(claim, row.from_position);
+    const written = await writtenUnder(this.store, claim, row.from_position);
     return { kind: 'recovered', claim, written };
-  }
-
-  /** The events carrying this key and scope, after `from` (the whole log when the claim has none). */
-  async written(tag: IdempotencyTag, from: string | null): Promise<RecordedEvent[]> {
-    const found: RecordedEvent[] = [];
-    for await (const page of readLog(this.store, { after: from })) {
-      found.push(...page.filter((event) => carriesIdempotency(event, tag)));
-    }
-    return found;
   }
 
   /** Renews the claim's lease; false when this owner no longer holds it (taken over, or gone). */
