@@ -16,17 +16,17 @@ const counter = {
   ],
 };
 const add = (n: number): Cmd => ({ type: 'Add', data: { n } });
-const envelope = (key?: string, scope = 'alice POST /v1/counters'): CommandEnvelope => ({
+const envelope = (key?: string, scope = 'alice POST /v1/counters', recovering = false): CommandEnvelope => ({
   actor: { sub: 'alice', roles: ['manager'], jurisdictions: ['AL'] },
   correlationId: 'corr-1',
   now: () => new Date('2026-01-01T10:00:00.000Z'),
-  ...(key ? { idempotency: { key, scope } } : {}),
+  ...(key ? { idempotency: { key, scope, recovering } } : {}),
 });
 
 /**
  * Decision 0019 on each adapter: the events a command appends carry its request's Idempotency-Key
  * and scope; the log read from a position finds them (and only them); and a stream that holds
- * them is not decided again under that key: the command answers what was recorded.
+ * them is not decided again by a request that took its key over: it answers what was recorded.
  */
 describe.each([postgresAdapter, esdbTestDoubleAdapter])('Idempotency-Key in the log: $name', (adapter) => {
   let sut: StoreUnderTest;
@@ -68,13 +68,21 @@ describe.each([postgresAdapter, esdbTestDoubleAdapter])('Idempotency-Key in the 
     expect(await writtenUnder(store, { key: 'k0', scope: 'alice POST /v1/counters' }, from)).toEqual([]);
     expect(await writtenUnder(store, { key: 'k0', scope: 'alice POST /v1/counters' }, null)).toHaveLength(1);
 
-    // The same request again: the recorded outcome, nothing appended.
-    const again = await handleCommand(
+    // The same request taking over its key from an attempt cut short: the recorded outcome,
+    // nothing appended.
+    const recovered = await handleCommand(
+      store,
+      { stream: 'counter-b', decider: counter, command: add(2) },
+      envelope('k1', 'alice POST /v1/counters', true),
+    );
+    expect(recovered).toMatchObject({ revision: 0, position: first.position, state: 2, created: true });
+    expect(await store.readStream('counter-b')).toHaveLength(2);
+    // A plain retry (its earlier attempt failed and released the key) is decided anew.
+    const retried = await handleCommand(
       store,
       { stream: 'counter-b', decider: counter, command: add(2) },
       envelope('k1'),
     );
-    expect(again).toMatchObject({ revision: 0, position: first.position, state: 2, created: true });
-    expect(await store.readStream('counter-b')).toHaveLength(2);
+    expect(retried).toMatchObject({ revision: 2, state: 9, created: false });
   });
 });

@@ -33,13 +33,18 @@ export interface CommandEnvelope {
 
 /**
  * The `Idempotency-Key` of a request and its scope (caller, method, path). Every event the command
- * appends carries both in its metadata; and a stream that already holds events with this tag is
- * not decided again: the command answers what was recorded then (a retry of a command that was
- * cut short after writing some of its streams completes it, never writes them twice).
+ * appends carries both in its metadata.
  */
 export interface IdempotencyTag {
   readonly key: string;
   readonly scope: string;
+  /**
+   * The request took its key over from an attempt that was cut short (decision 0019): a stream that
+   * already holds events of this tag is not decided again, the command answers what was recorded
+   * then, so the retry completes what was half written and never writes a stream twice. (Not on a
+   * plain retry: an attempt that failed and was undone released its key, and is decided anew.)
+   */
+  readonly recovering?: boolean;
 }
 
 /** Whether the event was appended by a command of the request with this idempotency tag. */
@@ -137,7 +142,9 @@ export async function handleCommand<
   for (let attempt = 1; ; attempt += 1) {
     const recorded = await store.readStream(spec.stream);
     const revision = recorded.length - 1;
-    const written = envelope.idempotency ? recordedOutcome(spec, recorded, envelope.idempotency) : null;
+    const written = envelope.idempotency?.recovering
+      ? recordedOutcome(spec, recorded, envelope.idempotency)
+      : null;
     if (written) return written;
     if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
       throw new RevisionMismatchError(spec.stream, envelope.expectedRevision, revision);

@@ -11,7 +11,7 @@ import { catchError, finalize, from, mergeMap, of, type Observable } from 'rxjs'
 import type { RecordedEvent } from '@cadre/event-store';
 import { CadreError, type Actor } from '@cadre/kernel';
 import { CommandReply } from './command-reply.js';
-import { IDEMPOTENCY_KEY, idempotencyOf } from './command-request.js';
+import { IDEMPOTENCY_KEY, idempotencyOf, markRecovering } from './command-request.js';
 import { IdempotencyStore, type IdempotencyClaim } from './idempotency.store.js';
 
 class InvalidIdempotencyKeyError extends CadreError {
@@ -88,6 +88,7 @@ export class CommandReplyInterceptor implements NestInterceptor {
             mergeMap(() => replay(rebuilt.status, rebuilt.body)),
           );
         }
+        if (begun.kind === 'recovered') markRecovering(request);
         return this.run(begun.claim, next, reply);
       }),
     );

@@ -81,17 +81,20 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  * the command-reply interceptor refuses before any command runs).
  */
 export function idempotencyOf(
-  request: FastifyRequest & { actor?: Actor },
-): { key: string; scope: string } | undefined {
+  request: FastifyRequest & { actor?: Actor; idempotencyRecovering?: boolean },
+): { key: string; scope: string; recovering?: boolean } | undefined {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
   if (key === undefined || !['POST', 'DELETE'].includes(request.method) || !IDEMPOTENCY_KEY.test(key)) {
     return undefined;
   }
-  return {
-    key,
-    scope: `${request.actor?.sub ?? 'anonymous'} ${request.method} ${request.url.split('?')[0]}`,
-  };
+  const scope = `${request.actor?.sub ?? 'anonymous'} ${request.method} ${request.url.split('?')[0]}`;
+  return { key, scope, ...(request.idempotencyRecovering ? { recovering: true } : {}) };
+}
+
+/** Marks the request as one that took its key over from an attempt cut short (decision 0019). */
+export function markRecovering(request: FastifyRequest): void {
+  (request as FastifyRequest & { idempotencyRecovering?: boolean }).idempotencyRecovering = true;
 }
 
 /** The {@link CommandRequest} of the current HTTP request (authenticated routes only). */

@@ -36,7 +36,14 @@ export class EmployeeRefReservations {
     request: CommandRequest,
   ): Promise<string> {
     const state = await this.send('ReserveEmployeeRef', jurisdiction, employeeRef, staffId, request);
-    return state.status === 'reserved' ? state.staffId : staffId;
+    if (state.status === 'reserved') return state.staffId;
+    // The attempt cut short had reserved it and freed it again: reserve it anew.
+    const plain = request.idempotency && { key: request.idempotency.key, scope: request.idempotency.scope };
+    await this.send('ReserveEmployeeRef', jurisdiction, employeeRef, staffId, {
+      ...request,
+      idempotency: plain,
+    });
+    return staffId;
   }
 
   /** Frees the member's reservation (nothing if another member holds it); a failure propagates. */
