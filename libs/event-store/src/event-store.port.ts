@@ -27,6 +27,12 @@ export interface EventMetadata {
   readonly schemaVersion: number;
   /** Why, when the event is back-dated or corrective. */
   readonly reason?: string;
+  /**
+   * The `Idempotency-Key` of the request whose command appended it, and that key's scope (caller,
+   * method and path): a retry whose claim lapsed finds what the command wrote (decision 0019).
+   */
+  readonly idempotencyKey?: string;
+  readonly idempotencyScope?: string;
 }
 
 export interface NewEvent<Type extends string = string, Data = unknown> {

@@ -67,6 +67,11 @@ export class CadreFixtures {
     return new CadreFixtures(subject.app.get<EventStore>(EVENT_STORE), subject.app.get<pg.Pool>(PG_POOL));
   }
 
+  /** On a store and pool of the test's own (an api running in another process, say). */
+  static on(store: EventStore, pool: pg.Pool): CadreFixtures {
+    return new CadreFixtures(store, pool);
+  }
+
   /**
    * `store.headPosition()` once it shows every event already committed. The head trails the
    * appenders' horizon (decision 0005), which an append still running holds back (the in-process

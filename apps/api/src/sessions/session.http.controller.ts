@@ -19,6 +19,7 @@ import { ApiController } from '../shared/api-controller.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
+import { RebuiltFrom } from '../shared/command-reply.interceptor.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import {
@@ -67,6 +68,7 @@ export class SessionHttpController {
     404: ['PROGRAMME.NOT_FOUND'],
     422: ['SESSION.TRAINER_NOT_ACCREDITED'],
   })
+  @RebuiltFrom('session')
   async schedule(
     @Body() body: ScheduleSessionRequestDto,
     @Command() request: CommandRequest,

@@ -21,6 +21,7 @@ import { withRevision } from '../shared/aggregate-reply.js';
 import { ApiController } from '../shared/api-controller.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
+import { RebuiltFrom } from '../shared/command-reply.interceptor.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import {
@@ -60,6 +61,7 @@ export class TeamHttpController {
     422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
   })
   @Problems({ 400: ['COMMAND.OCCURRED_IN_FUTURE'] })
+  @RebuiltFrom('team')
   form(@Body() body: FormTeamRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { name, jurisdiction, kind, caseRef } = body;
     const data = {
