@@ -4,11 +4,21 @@ import type { Logger } from 'pino';
 import { RequestAuthentication } from '../auth/request-authentication.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { CORRELATION_ID_HEADER, correlationIdFrom, runInRequestContext } from '../logging/request-context.js';
+import {
+  checkParameters,
+  checkParsedBody,
+  clientErrorHandler,
+  depthLimitedJsonParser,
+  frameworkErrors,
+} from './request-edge.js';
 
 /** The largest request body the API reads; larger ones are refused with 413 before parsing. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
-/** Fastify's options: our pino logger, the correlation id as the request id, the body limit. */
+/**
+ * Fastify's options: our pino logger, the correlation id as the request id, the body limit, and
+ * problem documents for what the router and Node.js refuse themselves (request-edge.ts).
+ */
 export function fastifyOptions(logger: Logger, options: { trustProxy?: boolean } = {}): FastifyServerOptions {
   return {
     loggerInstance: logger,
@@ -18,6 +28,8 @@ export function fastifyOptions(logger: Logger, options: { trustProxy?: boolean }
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (request) => correlationIdFrom(request.headers[CORRELATION_ID_HEADER]),
+    frameworkErrors,
+    clientErrorHandler,
   };
 }
 
@@ -25,7 +37,9 @@ export function fastifyOptions(logger: Logger, options: { trustProxy?: boolean }
  * Hooks every request goes through, 404s and refused bodies included: the correlation id (kept
  * for the request's async context and echoed to the caller), authentication before anything else
  * is looked at (RequestAuthentication: no body is read for a caller without a valid token), the
- * access log line and the request duration metric. Call before `init()`/`listen()`.
+ * access log line and the request duration metric; then what the edge refuses (request-edge.ts):
+ * path and query parameters that are not plain text, JSON bodies nested too deep (the JSON
+ * parser), bodies that are not an object or hold a lone surrogate. Call before `init()`/`listen()`.
  */
 export function installRequestHooks(app: NestFastifyApplication, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -36,6 +50,13 @@ export function installRequestHooks(app: NestFastifyApplication, logger: Logger)
     runInRequestContext({ correlationId: String(request.id) }, done);
   });
   fastify.addHook('onRequest', (request) => authentication.authenticate(request));
+  fastify.addHook('onRequest', async (request) => checkParameters(request));
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: BODY_LIMIT_BYTES },
+    depthLimitedJsonParser(fastify.getDefaultJsonParser('error', 'error')),
+  );
+  fastify.addHook('preValidation', async (request) => checkParsedBody(request));
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
