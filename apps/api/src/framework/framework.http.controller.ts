@@ -46,6 +46,7 @@ export class FrameworkHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Draft a framework version' })
   @Problems({ 403: ['ACTOR.REGIONAL_ONLY'] })
+  @Problems({ 409: ['FRAMEWORK.ALREADY_DRAFTED'] })
   draft(@Body() body: DraftFrameworkRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     return this.send(
       body.version,
@@ -58,6 +59,10 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Define a role in a draft version' })
+  @Problems({
+    404: ['FRAMEWORK.NOT_FOUND'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE', 'FRAMEWORK.ROLE_ALREADY_DEFINED'],
+  })
   defineRole(
     @Param('version') version: string,
     @Body() body: DefineRoleRequestDto,
@@ -74,6 +79,7 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Define a competency, with validity and recertification window per level' })
+  @Problems({ 409: ['FRAMEWORK.PUBLISHED_IMMUTABLE'] })
   defineCompetency(
     @Param('version') version: string,
     @Body() body: DefineCompetencyRequestDto,
@@ -95,6 +101,11 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Require a competency at a minimum level for a role' })
+  @Problems({
+    404: ['FRAMEWORK.NOT_FOUND'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE'],
+    422: ['FRAMEWORK.UNKNOWN_COMPETENCY', 'FRAMEWORK.UNKNOWN_ROLE'],
+  })
   defineRequirement(
     @Param('version') version: string,
     @Body() body: DefineRequirementRequestDto,
@@ -115,6 +126,7 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Publish a version: immutable from then on' })
+  @Problems({ 404: ['FRAMEWORK.NOT_FOUND'], 409: ['FRAMEWORK.PUBLISHED_IMMUTABLE'] })
   publish(
     @Param('version') version: string,
     @Body() body: PublishFrameworkRequestDto,

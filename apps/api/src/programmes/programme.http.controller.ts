@@ -65,6 +65,7 @@ export class ProgrammeHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Revise a programme: fields left out keep their value' })
   @Problems({ 409: ['PROGRAMME.RETIRED'] })
+  @Problems({ 404: ['PROGRAMME.NOT_FOUND'] })
   revise(
     @Param('id', ProgrammeId) programmeId: string,
     @Body() body: ReviseProgrammeRequestDto,

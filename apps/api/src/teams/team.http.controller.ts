@@ -79,6 +79,7 @@ export class TeamHttpController {
   @Roles('manager')
   @ApiOperation({ summary: 'Designate a member as the team lead' })
   @Problems({ 422: ['TEAM.LEAD_NOT_A_MEMBER'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   lead(
     @Param('id', TeamId) teamId: string,
     @Body() body: StaffRefRequestDto,
@@ -96,6 +97,7 @@ export class TeamHttpController {
       'Declare the team operational: refused (422 TEAM.NOT_READY) until every required discipline is present',
   })
   @Problems({ 422: ['TEAM.NOT_READY'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   operational(
     @Param('id', TeamId) teamId: string,
     @Body() body: TeamDecisionRequestDto,
@@ -110,6 +112,7 @@ export class TeamHttpController {
   @Roles('manager')
   @ApiOperation({ summary: 'Dissolve the team (final); `reason` is required' })
   @Problems({ 400: ['COMMAND.FIELD_REQUIRED'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   dissolve(
     @Param('id', TeamId) teamId: string,
     @Body() body: ReasonedTeamRequestDto,
