@@ -350,12 +350,10 @@ export class RequestArbitraries {
       const key = location === 'path' ? 'path' : 'query';
       if (names.length > 0) {
         choices.push(
-          fc
-            .tuple(fc.constantFrom(...names), weirdParameter)
-            .map(([name, value]) => (request: Parts) => ({
-              ...request,
-              [key]: { ...request[key], [name]: value },
-            })),
+          fc.tuple(fc.constantFrom(...names), weirdParameter).map(([name, value]) => (request: Parts) => ({
+            ...request,
+            [key]: { ...request[key], [name]: value },
+          })),
         );
       }
     }
@@ -370,12 +368,10 @@ export class RequestArbitraries {
     );
     if (operation.body) {
       choices.push(
-        fc
-          .tuple(fc.nat(), weird)
-          .map(([at, value]) => (request: Parts) => ({
-            ...request,
-            body: replaceAt(request.body, at, value),
-          })),
+        fc.tuple(fc.nat(), weird).map(([at, value]) => (request: Parts) => ({
+          ...request,
+          body: replaceAt(request.body, at, value),
+        })),
         fc.nat().map((at) => (request: Parts) => ({ ...request, body: removeAt(request.body, at) })),
         fc
           .tuple(fc.nat(), fc.constantFrom('unknown', 'a\u0000', '\ud800', '__proto__', 'constructor'), weird)
