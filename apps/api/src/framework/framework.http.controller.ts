@@ -46,7 +46,7 @@ export class FrameworkHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Draft a framework version' })
   @Problems({ 403: ['ACTOR.REGIONAL_ONLY'] })
-  @Problems({ 409: ['FRAMEWORK.ALREADY_DRAFTED'] })
+  @Problems({ 400: ['FRAMEWORK.INVALID_CODE'], 409: ['FRAMEWORK.ALREADY_DRAFTED'] })
   draft(@Body() body: DraftFrameworkRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     return this.send(
       body.version,
@@ -60,6 +60,7 @@ export class FrameworkHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Define a role in a draft version' })
   @Problems({
+    400: ['FRAMEWORK.INVALID_CODE'],
     404: ['FRAMEWORK.NOT_FOUND'],
     409: ['FRAMEWORK.PUBLISHED_IMMUTABLE', 'FRAMEWORK.ROLE_ALREADY_DEFINED'],
   })
@@ -79,7 +80,11 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Define a competency, with validity and recertification window per level' })
-  @Problems({ 409: ['FRAMEWORK.PUBLISHED_IMMUTABLE'] })
+  @Problems({
+    400: ['FRAMEWORK.INVALID_CODE', 'FRAMEWORK.INVALID_LEVELS'],
+    404: ['FRAMEWORK.NOT_FOUND'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE', 'FRAMEWORK.COMPETENCY_ALREADY_DEFINED'],
+  })
   defineCompetency(
     @Param('version') version: string,
     @Body() body: DefineCompetencyRequestDto,
@@ -102,9 +107,10 @@ export class FrameworkHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Require a competency at a minimum level for a role' })
   @Problems({
+    400: ['FRAMEWORK.INVALID_LEVELS'],
     404: ['FRAMEWORK.NOT_FOUND'],
-    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE'],
-    422: ['FRAMEWORK.UNKNOWN_COMPETENCY', 'FRAMEWORK.UNKNOWN_ROLE'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE', 'FRAMEWORK.REQUIREMENT_ALREADY_DEFINED'],
+    422: ['FRAMEWORK.UNKNOWN_COMPETENCY', 'FRAMEWORK.UNKNOWN_ROLE', 'FRAMEWORK.LEVEL_NOT_DEFINED'],
   })
   defineRequirement(
     @Param('version') version: string,
@@ -126,7 +132,11 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Publish a version: immutable from then on' })
-  @Problems({ 404: ['FRAMEWORK.NOT_FOUND'], 409: ['FRAMEWORK.PUBLISHED_IMMUTABLE'] })
+  @Problems({
+    404: ['FRAMEWORK.NOT_FOUND'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE'],
+    422: ['FRAMEWORK.INCOMPLETE'],
+  })
   publish(
     @Param('version') version: string,
     @Body() body: PublishFrameworkRequestDto,
