@@ -127,6 +127,7 @@ export class FeedsHttpController {
     description: 'Server-sent events, one per certification event, with heartbeats',
     schema: { type: 'string' },
   })
+  @Problems({ 400: ['FEED.INVALID_CURSOR'] })
   async stream(
     @CurrentActor() actor: Actor,
     @Query() query: FeedStreamQueryDto,

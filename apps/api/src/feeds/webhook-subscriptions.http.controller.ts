@@ -63,6 +63,7 @@ export class WebhookSubscriptionsHttpController {
   })
   @ApiCreatedResponse({ description: 'The answer', schema: SUBSCRIPTION_WITH_SECRET })
   @Problems({ 400: ['WEBHOOK.INVALID_SUBSCRIPTION'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
+  @Problems({ 400: ['FEED.INVALID_CURSOR'] })
   async create(@CurrentActor() actor: Actor, @Body() body: SubscriptionRequestDto) {
     const url = this.url(body.url);
     if (this.production) {
@@ -102,6 +103,7 @@ export class WebhookSubscriptionsHttpController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a webhook subscription: nothing more is delivered to it' })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     if (!(await this.subscriptions.remove(id, this.owner(actor)))) throw this.notFound(id);
   }
@@ -116,6 +118,7 @@ export class WebhookSubscriptionsHttpController {
       status: { ...int('The HTTP status the URL answered; null when unreachable'), nullable: true },
     }),
   })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async ping(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const subscription = await this.find(actor, id);
     const secret = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secrets;
@@ -145,6 +148,7 @@ export class WebhookSubscriptionsHttpController {
     description: 'The answer',
     schema: list(anything('An event whose delivery attempts were exhausted')),
   })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async deadLetters(@CurrentActor() actor: Actor, @Param('id') id: string) {
     await this.find(actor, id);
     return { items: await this.subscriptions.deadLetters(id) };
@@ -166,6 +170,7 @@ export class WebhookSubscriptionsHttpController {
       outOfOrder: bool(),
     }),
   })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async redeliver(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('eventId') eventId: string) {
     const subscription = await this.find(actor, id);
     const body = await this.subscriptions.deadLetter(subscription.id, eventId);
@@ -202,6 +207,7 @@ export class WebhookSubscriptionsHttpController {
     description: 'The answer',
     schema: object({ id: str(), secret: str('Shown once'), previousSecretValidUntil: instant() }),
   })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async rotate(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const secret = await this.subscriptions.rotateSecret(id, this.owner(actor), SECRET_OVERLAP_MS);
     if (!secret) throw this.notFound(id);

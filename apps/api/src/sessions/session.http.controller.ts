@@ -132,6 +132,7 @@ export class SessionHttpController {
   @Problems({
     422: ['SESSION.NOT_A_TRAINER', 'SESSION.TRAINER_IS_PARTICIPANT', 'SESSION.TRAINER_NOT_ACCREDITED'],
   })
+  @Problems({ 404: ['SESSION.NOT_FOUND'] })
   replaceTrainer(
     @Param('id', SessionId) sessionId: string,
     @Body() body: ReplaceSessionTrainerRequestDto,
@@ -146,6 +147,7 @@ export class SessionHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Cancel a session; `reason` is required' })
   @Problems({ 400: ['COMMAND.FIELD_REQUIRED'], 409: ['SESSION.CLOSED'] })
+  @Problems({ 404: ['SESSION.NOT_FOUND'] })
   cancel(
     @Param('id', SessionId) sessionId: string,
     @Body() body: CancelSessionRequestDto,

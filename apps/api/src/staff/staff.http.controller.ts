@@ -90,6 +90,7 @@ export class StaffHttpController {
     403: ['ACTOR.OUTSIDE_JURISDICTION'],
     409: ['STAFF.EMPLOYEE_REF_TAKEN', 'STAFF.NOTHING_TO_CHANGE'],
   })
+  @Problems({ 404: ['STAFF.NOT_FOUND'] })
   async transfer(
     @Param('id') staffId: string,
     @Body() body: TransferStaffRequestDto,
@@ -130,6 +131,7 @@ export class StaffHttpController {
   @ApiOperation({
     summary: 'Record that a staff member left the service (manager or admin); nothing is awarded after',
   })
+  @Problems({ 404: ['STAFF.NOT_FOUND'] })
   depart(
     @Param('id') staffId: string,
     @Body() body: RecordDepartureRequestDto,

@@ -81,6 +81,7 @@ export class TeamHttpController {
   @Roles('manager')
   @ApiOperation({ summary: 'Designate a member as the team lead' })
   @Problems({ 422: ['TEAM.LEAD_NOT_A_MEMBER'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   lead(
     @Param('id', TeamId) teamId: string,
     @Body() body: StaffRefRequestDto,
@@ -98,6 +99,7 @@ export class TeamHttpController {
       'Declare the team operational: refused (422 TEAM.NOT_READY) until every required discipline is present',
   })
   @Problems({ 422: ['TEAM.NOT_READY'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   operational(
     @Param('id', TeamId) teamId: string,
     @Body() body: TeamDecisionRequestDto,
@@ -112,6 +114,7 @@ export class TeamHttpController {
   @Roles('manager')
   @ApiOperation({ summary: 'Dissolve the team (final); `reason` is required' })
   @Problems({ 400: ['COMMAND.FIELD_REQUIRED'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   dissolve(
     @Param('id', TeamId) teamId: string,
     @Body() body: ReasonedTeamRequestDto,

@@ -4,12 +4,22 @@ import type { Logger } from 'pino';
 import { RequestAuthentication } from '../auth/request-authentication.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { CORRELATION_ID_HEADER, correlationIdFrom, runInRequestContext } from '../logging/request-context.js';
+import {
+  checkParameters,
+  checkParsedBody,
+  clientErrorHandler,
+  depthLimitedJsonParser,
+  frameworkErrors,
+} from './request-edge.js';
 import { ServiceStoppingError, Stopping } from './stopping.js';
 
 /** The largest request body the API reads; larger ones are refused with 413 before parsing. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
-/** Fastify's options: our pino logger, the correlation id as the request id, the body limit. */
+/**
+ * Fastify's options: our pino logger, the correlation id as the request id, the body limit, and
+ * problem documents for what the router and Node.js refuse themselves (request-edge.ts).
+ */
 export function fastifyOptions(logger: Logger, options: { trustProxy?: boolean } = {}): FastifyServerOptions {
   return {
     loggerInstance: logger,
@@ -19,6 +29,8 @@ export function fastifyOptions(logger: Logger, options: { trustProxy?: boolean }
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (request) => correlationIdFrom(request.headers[CORRELATION_ID_HEADER]),
+    frameworkErrors,
+    clientErrorHandler,
   };
 }
 
@@ -27,7 +39,9 @@ export function fastifyOptions(logger: Logger, options: { trustProxy?: boolean }
  * for the request's async context and echoed to the caller), authentication before anything else
  * is looked at (RequestAuthentication: no body is read for a caller without a valid token), the
  * access log line and the request duration metric; the count of requests in flight, and the
- * refusal of new ones once the process is stopping (see {@link Stopping}). Call before
+ * refusal of new ones once the process is stopping (see {@link Stopping}); then what the edge
+ * refuses (request-edge.ts): path and query parameters that are not plain text, JSON bodies nested
+ * too deep (the JSON parser), bodies that are not an object or hold a lone surrogate. Call before
  * `init()`/`listen()`.
  */
 export function installRequestHooks(app: NestFastifyApplication, logger: Logger): void {
@@ -48,6 +62,13 @@ export function installRequestHooks(app: NestFastifyApplication, logger: Logger)
     }
   });
   fastify.addHook('onRequest', (request) => authentication.authenticate(request));
+  fastify.addHook('onRequest', async (request) => checkParameters(request));
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: BODY_LIMIT_BYTES },
+    depthLimitedJsonParser(fastify.getDefaultJsonParser('error', 'error')),
+  );
+  fastify.addHook('preValidation', async (request) => checkParsedBody(request));
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
