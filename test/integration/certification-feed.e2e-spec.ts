@@ -325,6 +325,10 @@ describe('the HR contract and pull feed: CloudEvents by cursor, long-poll and SS
     const streamed = [...before, ...after];
     expect(streamed.map((s) => s.event.id)).toEqual(all.map((e) => e.id));
     expect(streamed.every((s) => s.id === s.event.sequence)).toBe(true);
+    // A Last-Event-ID kept from before (the unpadded spelling) resumes at the same place.
+    const unpadded = before.at(-1)!.id.split('-').map(BigInt).join('-');
+    expect(unpadded).not.toBe(before.at(-1)!.id);
+    expect((await read(2, unpadded)).map((s) => s.id)).toEqual(after.slice(0, 2).map((s) => s.id));
   });
 
   it('gives 10,000 events sequences that sort as strings in log order; the cursors are the same strings', async () => {

@@ -180,7 +180,7 @@ export class WebhookSubscriptionsHttpController {
     const subscription = await this.find(actor, id);
     const letter = await this.subscriptions.deadLetter(subscription.id, eventId);
     // The body is rebuilt from the log as the feed maps it now (an erasure shows: employeeRef null).
-    const event = letter && (await this.feed.mapper.mapById(letter.subject, letter.eventId));
+    const event = letter?.subject ? await this.feed.mapper.mapById(letter.subject, letter.eventId) : null;
     if (!event) {
       throw new ResourceNotFoundError('WEBHOOK.DEAD_LETTER_NOT_FOUND', `Dead letter ${eventId} of ${id}`);
     }

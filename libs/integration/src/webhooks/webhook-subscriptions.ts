@@ -44,7 +44,8 @@ DO $migrate$ BEGIN
   IF EXISTS (SELECT 1 FROM information_schema.columns
               WHERE table_schema = '${WEBHOOKS_SCHEMA}' AND table_name = 'dead_letters' AND column_name = 'event') THEN
     ALTER TABLE ${WEBHOOKS_SCHEMA}.dead_letters ADD COLUMN IF NOT EXISTS subject text;
-    UPDATE ${WEBHOOKS_SCHEMA}.dead_letters SET subject = event->>'subject' WHERE subject IS NULL;
+    -- Every body has a subject; were one to lack it, the letter stays listed (not redeliverable).
+    UPDATE ${WEBHOOKS_SCHEMA}.dead_letters SET subject = coalesce(event->>'subject', '') WHERE subject IS NULL;
     ALTER TABLE ${WEBHOOKS_SCHEMA}.dead_letters DROP COLUMN event;
     ALTER TABLE ${WEBHOOKS_SCHEMA}.dead_letters ALTER COLUMN subject SET NOT NULL;
   END IF;
