@@ -291,9 +291,9 @@ export class WebhookSubscriptions {
     event: { readonly id: string; readonly subject: string; readonly sequence: string },
     attempts: number,
     error: string,
+    client: Pick<pg.ClientBase, 'query'> = this.pool,
   ): Promise<void> {
-    await this.ensure();
-    await this.pool.query(
+    await client.query(
       `INSERT INTO ${WEBHOOKS_SCHEMA}.dead_letters (subscription_id, event_id, subject, position, attempts, last_error)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription_id, event_id) DO UPDATE
          SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, recorded_at = now()`,
