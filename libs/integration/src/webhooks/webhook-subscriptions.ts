@@ -37,9 +37,13 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
   last_error      text NOT NULL,
   recorded_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (subscription_id, event_id)
-);
--- Dead letters of earlier versions kept the body they were to deliver (personal data: the
--- employeeRef): keep its subject, drop the body.
+);`;
+
+/**
+ * Dead letters of earlier versions kept the body they were to deliver (personal data: the
+ * employeeRef): keep its subject, drop the body. Run after {@link DDL}, in its transaction.
+ */
+const DEAD_LETTERS_WITHOUT_BODIES = `
 DO $migrate$ BEGIN
   IF EXISTS (SELECT 1 FROM information_schema.columns
               WHERE table_schema = '${WEBHOOKS_SCHEMA}' AND table_name = 'dead_letters' AND column_name = 'event') THEN
@@ -155,7 +159,10 @@ export class WebhookSubscriptions {
 
   private ensure(): Promise<void> {
     this.ready ??= (async () => {
-      await withTransaction(this.pool, (client) => client.query(DDL));
+      await withTransaction(this.pool, async (client) => {
+        await client.query(DDL);
+        await client.query(DEAD_LETTERS_WITHOUT_BODIES);
+      });
     })().catch((error: unknown) => {
       this.ready = null;
       throw error;
