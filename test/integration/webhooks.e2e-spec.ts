@@ -298,6 +298,31 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
     });
     expect(delivered.event.data).toMatchObject({ employeeRef: null, competency: 'dynamic-security' });
     expect(JSON.stringify(delivered.event)).not.toContain('AL-HR-0777');
+
+    // A cursor stored by an earlier version (unpadded) is shown in today's spelling, and delivery
+    // resumes from it.
+    const cursor = (
+      await request(server)
+        .get(`/v1/webhook-subscriptions/${created.body.id}`)
+        .set('Authorization', hr)
+        .expect(200)
+    ).body.cursor as string;
+    const unpadded = cursor.split('-').map(BigInt).join('-');
+    expect(unpadded).not.toBe(cursor);
+    await pool.query(`UPDATE cadre_webhooks.subscriptions SET cursor = $2 WHERE subscription_id = $1`, [
+      created.body.id,
+      unpadded,
+    ]);
+    const shown = await request(server)
+      .get(`/v1/webhook-subscriptions/${created.body.id}`)
+      .set('Authorization', hr)
+      .expect(200);
+    expect(shown.body.cursor).toBe(cursor);
+    await fixtures.certify(staffId, 'multi-agency-working', 'awareness');
+    const next = (await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!;
+    await until(() => receiver.received.some((r) => r.webhookId === next.eventId));
+    expect(receiver.received.find((r) => r.webhookId === next.eventId)!.event.sequence).toBe(next.position);
+    expect(next.position > lost.position).toBe(true);
     await request(server)
       .delete(`/v1/webhook-subscriptions/${created.body.id}`)
       .set('Authorization', hr)
