@@ -81,7 +81,8 @@ export class CadreFixtures {
     const { rows } = await this.pool.query<{ position: string }>(
       `SELECT tx_id::text || '-' || seq::text AS position FROM cadre_es.events ORDER BY tx_id DESC, seq DESC LIMIT 1`,
     );
-    const written = rows[0]?.position ?? null;
+    // In the store's spelling of today (the SQL spells it as earlier versions did).
+    const written = rows[0] ? this.store.parsePosition(rows[0].position) : null;
     for (let waited = 0; ; waited += 10) {
       const head = await this.store.headPosition();
       if (head === written || waited > 10_000) return head;

@@ -11,6 +11,7 @@ import {
   keyRingSecretBox,
   isCertificationEventType,
   postSigned,
+  toStructuredJson,
   type WebhookSubscription,
 } from '@cadre/integration';
 import { configuredKeyRing } from '@cadre/personal-data';
@@ -82,14 +83,14 @@ export class WebhookSubscriptionsHttpController {
       jurisdictions,
       cursor,
     });
-    return { ...present(created), secret: created.secret };
+    return { ...this.present(created), secret: created.secret };
   }
 
   @Get()
   @ApiOperation({ summary: 'Your webhook subscriptions (an admin sees all)' })
   @ApiOkResponse({ description: 'The answer', schema: list(SUBSCRIPTION) })
   async list(@CurrentActor() actor: Actor) {
-    return { items: (await this.subscriptions.list(this.owner(actor))).map(present) };
+    return { items: (await this.subscriptions.list(this.owner(actor))).map((s) => this.present(s)) };
   }
 
   @Get(':id')
@@ -97,7 +98,7 @@ export class WebhookSubscriptionsHttpController {
   @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
   @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async read(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return present(await this.find(actor, id));
+    return this.present(await this.find(actor, id));
   }
 
   @Delete(':id')
@@ -151,7 +152,16 @@ export class WebhookSubscriptionsHttpController {
   @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async deadLetters(@CurrentActor() actor: Actor, @Param('id') id: string) {
     await this.find(actor, id);
-    return { items: await this.subscriptions.deadLetters(id) };
+    const letters = await this.subscriptions.deadLetters(id);
+    return {
+      items: letters.map(({ eventId, position, attempts, lastError, recordedAt }) => ({
+        eventId,
+        position: this.feed.spelled(position),
+        attempts,
+        lastError,
+        recordedAt,
+      })),
+    };
   }
 
   @Post(':id/dead-letters/:eventId/redeliver')
@@ -173,10 +183,13 @@ export class WebhookSubscriptionsHttpController {
   @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async redeliver(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('eventId') eventId: string) {
     const subscription = await this.find(actor, id);
-    const body = await this.subscriptions.deadLetter(subscription.id, eventId);
-    if (body === null) {
+    const letter = await this.subscriptions.deadLetter(subscription.id, eventId);
+    // The body is rebuilt from the log as the feed maps it now (an erasure shows: employeeRef null).
+    const event = letter?.subject ? await this.feed.mapper.mapById(letter.subject, letter.eventId) : null;
+    if (!event) {
       throw new ResourceNotFoundError('WEBHOOK.DEAD_LETTER_NOT_FOUND', `Dead letter ${eventId} of ${id}`);
     }
+    const body = JSON.stringify(toStructuredJson(event.cloudEvent));
     const secrets = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secrets;
     let status: number | null = null;
     let error: string | null = null;
@@ -216,6 +229,11 @@ export class WebhookSubscriptionsHttpController {
       secret,
       previousSecretValidUntil: new Date(this.clock.now().getTime() + SECRET_OVERLAP_MS).toISOString(),
     };
+  }
+
+  /** A subscription as shown: its cursor in today's spelling (one kept from before, too). */
+  private present(subscription: WebhookSubscription) {
+    return present({ ...subscription, cursor: this.feed.spelled(subscription.cursor) });
   }
 
   private owner(actor: Actor): string | undefined {
