@@ -160,6 +160,24 @@ describe('an Idempotency-Key whose command lost the database', () => {
     );
     expect(teams.rowCount).toBe(1);
   }, 60_000);
+
+  it('deletes the keys past their 24 hours at the next claim (their rows hold a hash of the body and the answer)', async () => {
+    expect((await post('/v1/staff', 'purge-0', registration({ employeeRef: 'AL-PURGE-0' }))).status).toBe(
+      201,
+    );
+    await direct.query(
+      `INSERT INTO cadre_api.idempotency_keys (scope, key, request_hash, status, body, created_at)
+       VALUES ('someone', 'old-key', 'hash', 201, '{}', now() - interval '25 hours'),
+              ('someone', 'young-key', 'hash', 201, '{}', now() - interval '23 hours')`,
+    );
+    const answered = await post('/v1/staff', 'purge-1', registration({ employeeRef: 'AL-PURGE-1' }));
+    expect(answered.status).toBe(201);
+
+    const { rows } = await direct.query<{ key: string }>(
+      "SELECT key FROM cadre_api.idempotency_keys WHERE scope = 'someone' ORDER BY key",
+    );
+    expect(rows.map((row) => row.key)).toEqual(['young-key']);
+  });
 });
 
 const teamBody = () => ({

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS cadre_api.idempotency_keys (
 ALTER TABLE cadre_api.idempotency_keys
   ADD COLUMN IF NOT EXISTS owner         text,
   ADD COLUMN IF NOT EXISTS heartbeat_at  timestamptz,
-  ADD COLUMN IF NOT EXISTS from_position text;`;
+  ADD COLUMN IF NOT EXISTS from_position text;
+CREATE INDEX IF NOT EXISTS idempotency_keys_created_at ON cadre_api.idempotency_keys (created_at);`;
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -114,8 +115,15 @@ export class IdempotencyStore {
     await this.schema();
     const owner = randomUUID();
     const head = await this.store.headPosition();
+    // Each claim also deletes the keys past their 24 h (but its own, which it claims anew): a key's
+    // row holds a hash of the request body, personal data included, and the first answer, kept no
+    // longer than the key is honoured.
     const claimed = await this.pool.query(
-      `INSERT INTO cadre_api.idempotency_keys (scope, key, request_hash, owner, heartbeat_at, from_position)
+      `WITH expired AS (
+         DELETE FROM cadre_api.idempotency_keys
+          WHERE created_at < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS}) AND NOT (scope = $1 AND key = $2)
+       )
+       INSERT INTO cadre_api.idempotency_keys (scope, key, request_hash, owner, heartbeat_at, from_position)
        VALUES ($1, $2, $3, $4, now(), $5)
        ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = NULL, body = NULL,
          created_at = now(), owner = EXCLUDED.owner, heartbeat_at = now(), from_position = EXCLUDED.from_position
