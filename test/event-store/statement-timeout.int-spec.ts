@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { ADVISORY_LOCKS } from '@cadre/kernel';
 import { PostgresEventStore } from '@cadre/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { testEvent } from '../support/test-events.js';
 
 const LIMIT_MS = 300;
 
@@ -38,7 +38,7 @@ describe('PostgreSQL event store: bounded statements', () => {
       await migrating.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.eventStoreSchema]);
       store = await connecting;
 
-      const event = () => ({ eventId: randomUUID(), type: 'Noted', data: { n: 1 }, metadata: {} });
+      const event = () => testEvent('Noted', { n: 1 });
       await store.append('note-1', [event()]);
       const locker = await sql.connect();
       try {
