@@ -55,8 +55,20 @@ export async function openCliContext(): Promise<CliContext> {
           config.EVENTSTORE_CONNECTION_STRING as string,
           { upcast },
         )
-      : await PostgresEventStore.connect({ connectionString: url, applicationName: 'cadre-cli', upcast });
-  const pool = resilientPool({ connectionString: url, max: 4, application_name: 'cadre-cli' });
+      : await PostgresEventStore.connect({
+          connectionString: url,
+          applicationName: 'cadre-cli',
+          connectTimeoutMs: config.CADRE_DB_CONNECT_TIMEOUT_MS,
+          upcast,
+        });
+  // A connection limit, no statement limit: a rebuild or a replay may run long statements, and
+  // nothing waits on the CLI (CADRE_STATEMENT_TIMEOUT_MS is for the api and the worker).
+  const pool = resilientPool({
+    connectionString: url,
+    max: 4,
+    application_name: 'cadre-cli',
+    connectionTimeoutMillis: config.CADRE_DB_CONNECT_TIMEOUT_MS,
+  });
   const key = config.CADRE_CHECKPOINT_KEY ?? DEVELOPMENT_CHECKPOINT_KEY;
   if (config.NODE_ENV === 'production' && isDevelopmentCheckpointKey(key)) {
     throw new Error('CADRE_CHECKPOINT_KEY is the public development key, which NODE_ENV=production refuses');

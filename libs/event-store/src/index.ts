@@ -26,4 +26,4 @@ export {
   runningEmbeddedUrl,
   type EmbeddedCluster,
 } from './postgres/embedded-postgres.js';
-export { resilientPool } from './postgres/resilient-pool.js';
+export { resilientPool } from '@cadre/platform/database';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ADVISORY_LOCKS, transactionLockSql } from './advisory-locks.js';
+import { ADVISORY_LOCKS, ddlLockSql } from './advisory-locks.js';
 
 describe('advisory locks', () => {
   it('gives every purpose a key of its own', () => {
@@ -9,7 +9,9 @@ describe('advisory locks', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('writes the transaction lock of a two-key lock', () => {
-    expect(transactionLockSql(ADVISORY_LOCKS.processesDdl)).toBe('SELECT pg_advisory_xact_lock(4711004, 0);');
+  it('writes the transaction lock of a two-key lock, DDL without a statement limit', () => {
+    expect(ddlLockSql(ADVISORY_LOCKS.processesDdl)).toBe(
+      'SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock(4711004, 0);',
+    );
   });
 });

@@ -25,6 +25,10 @@ export const ADVISORY_LOCKS = {
   personalDataDdl: [4_711_005, 3],
 } as const;
 
-/** The statement taking a two-key lock until the end of the transaction. */
-export const transactionLockSql = ([classId, objectId]: readonly [number, number]): string =>
-  `SELECT pg_advisory_xact_lock(${classId}, ${objectId});`;
+/**
+ * The statements that begin a DDL transaction: no statement limit for the rest of it (the lock
+ * may wait for another process's migration, and a migration of a large table may take minutes),
+ * then the two-key lock until its end.
+ */
+export const ddlLockSql = ([classId, objectId]: readonly [number, number]): string =>
+  `SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock(${classId}, ${objectId});`;

@@ -1,4 +1,4 @@
-import { ADVISORY_LOCKS, transactionLockSql } from '@cadre/kernel';
+import { ADVISORY_LOCKS, ddlLockSql } from '@cadre/kernel';
 import { createHmac, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { KeyRing } from './key-encryption-keys.js';
@@ -8,7 +8,7 @@ import { isSealedValue, sealWith, unsealWith, unwrapKey, wrapKey, type SealedVal
 // projections, its webhook thread, the api) would otherwise race on CREATE SCHEMA IF NOT EXISTS,
 // which fails on the catalog's unique index rather than waiting.
 const SCHEMA_SQL = `
-${transactionLockSql(ADVISORY_LOCKS.personalDataDdl)}
+${ddlLockSql(ADVISORY_LOCKS.personalDataDdl)}
 CREATE SCHEMA IF NOT EXISTS cadre_keys;
 CREATE TABLE IF NOT EXISTS cadre_keys.data_keys (
   subject     text PRIMARY KEY,

@@ -1,4 +1,4 @@
-import { ADVISORY_LOCKS, transactionLockSql, CadreError, type Actor } from '@cadre/kernel';
+import { ADVISORY_LOCKS, ddlLockSql, CadreError, type Actor } from '@cadre/kernel';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
 import { handleCommand, type CommandSpec, type CommandResult } from '@cadre/command-handling';
 import type { EventStore, RecordedEvent } from '@cadre/event-store';
@@ -26,7 +26,7 @@ export const processActor = (process: string): Actor => ({
 export const PROCESSES_SCHEMA = 'cadre_processes';
 
 /** Serialises the processes' DDL (their runners start together and share the schema). */
-export const PROCESSES_DDL_LOCK = transactionLockSql(ADVISORY_LOCKS.processesDdl);
+export const PROCESSES_DDL_LOCK = ddlLockSql(ADVISORY_LOCKS.processesDdl);
 
 export const REFUSALS_SQL = (schema: string): string => `
 CREATE SCHEMA IF NOT EXISTS ${schema};

@@ -1,4 +1,4 @@
-import { ADVISORY_LOCKS, transactionLockSql } from '@cadre/kernel';
+import { ADVISORY_LOCKS, ddlLockSql } from '@cadre/kernel';
 import type pg from 'pg';
 
 export const PROJECTIONS_SCHEMA = 'cadre_projections';
@@ -7,7 +7,7 @@ export const PROJECTIONS_SCHEMA = 'cadre_projections';
 // processes starting at once would otherwise race on CREATE SCHEMA IF NOT EXISTS, which fails on
 // the catalog's unique index instead of waiting.
 export const CHECKPOINTS_SQL = `
-${transactionLockSql(ADVISORY_LOCKS.checkpointsDdl)}
+${ddlLockSql(ADVISORY_LOCKS.checkpointsDdl)}
 CREATE SCHEMA IF NOT EXISTS ${PROJECTIONS_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${PROJECTIONS_SCHEMA}.checkpoints (
   name          text PRIMARY KEY,

@@ -51,6 +51,9 @@ export class ProjectionConsumer implements LogConsumer {
     return this.transaction(async (tx, client) => {
       // One projection's DDL at a time across the cluster: concurrent CREATE SCHEMA/TABLE IF NOT
       // EXISTS collide on the catalog's unique indexes, and projections sharing tables would deadlock.
+      // Without the statement limit: the lock waits for another runner's DDL, and creating (or
+      // truncating, on a new version) a large table may take long.
+      await client.query('SET LOCAL statement_timeout = 0');
       await client.query('SELECT pg_advisory_xact_lock($1)', [PREPARE_LOCK_KEY]);
       await ensureCheckpoints(client);
       await projection.createTables(tx, projection.schema);

@@ -24,7 +24,9 @@ const ACCESS_LOGGED = 'cadre:access-logged';
 export const AccessLogged = (subject: string): MethodDecorator & ClassDecorator =>
   SetMetadata(ACCESS_LOGGED, subject);
 
+// Start-up DDL, without the statement limit (it may wait for a lock held by another process).
 const SCHEMA_SQL = `
+SET LOCAL statement_timeout = 0;
 CREATE SCHEMA IF NOT EXISTS cadre_audit;
 CREATE TABLE IF NOT EXISTS cadre_audit.access_log (
   id              bigserial PRIMARY KEY,

@@ -8,7 +8,9 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '@cadre/event-s
 import { CadreError } from '@cadre/kernel';
 import { AppConfig } from '@cadre/platform';
 
+// Start-up DDL, without the statement limit (it may wait for a lock held by another process).
 const SCHEMA_SQL = `
+SET LOCAL statement_timeout = 0;
 CREATE SCHEMA IF NOT EXISTS cadre_api;
 CREATE TABLE IF NOT EXISTS cadre_api.idempotency_keys (
   scope         text NOT NULL,

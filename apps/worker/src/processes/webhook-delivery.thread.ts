@@ -3,14 +3,15 @@ import { parentPort } from 'node:worker_threads';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EVENT_EVOLUTION } from '@cadre/domain';
-import { resilientPool } from '@cadre/event-store';
 import { EventStoreModule } from '@cadre/event-store/nest';
 import {
+  AppConfig,
   DATABASE,
   PinoLoggerService,
   PlatformModule,
   createLogger,
   loadConfig,
+  processPool,
   type Database,
   type PlatformOptions,
 } from '@cadre/platform';
@@ -27,17 +28,9 @@ class WebhookDeliveryThreadModule {
       providers: [
         {
           provide: READ_MODEL_POOL,
-          useFactory: (database: Database) => {
-            const pool = resilientPool({
-              connectionString: database.url,
-              max: 4,
-              application_name: 'cadre-webhooks',
-            });
-            pool.on('error', () => undefined);
-            database.onShutdown(() => pool.end());
-            return pool;
-          },
-          inject: [DATABASE],
+          useFactory: (database: Database, config: AppConfig) =>
+            processPool(database, config, { max: 4, applicationName: 'cadre-webhooks' }),
+          inject: [DATABASE, AppConfig],
         },
         leasesProvider,
         WebhookDeliveryWorker,

@@ -1,7 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type pg from 'pg';
-import { resilientPool } from '@cadre/event-store';
-import { AppConfig, DATABASE, type Database } from '@cadre/platform';
+import { AppConfig, DATABASE, processPool, type Database } from '@cadre/platform';
 
 /**
  * The api's pool on the process database (idempotency keys, personal-data keys, read models),
@@ -11,16 +10,7 @@ export const PG_POOL = Symbol.for('cadre.api.PgPool');
 
 export const pgPoolProvider: Provider = {
   provide: PG_POOL,
-  useFactory: (database: Database, config: AppConfig): pg.Pool => {
-    const pool = resilientPool({
-      connectionString: database.url,
-      max: 10,
-      application_name: 'cadre-api',
-      connectionTimeoutMillis: config.CADRE_DB_CONNECT_TIMEOUT_MS,
-    });
-    pool.on('error', () => undefined);
-    database.onShutdown(() => pool.end());
-    return pool;
-  },
+  useFactory: (database: Database, config: AppConfig): pg.Pool =>
+    processPool(database, config, { max: 10, applicationName: 'cadre-api' }),
   inject: [DATABASE, AppConfig],
 };

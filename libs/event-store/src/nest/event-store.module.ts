@@ -59,6 +59,8 @@ async function connect(
   return PostgresEventStore.connect({
     connectionString: database.url,
     applicationName: 'cadre-event-store',
+    connectTimeoutMs: config.CADRE_DB_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.CADRE_STATEMENT_TIMEOUT_MS,
     clock,
     upcast,
   });

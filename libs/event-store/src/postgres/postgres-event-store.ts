@@ -1,4 +1,4 @@
-import { inTransaction } from '@cadre/platform/database';
+import { boundedSessionOptions, inTransaction, resilientPool } from '@cadre/platform/database';
 import type pg from 'pg';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import type {
@@ -20,7 +20,6 @@ import type {
 import { checkEventSize, validateAppend } from '../event-validation.js';
 import { canonicalParts, verifyChain } from '../hash-chain.js';
 import { ChangeNotifier } from './change-notifier.js';
-import { resilientPool } from './resilient-pool.js';
 import { isConnectionError } from '@cadre/kernel';
 import { queryRows, unavailable, withClient } from './postgres-connection.js';
 import {
@@ -42,6 +41,12 @@ export interface PostgresEventStoreOptions {
   readonly applicationName?: string;
   /** How long to wait for a connection before failing with EventStoreUnavailableError. */
   readonly connectTimeoutMs?: number;
+  /**
+   * The longest one statement may take, lock waits included (`statement_timeout`; absent or 0:
+   * the server's setting). Past it the statement fails with PostgreSQL's 57014 and its
+   * transaction rolls back. The schema's creation at connect is not bounded.
+   */
+  readonly statementTimeoutMs?: number;
   /**
    * Test-only: append inside an explicit transaction and await this between writing and
    * committing, to reproduce slow concurrent writers. Never set in production.
@@ -82,9 +87,8 @@ export class PostgresEventStore implements EventStore {
       max: options.poolSize ?? 20,
       application_name: options.applicationName ?? 'cadre-event-store',
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+      options: boundedSessionOptions(options.statementTimeoutMs ?? 0),
     });
-    // An idle client that loses its server emits 'error' on the pool; the next query reconnects.
-    pool.on('error', () => undefined);
     const store = new PostgresEventStore(pool, options);
     await store.ensureSchema();
     return store;
@@ -92,11 +96,18 @@ export class PostgresEventStore implements EventStore {
 
   private async ensureSchema(): Promise<void> {
     await withClient(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+      // Without the statement limit: the lock waits for another process's migration, and a
+      // migration of a large log may take minutes. The client goes back to the pool with it.
+      await client.query('SET statement_timeout = 0');
       try {
-        await client.query(SCHEMA_SQL);
+        await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+        try {
+          await client.query(SCHEMA_SQL);
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]);
+        }
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]);
+        await client.query('RESET statement_timeout');
       }
     });
   }

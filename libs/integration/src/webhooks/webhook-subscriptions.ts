@@ -1,5 +1,5 @@
 import { withTransaction } from '@cadre/platform/database';
-import { ADVISORY_LOCKS, transactionLockSql, randomIds, storableText } from '@cadre/kernel';
+import { ADVISORY_LOCKS, ddlLockSql, randomIds, storableText } from '@cadre/kernel';
 import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -7,7 +7,7 @@ import type pg from 'pg';
 export const WEBHOOKS_SCHEMA = 'cadre_webhooks';
 
 const DDL = `
-${transactionLockSql(ADVISORY_LOCKS.webhooksDdl)}
+${ddlLockSql(ADVISORY_LOCKS.webhooksDdl)}
 CREATE SCHEMA IF NOT EXISTS ${WEBHOOKS_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.subscriptions (
   subscription_id uuid PRIMARY KEY,

@@ -26,27 +26,7 @@ import {
 
 export * from './config-constants.js';
 
-const toList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean)
-    : value;
-
-const toBoolean = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  if (/^(true|1|yes|on)$/i.test(value)) return true;
-  if (/^(false|0|no|off)$/i.test(value)) return false;
-  return value;
-};
-
-const toInteger = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-
-const KEK = /^[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=$/;
-const KEK_LIST =
-  /^\s*[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=\s*(,\s*[A-Za-z0-9_.-]{1,40}:[A-Za-z0-9+/]{43}=\s*)*$/;
+import { KEK, KEK_LIST, toBoolean, toInteger, toList } from './config-transforms.js';
 
 /**
  * The validated configuration of every Cadre process, read from the environment once at start
@@ -253,11 +233,7 @@ export class AppConfig {
   @IsBoolean({ message: 'CADRE_TRUST_PROXY must be true or false' })
   CADRE_TRUST_PROXY = false;
 
-  /**
-   * The longest a read of the read models may take (each statement, waits for locks included):
-   * past it the request answers 503 `READ_MODEL.TIMEOUT` with Retry-After, and the connection is
-   * free for the next read. 0 = no limit.
-   */
+  /** The longest a read of the read models may take (locks included): past it, 503 `DATABASE.TIMEOUT`. 0 = none. */
   @Expose()
   @Transform(toInteger)
   @IsInt({ message: 'CADRE_READ_TIMEOUT_MS must be a whole number of milliseconds' })
@@ -276,14 +252,25 @@ export class AppConfig {
   CADRE_IDEMPOTENCY_LEASE_MS = 10_000;
 
   /**
-   * The longest a request waits for a database connection from a pool (a full pool, or a server
-   * that does not answer): past it, 503 `DATABASE.UNAVAILABLE` with Retry-After. 0 = no limit.
+   * The longest anything waits for a connection from any pool (a full pool, a server that does
+   * not answer): past it, 503 `DATABASE.UNAVAILABLE` with Retry-After. 0 = no limit.
    */
   @Expose()
   @Transform(toInteger)
   @IsInt({ message: 'CADRE_DB_CONNECT_TIMEOUT_MS must be a whole number of milliseconds' })
   @Min(0, { message: 'CADRE_DB_CONNECT_TIMEOUT_MS must be 0 (no limit) or more' })
   CADRE_DB_CONNECT_TIMEOUT_MS = 5000;
+
+  /**
+   * The longest any other statement may take (writes, runners, webhooks; waits for locks included):
+   * past it a command answers 503 `DATABASE.TIMEOUT` and a runner retries. Start-up DDL and the
+   * CLI have none. 0 = no limit.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds' })
+  @Min(0, { message: 'CADRE_STATEMENT_TIMEOUT_MS must be 0 (no limit) or more' })
+  CADRE_STATEMENT_TIMEOUT_MS = 30_000;
 
   /** The tick interval in force (see CADRE_PROCESS_TICK_SECONDS). */
   get processTickSeconds(): number {

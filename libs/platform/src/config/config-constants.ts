@@ -51,6 +51,7 @@ export const CONFIG_VARIABLES = [
   'CADRE_AUTH_FAILURES_PER_MINUTE',
   'CADRE_TRUST_PROXY',
   'CADRE_DB_CONNECT_TIMEOUT_MS',
+  'CADRE_STATEMENT_TIMEOUT_MS',
 ] as const;
 
 /** What a worker process can run (CADRE_WORKER_ROLES). */

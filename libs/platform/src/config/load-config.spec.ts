@@ -92,6 +92,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(variable);
   });
 
+  it('bounds every statement: 30 s by default, as configured, 0 for none', () => {
+    expect(loadConfig({}).CADRE_STATEMENT_TIMEOUT_MS).toBe(30_000);
+    expect(loadConfig({ CADRE_STATEMENT_TIMEOUT_MS: '700' }).CADRE_STATEMENT_TIMEOUT_MS).toBe(700);
+    expect(loadConfig({ CADRE_STATEMENT_TIMEOUT_MS: '0' }).CADRE_STATEMENT_TIMEOUT_MS).toBe(0);
+    for (const bad of ['-1', '1.5', '30s']) {
+      const error = catchError(() => loadConfig({ CADRE_STATEMENT_TIMEOUT_MS: bad }));
+      expect(error.problems.length).toBeGreaterThan(0);
+      for (const problem of error.problems) expect(problem).toMatch(/^CADRE_STATEMENT_TIMEOUT_MS must be/);
+    }
+  });
+
   it('names every bad variable at once', () => {
     const error = catchError(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }));
     expect(error.problems).toHaveLength(2);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import pg from 'pg';
 import { DATABASE, type Database } from '../database/database.tokens.js';
+import { resilientPool } from '../database/process-pool.js';
 
 /**
  * The read path's own probe: one `SELECT 1` through the pool the reads use (provided by the read
@@ -36,16 +36,15 @@ export class ReadModelHealthIndicator {
 }
 
 function ownPool(database: Database): ReadPathProbe {
-  const pool = new pg.Pool({
+  // An idle connection dropped by the server must not crash the process; the next check reports it.
+  const pool = resilientPool({
     connectionString: database.url,
     max: 1,
     connectionTimeoutMillis: 1500,
     idleTimeoutMillis: 10_000,
     application_name: 'cadre-health',
+    options: '-c statement_timeout=1500',
   });
-  // An idle connection dropped by the server must not crash the process; the next check reports it.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
   database.onShutdown(() => pool.end());
   return async () => {
     await pool.query('SELECT 1');

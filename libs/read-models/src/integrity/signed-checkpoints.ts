@@ -1,5 +1,5 @@
 import { withTransaction } from '@cadre/platform/database';
-import { ADVISORY_LOCKS, transactionLockSql } from '@cadre/kernel';
+import { ADVISORY_LOCKS, ddlLockSql } from '@cadre/kernel';
 import { sign, verify } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import type pg from 'pg';
@@ -12,7 +12,7 @@ export const INTEGRITY_SCHEMA = 'cadre_integrity';
 
 // Under a transaction-level advisory lock, as the checkpoints' DDL (see checkpoint-store.ts).
 const SCHEMA_SQL = `
-${transactionLockSql(ADVISORY_LOCKS.signedCheckpointsDdl)}
+${ddlLockSql(ADVISORY_LOCKS.signedCheckpointsDdl)}
 CREATE SCHEMA IF NOT EXISTS ${INTEGRITY_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${INTEGRITY_SCHEMA}.checkpoints (
   id          bigserial PRIMARY KEY,

@@ -1,8 +1,15 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { resilientPool } from '@cadre/event-store';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { AppConfig, DATABASE, READ_PATH_PROBE, type Database, type ReadPathProbe } from '@cadre/platform';
+import {
+  AppConfig,
+  DATABASE,
+  READ_PATH_PROBE,
+  boundedSessionOptions,
+  processPool,
+  type Database,
+  type ReadPathProbe,
+} from '@cadre/platform';
 import type { Projection } from '@cadre/subscriptions';
 import { READ_MODEL_SESSION_OPTIONS } from '../read-model-session.js';
 import {
@@ -39,18 +46,12 @@ export class ProjectionsModule {
       { provide: PROJECTIONS, useFactory: options.projections, inject: [ModuleRef] },
       {
         provide: READ_MODEL_POOL,
-        useFactory: (database: Database, config: AppConfig) => {
-          const pool = resilientPool({
-            connectionString: database.url,
+        useFactory: (database: Database, config: AppConfig) =>
+          processPool(database, config, {
             max: 10,
-            application_name: 'cadre-read-models',
-            options: READ_MODEL_SESSION_OPTIONS,
-            connectionTimeoutMillis: config.CADRE_DB_CONNECT_TIMEOUT_MS,
-          });
-          pool.on('error', () => undefined);
-          database.onShutdown(() => pool.end());
-          return pool;
-        },
+            applicationName: 'cadre-read-models',
+            sessionOptions: READ_MODEL_SESSION_OPTIONS,
+          }),
         inject: [DATABASE, AppConfig],
       },
       {
@@ -80,7 +81,7 @@ export class ProjectionsModule {
             extra: {
               max: 10,
               application_name: 'cadre-read-model-queries',
-              options: `${READ_MODEL_SESSION_OPTIONS} -c statement_timeout=${config.CADRE_READ_TIMEOUT_MS}`,
+              options: boundedSessionOptions(config.CADRE_READ_TIMEOUT_MS, READ_MODEL_SESSION_OPTIONS),
               connectionTimeoutMillis: config.CADRE_DB_CONNECT_TIMEOUT_MS,
             },
           });

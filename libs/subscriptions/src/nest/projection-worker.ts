@@ -6,8 +6,16 @@ import {
 } from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { EVENT_STORE, resilientPool, type EventStore } from '@cadre/event-store';
-import { DATABASE, MetricsRegistry, PINO_LOGGER, ReadinessDetails, type Database } from '@cadre/platform';
+import { EVENT_STORE, type EventStore } from '@cadre/event-store';
+import {
+  AppConfig,
+  DATABASE,
+  MetricsRegistry,
+  PINO_LOGGER,
+  ReadinessDetails,
+  processPool,
+  type Database,
+} from '@cadre/platform';
 import type { Projection } from '../projection.js';
 import type { LeaseProvider } from '../leases.js';
 import { ProjectionRunner } from '../projection-runner.js';
@@ -36,15 +44,17 @@ export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicati
     @Inject(PINO_LOGGER) private readonly logger: Logger,
     metrics: MetricsRegistry,
     readiness: ReadinessDetails,
+    config: AppConfig,
   ) {
     // The runners' transactions get a pool of their own, one connection per runner: sharing a
     // smaller pool with what they call while applying (unsealing through the vault) could leave
     // every connection held by a transaction that waits for one more.
-    this.runnerPool = resilientPool({
-      connectionString: database.url,
+    // A statement past the limit (a table locked) fails its batch: the runner backs off and
+    // resumes from its checkpoint.
+    this.runnerPool = processPool(database, config, {
       max: projections.length + 1,
       idleTimeoutMillis: 30_000,
-      application_name: 'cadre-projections',
+      applicationName: 'cadre-projections',
     });
     this.runners = projections.map(
       (projection) =>
