@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { CadreError } from '@cadre/kernel';
-import { CERTIFICATION_EVENT_TYPES, type WebhookSubscription } from '@cadre/integration';
-import { instant, nullableStr, object, str, strings } from '../shared/response.schemas.js';
+import { CERTIFICATION_EVENT_TYPES, MAX_IN_FLIGHT, type WebhookSubscription } from '@cadre/integration';
+import { instant, int, nullableStr, object, str, strings } from '../shared/response.schemas.js';
 
 /** What the webhook-subscription routes take and give: the request body, the reply's schemas, the refusal. */
 
@@ -51,6 +51,43 @@ export class SubscriptionRequestDto {
   })
   @Allow()
   from?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: MAX_IN_FLIGHT.min,
+    maximum: MAX_IN_FLIGHT.max,
+    description: `Events delivered at once, of different staff members (default ${MAX_IN_FLIGHT.default}); one member's events go one at a time, in order. 1: in order across the subscription`,
+  })
+  @Allow()
+  maxInFlight?: unknown;
+}
+
+/** The body of a change to a subscription (PATCH): what may change after its creation. */
+export class SubscriptionChangeDto {
+  @ApiProperty({
+    type: 'integer',
+    minimum: MAX_IN_FLIGHT.min,
+    maximum: MAX_IN_FLIGHT.max,
+    description: 'Events delivered at once, of different staff members',
+  })
+  @Allow()
+  maxInFlight?: unknown;
+}
+
+/** `maxInFlight` as given, or 400 `WEBHOOK.INVALID_SUBSCRIPTION` naming it. */
+export function maxInFlightOf(raw: unknown): number {
+  if (
+    typeof raw !== 'number' ||
+    !Number.isInteger(raw) ||
+    raw < MAX_IN_FLIGHT.min ||
+    raw > MAX_IN_FLIGHT.max
+  ) {
+    throw new InvalidSubscriptionError(
+      'maxInFlight',
+      `\`maxInFlight\` must be a whole number from ${MAX_IN_FLIGHT.min} to ${MAX_IN_FLIGHT.max}.`,
+    );
+  }
+  return raw;
 }
 
 export const present = (s: WebhookSubscription) => ({
@@ -59,6 +96,7 @@ export const present = (s: WebhookSubscription) => ({
   eventTypes: s.eventTypes,
   jurisdictions: s.jurisdictions,
   cursor: s.cursor,
+  maxInFlight: s.maxInFlight,
   createdAt: s.createdAt,
 });
 
@@ -67,7 +105,10 @@ export const SUBSCRIPTION = object({
   url: str('Where the events are POSTed'),
   eventTypes: strings(),
   jurisdictions: strings(),
-  cursor: nullableStr('The last event delivered (a feed cursor)'),
+  cursor: nullableStr(
+    'How far the log has been taken into delivery (a feed cursor): events up to it are delivered or queued',
+  ),
+  maxInFlight: int('Events delivered at once, of different staff members (1–64)'),
   createdAt: instant(),
 });
 export const SUBSCRIPTION_WITH_SECRET = object({

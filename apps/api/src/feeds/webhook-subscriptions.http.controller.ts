@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
 import { CLOCK, randomIds, type Actor, type Clock } from '@cadre/kernel';
 import type pg from 'pg';
@@ -21,7 +21,9 @@ import {
   InvalidSubscriptionError,
   SUBSCRIPTION,
   SUBSCRIPTION_WITH_SECRET,
+  SubscriptionChangeDto,
   SubscriptionRequestDto,
+  maxInFlightOf,
   present,
 } from './webhook-subscription.contract.js';
 import { CertificationFeed } from './certification-feed.js';
@@ -73,6 +75,7 @@ export class WebhookSubscriptionsHttpController {
     }
     const eventTypes = this.eventTypes(body.eventTypes);
     const jurisdictions = this.jurisdictions(actor, body.jurisdictions);
+    const maxInFlight = body.maxInFlight === undefined ? undefined : maxInFlightOf(body.maxInFlight);
     const cursor = await this.from(body.from);
     const created = await this.subscriptions.create({
       owner: actor.sub,
@@ -80,6 +83,7 @@ export class WebhookSubscriptionsHttpController {
       eventTypes,
       jurisdictions,
       cursor,
+      maxInFlight,
     });
     return { ...present(created), secret: created.secret };
   }
@@ -96,6 +100,21 @@ export class WebhookSubscriptionsHttpController {
   @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
   @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async read(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return present(await this.find(actor, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a webhook subscription: how many events are delivered at once (`maxInFlight`)',
+    description:
+      '400 WEBHOOK.INVALID_SUBSCRIPTION when `maxInFlight` is not a whole number from 1 to 64. Takes effect at the next claim; events already in flight finish.',
+  })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 400: ['WEBHOOK.INVALID_SUBSCRIPTION'], 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
+  async change(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SubscriptionChangeDto) {
+    const maxInFlight = maxInFlightOf(body.maxInFlight);
+    if (!(await this.subscriptions.setMaxInFlight(id, this.owner(actor), maxInFlight)))
+      throw this.notFound(id);
     return present(await this.find(actor, id));
   }
 

@@ -12,6 +12,7 @@ import {
   WebhookDispatcher,
   WebhookSubscriptions,
   keyRingSecretBox,
+  type WebhookDispatcherOptions,
 } from '@cadre/integration';
 import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig, MetricsRegistry, PINO_LOGGER } from '@cadre/platform';
@@ -25,8 +26,8 @@ const PERSONAL_DATA_FIELD = 'personal-data';
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly dispatcher: WebhookDispatcher;
-  /** A dispatcher as this worker's, on other leases: another worker's, in tests. */
-  readonly dispatcherWith: (leases: LeaseProvider) => WebhookDispatcher;
+  /** A dispatcher as this worker's, on other leases: another worker's, in tests (options overridden). */
+  readonly dispatcherWith: (leases: LeaseProvider, options?: WebhookDispatcherOptions) => WebhookDispatcher;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -68,13 +69,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       },
     });
     const secrets = keyRingSecretBox(configuredKeyRing(config));
-    this.dispatcherWith = (leases) =>
+    this.dispatcherWith = (leases, options = {}) =>
       new WebhookDispatcher(store, new WebhookSubscriptions(pool, secrets), mapper, leases, {
-        maxAttempts: config.NODE_ENV === 'test' ? 3 : 8,
-        baseDelayMs: config.NODE_ENV === 'test' ? 50 : 500,
+        // Tests: three attempts 50 ms apart; otherwise Standard Webhooks' schedule (about 37 h).
+        ...(config.NODE_ENV === 'test' ? { retryDelaysMs: [50, 50] } : {}),
         blockPrivateAddresses: config.NODE_ENV === 'production',
         onAttempt: (outcome) => attempts.inc({ outcome }),
         log: (level, message, fields) => logger[level]({ webhooks: true, ...fields }, message),
+        ...options,
       });
     this.dispatcher = this.dispatcherWith(leases);
   }

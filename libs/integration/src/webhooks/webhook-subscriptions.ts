@@ -35,7 +35,26 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
   last_error      text NOT NULL,
   recorded_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (subscription_id, event_id)
-);`;
+);
+-- Per-subject delivery (decision 0023): existing subscriptions keep their strict order (1).
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS max_in_flight int NOT NULL DEFAULT 1;
+-- The events enqueued for delivery, in log order (seq), until delivered or dead-lettered: ids
+-- and positions only, the body is rebuilt from the log when it is sent.
+CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.deliveries (
+  subscription_id uuid NOT NULL,
+  seq             bigserial,
+  event_id        uuid NOT NULL,
+  position        text NOT NULL,
+  stream          text NOT NULL,
+  revision        int NOT NULL,
+  subject         text NOT NULL,
+  attempts        int NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  claimed_by      text,
+  last_error      text,
+  PRIMARY KEY (subscription_id, seq)
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_subject ON ${WEBHOOKS_SCHEMA}.deliveries (subscription_id, subject, seq);`;
 
 export interface WebhookSubscription {
   readonly id: string;
@@ -45,8 +64,13 @@ export interface WebhookSubscription {
   readonly jurisdictions: readonly string[];
   /** Where delivery stands: the position of the last event handled (null: from the beginning). */
   readonly cursor: string | null;
+  /** Events delivered at once (of different subjects); one subject's events go one at a time. */
+  readonly maxInFlight: number;
   readonly createdAt: string;
 }
+
+/** The bounds of `maxInFlight`, and what a new subscription gets. */
+export const MAX_IN_FLIGHT = { min: 1, max: 64, default: 16 } as const;
 
 interface Row {
   subscription_id: string;
@@ -58,6 +82,7 @@ interface Row {
   previous_secret: string | null;
   previous_secret_until: Date | null;
   cursor: string | null;
+  max_in_flight: number;
   created_at: Date;
 }
 
@@ -87,6 +112,7 @@ const toSubscription = (row: Row): WebhookSubscription => ({
   eventTypes: row.event_types,
   jurisdictions: row.jurisdictions,
   cursor: row.cursor,
+  maxInFlight: row.max_in_flight,
   createdAt: row.created_at.toISOString(),
 });
 
@@ -109,7 +135,8 @@ export class WebhookSubscriptions {
       : [current];
   }
 
-  private ensure(): Promise<void> {
+  /** Creates the tables when they are missing (once per instance). */
+  ensure(): Promise<void> {
     this.ready ??= (async () => {
       await withTransaction(this.pool, (client) => client.query(DDL));
     })().catch((error: unknown) => {
@@ -126,14 +153,24 @@ export class WebhookSubscriptions {
     eventTypes: readonly string[];
     jurisdictions: readonly string[];
     cursor: string | null;
+    maxInFlight?: number;
   }): Promise<WebhookSubscription & { secret: string }> {
     await this.ensure();
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const id = randomIds();
     const { rows } = await this.pool.query<Row>(
-      `INSERT INTO ${WEBHOOKS_SCHEMA}.subscriptions (subscription_id, owner, url, event_types, jurisdictions, secret, cursor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [id, spec.owner, spec.url, spec.eventTypes, spec.jurisdictions, this.box.seal(id, secret), spec.cursor],
+      `INSERT INTO ${WEBHOOKS_SCHEMA}.subscriptions (subscription_id, owner, url, event_types, jurisdictions, secret, cursor, max_in_flight)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [
+        id,
+        spec.owner,
+        spec.url,
+        spec.eventTypes,
+        spec.jurisdictions,
+        this.box.seal(id, secret),
+        spec.cursor,
+        spec.maxInFlight ?? MAX_IN_FLIGHT.default,
+      ],
     );
     return { ...toSubscription(rows[0]), secret };
   }
@@ -149,7 +186,13 @@ export class WebhookSubscriptions {
   }
 
   async get(id: string, owner?: string): Promise<WebhookSubscription | null> {
-    return (await this.list(owner)).find((s) => s.id === id) ?? null;
+    await this.ensure();
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions
+        WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
+      [id, owner ?? null],
+    );
+    return rows[0] ? toSubscription(rows[0]) : null;
   }
 
   /** The ids of the subscriptions to deliver to (what the dispatcher looks at every second). */
@@ -203,14 +246,33 @@ export class WebhookSubscriptions {
     );
   }
 
-  async remove(id: string, owner?: string): Promise<boolean> {
+  /** Changes how many events are delivered at once; false when there is no such subscription. */
+  async setMaxInFlight(id: string, owner: string | undefined, maxInFlight: number): Promise<boolean> {
     await this.ensure();
     const { rowCount } = await this.pool.query(
-      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET deleted_at = now()
-       WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
-      [id, owner ?? null],
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET max_in_flight = $3
+        WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
+      [id, owner ?? null, maxInFlight],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /** Deletes a subscription, and its pending deliveries with it. */
+  async remove(id: string, owner?: string): Promise<boolean> {
+    await this.ensure();
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET deleted_at = now()
+         WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)
+         RETURNING subscription_id AS id`,
+        [id, owner ?? null],
+      );
+      if (rows[0])
+        await client.query(`DELETE FROM ${WEBHOOKS_SCHEMA}.deliveries WHERE subscription_id = $1`, [
+          rows[0].id,
+        ]);
+      return rows.length > 0;
+    });
   }
 
   /** The subscription as delivery needs it — fresh, with its secrets — or null once it is deleted. */
@@ -228,8 +290,13 @@ export class WebhookSubscriptions {
    * kept with its rows. False (and nothing written) when the cursor is no longer at `expected` —
    * another worker delivered meanwhile — or the subscription is deleted.
    */
-  async saveCursor(id: string, expected: string | null, cursor: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  async saveCursor(
+    id: string,
+    expected: string | null,
+    cursor: string,
+    client: Pick<pg.ClientBase, 'query'> = this.pool,
+  ): Promise<boolean> {
+    const { rowCount } = await client.query(
       `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET cursor = $3
         WHERE subscription_id = $1 AND deleted_at IS NULL AND cursor IS NOT DISTINCT FROM $2`,
       [id, expected, cursor],
@@ -242,8 +309,9 @@ export class WebhookSubscriptions {
     event: { id: string; sequence: string },
     attempts: number,
     error: string,
+    client: Pick<pg.ClientBase, 'query'> = this.pool,
   ): Promise<void> {
-    await this.pool.query(
+    await client.query(
       `INSERT INTO ${WEBHOOKS_SCHEMA}.dead_letters (subscription_id, event_id, position, event, attempts, last_error)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription_id, event_id) DO UPDATE
          SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, recorded_at = now()`,

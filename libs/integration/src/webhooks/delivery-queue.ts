@@ -1,0 +1,219 @@
+import { withTransaction } from '@cadre/platform/database';
+import { ADVISORY_LOCKS, storableText } from '@cadre/kernel';
+import type pg from 'pg';
+import { WEBHOOKS_SCHEMA, type WebhookSubscriptions } from './webhook-subscriptions.js';
+
+/** An event a subscription wants, as it is queued: ids and positions, never its body. */
+export interface QueuedEvent {
+  readonly eventId: string;
+  readonly position: string;
+  readonly stream: string;
+  readonly revision: number;
+  /** The CloudEvents `subject` (a staff member's surrogate id): the unit of order. */
+  readonly subject: string;
+}
+
+/** A queued event claimed by a deliverer: `seq` is its place in the subscription's log order. */
+export interface ClaimedEvent extends QueuedEvent {
+  readonly seq: string;
+  /** Attempts already made. */
+  readonly attempts: number;
+}
+
+export interface Claim {
+  readonly claimed: readonly ClaimedEvent[];
+  /** When the next waiting (not yet due) head falls due; null when none waits. */
+  readonly nextDueAt: Date | null;
+  /** False when the subscription is deleted. */
+  readonly exists: boolean;
+}
+
+interface HeadRow {
+  seq: string;
+  claimed_by: string | null;
+  busy: boolean;
+  next_attempt_at: Date;
+  due: boolean;
+}
+
+interface ClaimedRow {
+  seq: string;
+  event_id: string;
+  position: string;
+  stream: string;
+  revision: number;
+  subject: string;
+  attempts: number;
+}
+
+const T = `${WEBHOOKS_SCHEMA}.deliveries`;
+
+/**
+ * The durable per-subscription delivery queue (decision 0023). The subscription's runner enqueues
+ * the events it wants with its cursor, in one transaction; deliverers claim the head of each
+ * subject — its oldest undelivered event, when none of that subject is in flight — up to the
+ * subscription's `maxInFlight` across all workers. A claim belongs to a deliverer's lease (a
+ * session advisory lock of `SharedConnectionLeases`): it lapses the moment that lease's
+ * connection is gone, and another worker's deliverer claims the event again.
+ */
+export class DeliveryQueue {
+  private readonly pool: pg.Pool;
+
+  constructor(private readonly subscriptions: WebhookSubscriptions) {
+    this.pool = subscriptions.pool;
+  }
+
+  /**
+   * Queues `events` (in log order) and moves the cursor from `expected` to `cursor`, together;
+   * false (nothing written) when the cursor is no longer at `expected` or the subscription is gone.
+   */
+  async enqueue(
+    id: string,
+    expected: string | null,
+    cursor: string,
+    events: readonly QueuedEvent[],
+  ): Promise<boolean> {
+    await this.subscriptions.ensure();
+    return withTransaction(this.pool, async (client) => {
+      if (!(await this.subscriptions.saveCursor(id, expected, cursor, client))) return false;
+      if (events.length > 0) {
+        await client.query(
+          `INSERT INTO ${T} (subscription_id, event_id, position, stream, revision, subject)
+           SELECT $1, e.event_id, e.position, e.stream, e.revision, e.subject
+             FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[])
+                  WITH ORDINALITY AS e(event_id, position, stream, revision, subject, n)
+            ORDER BY e.n`,
+          [
+            id,
+            events.map((e) => e.eventId),
+            events.map((e) => e.position),
+            events.map((e) => e.stream),
+            events.map((e) => e.revision),
+            events.map((e) => e.subject),
+          ],
+        );
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Claims for `owner` (a lease name) the due heads of their subjects, oldest first, as many as
+   * the subscription's `maxInFlight` leaves free. A head claimed by a lease no longer held, or by
+   * `owner` itself but not in `inFlight` (its outcome was never recorded), is free again. Claims
+   * of one subscription are serialized on its row, so `maxInFlight` holds across workers. With
+   * `maxInFlight` 1 only the subscription's oldest queued event is ever claimed: total order.
+   */
+  async claim(id: string, owner: string, inFlight: readonly string[]): Promise<Claim> {
+    await this.subscriptions.ensure();
+    return withTransaction(this.pool, async (client) => {
+      const { rows: found } = await client.query<{ max_in_flight: number }>(
+        `SELECT max_in_flight FROM ${WEBHOOKS_SCHEMA}.subscriptions
+          WHERE subscription_id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [id],
+      );
+      if (!found[0]) return { claimed: [], nextDueAt: null, exists: false };
+      const { rows: heads } = await client.query<HeadRow>(
+        `WITH live AS (
+           SELECT objid FROM pg_locks
+            WHERE locktype = 'advisory' AND classid = $2::int::oid AND objsubid = 2 AND granted
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ), heads AS (
+           SELECT DISTINCT ON (subject) seq, claimed_by, next_attempt_at FROM ${T}
+            WHERE subscription_id = $1 ORDER BY subject, seq
+         )
+         SELECT seq::text, claimed_by, next_attempt_at, next_attempt_at <= now() AS due,
+                claimed_by IS NOT NULL
+                AND NOT (claimed_by = $3 AND NOT (seq = ANY($4::bigint[])))
+                AND hashtext(claimed_by)::oid IN (SELECT objid FROM live) AS busy
+           FROM heads`,
+        [id, ADVISORY_LOCKS.leaseClass, owner, inFlight],
+      );
+      heads.sort((a, b) => Number(a.seq) - Number(b.seq));
+      // maxInFlight 1 is the subscription's total order: only its oldest event may go, even
+      // while it waits for a retry (what subscriptions were promised before per-subject order).
+      const strict = found[0].max_in_flight === 1;
+      const considered = strict ? heads.slice(0, 1) : heads;
+      const busy = considered.filter((h) => h.busy).length;
+      const free = considered.filter((h) => !h.busy);
+      const waiting = free.filter((h) => !h.due).map((h) => h.next_attempt_at.getTime());
+      const nextDueAt = waiting.length > 0 ? new Date(Math.min(...waiting)) : null;
+      const take = free
+        .filter((h) => h.due)
+        .slice(0, Math.max(0, found[0].max_in_flight - busy))
+        .map((h) => h.seq);
+      if (take.length === 0) return { claimed: [], nextDueAt, exists: true };
+      const { rows } = await client.query<ClaimedRow>(
+        `UPDATE ${T} SET claimed_by = $3 WHERE subscription_id = $1 AND seq = ANY($2::bigint[])
+         RETURNING seq::text, event_id, position, stream, revision, subject, attempts`,
+        [id, take, owner],
+      );
+      const claimed = rows
+        .map((r) => ({
+          seq: r.seq,
+          eventId: r.event_id,
+          position: r.position,
+          stream: r.stream,
+          revision: r.revision,
+          subject: r.subject,
+          attempts: r.attempts,
+        }))
+        .sort((a, b) => Number(a.seq) - Number(b.seq));
+      return { claimed, nextDueAt, exists: true };
+    });
+  }
+
+  /** Delivered: the event leaves the queue (the queue holds only what is still to deliver). */
+  async delivered(id: string, seq: string, owner: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${T} WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3`, [
+      id,
+      seq,
+      owner,
+    ]);
+  }
+
+  /** A failed attempt: the event stays its subject's head and is due again after `delayMs`. */
+  async failed(
+    id: string,
+    seq: string,
+    owner: string,
+    attempts: number,
+    delayMs: number,
+    error: string,
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${T} SET claimed_by = NULL, attempts = $4, last_error = $6,
+              next_attempt_at = now() + ($5::bigint * interval '1 millisecond')
+        WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3`,
+      [id, seq, owner, attempts, Math.round(delayMs), storableText(error)],
+    );
+  }
+
+  /** Its schedule exhausted: the event goes to the dead letters and its subject moves on. */
+  async deadLettered(
+    id: string,
+    seq: string,
+    owner: string,
+    event: { id: string; sequence: string },
+    attempts: number,
+    error: string,
+  ): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `DELETE FROM ${T} WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3`,
+        [id, seq, owner],
+      );
+      if ((rowCount ?? 0) > 0) await this.subscriptions.recordDeadLetter(id, event, attempts, error, client);
+    });
+  }
+
+  /** Events queued and not yet delivered (the subscription's lag in events past its cursor). */
+  async pending(id: string): Promise<number> {
+    await this.subscriptions.ensure();
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM ${T} WHERE subscription_id = $1`,
+      [id],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+}
