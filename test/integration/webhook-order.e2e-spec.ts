@@ -96,9 +96,10 @@ describe('webhooks: in order per staff member, maxInFlight at once, retried on a
 
   it('2,000 events of 200 members with maxInFlight 16: each member in order, every event, never more than 16 at once', async () => {
     const { receiver: target, url } = await receiver();
-    target.answerAfterMs = 20;
-    const created = await subscribe({ url, from: 'now', maxInFlight: 16 }).expect(201);
-    target.secret = created.body.secret;
+    target.answerAfterMs = 5;
+    target.answerJitterMs = 30;
+    // A backlog (the subscription starts before the events), so that many of one member wait at once.
+    const from = await fixtures.head();
     const members = await Promise.all(Array.from({ length: 200 }, () => fixtures.staff()));
     const expected = new Map<string, string[]>();
     // Ten members at a time, each member's ten events one after the other.
@@ -109,9 +110,12 @@ describe('webhooks: in order per staff member, maxInFlight at once, retried on a
         }),
       );
     }
+    const created = await subscribe({ url, from, maxInFlight: 16 }).expect(201);
+    target.secret = created.body.secret;
     await until(() => new Set(target.received.map((r) => r.webhookId)).size >= 2000, 60_000);
     expect(target.rejectedSignatures).toEqual([]);
     expect(bySubject(target)).toEqual(expected);
+    expect(target.subjectOverlaps).toBe(0);
     expect(target.maxConcurrent).toBeLessThanOrEqual(16);
     expect(target.maxConcurrent).toBeGreaterThan(1);
     // Nothing was sent again while the receiver answered every time.
@@ -120,17 +124,20 @@ describe('webhooks: in order per staff member, maxInFlight at once, retried on a
 
   it('PATCH maxInFlight takes effect: no more requests at once than the new value', async () => {
     const { receiver: target, url } = await receiver();
-    target.answerAfterMs = 30;
-    const created = await subscribe({ url, from: 'now', maxInFlight: 12 }).expect(201);
-    target.secret = created.body.secret;
-    await patch(created.body.id, { maxInFlight: 3 }).expect(200);
+    target.answerAfterMs = 10;
+    target.answerJitterMs = 40;
+    const from = await fixtures.head();
     const members = await Promise.all(Array.from({ length: 12 }, () => fixtures.staff()));
     const expected = new Map<string, string[]>();
-    await Promise.all(
-      members.map(async (staffId) => expected.set(staffId, await certifications(staffId, 4))),
-    );
+    // One member after the other: a member's events are next to each other in the log.
+    for (const staffId of members) expected.set(staffId, await certifications(staffId, 4));
+    // A backlog, created at 1 then raised to 3: never more than 3 at once, more than 1 once raised.
+    const created = await subscribe({ url, from, maxInFlight: 1 }).expect(201);
+    target.secret = created.body.secret;
+    await patch(created.body.id, { maxInFlight: 3 }).expect(200);
     await until(() => new Set(target.received.map((r) => r.webhookId)).size >= 48);
     expect(bySubject(target)).toEqual(expected);
+    expect(target.subjectOverlaps).toBe(0);
     expect(target.maxConcurrent).toBeLessThanOrEqual(3);
     expect(target.maxConcurrent).toBeGreaterThan(1);
   });

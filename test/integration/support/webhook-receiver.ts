@@ -21,8 +21,12 @@ export class Receiver {
   readonly held: ServerResponse[] = [];
   /** Answers 503 to the events whose subject it returns true for. */
   failing: (subject: string) => boolean = () => false;
-  /** How long it takes to answer. */
+  /** How long it takes to answer: `answerAfterMs` plus up to `answerJitterMs` at random. */
   answerAfterMs = 0;
+  answerJitterMs = 0;
+  /** Requests that came while another of the same subject was being answered. */
+  subjectOverlaps = 0;
+  private readonly bySubject = new Map<string, number>();
   /** Requests being answered now, and the most there ever were. */
   concurrent = 0;
   maxConcurrent = 0;
@@ -50,11 +54,17 @@ export class Receiver {
           this.held.push(res);
           return;
         }
+        const event = HTTP.toEvent({ headers, body }) as CloudEvent;
+        const member = String(event.subject);
         this.concurrent += 1;
         this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
+        if (this.bySubject.has(member)) this.subjectOverlaps += 1;
+        this.bySubject.set(member, (this.bySubject.get(member) ?? 0) + 1);
         const answer = (): void => {
           this.concurrent -= 1;
-          const event = HTTP.toEvent({ headers, body }) as CloudEvent;
+          const left = this.bySubject.get(member)! - 1;
+          if (left > 0) this.bySubject.set(member, left);
+          else this.bySubject.delete(member);
           if (this.failuresLeft > 0 || this.failing(String(event.subject))) {
             if (this.failuresLeft > 0) this.failuresLeft -= 1;
             res.writeHead(503).end();
@@ -63,7 +73,8 @@ export class Receiver {
           this.received.push({ webhookId: id, event, headers });
           res.writeHead(204).end();
         };
-        if (this.answerAfterMs > 0) setTimeout(answer, this.answerAfterMs);
+        const after = this.answerAfterMs + Math.random() * this.answerJitterMs;
+        if (after > 0) setTimeout(answer, after);
         else answer();
       });
     });
