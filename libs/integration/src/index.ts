@@ -8,3 +8,4 @@ export * from './webhooks/webhook-dispatcher.js';
 export * from './webhooks/address-guard.js';
 export * from './webhooks/delivery-queue.js';
 export * from './webhooks/subject-ordered-deliverer.js';
+export * from './webhooks/endpoint-health.js';

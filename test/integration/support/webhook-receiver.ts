@@ -19,6 +19,8 @@ export class Receiver {
   /** While true, requests are left unanswered (a receiver that hangs); kept to be ended later. */
   hanging = false;
   readonly held: ServerResponse[] = [];
+  /** When set and returning an answer, that answer is given (status, headers) instead of 204. */
+  answer: () => { status: number; headers?: Record<string, string> } | null = () => null;
   /** Answers 503 to the events whose subject it returns true for. */
   failing: (subject: string) => boolean = () => false;
   /** How long it takes to answer: `answerAfterMs` plus up to `answerJitterMs` at random. */
@@ -60,11 +62,16 @@ export class Receiver {
         this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
         if (this.bySubject.has(member)) this.subjectOverlaps += 1;
         this.bySubject.set(member, (this.bySubject.get(member) ?? 0) + 1);
-        const answer = (): void => {
+        const respond = (): void => {
           this.concurrent -= 1;
           const left = this.bySubject.get(member)! - 1;
           if (left > 0) this.bySubject.set(member, left);
           else this.bySubject.delete(member);
+          const given = this.answer();
+          if (given) {
+            res.writeHead(given.status, given.headers ?? {}).end();
+            return;
+          }
           if (this.failuresLeft > 0 || this.failing(String(event.subject))) {
             if (this.failuresLeft > 0) this.failuresLeft -= 1;
             res.writeHead(503).end();
@@ -74,8 +81,8 @@ export class Receiver {
           res.writeHead(204).end();
         };
         const after = this.answerAfterMs + Math.random() * this.answerJitterMs;
-        if (after > 0) setTimeout(answer, after);
-        else answer();
+        if (after > 0) setTimeout(respond, after);
+        else respond();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

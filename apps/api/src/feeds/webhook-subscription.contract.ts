@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { CadreError } from '@cadre/kernel';
-import { CERTIFICATION_EVENT_TYPES, MAX_IN_FLIGHT, type WebhookSubscription } from '@cadre/integration';
+import {
+  CERTIFICATION_EVENT_TYPES,
+  ENDPOINT_STATES,
+  MAX_IN_FLIGHT,
+  type WebhookSubscription,
+} from '@cadre/integration';
 import { instant, int, nullableStr, object, str, strings } from '../shared/response.schemas.js';
 
 /** What the webhook-subscription routes take and give: the request body, the reply's schemas, the refusal. */
@@ -98,7 +103,21 @@ export const present = (s: WebhookSubscription) => ({
   cursor: s.cursor,
   maxInFlight: s.maxInFlight,
   createdAt: s.createdAt,
+  state: s.state,
+  stateReason: s.stateReason,
+  lastSuccessAt: s.lastSuccessAt,
+  lastFailureAt: s.lastFailureAt,
+  consecutiveFailures: s.consecutiveFailures,
+  lag: s.lag,
 });
+
+/** A subscription that is not in a state the change applies to (409). */
+export class SubscriptionStateError extends CadreError {
+  readonly category = 'conflict' as const;
+  constructor(id: string, wanted: string) {
+    super('WEBHOOK.SUBSCRIPTION_STATE', `Webhook subscription ${id} is not ${wanted}.`, { id });
+  }
+}
 
 export const SUBSCRIPTION = object({
   id: str(),
@@ -110,6 +129,20 @@ export const SUBSCRIPTION = object({
   ),
   maxInFlight: int('Events delivered at once, of different staff members (1–64)'),
   createdAt: instant(),
+  state: {
+    type: 'string',
+    enum: [...ENDPOINT_STATES],
+    description:
+      '`active`; `failing` (recent attempts all failed: one probe at a time, no event spends its retries); `disabled` (410 Gone, or failing too long: `POST …/enable`); `paused` (`POST …/resume`)',
+  },
+  stateReason: nullableStr('Why it is failing or disabled'),
+  lastSuccessAt: { ...instant(), nullable: true },
+  lastFailureAt: { ...instant(), nullable: true },
+  consecutiveFailures: int('Attempts in a row that failed, across staff members'),
+  lag: object({
+    events: int('Events queued and not yet delivered'),
+    seconds: int('Age of the oldest of them'),
+  }),
 });
 export const SUBSCRIPTION_WITH_SECRET = object({
   ...SUBSCRIPTION.properties!,

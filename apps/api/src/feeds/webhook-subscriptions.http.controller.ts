@@ -11,6 +11,7 @@ import {
   keyRingSecretBox,
   isCertificationEventType,
   postSigned,
+  type EndpointState,
   type WebhookSubscription,
 } from '@cadre/integration';
 import { configuredKeyRing } from '@cadre/personal-data';
@@ -23,6 +24,7 @@ import {
   SUBSCRIPTION_WITH_SECRET,
   SubscriptionChangeDto,
   SubscriptionRequestDto,
+  SubscriptionStateError,
   maxInFlightOf,
   present,
 } from './webhook-subscription.contract.js';
@@ -116,6 +118,42 @@ export class WebhookSubscriptionsHttpController {
     if (!(await this.subscriptions.setMaxInFlight(id, this.owner(actor), maxInFlight)))
       throw this.notFound(id);
     return present(await this.find(actor, id));
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pause delivery (a receiver in maintenance): events queue up, nothing is sent or spent',
+    description: '409 WEBHOOK.SUBSCRIPTION_STATE when it is disabled or already paused.',
+  })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'], 409: ['WEBHOOK.SUBSCRIPTION_STATE'] })
+  pause(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.changeState(actor, id, ['active', 'failing'], 'paused', 'active or failing');
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Resume a paused subscription where it stood',
+    description: '409 WEBHOOK.SUBSCRIPTION_STATE when it is not paused.',
+  })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'], 409: ['WEBHOOK.SUBSCRIPTION_STATE'] })
+  resume(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.changeState(actor, id, ['paused'], 'active', 'paused');
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Enable a disabled subscription: delivery resumes from where it stood',
+    description: '409 WEBHOOK.SUBSCRIPTION_STATE when it is not disabled.',
+  })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'], 409: ['WEBHOOK.SUBSCRIPTION_STATE'] })
+  enable(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.changeState(actor, id, ['disabled'], 'active', 'disabled');
   }
 
   @Delete(':id')
@@ -229,6 +267,19 @@ export class WebhookSubscriptionsHttpController {
       secret,
       previousSecretValidUntil: new Date(this.clock.now().getTime() + SECRET_OVERLAP_MS).toISOString(),
     };
+  }
+
+  private async changeState(
+    actor: Actor,
+    id: string,
+    from: readonly EndpointState[],
+    to: EndpointState,
+    wanted: string,
+  ) {
+    const changed = await this.subscriptions.changeState(id, this.owner(actor), from, to);
+    if (changed === 'missing') throw this.notFound(id);
+    if (changed === 'conflict') throw new SubscriptionStateError(id, wanted);
+    return present(await this.find(actor, id));
   }
 
   private owner(actor: Actor): string | undefined {

@@ -1,6 +1,13 @@
 import { withTransaction } from '@cadre/platform/database';
 import { ADVISORY_LOCKS, storableText } from '@cadre/kernel';
 import type pg from 'pg';
+import {
+  afterAttempt,
+  type AttemptOutcome,
+  type EndpointHealth,
+  type EndpointHealthOptions,
+  type EndpointState,
+} from './endpoint-health.js';
 import { WEBHOOKS_SCHEMA, type WebhookSubscriptions } from './webhook-subscriptions.js';
 
 /** An event a subscription wants, as it is queued: ids and positions, never its body. */
@@ -11,6 +18,8 @@ export interface QueuedEvent {
   readonly revision: number;
   /** The CloudEvents `subject` (a staff member's surrogate id): the unit of order. */
   readonly subject: string;
+  /** When the event was recorded (the lag's age). */
+  readonly recordedAt: string;
 }
 
 /** A queued event claimed by a deliverer: `seq` is its place in the subscription's log order. */
@@ -43,7 +52,24 @@ interface ClaimedRow {
   stream: string;
   revision: number;
   subject: string;
+  recorded_at: Date;
   attempts: number;
+}
+
+interface HealthRow {
+  state: EndpointState;
+  consecutive_failures: number;
+  failing_since: Date | null;
+  probes: number;
+  hold_until: Date | null;
+  state_reason: string | null;
+}
+
+/** What recording an attempt did. */
+export interface Recorded {
+  readonly health: EndpointHealth;
+  readonly previous: EndpointState;
+  readonly deadLettered: boolean;
 }
 
 const T = `${WEBHOOKS_SCHEMA}.deliveries`;
@@ -78,10 +104,10 @@ export class DeliveryQueue {
       if (!(await this.subscriptions.saveCursor(id, expected, cursor, client))) return false;
       if (events.length > 0) {
         await client.query(
-          `INSERT INTO ${T} (subscription_id, event_id, position, stream, revision, subject)
-           SELECT $1, e.event_id, e.position, e.stream, e.revision, e.subject
-             FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[])
-                  WITH ORDINALITY AS e(event_id, position, stream, revision, subject, n)
+          `INSERT INTO ${T} (subscription_id, event_id, position, stream, revision, subject, recorded_at)
+           SELECT $1, e.event_id, e.position, e.stream, e.revision, e.subject, e.recorded_at
+             FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[])
+                  WITH ORDINALITY AS e(event_id, position, stream, revision, subject, recorded_at, n)
             ORDER BY e.n`,
           [
             id,
@@ -90,6 +116,7 @@ export class DeliveryQueue {
             events.map((e) => e.stream),
             events.map((e) => e.revision),
             events.map((e) => e.subject),
+            events.map((e) => e.recordedAt),
           ],
         );
       }
@@ -107,12 +134,21 @@ export class DeliveryQueue {
   async claim(id: string, owner: string, inFlight: readonly string[]): Promise<Claim> {
     await this.subscriptions.ensure();
     return withTransaction(this.pool, async (client) => {
-      const { rows: found } = await client.query<{ max_in_flight: number }>(
-        `SELECT max_in_flight FROM ${WEBHOOKS_SCHEMA}.subscriptions
+      const { rows: found } = await client.query<{
+        max_in_flight: number;
+        state: EndpointState;
+        hold_until: Date | null;
+      }>(
+        `SELECT max_in_flight, state, hold_until FROM ${WEBHOOKS_SCHEMA}.subscriptions
           WHERE subscription_id = $1 AND deleted_at IS NULL FOR UPDATE`,
         [id],
       );
-      if (!found[0]) return { claimed: [], nextDueAt: null, exists: false };
+      const subscription = found[0];
+      if (!subscription) return { claimed: [], nextDueAt: null, exists: false };
+      if (subscription.state === 'paused' || subscription.state === 'disabled')
+        return { claimed: [], nextDueAt: null, exists: true };
+      if (subscription.hold_until && subscription.hold_until.getTime() > Date.now())
+        return { claimed: [], nextDueAt: subscription.hold_until, exists: true };
       const { rows: heads } = await client.query<HeadRow>(
         `WITH live AS (
            SELECT objid FROM pg_locks
@@ -132,20 +168,23 @@ export class DeliveryQueue {
       heads.sort((a, b) => Number(a.seq) - Number(b.seq));
       // maxInFlight 1 is the subscription's total order: only its oldest event may go, even
       // while it waits for a retry (what subscriptions were promised before per-subject order).
-      const strict = found[0].max_in_flight === 1;
+      // A failing receiver gets one probe at a time: the oldest head, due or not (no event's
+      // schedule runs meanwhile).
+      const failing = subscription.state === 'failing';
+      const strict = subscription.max_in_flight === 1;
       const considered = strict ? heads.slice(0, 1) : heads;
       const busy = considered.filter((h) => h.busy).length;
       const free = considered.filter((h) => !h.busy);
       const waiting = free.filter((h) => !h.due).map((h) => h.next_attempt_at.getTime());
-      const nextDueAt = waiting.length > 0 ? new Date(Math.min(...waiting)) : null;
+      const nextDueAt = waiting.length > 0 && !failing ? new Date(Math.min(...waiting)) : null;
       const take = free
-        .filter((h) => h.due)
-        .slice(0, Math.max(0, found[0].max_in_flight - busy))
+        .filter((h) => h.due || failing)
+        .slice(0, Math.max(0, (failing ? 1 : subscription.max_in_flight) - busy))
         .map((h) => h.seq);
       if (take.length === 0) return { claimed: [], nextDueAt, exists: true };
       const { rows } = await client.query<ClaimedRow>(
         `UPDATE ${T} SET claimed_by = $3 WHERE subscription_id = $1 AND seq = ANY($2::bigint[])
-         RETURNING seq::text, event_id, position, stream, revision, subject, attempts`,
+         RETURNING seq::text, event_id, position, stream, revision, subject, recorded_at, attempts`,
         [id, take, owner],
       );
       const claimed = rows
@@ -156,6 +195,7 @@ export class DeliveryQueue {
           stream: r.stream,
           revision: r.revision,
           subject: r.subject,
+          recordedAt: r.recorded_at.toISOString(),
           attempts: r.attempts,
         }))
         .sort((a, b) => Number(a.seq) - Number(b.seq));
@@ -172,38 +212,95 @@ export class DeliveryQueue {
     ]);
   }
 
-  /** A failed attempt: the event stays its subject's head and is due again after `delayMs`. */
-  async failed(
+  /**
+   * Records an attempt, in one transaction with the receiver's health ({@link afterAttempt}):
+   * delivered, the event leaves the queue; failed and counted against its schedule, it is due
+   * again after `retryDelay(attempts)` — or, that being null, goes to the dead letters and its
+   * subject moves on; failed and not counted (a probe, a 410, a Retry-After), it keeps its attempts
+   * and is due when the receiver's hold ends.
+   */
+  async record(
     id: string,
-    seq: string,
+    event: ClaimedEvent,
     owner: string,
-    attempts: number,
-    delayMs: number,
-    error: string,
-  ): Promise<void> {
-    await this.pool.query(
-      `UPDATE ${T} SET claimed_by = NULL, attempts = $4, last_error = $6,
-              next_attempt_at = now() + ($5::bigint * interval '1 millisecond')
-        WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3`,
-      [id, seq, owner, attempts, Math.round(delayMs), storableText(error)],
-    );
-  }
-
-  /** Its schedule exhausted: the event goes to the dead letters and its subject moves on. */
-  async deadLettered(
-    id: string,
-    seq: string,
-    owner: string,
-    event: { id: string; sequence: string },
-    attempts: number,
-    error: string,
-  ): Promise<void> {
-    await withTransaction(this.pool, async (client) => {
-      const { rowCount } = await client.query(
-        `DELETE FROM ${T} WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3`,
-        [id, seq, owner],
+    outcome: AttemptOutcome,
+    error: string | null,
+    policy: {
+      readonly health?: EndpointHealthOptions;
+      readonly retryDelay: (attempts: number) => number | null;
+      readonly deadLetter: () => { id: string; sequence: string };
+    },
+  ): Promise<Recorded | null> {
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<HealthRow>(
+        `SELECT state, consecutive_failures, failing_since, probes, hold_until, state_reason
+           FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE subscription_id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [id],
       );
-      if ((rowCount ?? 0) > 0) await this.subscriptions.recordDeadLetter(id, event, attempts, error, client);
+      const row = rows[0];
+      if (!row) return null;
+      const now = new Date();
+      const { health, counts } = afterAttempt(
+        {
+          state: row.state,
+          consecutiveFailures: row.consecutive_failures,
+          failingSince: row.failing_since,
+          probes: row.probes,
+          holdUntil: row.hold_until,
+          reason: row.state_reason,
+        },
+        outcome,
+        now,
+        policy.health,
+      );
+      await client.query(
+        `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions
+            SET state = $2, consecutive_failures = $3, failing_since = $4, probes = $5, hold_until = $6,
+                state_reason = $7,
+                last_success_at = CASE WHEN $8 THEN now() ELSE last_success_at END,
+                last_failure_at = CASE WHEN $8 THEN last_failure_at ELSE now() END
+          WHERE subscription_id = $1`,
+        [
+          id,
+          health.state,
+          health.consecutiveFailures,
+          health.failingSince,
+          health.probes,
+          health.holdUntil,
+          health.reason,
+          outcome.delivered,
+        ],
+      );
+      const mine = [id, event.seq, owner];
+      if (row.state === 'failing' && health.state === 'active') {
+        // The receiver is back: what waited for it goes now, where it stood.
+        await client.query(`UPDATE ${T} SET next_attempt_at = now() WHERE subscription_id = $1`, [id]);
+      }
+      if (outcome.delivered) {
+        await client.query(
+          `DELETE FROM ${T} WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3`,
+          mine,
+        );
+        return { health, previous: row.state, deadLettered: false };
+      }
+      const attempts = counts ? event.attempts + 1 : event.attempts;
+      const delay = counts ? policy.retryDelay(attempts) : 0;
+      if (delay === null) {
+        const { rowCount } = await client.query(
+          `DELETE FROM ${T} WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3`,
+          mine,
+        );
+        if ((rowCount ?? 0) > 0)
+          await this.subscriptions.recordDeadLetter(id, policy.deadLetter(), attempts, error ?? '', client);
+        return { health, previous: row.state, deadLettered: (rowCount ?? 0) > 0 };
+      }
+      await client.query(
+        `UPDATE ${T} SET claimed_by = NULL, attempts = $4, last_error = $6,
+                next_attempt_at = greatest(now() + ($5::bigint * interval '1 millisecond'), $7::timestamptz)
+          WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3`,
+        [...mine, attempts, Math.round(delay), storableText(error ?? ''), health.holdUntil ?? now],
+      );
+      return { health, previous: row.state, deadLettered: false };
     });
   }
 

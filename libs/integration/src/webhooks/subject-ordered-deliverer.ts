@@ -1,7 +1,8 @@
 import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import { toStructuredJson, type CertificationEventMapper } from '../certification-event-mapper.js';
 import type { ClaimedEvent, DeliveryQueue } from './delivery-queue.js';
-import { postSigned } from './post-signed.js';
+import type { AttemptOutcome, EndpointHealthOptions } from './endpoint-health.js';
+import { postSignedAnswer } from './post-signed.js';
 import type { WebhookDeliveryOptions } from './webhook-delivery.js';
 import type { WebhookSubscription, WebhookSubscriptions } from './webhook-subscriptions.js';
 
@@ -25,6 +26,8 @@ export function retryDelayMs(options: WebhookDeliveryOptions, failed: number): n
 }
 
 export interface DelivererOptions extends WebhookDeliveryOptions {
+  /** When a receiver counts as failing, how it is probed, when it is disabled. */
+  readonly health?: EndpointHealthOptions;
   /** How often the queue is looked at without a wake-up (another worker's events, retries due). */
   readonly pollMs?: number;
 }
@@ -145,9 +148,10 @@ export class SubjectOrderedDeliverer {
       await this.queue.delivered(this.subscriptionId, event.seq, owner);
       return;
     }
-    let error: string;
+    let outcome: AttemptOutcome;
+    let error: string | null = null;
     try {
-      const status = await postSigned(
+      const answer = await postSignedAnswer(
         subscription.url,
         subscription.secrets,
         event.eventId,
@@ -156,32 +160,36 @@ export class SubjectOrderedDeliverer {
         {},
         this.options.blockPrivateAddresses ?? false,
       );
-      if (status >= 200 && status < 300) {
-        await this.queue.delivered(this.subscriptionId, event.seq, owner);
-        this.options.onAttempt?.('delivered', this.subscriptionId);
-        return;
-      }
-      error = `HTTP ${status}`;
+      outcome =
+        answer.status >= 200 && answer.status < 300
+          ? { delivered: true }
+          : { delivered: false, status: answer.status, retryAfterMs: answer.retryAfterMs };
+      if (!outcome.delivered) error = `HTTP ${answer.status}`;
     } catch (failure) {
+      outcome = { delivered: false, status: null, retryAfterMs: null };
       error = failure instanceof Error ? failure.message : String(failure);
     }
-    const attempts = event.attempts + 1;
-    const delay = retryDelayMs(this.options, attempts);
-    if (delay !== null) {
-      await this.queue.failed(this.subscriptionId, event.seq, owner, attempts, delay, error);
-      this.options.onAttempt?.('failed', this.subscriptionId);
-      return;
+    const recorded = await this.queue.record(this.subscriptionId, event, owner, outcome, error, {
+      health: this.options.health,
+      retryDelay: (attempts) => retryDelayMs(this.options, attempts),
+      deadLetter: () => ({ ...(JSON.parse(body) as object), id: event.eventId, sequence: event.position }),
+    });
+    if (!recorded) return;
+    if (recorded.previous !== recorded.health.state) {
+      this.log(
+        recorded.health.state === 'active' ? 'info' : 'warn',
+        `webhook receiver ${recorded.health.state}`,
+        {
+          state: recorded.health.state,
+          reason: recorded.health.reason,
+        },
+      );
     }
-    this.log('warn', 'webhook event dead-lettered', { eventId: event.eventId, attempts, lastError: error });
-    await this.queue.deadLettered(
-      this.subscriptionId,
-      event.seq,
-      owner,
-      { ...(JSON.parse(body) as object), id: event.eventId, sequence: event.position },
-      attempts,
-      error,
-    );
-    this.options.onAttempt?.('dead-lettered', this.subscriptionId);
+    if (outcome.delivered) this.options.onAttempt?.('delivered', this.subscriptionId);
+    else if (recorded.deadLettered) {
+      this.log('warn', 'webhook event dead-lettered', { eventId: event.eventId, lastError: error });
+      this.options.onAttempt?.('dead-lettered', this.subscriptionId);
+    } else this.options.onAttempt?.('failed', this.subscriptionId);
   }
 
   private sleep(ms: number): Promise<void> {

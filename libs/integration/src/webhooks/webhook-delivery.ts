@@ -106,6 +106,7 @@ export class WebhookDeliveryConsumer implements LogConsumer {
           stream: event.stream,
           revision: event.revision,
           subject: e.cloudEvent.subject ?? event.stream,
+          recordedAt: event.recordedAt,
         });
       }
     }

@@ -32,6 +32,8 @@ interface Delivery {
  */
 export class WebhookDispatcher {
   private readonly deliveries = new Map<string, Delivery>();
+  /** Deliveries of deleted subscriptions being stopped. */
+  private readonly ending = new Set<Promise<void>>();
   private readonly queue: DeliveryQueue;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
@@ -71,6 +73,7 @@ export class WebhookDispatcher {
     await this.polling;
     await Promise.all([...this.deliveries.values()].map((delivery) => this.stopDelivery(delivery)));
     this.deliveries.clear();
+    await Promise.all([...this.ending]);
     const lease = this.ownerLease;
     this.ownerLease = null;
     await lease?.release();
@@ -94,7 +97,9 @@ export class WebhookDispatcher {
     for (const [id, delivery] of this.deliveries) {
       if (active.has(id)) continue;
       this.deliveries.delete(id);
-      await this.stopDelivery(delivery);
+      // Not waited for here: its attempts in flight may wait on a receiver for their time limit.
+      const stopped = this.stopDelivery(delivery).finally(() => this.ending.delete(stopped));
+      this.ending.add(stopped);
     }
     for (const id of active) {
       if (this.stopping || this.deliveries.has(id)) continue;

@@ -3,6 +3,7 @@ import { ADVISORY_LOCKS, transactionLockSql, randomIds, storableJson, storableTe
 import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import type { EndpointState } from './endpoint-health.js';
 
 export const WEBHOOKS_SCHEMA = 'cadre_webhooks';
 
@@ -48,12 +49,22 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.deliveries (
   stream          text NOT NULL,
   revision        int NOT NULL,
   subject         text NOT NULL,
+  recorded_at     timestamptz NOT NULL,
   attempts        int NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
   claimed_by      text,
   last_error      text,
   PRIMARY KEY (subscription_id, seq)
 );
+-- The receiver's health (decision 0023).
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'active';
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS consecutive_failures int NOT NULL DEFAULT 0;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS last_success_at timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS last_failure_at timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS failing_since timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS probes int NOT NULL DEFAULT 0;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS hold_until timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS state_reason text;
 CREATE INDEX IF NOT EXISTS deliveries_by_subject ON ${WEBHOOKS_SCHEMA}.deliveries (subscription_id, subject, seq);`;
 
 export interface WebhookSubscription {
@@ -67,6 +78,14 @@ export interface WebhookSubscription {
   /** Events delivered at once (of different subjects); one subject's events go one at a time. */
   readonly maxInFlight: number;
   readonly createdAt: string;
+  readonly state: EndpointState;
+  /** Why it is failing or disabled; null otherwise. */
+  readonly stateReason: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+  readonly consecutiveFailures: number;
+  /** What is queued and not yet delivered: how many events, and how old the oldest is (seconds). */
+  readonly lag: { readonly events: number; readonly seconds: number };
 }
 
 /** The bounds of `maxInFlight`, and what a new subscription gets. */
@@ -84,7 +103,19 @@ interface Row {
   cursor: string | null;
   max_in_flight: number;
   created_at: Date;
+  state: EndpointState;
+  state_reason: string | null;
+  last_success_at: Date | null;
+  last_failure_at: Date | null;
+  consecutive_failures: number;
+  pending?: number;
+  oldest?: Date | null;
 }
+
+/** A subscription with what is queued for it. */
+const SELECT = `SELECT s.*, q.pending, q.oldest FROM ${WEBHOOKS_SCHEMA}.subscriptions s
+  LEFT JOIN LATERAL (SELECT count(*)::int AS pending, min(recorded_at) AS oldest
+                       FROM ${WEBHOOKS_SCHEMA}.deliveries d WHERE d.subscription_id = s.subscription_id) q ON true`;
 
 /**
  * How signing secrets are kept at rest: sealed (under the key-encryption keys, see
@@ -114,6 +145,15 @@ const toSubscription = (row: Row): WebhookSubscription => ({
   cursor: row.cursor,
   maxInFlight: row.max_in_flight,
   createdAt: row.created_at.toISOString(),
+  state: row.state,
+  stateReason: row.state_reason,
+  lastSuccessAt: row.last_success_at?.toISOString() ?? null,
+  lastFailureAt: row.last_failure_at?.toISOString() ?? null,
+  consecutiveFailures: row.consecutive_failures,
+  lag: {
+    events: row.pending ?? 0,
+    seconds: row.oldest ? Math.max(0, Math.round((Date.now() - row.oldest.getTime()) / 1000)) : 0,
+  },
 });
 
 /** The webhook subscriptions of HR systems, and their signing secrets (Standard Webhooks `whsec_`). */
@@ -178,8 +218,8 @@ export class WebhookSubscriptions {
   async list(owner?: string): Promise<WebhookSubscription[]> {
     await this.ensure();
     const { rows } = await this.pool.query<Row>(
-      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE deleted_at IS NULL AND ($1::text IS NULL OR owner = $1)
-       ORDER BY created_at, subscription_id`,
+      `${SELECT} WHERE s.deleted_at IS NULL AND ($1::text IS NULL OR s.owner = $1)
+       ORDER BY s.created_at, s.subscription_id`,
       [owner ?? null],
     );
     return rows.map(toSubscription);
@@ -188,8 +228,7 @@ export class WebhookSubscriptions {
   async get(id: string, owner?: string): Promise<WebhookSubscription | null> {
     await this.ensure();
     const { rows } = await this.pool.query<Row>(
-      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions
-        WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
+      `${SELECT} WHERE s.subscription_id::text = $1 AND s.deleted_at IS NULL AND ($2::text IS NULL OR s.owner = $2)`,
       [id, owner ?? null],
     );
     return rows[0] ? toSubscription(rows[0]) : null;
@@ -255,6 +294,37 @@ export class WebhookSubscriptions {
       [id, owner ?? null, maxInFlight],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Moves the subscription to `to` if it is in one of `from` (pause, resume, enable); leaving
+   * `disabled` or `paused` for `active` starts its health afresh. `missing` when there is no such
+   * subscription (of `owner`), `conflict` when it is in another state.
+   */
+  async changeState(
+    id: string,
+    owner: string | undefined,
+    from: readonly EndpointState[],
+    to: EndpointState,
+  ): Promise<'changed' | 'conflict' | 'missing'> {
+    await this.ensure();
+    const { rows } = await this.pool.query<{ changed: boolean }>(
+      `WITH found AS (
+         SELECT subscription_id FROM ${WEBHOOKS_SCHEMA}.subscriptions
+          WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)
+       ), changed AS (
+         UPDATE ${WEBHOOKS_SCHEMA}.subscriptions s SET state = $4, state_reason = NULL, hold_until = NULL,
+                consecutive_failures = CASE WHEN $4 = 'active' THEN 0 ELSE consecutive_failures END,
+                failing_since = CASE WHEN $4 = 'active' THEN NULL ELSE failing_since END,
+                probes = CASE WHEN $4 = 'active' THEN 0 ELSE probes END
+           FROM found WHERE s.subscription_id = found.subscription_id AND s.state = ANY($3::text[])
+          RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM changed) AS changed FROM found`,
+      [id, owner ?? null, from, to],
+    );
+    if (!rows[0]) return 'missing';
+    return rows[0].changed ? 'changed' : 'conflict';
   }
 
   /** Deletes a subscription, and its pending deliveries with it. */
