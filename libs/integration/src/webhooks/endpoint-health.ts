@@ -97,7 +97,7 @@ export function afterAttempt(
       };
     }
     const delays = options.probeDelaysMs ?? DEFAULT_PROBE_DELAYS_MS;
-    const delay = delays[Math.min(health.probes, delays.length - 1)]!;
+    const delay = delays[Math.min(health.probes + 1, delays.length - 1)]!;
     return {
       health: {
         ...health,
