@@ -207,6 +207,51 @@ describe('webhooks: in order per staff member, maxInFlight at once, retried on a
     }
   }, 60_000);
 
+  it('replays a range (after from, up to to) with Cadre-Redelivery: replay; 400 on a bad range, 404 for another HR system', async () => {
+    const { receiver: target, url } = await receiver();
+    const created = await subscribe({ url, from: 'now' }).expect(201);
+    target.secret = created.body.secret;
+    const from = await fixtures.head();
+    const a = await fixtures.staff();
+    const b = await fixtures.staff();
+    const ids = [...(await certifications(a, 2)), ...(await certifications(b, 2))];
+    const positions = new Map(
+      [
+        ...(await fixtures.store.readStream(`staff-${a}`)),
+        ...(await fixtures.store.readStream(`staff-${b}`)),
+      ].map((e) => [e.eventId, e.position]),
+    );
+    await until(() => target.received.length >= 4);
+    const replay = (body: object, token = hr) =>
+      request(server)
+        .post(`/v1/webhook-subscriptions/${created.body.id}/replay`)
+        .set('Authorization', token)
+        .send(body);
+    // From before the first up to the third: the first three again, flagged, each member in order.
+    const replayed = await replay({ from, to: positions.get(ids[2]!) }).expect(202);
+    expect(replayed.body).toMatchObject({ replayed: 3, from, to: positions.get(ids[2]!) });
+    await until(() => target.received.length >= 7);
+    const again = target.received.slice(4);
+    expect(again.map((r) => r.webhookId).sort()).toEqual(ids.slice(0, 3).sort());
+    expect(again.every((r) => r.headers['cadre-redelivery'] === 'replay')).toBe(true);
+    expect(again.filter((r) => r.event.subject === a).map((r) => r.webhookId)).toEqual(ids.slice(0, 2));
+    // Without `to`: up to the head.
+    expect((await replay({ from: positions.get(ids[2]!) }).expect(202)).body.replayed).toBe(1);
+    await until(() => target.received.length >= 8);
+    expect(target.received.at(-1)).toMatchObject({
+      webhookId: ids[3],
+      headers: { 'cadre-redelivery': 'replay' },
+    });
+
+    expect((await replay({ from: 'not-a-cursor' }).expect(400)).body.code).toBe('FEED.INVALID_CURSOR');
+    expect((await replay({}).expect(400)).body.code).toBe('WEBHOOK.INVALID_REPLAY');
+    const backwards = await replay({ from: positions.get(ids[3]!), to: positions.get(ids[0]!) }).expect(400);
+    expect(backwards.body.code).toBe('WEBHOOK.INVALID_REPLAY');
+    expect(backwards.headers['content-type']).toContain('application/problem+json');
+    const other = `Bearer ${await subject.token({ sub: 'hr-other', roles: ['hr-system'], jurisdictions: ['AL'] })}`;
+    await replay({ from }, other).expect(404);
+  });
+
   it('delivered events leave the queue: it holds only what is still to be delivered', async () => {
     const { receiver: target, url } = await receiver();
     const created = await subscribe({ url, from: 'now' }).expect(201);

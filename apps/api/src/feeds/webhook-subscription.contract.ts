@@ -79,6 +79,20 @@ export class SubscriptionChangeDto {
   maxInFlight?: unknown;
 }
 
+/** The body of a replay: a range of the log, by feed cursors. */
+export class ReplayRequestDto {
+  @ApiProperty({ type: 'string', description: 'A feed cursor: the replay starts after it' })
+  @Allow()
+  from?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    description: 'A feed cursor: the replay ends with it (default: the head)',
+  })
+  @Allow()
+  to?: unknown;
+}
+
 /** `maxInFlight` as given, or 400 `WEBHOOK.INVALID_SUBSCRIPTION` naming it. */
 export function maxInFlightOf(raw: unknown): number {
   if (

@@ -1,11 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CLOCK, randomIds, type Actor, type Clock } from '@cadre/kernel';
 import type pg from 'pg';
 import { actsIn, DomainForbiddenError } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import {
   CERTIFICATION_EVENT_TYPES,
+  DeliveryQueue,
   WebhookSubscriptions,
   assertPublicHost,
   keyRingSecretBox,
@@ -22,6 +30,7 @@ import {
   InvalidSubscriptionError,
   SUBSCRIPTION,
   SUBSCRIPTION_WITH_SECRET,
+  ReplayRequestDto,
   SubscriptionChangeDto,
   SubscriptionRequestDto,
   SubscriptionStateError,
@@ -29,6 +38,7 @@ import {
   present,
 } from './webhook-subscription.contract.js';
 import { CertificationFeed } from './certification-feed.js';
+import { replayRange } from './webhook-replay.js';
 import { anything, bool, instant, int, list, nullableStr, object, str } from '../shared/response.schemas.js';
 
 /** How long the previous secret keeps signing after a rotation. */
@@ -44,6 +54,7 @@ const SECRET_OVERLAP_MS = 24 * 3_600_000;
 @Roles('hr-system', 'admin')
 export class WebhookSubscriptionsHttpController {
   private readonly subscriptions: WebhookSubscriptions;
+  private readonly queue: DeliveryQueue;
   private readonly source: string;
   private readonly production: boolean;
 
@@ -57,6 +68,7 @@ export class WebhookSubscriptionsHttpController {
     this.source = config.CADRE_EVENT_SOURCE;
     this.production = config.NODE_ENV === 'production';
     this.subscriptions = new WebhookSubscriptions(pool, keyRingSecretBox(configuredKeyRing(config)));
+    this.queue = new DeliveryQueue(this.subscriptions);
   }
 
   @Post()
@@ -154,6 +166,33 @@ export class WebhookSubscriptionsHttpController {
   @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'], 409: ['WEBHOOK.SUBSCRIPTION_STATE'] })
   enable(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.changeState(actor, id, ['disabled'], 'active', 'disabled');
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a range of events again (Cadre-Redelivery: replay), in order per staff member',
+    description:
+      '`from`: a feed cursor (replay starts after it); `to`: a feed cursor, inclusive (default: the head). 400 FEED.INVALID_CURSOR when either is not a cursor, WEBHOOK.INVALID_REPLAY when `from` is missing, `to` comes before `from`, or the range holds more than 10,000 events.',
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'Queued',
+    schema: object({
+      replayed: int('Events queued to be sent again'),
+      from: str(),
+      to: nullableStr('The last position of the range (null: the log is empty)'),
+    }),
+  })
+  @Problems({
+    400: ['FEED.INVALID_CURSOR', 'WEBHOOK.INVALID_REPLAY'],
+    404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'],
+  })
+  async replay(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ReplayRequestDto) {
+    const subscription = await this.find(actor, id);
+    const replayed = await replayRange(this.feed, this.queue, subscription, body.from, body.to);
+    if (!replayed) throw this.notFound(id);
+    return replayed;
   }
 
   @Delete(':id')

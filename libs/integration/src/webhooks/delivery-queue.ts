@@ -25,6 +25,8 @@ export interface QueuedEvent {
 /** A queued event claimed by a deliverer: `seq` is its place in the subscription's log order. */
 export interface ClaimedEvent extends QueuedEvent {
   readonly seq: string;
+  /** Set when it is sent again on request (`replay`): the Cadre-Redelivery header. */
+  readonly redelivery: string | null;
   /** Attempts already made. */
   readonly attempts: number;
 }
@@ -54,6 +56,7 @@ interface ClaimedRow {
   subject: string;
   recorded_at: Date;
   attempts: number;
+  redelivery: string | null;
 }
 
 interface HealthRow {
@@ -102,26 +105,52 @@ export class DeliveryQueue {
     await this.subscriptions.ensure();
     return withTransaction(this.pool, async (client) => {
       if (!(await this.subscriptions.saveCursor(id, expected, cursor, client))) return false;
-      if (events.length > 0) {
-        await client.query(
-          `INSERT INTO ${T} (subscription_id, event_id, position, stream, revision, subject, recorded_at)
-           SELECT $1, e.event_id, e.position, e.stream, e.revision, e.subject, e.recorded_at
-             FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[])
-                  WITH ORDINALITY AS e(event_id, position, stream, revision, subject, recorded_at, n)
-            ORDER BY e.n`,
-          [
-            id,
-            events.map((e) => e.eventId),
-            events.map((e) => e.position),
-            events.map((e) => e.stream),
-            events.map((e) => e.revision),
-            events.map((e) => e.subject),
-            events.map((e) => e.recordedAt),
-          ],
-        );
-      }
+      await this.insert(client, id, events, null);
       return true;
     });
+  }
+
+  /**
+   * Queues `events` (in log order) to be sent again (`Cadre-Redelivery: replay`), after what is
+   * queued already; the cursor stays. False when the subscription is gone.
+   */
+  async enqueueReplay(id: string, events: readonly QueuedEvent[]): Promise<boolean> {
+    await this.subscriptions.ensure();
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query(
+        `SELECT 1 FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE subscription_id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [id],
+      );
+      if (rows.length === 0) return false;
+      await this.insert(client, id, events, 'replay');
+      return true;
+    });
+  }
+
+  private async insert(
+    client: Pick<pg.ClientBase, 'query'>,
+    id: string,
+    events: readonly QueuedEvent[],
+    redelivery: string | null,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    await client.query(
+      `INSERT INTO ${T} (subscription_id, event_id, position, stream, revision, subject, recorded_at, redelivery)
+       SELECT $1, e.event_id, e.position, e.stream, e.revision, e.subject, e.recorded_at, $8
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[])
+              WITH ORDINALITY AS e(event_id, position, stream, revision, subject, recorded_at, n)
+        ORDER BY e.n`,
+      [
+        id,
+        events.map((e) => e.eventId),
+        events.map((e) => e.position),
+        events.map((e) => e.stream),
+        events.map((e) => e.revision),
+        events.map((e) => e.subject),
+        events.map((e) => e.recordedAt),
+        redelivery,
+      ],
+    );
   }
 
   /**
@@ -184,7 +213,7 @@ export class DeliveryQueue {
       if (take.length === 0) return { claimed: [], nextDueAt, exists: true };
       const { rows } = await client.query<ClaimedRow>(
         `UPDATE ${T} SET claimed_by = $3 WHERE subscription_id = $1 AND seq = ANY($2::bigint[])
-         RETURNING seq::text, event_id, position, stream, revision, subject, recorded_at, attempts`,
+         RETURNING seq::text, event_id, position, stream, revision, subject, recorded_at, attempts, redelivery`,
         [id, take, owner],
       );
       const claimed = rows
@@ -197,6 +226,7 @@ export class DeliveryQueue {
           subject: r.subject,
           recordedAt: r.recorded_at.toISOString(),
           attempts: r.attempts,
+          redelivery: r.redelivery,
         }))
         .sort((a, b) => Number(a.seq) - Number(b.seq));
       return { claimed, nextDueAt, exists: true };

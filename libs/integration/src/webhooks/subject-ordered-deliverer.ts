@@ -157,7 +157,7 @@ export class SubjectOrderedDeliverer {
         event.eventId,
         body,
         this.options.timeoutMs,
-        {},
+        event.redelivery ? { 'cadre-redelivery': event.redelivery } : {},
         this.options.blockPrivateAddresses ?? false,
       );
       outcome =

@@ -71,7 +71,7 @@ export class WebhookDeliveryConsumer implements LogConsumer {
     if (subscription.cursor !== expected) {
       throw new CheckpointMovedError(`the cursor of ${this.name} moved: another worker is delivering it`);
     }
-    const queued = await this.wanted(subscription, events);
+    const queued = await wantedEvents(this.mapper, subscription, events);
     if (!(await this.queue.enqueue(this.subscriptionId, expected, last.position, queued))) {
       await this.current();
       throw new CheckpointMovedError(`the cursor of ${this.name} moved: another worker is delivering it`);
@@ -80,36 +80,37 @@ export class WebhookDeliveryConsumer implements LogConsumer {
   }
 
   private async current(): Promise<WebhookSubscription> {
-    const subscription = await this.subscriptions.get(this.subscriptionId);
+    const subscription = await this.subscriptions.withoutLag(this.subscriptionId);
     if (!subscription)
       throw new SubscriptionGoneError(`webhook subscription ${this.subscriptionId} is deleted`);
     return subscription;
   }
+}
 
-  /** The events of the batch the subscription wants, in log order, as they are queued. */
-  private async wanted(
-    subscription: WebhookSubscription,
-    events: readonly RecordedEvent[],
-  ): Promise<QueuedEvent[]> {
-    const recorded = new Map(events.map((event) => [event.position, event]));
-    const wanted: QueuedEvent[] = [];
-    for (const e of await this.mapper.map(events)) {
-      const event = recorded.get(e.position);
-      if (
-        event &&
-        subscription.eventTypes.includes(e.cloudEvent.type) &&
-        (subscription.jurisdictions.includes('*') || subscription.jurisdictions.includes(e.jurisdiction))
-      ) {
-        wanted.push({
-          eventId: e.cloudEvent.id,
-          position: e.position,
-          stream: event.stream,
-          revision: event.revision,
-          subject: e.cloudEvent.subject ?? event.stream,
-          recordedAt: event.recordedAt,
-        });
-      }
+/** The events among `events` (in log order) that `subscription` wants, as they are queued. */
+export async function wantedEvents(
+  mapper: CertificationEventMapper,
+  subscription: Pick<WebhookSubscription, 'eventTypes' | 'jurisdictions'>,
+  events: readonly RecordedEvent[],
+): Promise<QueuedEvent[]> {
+  const recorded = new Map(events.map((event) => [event.position, event]));
+  const wanted: QueuedEvent[] = [];
+  for (const e of await mapper.map(events)) {
+    const event = recorded.get(e.position);
+    if (
+      event &&
+      subscription.eventTypes.includes(e.cloudEvent.type) &&
+      (subscription.jurisdictions.includes('*') || subscription.jurisdictions.includes(e.jurisdiction))
+    ) {
+      wanted.push({
+        eventId: e.cloudEvent.id,
+        position: e.position,
+        stream: event.stream,
+        revision: event.revision,
+        subject: e.cloudEvent.subject ?? event.stream,
+        recordedAt: event.recordedAt,
+      });
     }
-    return wanted;
   }
+  return wanted;
 }

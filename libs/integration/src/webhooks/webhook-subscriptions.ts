@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.deliveries (
   revision        int NOT NULL,
   subject         text NOT NULL,
   recorded_at     timestamptz NOT NULL,
+  -- 'replay': sent again on request (Cadre-Redelivery: replay); null: its first delivery.
+  redelivery      text,
   attempts        int NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
   claimed_by      text,
@@ -230,6 +232,16 @@ export class WebhookSubscriptions {
     const { rows } = await this.pool.query<Row>(
       `${SELECT} WHERE s.subscription_id::text = $1 AND s.deleted_at IS NULL AND ($2::text IS NULL OR s.owner = $2)`,
       [id, owner ?? null],
+    );
+    return rows[0] ? toSubscription(rows[0]) : null;
+  }
+
+  /** A subscription as {@link get} gives it, without reading its queue (lag zero): for delivery. */
+  async withoutLag(id: string): Promise<WebhookSubscription | null> {
+    await this.ensure();
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE subscription_id = $1 AND deleted_at IS NULL`,
+      [id],
     );
     return rows[0] ? toSubscription(rows[0]) : null;
   }
