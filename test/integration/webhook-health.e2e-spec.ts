@@ -2,11 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { SharedConnectionLeases } from '@cadre/subscriptions';
-import type { WebhookDispatcher } from '@cadre/integration';
+import type { WebhookDispatcher, WebhookDispatcherOptions } from '@cadre/integration';
 import { WebhookDeliveryWorker } from '../../apps/worker/src/processes/webhook-delivery.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { Receiver } from './support/webhook-receiver.js';
+
+const OPTIONS: WebhookDispatcherOptions = {
+  retryDelaysMs: [50, 50],
+  retryJitter: 0,
+  pollMs: 100,
+  health: { failingAfter: 3, probeDelaysMs: [300, 600], disableAfterMs: 3000 },
+};
 
 /** Issue 13 item 3: a failing receiver is held and probed, not emptied into the dead letters. */
 describe('webhooks: endpoint health (failing, probes, disabled, 410, Retry-After, pause and resume)', () => {
@@ -29,12 +36,7 @@ describe('webhooks: endpoint health (failing, probes, disabled, 410, Retry-After
     const own = subject.app.get(WebhookDeliveryWorker);
     await own.dispatcher.stop();
     leases = new SharedConnectionLeases(subject.config.DATABASE_URL!);
-    dispatcher = own.dispatcherWith(leases, {
-      retryDelaysMs: [50, 50],
-      retryJitter: 0,
-      pollMs: 100,
-      health: { failingAfter: 3, probeDelaysMs: [300, 600], disableAfterMs: 3000 },
-    });
+    dispatcher = own.dispatcherWith(leases, OPTIONS);
     dispatcher.start();
   });
   afterAll(async () => {
@@ -184,6 +186,24 @@ describe('webhooks: endpoint health (failing, probes, disabled, 410, Retry-After
       .post(`/v1/webhook-subscriptions/${id}/pause`)
       .set('Authorization', other)
       .expect(404);
+  });
+
+  it('what is queued survives a restart: a new worker delivers it, in order', async () => {
+    const { receiver, id } = await subscribed();
+    await action(id, 'pause').expect(200);
+    const expected = await events(3, 2);
+    await until(async () => (await subscription(id)).lag.events === 6);
+    // The worker stops (its lease connection closed); another starts, and delivery resumes.
+    await dispatcher.stop();
+    await leases.close();
+    const own = subject.app.get(WebhookDeliveryWorker);
+    leases = new SharedConnectionLeases(subject.config.DATABASE_URL!);
+    dispatcher = own.dispatcherWith(leases, OPTIONS);
+    dispatcher.start();
+    await action(id, 'resume').expect(200);
+    await until(() => new Set(receiver.received.map((r) => r.webhookId)).size >= 6);
+    expect(bySubject(receiver)).toEqual(expected);
+    expect(receiver.attempts).toHaveLength(6);
   });
 
   it('failing for longer than the limit: disabled, shown in GET and /metrics', async () => {
