@@ -188,9 +188,10 @@ export class DeliveryQueue {
             WHERE subscription_id = $1 ORDER BY subject, seq
          )
          SELECT seq::text, claimed_by, next_attempt_at, next_attempt_at <= now() AS due,
-                claimed_by IS NOT NULL
-                AND NOT (claimed_by = $3 AND NOT (seq = ANY($4::bigint[])))
-                AND hashtext(claimed_by)::oid IN (SELECT objid FROM live) AS busy
+                CASE WHEN claimed_by IS NULL THEN false
+                     WHEN claimed_by = $3 THEN seq = ANY($4::bigint[])
+                     -- Another's claim: alive while its lease is held (pg_locks read only then).
+                     ELSE hashtext(claimed_by)::oid IN (SELECT objid FROM live) END AS busy
            FROM heads`,
         [id, ADVISORY_LOCKS.leaseClass, owner, inFlight],
       );
@@ -261,6 +262,10 @@ export class DeliveryQueue {
       readonly deadLetter: () => { id: string; sequence: string };
     },
   ): Promise<Recorded | null> {
+    if (outcome.delivered) {
+      const healthy = await this.deliveredToHealthy(id, event.seq, owner);
+      if (healthy) return healthy;
+    }
     return withTransaction(this.pool, async (client) => {
       const { rows } = await client.query<HealthRow>(
         `SELECT state, consecutive_failures, failing_since, probes, hold_until, state_reason
@@ -332,6 +337,41 @@ export class DeliveryQueue {
       );
       return { health, previous: row.state, deadLettered: false };
     });
+  }
+
+  /**
+   * A delivery to a receiver that is healthy already (active, no failure in a row, no hold) changes
+   * nothing of its health: one statement, without locking the subscription's row (the path of
+   * nearly every delivery). Null when its health may change: the full path then records it.
+   */
+  private async deliveredToHealthy(id: string, seq: string, owner: string): Promise<Recorded | null> {
+    const { rows } = await this.pool.query<{ state: EndpointState | null }>(
+      `WITH healthy AS (
+         SELECT state FROM ${WEBHOOKS_SCHEMA}.subscriptions
+          WHERE subscription_id = $1 AND deleted_at IS NULL AND state = 'active'
+            AND consecutive_failures = 0 AND hold_until IS NULL
+       ), gone AS (
+         DELETE FROM ${T} WHERE subscription_id = $1 AND seq = $2 AND claimed_by = $3
+            AND EXISTS (SELECT 1 FROM healthy)
+       ), seen AS (
+         -- last_success_at to the second: not a write per delivery.
+         UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET last_success_at = now()
+          WHERE subscription_id = $1 AND EXISTS (SELECT 1 FROM healthy)
+            AND (last_success_at IS NULL OR last_success_at < now() - interval '1 second')
+       )
+       SELECT state FROM healthy`,
+      [id, seq, owner],
+    );
+    if (!rows[0]) return null;
+    const health: EndpointHealth = {
+      state: 'active',
+      consecutiveFailures: 0,
+      failingSince: null,
+      probes: 0,
+      holdUntil: null,
+      reason: null,
+    };
+    return { health, previous: 'active', deadLettered: false };
   }
 
   /** Events queued and not yet delivered (the subscription's lag in events past its cursor). */

@@ -91,7 +91,8 @@ export class SubjectOrderedDeliverer {
         try {
           const claim = await this.queue.claim(this.subscriptionId, owner, [...this.inFlight.keys()]);
           if (!claim.exists) break;
-          if (claim.claimed.length > 0) await this.send(owner, claim.claimed);
+          // Sent without waiting: the next claim runs while these bodies are read and posted.
+          if (claim.claimed.length > 0) this.send(owner, claim.claimed);
           if (claim.nextDueAt) wait = Math.min(poll, Math.max(0, claim.nextDueAt.getTime() - Date.now()));
           failures = 0;
         } catch (error) {
@@ -104,18 +105,34 @@ export class SubjectOrderedDeliverer {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  private async send(owner: string, claimed: readonly ClaimedEvent[]): Promise<void> {
-    const subscription = await this.subscriptions.forDelivery(this.subscriptionId);
-    if (!subscription) return;
-    const bodies = await this.bodies(claimed);
+  /**
+   * Posts the claimed events, each counted in flight (so not claimed again by this deliverer)
+   * until its outcome is recorded. When the bodies cannot be had (the vault or the store is down)
+   * the claims are left to be taken again by the next claim.
+   */
+  private send(owner: string, claimed: readonly ClaimedEvent[]): void {
+    const prepared = (async () => {
+      const subscription = await this.subscriptions.forDelivery(this.subscriptionId);
+      return subscription ? { subscription, bodies: await this.bodies(claimed) } : null;
+    })();
     for (const event of claimed) {
-      const attempt = this.deliver(subscription, owner, event, bodies.get(event.eventId) ?? null)
-        .catch((error: unknown) =>
-          this.log('error', 'webhook delivery outcome not recorded', { error: String(error) }),
+      let failed = false;
+      const attempt = prepared
+        .then((ready) =>
+          ready
+            ? this.deliver(ready.subscription, owner, event, ready.bodies.get(event.eventId) ?? null)
+            : undefined,
         )
+        .catch((error: unknown) => {
+          failed = true;
+          this.log('error', 'webhook delivery failed before its outcome was recorded', {
+            error: String(error),
+          });
+        })
         .finally(() => {
           this.inFlight.delete(event.seq);
-          this.wake();
+          // After a failure the next look waits for the poll (a vault or store outage is not spun on).
+          if (!failed) this.wake();
         });
       this.inFlight.set(event.seq, attempt);
     }
