@@ -213,6 +213,34 @@ describe.each(adapters)('event store contract: $name', (adapter) => {
       expect(await store.headPosition()).not.toBeNull();
     });
 
+    it('issues positions that compare as strings in log order: 10,000 events appended in batches', async () => {
+      // Ten writers at once, ten batches of 100 each: commits interleave (out of sequence order in
+      // PostgreSQL), and the parts of the positions cross decimal widths on the way.
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, writer) => {
+          for (let batch = 0; batch < 10; batch += 1) {
+            await store.append(
+              s(`staff${writer}`),
+              Array.from({ length: 100 }, (_, i) => event(`E${writer}-${batch}-${i}`)),
+            );
+          }
+        }),
+      );
+      const logged: RecordedEvent[] = [];
+      for (let after: string | undefined; ;) {
+        const page = await store.readAll({ after, limit: 2_000 });
+        if (page.length === 0) break;
+        logged.push(...mine(page));
+        after = page.at(-1)!.position;
+      }
+      expect(logged).toHaveLength(10_000);
+      const positions = logged.map((e) => e.position);
+      expect(new Set(positions.map((p) => p.length)).size).toBe(1);
+      expect([...positions].reverse().sort()).toEqual(positions);
+      expect(new Set(positions).size).toBe(10_000);
+      for (const p of positions.filter((_, i) => i % 500 === 0)) expect(store.parsePosition(p)).toBe(p);
+    }, 120_000);
+
     it('filters by event-type prefix and by stream category', async () => {
       await store.append(s('staff'), [event('CertificationAwarded'), event('StaffMemberRegistered')]);
       await store.append(s('team'), [event('TeamFormed'), event('CertificationAwardedElsewhere')]);

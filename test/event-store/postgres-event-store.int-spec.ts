@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { DuplicateEventIdError, PostgresEventStore, type NewEvent } from '@cadre/event-store';
+import {
+  DuplicateEventIdError,
+  InvalidPositionError,
+  PostgresEventStore,
+  type NewEvent,
+} from '@cadre/event-store';
 import { ManualClock } from '@cadre/kernel';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { testEvent } from '../support/test-events.js';
@@ -27,6 +32,18 @@ describe('PostgreSQL adapter specifics', () => {
 
     await expect(store.append('team-1', [original])).rejects.toBeInstanceOf(DuplicateEventIdError);
     expect(await store.readStream('team-1')).toEqual([]);
+  });
+
+  it('spells a position <tx>-<seq> zero-padded to 20 digits each, and reads the unpadded spelling of earlier versions forever', async () => {
+    await store.append('staff-5', [event(), event(), event()]);
+    const [a, b, c] = (await store.readStream('staff-5')).map((e) => e.position);
+    for (const position of [a, b, c]) expect(position).toMatch(/^\d{20}-\d{20}$/);
+    const old = (position: string): string => position.split('-').map(BigInt).join('-');
+    expect(old(b)).toMatch(/^[1-9]\d*-[1-9]\d*$/);
+    expect(store.parsePosition(old(b))).toBe(b);
+    expect(store.comparePositions(old(a), b)).toBeLessThan(0);
+    expect((await store.readAll({ after: old(a) })).map((e) => e.position)).toEqual([b, c]);
+    expect(() => store.parsePosition(b.replace('-', ':'))).toThrow(InvalidPositionError);
   });
 
   it('stamps recordedAt in UTC with milliseconds, so an instant read back selects the same events', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Ajv } from 'ajv';
@@ -324,6 +325,71 @@ describe('the HR contract and pull feed: CloudEvents by cursor, long-poll and SS
     const streamed = [...before, ...after];
     expect(streamed.map((s) => s.event.id)).toEqual(all.map((e) => e.id));
     expect(streamed.every((s) => s.id === s.event.sequence)).toBe(true);
+    // A Last-Event-ID kept from before (the unpadded spelling) resumes at the same place.
+    const unpadded = before.at(-1)!.id.split('-').map(BigInt).join('-');
+    expect(unpadded).not.toBe(before.at(-1)!.id);
+    expect((await read(2, unpadded)).map((s) => s.id)).toEqual(after.slice(0, 2).map((s) => s.id));
+  });
+
+  it('gives 10,000 events sequences that sort as strings in log order; the cursors are the same strings', async () => {
+    const from = await fixtures.head();
+    // 40 members, each awarded once through the commands, then 250 more awards each appended
+    // through the store port in batches of 125, four members at a time: commits interleave, and
+    // the positions' parts cross decimal widths on the way.
+    const members = await Promise.all(Array.from({ length: 40 }, () => fixtures.staff()));
+    for (const staffId of members) await fixtures.certify(staffId, 'dynamic-security', 'awareness');
+    const appended = new Set<string>();
+    for (let i = 0; i < members.length; i += 4) {
+      await Promise.all(
+        members.slice(i, i + 4).map(async (staffId) => {
+          const template = (await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!;
+          for (let batch = 0; batch < 2; batch += 1) {
+            const events = Array.from({ length: 125 }, () => ({
+              eventId: randomUUID(),
+              type: template.type,
+              data: { ...(template.data as object), certificationId: randomUUID() },
+              metadata: template.metadata,
+            }));
+            await fixtures.store.append(`staff-${staffId}`, events);
+            for (const e of events) appended.add(e.eventId);
+          }
+        }),
+      );
+    }
+    const events: CertificationCloudEventJson[] = [];
+    const cursors: string[] = [];
+    for (let cursor = from!; ;) {
+      const page = await feed(`?after=${encodeURIComponent(cursor)}&limit=1000`).expect(200);
+      const read: CertificationCloudEventJson[] = JSON.parse(page.text);
+      if (read.length === 0) break;
+      events.push(...read);
+      cursor = page.headers['cadre-next-cursor'];
+      expect(cursor).toBe(read.at(-1)!.sequence);
+      cursors.push(cursor);
+    }
+    expect(events.filter((e) => appended.has(e.id))).toHaveLength(10_000);
+    const sequences = events.map((e) => e.sequence);
+    expect(new Set(sequences.map((q) => q.length))).toEqual(new Set([41]));
+    // In log order (the feed's), and the same order sorted as plain strings.
+    expect([...sequences].reverse().sort()).toEqual(sequences);
+    expect(new Set(sequences).size).toBe(sequences.length);
+    expect([...cursors].reverse().sort()).toEqual(cursors);
+    for (let i = 1; i < sequences.length; i += 1) {
+      expect(fixtures.store.comparePositions(sequences[i - 1], sequences[i])).toBeLessThan(0);
+    }
+  }, 180_000);
+
+  it('resumes from a cursor in the spelling of earlier versions (unpadded), answering in the one spelling of today', async () => {
+    const page = JSON.parse((await feed('?limit=1000').expect(200)).text) as CertificationCloudEventJson[];
+    const [resumed, ...expected] = page.slice(page.length - 5);
+    const old = resumed.sequence.split('-').map(BigInt).join('-');
+    expect(old).toMatch(/^[1-9]\d*-[1-9]\d*$/);
+    expect(old).not.toBe(resumed.sequence);
+    const answered = await feed(`?after=${old}&limit=4`).expect(200);
+    expect((JSON.parse(answered.text) as CertificationCloudEventJson[]).map((e) => e.id)).toEqual(
+      expected.map((e) => e.id),
+    );
+    expect(answered.headers['cadre-next-cursor']).toBe(expected.at(-1)!.sequence);
   });
 
   it('refuses an hr-system token on management and audit routes (403), and other roles on the feed', async () => {

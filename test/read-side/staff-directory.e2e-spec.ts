@@ -119,6 +119,41 @@ describe('GET /v1/staff (the staff directory)', () => {
     expect(logged).not.toContain('hoxha');
   });
 
+  it('keeps in the access log the staff ids each read gave, an export once it has streamed', async () => {
+    const reader = await world.bearer(['manager'], ['AL'], 'directory-reader');
+    const admin = await world.bearer(['admin'], ['*'], 'admin');
+    await get('?q=hoxha', reader).expect(200);
+    await get('?limit=2', reader).expect(200);
+    await get('?q=hoxha', reader).set('Accept', 'text/csv').expect(200);
+    await get('?status=unknown', reader).expect(400);
+    await request(world.server)
+      .get(`/v1/staff/${ids['Besnik Dervishi']}`)
+      .set('Authorization', reader)
+      .expect(200);
+    const entries = async () =>
+      (
+        await request(world.server)
+          .get('/v1/audit/access-log?actor=directory-reader')
+          .set('Authorization', admin)
+      ).body.entries as { parameters: string[]; returned: unknown }[];
+    // The export's entry is completed once its rows have streamed: moments after the answer.
+    for (let i = 0; i < 50 && (await entries())[2]?.returned === null; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const hoxhas = [ids['Ana Hoxha'], ids['Clara Hoxha']];
+    // Newest first: the person read, the refused read (nothing), the export, the page, the search.
+    expect((await entries()).map(({ parameters, returned }) => ({ parameters, returned }))).toEqual([
+      { parameters: [], returned: { count: 1, staffIds: [ids['Besnik Dervishi']], teamIds: [] } },
+      { parameters: ['status'], returned: null },
+      { parameters: ['q'], returned: { count: 2, staffIds: hoxhas, teamIds: [] } },
+      {
+        parameters: ['limit'],
+        returned: { count: 2, staffIds: [ids['Ana Hoxha'], ids['Besnik Dervishi']], teamIds: [] },
+      },
+      { parameters: ['q'], returned: { count: 2, staffIds: hoxhas, teamIds: [] } },
+    ]);
+  });
+
   it('shows "erased" once the personal data is erased, and the departure', async () => {
     const id = ids['Clara Hoxha']!;
     await request(world.server)

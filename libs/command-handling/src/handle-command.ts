@@ -13,6 +13,7 @@ import {
   type Position,
   type RecordedEvent,
 } from '@cadre/event-store';
+import { readLog } from '@cadre/subscriptions';
 
 /** Where a command comes from: who, in which request, caused by what, and when it is now. */
 export interface CommandEnvelope {
@@ -26,6 +27,44 @@ export interface CommandEnvelope {
   readonly expectedRevision?: number;
   /** Decide, and answer what would be recorded and the state after it, but append nothing. */
   readonly dryRun?: boolean;
+  /** The request's `Idempotency-Key` and its scope, when it has one: see {@link IdempotencyTag}. */
+  readonly idempotency?: IdempotencyTag;
+}
+
+/**
+ * The `Idempotency-Key` of a request and its scope (caller, method, path). Every event the command
+ * appends carries both in its metadata.
+ */
+export interface IdempotencyTag {
+  readonly key: string;
+  readonly scope: string;
+  /**
+   * The request took its key over from an attempt that was cut short (decision 0019): a stream that
+   * already holds events of this tag is not decided again, the command answers what was recorded
+   * then, so the retry completes what was half written and never writes a stream twice. (Not on a
+   * plain retry: an attempt that failed and was undone released its key, and is decided anew.)
+   */
+  readonly recovering?: boolean;
+}
+
+/** Whether the event was appended by a command of the request with this idempotency tag. */
+export const carriesIdempotency = (event: RecordedEvent, tag: IdempotencyTag): boolean =>
+  event.metadata.idempotencyKey === tag.key && event.metadata.idempotencyScope === tag.scope;
+
+/**
+ * The events appended under this idempotency tag after `after` (the whole log when null), in
+ * global order: the log read with {@link readLog}, the same for every adapter.
+ */
+export async function writtenUnder(
+  store: EventStore,
+  tag: IdempotencyTag,
+  after: Position | null,
+): Promise<RecordedEvent[]> {
+  const found: RecordedEvent[] = [];
+  for await (const page of readLog(store, { after })) {
+    found.push(...page.filter((event) => carriesIdempotency(event, tag)));
+  }
+  return found;
 }
 
 export interface CommandSpec<
@@ -103,6 +142,10 @@ export async function handleCommand<
   for (let attempt = 1; ; attempt += 1) {
     const recorded = await store.readStream(spec.stream);
     const revision = recorded.length - 1;
+    const written = envelope.idempotency?.recovering
+      ? recordedOutcome(spec, recorded, envelope.idempotency)
+      : null;
+    if (written) return written;
     if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
       throw new RevisionMismatchError(spec.stream, envelope.expectedRevision, revision);
     }
@@ -151,6 +194,34 @@ export async function handleCommand<
   }
 }
 
+/**
+ * What a command of this idempotency tag recorded on the stream before, as its result then: the
+ * state and revision just after its last event, the position of that event; null when it wrote
+ * nothing here.
+ */
+function recordedOutcome<Event extends DomainEvent, State>(
+  spec: Pick<CommandSpec<DomainCommand, Event, State, never>, 'decider'>,
+  recorded: readonly RecordedEvent[],
+  tag: IdempotencyTag,
+): CommandResult<State> | null {
+  const mine = recorded.filter((event) => carriesIdempotency(event, tag));
+  const last = mine.at(-1);
+  if (!last) return null;
+  const state = recorded
+    .slice(0, last.revision + 1)
+    .reduce(
+      (current, event) => spec.decider.evolve(current, toDomainEvent<Event>(event)),
+      spec.decider.initialState(),
+    );
+  return {
+    revision: last.revision,
+    position: last.position,
+    events: mine,
+    state,
+    created: mine[0]!.revision === 0,
+  };
+}
+
 /** Reads a stream and folds it: the current state of one aggregate, and its revision (the ETag). */
 export async function loadAggregate<Event extends DomainEvent, State>(
   store: EventStore,
@@ -193,6 +264,9 @@ function toNewEvent(event: DomainEvent, envelope: CommandEnvelope, now: string):
       // The type's current version: what the domain decided is in that form (decision 0014).
       schemaVersion: schemaVersionOf(event.type),
       ...(reason ? { reason } : {}),
+      ...(envelope.idempotency
+        ? { idempotencyKey: envelope.idempotency.key, idempotencyScope: envelope.idempotency.scope }
+        : {}),
     },
   };
 }

@@ -7,9 +7,12 @@ import type { Actor } from '@cadre/kernel';
  */
 
 /**
- * A global position. Opaque outside the store: compare with {@link EventStore.comparePositions},
- * never by string or number comparison (an EventStoreDB position is a pair of 64-bit numbers; a
- * PostgreSQL one is a transaction id and a sequence number).
+ * A global position: a pair of numbers (EventStoreDB's commit and prepare positions, PostgreSQL's
+ * transaction id and sequence number) in the one fixed-width spelling of log-position.ts, so the
+ * positions a store issues compare as strings in log order (the feed cursor and the CloudEvents
+ * `sequence` are this string). A position read back from storage may be in an older spelling:
+ * compare with {@link EventStore.comparePositions}, and normalise with
+ * {@link EventStore.parsePosition}, rather than compare strings of unknown origin.
  */
 export type Position = string;
 
@@ -27,6 +30,12 @@ export interface EventMetadata {
   readonly schemaVersion: number;
   /** Why, when the event is back-dated or corrective. */
   readonly reason?: string;
+  /**
+   * The `Idempotency-Key` of the request whose command appended it, and that key's scope (caller,
+   * method and path): a retry whose claim lapsed finds what the command wrote (decision 0019).
+   */
+  readonly idempotencyKey?: string;
+  readonly idempotencyScope?: string;
 }
 
 export interface NewEvent<Type extends string = string, Data = unknown> {
@@ -148,7 +157,10 @@ export interface EventStore {
    * counts events of every type.
    */
   distance(from: Position | null, to: Position): number | null;
-  /** Throws InvalidPositionError when `position` was not issued by this store. */
+  /**
+   * The position in its current spelling, from this one or any older one the store issued (kept
+   * cursors resume forever). Throws InvalidPositionError when `position` was not issued by this store.
+   */
   parsePosition(position: string): Position;
   /**
    * Where the event with this id was recorded, or null when no stream holds it (an id that is not

@@ -4,6 +4,14 @@ export * from './event-store.tokens.js';
 export { canonicalEventJson, chainHash, verifyChain } from './hash-chain.js';
 export { streamCategory, MAX_EVENT_BYTES } from './event-validation.js';
 export {
+  formatLogPosition,
+  parseLogPosition,
+  compareLogPositions,
+  POSITION_PART_DIGITS,
+  type LogPosition,
+  type PositionKind,
+} from './log-position.js';
+export {
   UpcasterChain,
   UpcasterChainError,
   UnknownSchemaVersionError,

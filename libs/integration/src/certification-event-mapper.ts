@@ -1,5 +1,5 @@
 import { CloudEvent } from 'cloudevents';
-import { staffDecider, type StaffEvent, type StaffState } from '@cadre/domain';
+import { staffDecider, staffStream, type StaffEvent, type StaffState } from '@cadre/domain';
 import { toDomainEvent } from '@cadre/command-handling';
 import type { EventStore, RecordedEvent } from '@cadre/event-store';
 import {
@@ -64,6 +64,16 @@ export class CertificationEventMapper {
     if (event.type !== 'RecordVoided') return true;
     const target = (event.data as { targetType?: string }).targetType;
     return target === 'CertificationAwarded' || target === 'CertificationRenewed';
+  }
+
+  /**
+   * The public event `eventId` of member `staffId`, mapped as the feed maps it now — rebuilt from
+   * the log, so an erased member's employeeRef is null — or null when their stream holds no such
+   * public event. What a dead letter (ids and position only) is redelivered as.
+   */
+  async mapById(staffId: string, eventId: string): Promise<PublicCertificationEvent | null> {
+    const event = (await this.store.readStream(staffStream(staffId))).find((e) => e.eventId === eventId);
+    return event ? ((await this.map([event]))[0] ?? null) : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 export * from './config/app-config.js';
 export * from './config/load-config.js';
 export * from './logging/create-logger.js';
+export * from './logging/log-serializers.js';
 export * from './logging/pino-logger.service.js';
 export * from './logging/request-context.js';
 export * from './logging/logging.tokens.js';
@@ -22,6 +23,8 @@ export * from './health/health.module.js';
 export { EVENT_STORE_PING, type EventStorePing } from './health/event-store.health.js';
 export { READ_PATH_PROBE, type ReadPathProbe } from './health/read-model.health.js';
 export * from './http/http-app.js';
+export * from './http/stopping.js';
+export * from './http/graceful-stop.js';
 export * from './http/swagger.js';
 export * from './platform.module.js';
 export * from './health/readiness-details.js';

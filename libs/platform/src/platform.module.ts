@@ -17,6 +17,7 @@ import { EventStoreMetrics } from './metrics/event-store.metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsRegistry } from './metrics/metrics.registry.js';
 import { CLOCK, systemClock, type Clock } from '@cadre/kernel';
+import { Stopping } from './http/stopping.js';
 
 export interface PlatformOptions {
   /** The validated configuration (loadConfig), read once by the entry point. */
@@ -29,7 +30,8 @@ export interface PlatformOptions {
 
 /**
  * What every Cadre process has: configuration (`AppConfig`, and `ConfigService` over the same
- * values), the pino logger, the clock, the metrics registry, the readiness details and the event-store metrics. Global.
+ * values), the pino logger, the clock, the metrics registry, the readiness details, the event-store metrics
+ * and whether the process is stopping (`Stopping`). Global.
  */
 @Global()
 @Module({})
@@ -44,13 +46,22 @@ export class PlatformModule {
         { provide: CLOCK, useValue: clock },
         MetricsRegistry,
         ReadinessDetails,
+        Stopping,
         {
           provide: EventStoreMetrics,
           useFactory: (m: MetricsRegistry) => new EventStoreMetrics(m),
           inject: [MetricsRegistry],
         },
       ],
-      exports: [AppConfig, PINO_LOGGER, CLOCK, MetricsRegistry, ReadinessDetails, EventStoreMetrics],
+      exports: [
+        AppConfig,
+        PINO_LOGGER,
+        CLOCK,
+        MetricsRegistry,
+        ReadinessDetails,
+        EventStoreMetrics,
+        Stopping,
+      ],
     };
   }
 }

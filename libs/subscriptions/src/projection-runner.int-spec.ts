@@ -91,6 +91,24 @@ describe('ProjectionRunner', () => {
     expect(await count(pool)).toBe(30);
   });
 
+  it('shows the error of a failing batch without the values PostgreSQL quotes in it (readiness shows it)', async () => {
+    await append(store, 1, 'Refused');
+    const refusing: Projection = {
+      ...seen('Refused'),
+      // PostgreSQL answers: invalid input syntax for type integer: "Xquorrelle Staff"
+      apply: async (_events, tx) => {
+        await tx.query('SELECT $1::int', ['Xquorrelle Staff']);
+      },
+    };
+    const subject = new ProjectionRunner(store, pool, database.url, refusing, { leaseRetryMs: 100 });
+    runners.push(subject);
+    subject.start();
+    await waitFor(async () => subject.status().error !== null);
+
+    expect(subject.status().error).toContain('invalid input syntax for type integer');
+    expect(subject.status().error).not.toContain('Xquorrelle');
+  });
+
   it('runs one runner per projection: the second takes over when the first stops', async () => {
     const first = runner('Competed');
     const second = runner('Competed');

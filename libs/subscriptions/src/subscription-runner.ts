@@ -1,4 +1,5 @@
 import type { EventStore, Position, RecordedEvent, Subscription } from '@cadre/event-store';
+import { errorForLog } from '@cadre/platform/logging';
 import { SharedConnectionLeases, type Lease, type LeaseProvider } from './leases.js';
 import { filterOf } from './log-reading.js';
 import { ALL_EVENTS } from './projection.js';
@@ -142,8 +143,10 @@ export class SubscriptionRunner {
       } catch (error) {
         if (this.stopping) break;
         this.state = 'failed';
-        this.error = error instanceof Error ? error.message : String(error);
-        this.log('error', `${this.consumer.name} stopped on an error; retrying`, { error: this.error });
+        // As a log line shows it (errorForLog): status reaches /health/ready, and PostgreSQL quotes
+        // the offending value, which may be personal data, in its message.
+        this.error = String(errorForLog(error).message);
+        this.log('error', `${this.consumer.name} stopped on an error; retrying`, { err: error });
         await this.sleep(Math.min(30_000, 500 * 2 ** failures++));
       } finally {
         await this.releaseLease();

@@ -67,6 +67,11 @@ export class CadreFixtures {
     return new CadreFixtures(subject.app.get<EventStore>(EVENT_STORE), subject.app.get<pg.Pool>(PG_POOL));
   }
 
+  /** On a store and pool of the test's own (an api running in another process, say). */
+  static on(store: EventStore, pool: pg.Pool): CadreFixtures {
+    return new CadreFixtures(store, pool);
+  }
+
   /**
    * `store.headPosition()` once it shows every event already committed. The head trails the
    * appenders' horizon (decision 0005), which an append still running holds back (the in-process
@@ -76,7 +81,8 @@ export class CadreFixtures {
     const { rows } = await this.pool.query<{ position: string }>(
       `SELECT tx_id::text || '-' || seq::text AS position FROM cadre_es.events ORDER BY tx_id DESC, seq DESC LIMIT 1`,
     );
-    const written = rows[0]?.position ?? null;
+    // In the store's spelling of today (the SQL spells it as earlier versions did).
+    const written = rows[0] ? this.store.parsePosition(rows[0].position) : null;
     for (let waited = 0; ; waited += 10) {
       const head = await this.store.headPosition();
       if (head === written || waited > 10_000) return head;

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   SetMetadata,
+  StreamableFile,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -9,9 +10,13 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { from, mergeMap, type Observable } from 'rxjs';
+import type { Logger } from 'pino';
+import { catchError, from, mergeMap, throwError, type Observable } from 'rxjs';
 import type { Actor } from '@cadre/kernel';
+import { PINO_LOGGER } from '@cadre/platform';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
+import { CsvExport } from '../read-side/shared/csv.js';
+import { ReturnedRecords, type ReturnedRecordsSummary } from './returned-records.js';
 
 const ACCESS_LOGGED = 'cadre:access-logged';
 
@@ -33,6 +38,11 @@ CREATE TABLE IF NOT EXISTS cadre_audit.access_log (
   correlation_id  text NOT NULL
 );
 ALTER TABLE cadre_audit.access_log ADD COLUMN IF NOT EXISTS parameters text[];
+-- The records an answer gave (returned-records.ts); NULL while not known: no answer, an export
+-- still streaming, or a row from before they were recorded.
+ALTER TABLE cadre_audit.access_log ADD COLUMN IF NOT EXISTS returned_count int;
+ALTER TABLE cadre_audit.access_log ADD COLUMN IF NOT EXISTS staff_ids text[];
+ALTER TABLE cadre_audit.access_log ADD COLUMN IF NOT EXISTS team_ids text[];
 -- Values are never kept (a search term names a person): rows written before keep their names only.
 UPDATE cadre_audit.access_log
    SET parameters = ARRAY(SELECT json_object_keys(query) ORDER BY 1), query = NULL
@@ -49,6 +59,8 @@ export interface AccessLogEntry {
   readonly path: string;
   /** The names of the query parameters the read was asked with; never their values. */
   readonly parameters: readonly string[];
+  /** The staff members and teams the answer gave; null when it gave none (refused, failed) or is not known yet. */
+  readonly returned: ReturnedRecordsSummary | null;
   readonly correlationId: string;
 }
 
@@ -58,11 +70,18 @@ export class AccessLog {
 
   constructor(@Inject(READ_MODEL_POOL) private readonly pool: pg.Pool) {}
 
-  async record(actor: Actor, subject: string, request: FastifyRequest): Promise<void> {
+  /** Records a read, with the records its answer gave when known; returns the entry's id. */
+  async record(
+    actor: Actor,
+    subject: string,
+    request: FastifyRequest,
+    returned: ReturnedRecordsSummary | null,
+  ): Promise<string> {
     await this.schema();
-    await this.pool.query(
-      `INSERT INTO cadre_audit.access_log (actor_sub, actor_roles, subject, method, path, parameters, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO cadre_audit.access_log
+         (actor_sub, actor_roles, subject, method, path, parameters, correlation_id, returned_count, staff_ids, team_ids)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
       [
         actor.sub,
         actor.roles,
@@ -71,7 +90,19 @@ export class AccessLog {
         request.url.split('?')[0],
         Object.keys((request.query as Record<string, unknown> | undefined) ?? {}).sort(),
         String(request.id),
+        returned?.count ?? null,
+        returned?.staffIds ?? null,
+        returned?.teamIds ?? null,
       ],
+    );
+    return rows[0]!.id;
+  }
+
+  /** Completes an entry recorded before its answer's records were known (an export, once streamed). */
+  async completeWith(id: string, returned: ReturnedRecordsSummary): Promise<void> {
+    await this.pool.query(
+      'UPDATE cadre_audit.access_log SET returned_count = $2, staff_ids = $3, team_ids = $4 WHERE id = $1',
+      [id, returned.count, returned.staffIds, returned.teamIds],
     );
   }
 
@@ -86,6 +117,9 @@ export class AccessLog {
       method: string;
       path: string;
       parameters: string[] | null;
+      returned_count: number | null;
+      staff_ids: string[] | null;
+      team_ids: string[] | null;
       correlation_id: string;
     }>(
       `SELECT * FROM cadre_audit.access_log
@@ -102,6 +136,10 @@ export class AccessLog {
       method: row.method,
       path: row.path,
       parameters: row.parameters ?? [],
+      returned:
+        row.returned_count === null
+          ? null
+          : { count: row.returned_count, staffIds: row.staff_ids ?? [], teamIds: row.team_ids ?? [] },
       correlationId: row.correlation_id,
     }));
   }
@@ -115,12 +153,18 @@ export class AccessLog {
   }
 }
 
-/** Records reads of routes marked {@link AccessLogged} (after authorisation, before the answer). */
+/**
+ * Records reads of routes marked {@link AccessLogged}, with the staff members and teams each
+ * answer gave, before it is answered (a read that cannot be recorded is not answered). A refused
+ * or failed read is recorded too, as giving nothing. An export is recorded before it streams, and
+ * its records once it has streamed them.
+ */
 @Injectable()
 export class AccessLogInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly log: AccessLog,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -131,6 +175,25 @@ export class AccessLogInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
     if (!subject || !request.actor) return next.handle();
     const actor = request.actor;
-    return from(this.log.record(actor, subject, request)).pipe(mergeMap(() => next.handle()));
+    return next.handle().pipe(
+      mergeMap(async (answer: unknown) => {
+        if (!(answer instanceof StreamableFile)) {
+          await this.log.record(actor, subject, request, new ReturnedRecords().note(answer).summary());
+          return answer;
+        }
+        const id = await this.log.record(actor, subject, request, null);
+        if (answer instanceof CsvExport) {
+          void answer.finished
+            .then(() => this.log.completeWith(id, answer.returned.summary()))
+            .catch((error: unknown) =>
+              this.logger.error({ err: error, accessLogId: id }, 'could not record what an export gave'),
+            );
+        }
+        return answer;
+      }),
+      catchError((error: unknown) =>
+        from(this.log.record(actor, subject, request, null)).pipe(mergeMap(() => throwError(() => error))),
+      ),
+    );
   }
 }

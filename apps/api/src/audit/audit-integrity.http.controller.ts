@@ -6,8 +6,39 @@ import { SignedCheckpoints, type IntegrityReport } from '@cadre/read-models';
 import { AccessLog, AccessLogged, type AccessLogEntry } from './access-log.js';
 import { AccessLogQueryDto, IntegrityQueryDto } from './audit.request.dto.js';
 import { outsideJurisdictions } from './stream-scope.js';
-import { anything, bool, instant, int, nullableStr, object } from '../shared/response.schemas.js';
+import { bool, instant, int, nullableStr, object, str, strings } from '../shared/response.schemas.js';
+import { ACCESS_LOG_MAX_IDS } from './returned-records.js';
 import { ApiController } from '../shared/api-controller.js';
+
+/** One read: who, when, which route and path, the names of its parameters, what it gave. */
+const ACCESS_LOG_ENTRY = object(
+  {
+    id: str(),
+    at: instant(),
+    actorSub: str('The token subject of the reader'),
+    actorRoles: strings(),
+    subject: str('What was read (staff-directory, staff-transcript, stream-history, …)'),
+    method: str(),
+    path: str('The path, without its query string'),
+    parameters: strings(
+      'The names of the query parameters; never their values (a search term names a person)',
+    ),
+    returned: {
+      ...object({
+        count: int(
+          `How many staff and team ids the answer named, each once (exact up to ${ACCESS_LOG_MAX_IDS} of each kind; past that, an id named twice counts twice)`,
+        ),
+        staffIds: strings(`The first ${ACCESS_LOG_MAX_IDS} distinct staff ids of the answer, in its order`),
+        teamIds: strings(`The first ${ACCESS_LOG_MAX_IDS} distinct team ids of the answer, in its order`),
+      }),
+      nullable: true,
+      description:
+        'The records the answer gave, by id (never names; a CSV export once it has streamed). null when the read gave nothing (refused or failed), for an export still streaming, and for entries recorded before ids were',
+    },
+    correlationId: str(),
+  },
+  'Who read what, when',
+);
 
 @ApiController({ tag: 'audit', path: 'v1/audit' })
 export class AuditIntegrityHttpController {
@@ -67,7 +98,7 @@ export class AuditIntegrityHttpController {
   @ApiOkResponse({
     description: 'The answer',
     schema: object({
-      entries: { type: 'array', items: anything('Who read what, when') },
+      entries: { type: 'array', items: ACCESS_LOG_ENTRY },
       nextBefore: { ...int(), nullable: true },
     }),
   })

@@ -78,6 +78,20 @@ export class CertificationFeed implements OnModuleDestroy {
     }
   }
 
+  /**
+   * A position kept from an earlier version (a subscription's cursor, a dead letter's) in today's
+   * spelling, the one `sequence` and the cursors have; as it is if this store does not read it.
+   */
+  spelled<P extends string | null>(position: P): P {
+    if (position === null) return position;
+    try {
+      return this.store.parsePosition(position) as P;
+    } catch (error) {
+      if (error instanceof InvalidPositionError) return position;
+      throw error;
+    }
+  }
+
   /** One page: at most `limit` events after `after`; beyond the head, empty with the head. */
   async page(after: Position | null, limit: number, scope: readonly string[] | null): Promise<FeedPage> {
     const events: CertificationCloudEventJson[] = [];

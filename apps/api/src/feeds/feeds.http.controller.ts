@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, Api
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@cadre/kernel';
 import { CERTIFICATION_FILTER, certificationSchemas } from '@cadre/integration';
-import { CurrentActor, Public, Roles, Problems } from '@cadre/platform';
+import { CurrentActor, Public, Roles, Problems, Stopping } from '@cadre/platform';
 import { InvalidQueryParameterError } from '@cadre/read-models';
 import { jurisdictionScope } from '../read-side/shared/jurisdiction-scope.js';
 import { FeedQueryDto, FeedStreamQueryDto } from '../read-side/shared/read-query.dto.js';
@@ -33,7 +33,10 @@ function integer(raw: unknown, parameter: string, fallback: number, min: number,
 @ApiTags('integration')
 @Controller('v1')
 export class FeedsHttpController {
-  constructor(private readonly feed: CertificationFeed) {}
+  constructor(
+    private readonly feed: CertificationFeed,
+    private readonly stopping: Stopping,
+  ) {}
 
   @Get('integration/schemas')
   @Public()
@@ -83,10 +86,18 @@ export class FeedsHttpController {
     const wait = integer(query.wait, 'wait', 0, 0, MAX_WAIT_SECONDS);
     const scope = jurisdictionScope(actor, undefined);
     let page = await this.feed.page(after, limit, scope);
-    if (page.events.length === 0 && wait > 0) {
+    if (page.events.length === 0 && wait > 0 && !this.stopping.stopping) {
+      // Until an event arrives, the wait ends, the client goes away or the process stops (then it
+      // answers the page it has: empty, with the cursor to resume from).
       const gone = new AbortController();
       request.raw.once('close', () => gone.abort());
-      page = await this.feed.waitForPage(page.next, limit, scope, wait * 1000, gone.signal);
+      const waiting = this.stopping.waits('long-poll');
+      try {
+        const signal = AbortSignal.any([gone.signal, this.stopping.signal]);
+        page = await this.feed.waitForPage(page.next, limit, scope, wait * 1000, signal);
+      } finally {
+        waiting();
+      }
     }
     const next = page.next ?? '';
     const link = new URLSearchParams({ ...(next ? { after: next } : {}), limit: String(limit) });
@@ -116,6 +127,7 @@ export class FeedsHttpController {
     description: 'Server-sent events, one per certification event, with heartbeats',
     schema: { type: 'string' },
   })
+  @Problems({ 400: ['FEED.INVALID_CURSOR'] })
   async stream(
     @CurrentActor() actor: Actor,
     @Query() query: FeedStreamQueryDto,
@@ -141,10 +153,19 @@ export class FeedsHttpController {
     raw.write(': cadre certification feed\n\n');
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
     heartbeat.unref();
+    const waiting = this.stopping.waits('stream');
     const stop = () => {
       clearInterval(heartbeat);
+      this.stopping.signal.removeEventListener('abort', stopping);
       void subscription.close();
     };
+    // The process stops: the stream ends (the client resumes from its last id elsewhere or later).
+    const stopping = (): void => {
+      raw.write(': cadre is stopping\n\n');
+      stop();
+    };
+    if (this.stopping.stopping) stopping();
+    else this.stopping.signal.addEventListener('abort', stopping, { once: true });
     request.raw.once('close', stop);
     try {
       for await (const batch of subscription) {
@@ -157,6 +178,7 @@ export class FeedsHttpController {
     } finally {
       stop();
       raw.end();
+      waiting();
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import type pg from 'pg';
-import { Roles } from '@cadre/platform';
+import { Roles, Problems } from '@cadre/platform';
 import { listRefusals, type ProcessRefusal } from '@cadre/processes';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 import { InvalidQueryParameterError } from '@cadre/read-models';
@@ -27,6 +27,7 @@ export class ProcessRefusalsHttpController {
     description: 'The answer',
     schema: list(anything('A command a process manager sent that the domain refused')),
   })
+  @Problems({ 400: ['QUERY.INVALID_PARAMETER'] })
   async refusals(@Query('limit') rawLimit?: string): Promise<{ items: ProcessRefusal[] }> {
     const limit = rawLimit === undefined ? 100 : Number(rawLimit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {

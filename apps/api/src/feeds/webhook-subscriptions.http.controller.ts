@@ -19,6 +19,7 @@ import {
   keyRingSecretBox,
   isCertificationEventType,
   postSigned,
+  toStructuredJson,
   type EndpointState,
   type WebhookSubscription,
 } from '@cadre/integration';
@@ -79,6 +80,7 @@ export class WebhookSubscriptionsHttpController {
   })
   @ApiCreatedResponse({ description: 'The answer', schema: SUBSCRIPTION_WITH_SECRET })
   @Problems({ 400: ['WEBHOOK.INVALID_SUBSCRIPTION'], 403: ['ACTOR.OUTSIDE_JURISDICTION'] })
+  @Problems({ 400: ['FEED.INVALID_CURSOR'] })
   async create(@CurrentActor() actor: Actor, @Body() body: SubscriptionRequestDto) {
     const url = this.url(body.url);
     if (this.production) {
@@ -99,14 +101,14 @@ export class WebhookSubscriptionsHttpController {
       cursor,
       maxInFlight,
     });
-    return { ...present(created), secret: created.secret };
+    return { ...this.present(created), secret: created.secret };
   }
 
   @Get()
   @ApiOperation({ summary: 'Your webhook subscriptions (an admin sees all)' })
   @ApiOkResponse({ description: 'The answer', schema: list(SUBSCRIPTION) })
   async list(@CurrentActor() actor: Actor) {
-    return { items: (await this.subscriptions.list(this.owner(actor))).map(present) };
+    return { items: (await this.subscriptions.list(this.owner(actor))).map((s) => this.present(s)) };
   }
 
   @Get(':id')
@@ -114,7 +116,7 @@ export class WebhookSubscriptionsHttpController {
   @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
   @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async read(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return present(await this.find(actor, id));
+    return this.present(await this.find(actor, id));
   }
 
   @Patch(':id')
@@ -129,7 +131,7 @@ export class WebhookSubscriptionsHttpController {
     const maxInFlight = maxInFlightOf(body.maxInFlight);
     if (!(await this.subscriptions.setMaxInFlight(id, this.owner(actor), maxInFlight)))
       throw this.notFound(id);
-    return present(await this.find(actor, id));
+    return this.present(await this.find(actor, id));
   }
 
   @Post(':id/pause')
@@ -198,6 +200,7 @@ export class WebhookSubscriptionsHttpController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a webhook subscription: nothing more is delivered to it' })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     if (!(await this.subscriptions.remove(id, this.owner(actor)))) throw this.notFound(id);
   }
@@ -212,6 +215,7 @@ export class WebhookSubscriptionsHttpController {
       status: { ...int('The HTTP status the URL answered; null when unreachable'), nullable: true },
     }),
   })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async ping(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const subscription = await this.find(actor, id);
     const secret = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secrets;
@@ -241,9 +245,19 @@ export class WebhookSubscriptionsHttpController {
     description: 'The answer',
     schema: list(anything('An event whose delivery attempts were exhausted')),
   })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async deadLetters(@CurrentActor() actor: Actor, @Param('id') id: string) {
     await this.find(actor, id);
-    return { items: await this.subscriptions.deadLetters(id) };
+    const letters = await this.subscriptions.deadLetters(id);
+    return {
+      items: letters.map(({ eventId, position, attempts, lastError, recordedAt }) => ({
+        eventId,
+        position: this.feed.spelled(position),
+        attempts,
+        lastError,
+        recordedAt,
+      })),
+    };
   }
 
   @Post(':id/dead-letters/:eventId/redeliver')
@@ -262,12 +276,16 @@ export class WebhookSubscriptionsHttpController {
       outOfOrder: bool(),
     }),
   })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async redeliver(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('eventId') eventId: string) {
     const subscription = await this.find(actor, id);
-    const body = await this.subscriptions.deadLetter(subscription.id, eventId);
-    if (body === null) {
+    const letter = await this.subscriptions.deadLetter(subscription.id, eventId);
+    // The body is rebuilt from the log as the feed maps it now (an erasure shows: employeeRef null).
+    const event = letter?.subject ? await this.feed.mapper.mapById(letter.subject, letter.eventId) : null;
+    if (!event) {
       throw new ResourceNotFoundError('WEBHOOK.DEAD_LETTER_NOT_FOUND', `Dead letter ${eventId} of ${id}`);
     }
+    const body = JSON.stringify(toStructuredJson(event.cloudEvent));
     const secrets = (await this.subscriptions.active()).find((s) => s.id === subscription.id)!.secrets;
     let status: number | null = null;
     let error: string | null = null;
@@ -298,6 +316,7 @@ export class WebhookSubscriptionsHttpController {
     description: 'The answer',
     schema: object({ id: str(), secret: str('Shown once'), previousSecretValidUntil: instant() }),
   })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async rotate(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const secret = await this.subscriptions.rotateSecret(id, this.owner(actor), SECRET_OVERLAP_MS);
     if (!secret) throw this.notFound(id);
@@ -318,7 +337,12 @@ export class WebhookSubscriptionsHttpController {
     const changed = await this.subscriptions.changeState(id, this.owner(actor), from, to);
     if (changed === 'missing') throw this.notFound(id);
     if (changed === 'conflict') throw new SubscriptionStateError(id, wanted);
-    return present(await this.find(actor, id));
+    return this.present(await this.find(actor, id));
+  }
+
+  /** A subscription as shown: its cursor in today's spelling (one kept from before, too). */
+  private present(subscription: WebhookSubscription) {
+    return present({ ...subscription, cursor: this.feed.spelled(subscription.cursor) });
   }
 
   private owner(actor: Actor): string | undefined {

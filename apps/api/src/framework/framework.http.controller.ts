@@ -46,6 +46,7 @@ export class FrameworkHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Draft a framework version' })
   @Problems({ 403: ['ACTOR.REGIONAL_ONLY'] })
+  @Problems({ 400: ['FRAMEWORK.INVALID_CODE'], 409: ['FRAMEWORK.ALREADY_DRAFTED'] })
   draft(@Body() body: DraftFrameworkRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     return this.send(
       body.version,
@@ -58,6 +59,11 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Define a role in a draft version' })
+  @Problems({
+    400: ['FRAMEWORK.INVALID_CODE'],
+    404: ['FRAMEWORK.NOT_FOUND'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE', 'FRAMEWORK.ROLE_ALREADY_DEFINED'],
+  })
   defineRole(
     @Param('version') version: string,
     @Body() body: DefineRoleRequestDto,
@@ -74,6 +80,11 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Define a competency, with validity and recertification window per level' })
+  @Problems({
+    400: ['FRAMEWORK.INVALID_CODE', 'FRAMEWORK.INVALID_LEVELS'],
+    404: ['FRAMEWORK.NOT_FOUND'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE', 'FRAMEWORK.COMPETENCY_ALREADY_DEFINED'],
+  })
   defineCompetency(
     @Param('version') version: string,
     @Body() body: DefineCompetencyRequestDto,
@@ -95,6 +106,12 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Require a competency at a minimum level for a role' })
+  @Problems({
+    400: ['FRAMEWORK.INVALID_LEVELS'],
+    404: ['FRAMEWORK.NOT_FOUND'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE', 'FRAMEWORK.REQUIREMENT_ALREADY_DEFINED'],
+    422: ['FRAMEWORK.UNKNOWN_COMPETENCY', 'FRAMEWORK.UNKNOWN_ROLE', 'FRAMEWORK.LEVEL_NOT_DEFINED'],
+  })
   defineRequirement(
     @Param('version') version: string,
     @Body() body: DefineRequirementRequestDto,
@@ -115,6 +132,11 @@ export class FrameworkHttpController {
   @HttpCode(200)
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Publish a version: immutable from then on' })
+  @Problems({
+    404: ['FRAMEWORK.NOT_FOUND'],
+    409: ['FRAMEWORK.PUBLISHED_IMMUTABLE'],
+    422: ['FRAMEWORK.INCOMPLETE'],
+  })
   publish(
     @Param('version') version: string,
     @Body() body: PublishFrameworkRequestDto,

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -106,6 +108,8 @@ export class DefineCompetencyRequestDto extends BackdatableRequestDto {
     type: CompetencyLevelsDto,
     description: 'Validity and recertification window per level it is certified at',
   })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CompetencyLevelsDto)
   levels!: CompetencyLevelsDto;

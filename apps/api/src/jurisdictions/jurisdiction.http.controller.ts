@@ -96,6 +96,7 @@ export class JurisdictionHttpController {
     403: ['ACTOR.OUTSIDE_JURISDICTION'],
     409: ['FRAMEWORK.NOT_PUBLISHED'],
   })
+  @Problems({ 400: ['JURISDICTION.INVALID_CODE'], 409: ['FRAMEWORK.RETIRED'] })
   adopt(
     @Param('code') code: string,
     @Body() body: AdoptFrameworkRequestDto,
@@ -130,6 +131,7 @@ export class JurisdictionHttpController {
   })
   @Problems({ 422: ['JURISDICTION.REQUIREMENT_NOT_STRICTER'] })
   @Problems({ 400: ['JURISDICTION.BACKDATED_REQUIREMENT_WITHOUT_REASON'] })
+  @Problems({ 400: ['JURISDICTION.INVALID_CODE'] })
   addRequirement(
     @Param('code') code: string,
     @Body() body: AddJurisdictionRequirementRequestDto,

@@ -16,6 +16,7 @@ import { ApiController } from '../shared/api-controller.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
+import { RebuiltFrom } from '../shared/command-reply.interceptor.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import {
@@ -58,6 +59,7 @@ export class ProgrammeHttpController {
     403: ['PROGRAMME.OUTSIDE_SCOPE'],
     422: ['PROGRAMME.COMPETENCY_NOT_IN_FRAMEWORK', 'PROGRAMME.NO_PUBLISHED_FRAMEWORK'],
   })
+  @RebuiltFrom('programme')
   define(@Body() body: DefineProgrammeRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { title, kind, hours, methodology, scope } = body;
     const programmeId = randomIds();

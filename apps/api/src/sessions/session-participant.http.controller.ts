@@ -39,6 +39,7 @@ export class SessionParticipantHttpController {
     409: ['SESSION.ALREADY_ENROLLED', 'SESSION.CANCELLED', 'SESSION.CLOSED'],
     422: ['SESSION.CAPACITY_REACHED', 'SESSION.TRAINER_NOT_QUALIFIED'],
   })
+  @Problems({ 404: ['SESSION.NOT_FOUND'] })
   enrol(
     @Param('id', SessionId) sessionId: string,
     @Body() body: ParticipantRequestDto,
@@ -50,6 +51,7 @@ export class SessionParticipantHttpController {
 
   @Delete('enrolments/:staffId')
   @ApiOperation({ summary: 'Withdraw a participant whose attendance is not yet recorded' })
+  @Problems({ 404: ['SESSION.NOT_ENROLLED', 'SESSION.NOT_FOUND'] })
   withdraw(
     @Param('id', SessionId) sessionId: string,
     @Param('staffId', StaffId) staffId: string,
@@ -65,6 +67,7 @@ export class SessionParticipantHttpController {
   @ApiOperation({ summary: 'Record a participant’s attendance, once the session has started' })
   @TrainerNotQualifiedResponse
   @Problems({ 422: ['SESSION.NOT_STARTED', 'SESSION.TRAINER_NOT_QUALIFIED'] })
+  @Problems({ 404: ['SESSION.NOT_FOUND'] })
   attendance(
     @Param('id', SessionId) sessionId: string,
     @Body() body: RecordAttendanceRequestDto,
@@ -83,6 +86,7 @@ export class SessionParticipantHttpController {
     409: ['SESSION.ASSESSMENT_ALREADY_RECORDED', 'SESSION.CLOSED'],
     422: ['SESSION.ABSENT_NOT_ASSESSED', 'SESSION.NOT_ENROLLED', 'SESSION.TRAINER_NOT_QUALIFIED'],
   })
+  @Problems({ 404: ['SESSION.NOT_FOUND'] })
   assessment(
     @Param('id', SessionId) sessionId: string,
     @Body() body: RecordAssessmentRequestDto,

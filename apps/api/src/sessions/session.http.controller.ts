@@ -19,6 +19,7 @@ import { ApiController } from '../shared/api-controller.js';
 import { ReadRoute, RECORD_READERS } from '../shared/read-route.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply, CommandReplyDto } from '../shared/command-reply.js';
+import { RebuiltFrom } from '../shared/command-reply.interceptor.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import {
@@ -67,6 +68,7 @@ export class SessionHttpController {
     404: ['PROGRAMME.NOT_FOUND'],
     422: ['SESSION.TRAINER_NOT_ACCREDITED'],
   })
+  @RebuiltFrom('session')
   async schedule(
     @Body() body: ScheduleSessionRequestDto,
     @Command() request: CommandRequest,
@@ -130,6 +132,7 @@ export class SessionHttpController {
   @Problems({
     422: ['SESSION.NOT_A_TRAINER', 'SESSION.TRAINER_IS_PARTICIPANT', 'SESSION.TRAINER_NOT_ACCREDITED'],
   })
+  @Problems({ 404: ['SESSION.NOT_FOUND'] })
   replaceTrainer(
     @Param('id', SessionId) sessionId: string,
     @Body() body: ReplaceSessionTrainerRequestDto,
@@ -144,6 +147,7 @@ export class SessionHttpController {
   @Roles('training-coordinator', 'admin')
   @ApiOperation({ summary: 'Cancel a session; `reason` is required' })
   @Problems({ 400: ['COMMAND.FIELD_REQUIRED'], 409: ['SESSION.CLOSED'] })
+  @Problems({ 404: ['SESSION.NOT_FOUND'] })
   cancel(
     @Param('id', SessionId) sessionId: string,
     @Body() body: CancelSessionRequestDto,

@@ -1,9 +1,18 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  SetMetadata,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
+import { catchError, finalize, from, mergeMap, of, type Observable } from 'rxjs';
+import type { RecordedEvent } from '@cadre/event-store';
 import { CadreError, type Actor } from '@cadre/kernel';
 import { CommandReply } from './command-reply.js';
-import { IdempotencyStore } from './idempotency.store.js';
+import { IDEMPOTENCY_KEY, idempotencyOf, markRecovering } from './command-request.js';
+import { IdempotencyStore, type IdempotencyClaim } from './idempotency.store.js';
 
 class InvalidIdempotencyKeyError extends CadreError {
   readonly category = 'validation' as const;
@@ -14,16 +23,42 @@ class InvalidIdempotencyKeyError extends CadreError {
   }
 }
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
+const REBUILT_FROM = 'cadre:idempotency-rebuilt-from';
+
+/**
+ * On a command route that creates a record under a fresh id (`<category>-<id>`): when a retry
+ * takes over the `Idempotency-Key` of a request cut short after it wrote, its answer is rebuilt
+ * from the events written on that category's stream (the id, its revision and position; 201 when
+ * they began the stream), since running the command again would create a second record.
+ * Every other command route runs again instead, and answers what its streams recorded (decision 0019).
+ */
+export const RebuiltFrom = (category: string): MethodDecorator => SetMetadata(REBUILT_FROM, category);
+
+/** The first answer of a command that wrote these events on a `<category>-<id>` stream, or null. */
+export function rebuildReply(written: readonly RecordedEvent[], category: string): CommandReply | null {
+  const mine = written.filter((event) => event.stream.startsWith(`${category}-`));
+  const last = mine.at(-1);
+  if (!last) return null;
+  const first = mine.find((event) => event.stream === last.stream)!;
+  return CommandReply.of(last.stream.slice(category.length + 1), {
+    revision: last.revision,
+    position: last.position,
+    created: first.revision === 0,
+  });
+}
 
 /**
  * Renders a {@link CommandReply} (status, `ETag`, body) and implements `Idempotency-Key` on every
  * POST and DELETE: the same key and body replay the first response with
- * `Idempotency-Replayed: true` and run nothing; the same key with another body is a 422.
+ * `Idempotency-Replayed: true` and run nothing; the same key with another body is a 422. While the
+ * command runs, its claim's lease is renewed; a claim whose owner died is recovered (decision 0019).
  */
 @Injectable()
 export class CommandReplyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyStore) {}
+  constructor(
+    private readonly idempotency: IdempotencyStore,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -34,29 +69,48 @@ export class CommandReplyInterceptor implements NestInterceptor {
     if (key === undefined || !['POST', 'DELETE'].includes(request.method)) {
       return next.handle().pipe(mergeMap((value) => of(render(value, reply))));
     }
-    if (!KEY.test(key)) throw new InvalidIdempotencyKeyError();
-    const scope = `${request.actor?.sub ?? 'anonymous'} ${request.method} ${request.url.split('?')[0]}`;
+    if (!IDEMPOTENCY_KEY.test(key)) throw new InvalidIdempotencyKeyError();
+    const { scope } = idempotencyOf(request)!;
     const hash = IdempotencyStore.hash(request.body);
+    const category = this.reflector.get<string | undefined>(REBUILT_FROM, context.getHandler());
+    const replay = (status: number, body: unknown): Observable<unknown> => {
+      reply.status(status).header('Idempotency-Replayed', 'true');
+      const revision = (body as { revision?: unknown } | null)?.revision;
+      if (typeof revision === 'number') reply.header('ETag', `"${revision}"`);
+      return of(body);
+    };
     return from(this.idempotency.begin(scope, key, hash)).pipe(
       mergeMap((begun) => {
-        if (begun.kind === 'replay') {
-          reply.status(begun.status).header('Idempotency-Replayed', 'true');
-          const body = begun.body as { revision?: number } | null;
-          if (typeof body?.revision === 'number') reply.header('ETag', `"${body.revision}"`);
-          return of(begun.body);
+        if (begun.kind === 'replay') return replay(begun.status, begun.body);
+        const rebuilt = begun.kind === 'recovered' && category ? rebuildReply(begun.written, category) : null;
+        if (rebuilt) {
+          return from(this.idempotency.complete(begun.claim, rebuilt.status, rebuilt.body)).pipe(
+            mergeMap(() => replay(rebuilt.status, rebuilt.body)),
+          );
         }
-        return next.handle().pipe(
-          mergeMap(async (value) => {
-            const body = render(value, reply);
-            await this.idempotency.complete(scope, key, reply.statusCode, body ?? null);
-            return body;
-          }),
-          catchError(async (error: unknown) => {
-            await this.idempotency.release(scope, key).catch(() => undefined);
-            throw error;
-          }),
-        );
+        if (begun.kind === 'recovered') markRecovering(request);
+        return this.run(begun.claim, next, reply);
       }),
+    );
+  }
+
+  /** Runs the command under the claim, renewing its lease until it answers or fails. */
+  private run(claim: IdempotencyClaim, next: CallHandler, reply: FastifyReply): Observable<unknown> {
+    const heartbeat = setInterval(() => {
+      this.idempotency.heartbeat(claim).catch(() => undefined);
+    }, this.idempotency.heartbeatMs);
+    heartbeat.unref();
+    return next.handle().pipe(
+      mergeMap(async (value) => {
+        const body = render(value, reply);
+        await this.idempotency.complete(claim, reply.statusCode, body ?? null);
+        return body;
+      }),
+      catchError(async (error: unknown) => {
+        await this.idempotency.release(claim).catch(() => undefined);
+        throw error;
+      }),
+      finalize(() => clearInterval(heartbeat)),
     );
   }
 }

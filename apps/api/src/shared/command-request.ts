@@ -72,6 +72,31 @@ const commandContract = (target: object, key: string | symbol | undefined): void
   for (const decorate of decorators) decorate(target, key!, descriptor);
 };
 
+/** A valid `Idempotency-Key`: 1 to 255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The request's `Idempotency-Key` and its scope (the caller, the method and the path: one key may
+ * serve several routes), on a POST or DELETE; undefined when it has none (or an invalid one, which
+ * the command-reply interceptor refuses before any command runs).
+ */
+export function idempotencyOf(
+  request: FastifyRequest & { actor?: Actor; idempotencyRecovering?: boolean },
+): { key: string; scope: string; recovering?: boolean } | undefined {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined || !['POST', 'DELETE'].includes(request.method) || !IDEMPOTENCY_KEY.test(key)) {
+    return undefined;
+  }
+  const scope = `${request.actor?.sub ?? 'anonymous'} ${request.method} ${request.url.split('?')[0]}`;
+  return { key, scope, ...(request.idempotencyRecovering ? { recovering: true } : {}) };
+}
+
+/** Marks the request as one that took its key over from an attempt cut short (decision 0019). */
+export function markRecovering(request: FastifyRequest): void {
+  (request as FastifyRequest & { idempotencyRecovering?: boolean }).idempotencyRecovering = true;
+}
+
 /** The {@link CommandRequest} of the current HTTP request (authenticated routes only). */
 export const Command = createParamDecorator(
   (_data: unknown, context: ExecutionContext): CommandRequest => {
@@ -81,6 +106,7 @@ export const Command = createParamDecorator(
       actor: request.actor,
       correlationId: String(request.id),
       expectedRevision: parseIfMatch(request.headers['if-match']),
+      idempotency: idempotencyOf(request),
     };
   },
   [commandContract],

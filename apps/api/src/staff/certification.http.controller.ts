@@ -77,6 +77,7 @@ export class CertificationHttpController {
     409: ['CERTIFICATION.SUSPENDED'],
     422: ['CERTIFICATION.NOT_RENEWABLE'],
   })
+  @Problems({ 404: ['STAFF.NOT_FOUND'], 422: ['STAFF.MEMBER_LEFT'] })
   async renew(
     @Param('id') staffId: string,
     @Param('certificationId') certificationId: string,
@@ -113,6 +114,7 @@ export class CertificationHttpController {
     404: ['CERTIFICATION.NOT_FOUND'],
     409: ['CERTIFICATION.ALREADY_SUSPENDED', 'CERTIFICATION.REVOKED'],
   })
+  @Problems({ 404: ['STAFF.NOT_FOUND'] })
   suspend(
     @Param('id') staffId: string,
     @Param('certificationId') certificationId: string,
@@ -135,6 +137,7 @@ export class CertificationHttpController {
     description: '409 CERTIFICATION.NOT_SUSPENDED.',
   })
   @Problems({ 409: ['CERTIFICATION.NOT_SUSPENDED'] })
+  @Problems({ 404: ['CERTIFICATION.NOT_FOUND', 'STAFF.NOT_FOUND'] })
   reinstate(
     @Param('id') staffId: string,
     @Param('certificationId') certificationId: string,
@@ -157,6 +160,7 @@ export class CertificationHttpController {
     description: '409 CERTIFICATION.REVOKED; 400 without a reason.',
   })
   @Problems({ 400: ['COMMAND.FIELD_REQUIRED'], 409: ['CERTIFICATION.REVOKED'] })
+  @Problems({ 404: ['CERTIFICATION.NOT_FOUND', 'STAFF.NOT_FOUND'] })
   revoke(
     @Param('id') staffId: string,
     @Param('certificationId') certificationId: string,

@@ -16,6 +16,7 @@ import {
 import { loadAggregate, registeredPersonalData, unsealPersonalData } from '@cadre/command-handling';
 import { withRevision } from '../shared/aggregate-reply.js';
 import { ApiController } from '../shared/api-controller.js';
+import { AccessLogged } from '../audit/access-log.js';
 import { commandMetadata, commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
@@ -89,6 +90,7 @@ export class StaffHttpController {
     403: ['ACTOR.OUTSIDE_JURISDICTION'],
     409: ['STAFF.EMPLOYEE_REF_TAKEN', 'STAFF.NOTHING_TO_CHANGE'],
   })
+  @Problems({ 404: ['STAFF.NOT_FOUND'] })
   async transfer(
     @Param('id') staffId: string,
     @Body() body: TransferStaffRequestDto,
@@ -129,6 +131,7 @@ export class StaffHttpController {
   @ApiOperation({
     summary: 'Record that a staff member left the service (manager or admin); nothing is awarded after',
   })
+  @Problems({ 404: ['STAFF.NOT_FOUND'] })
   depart(
     @Param('id') staffId: string,
     @Body() body: RecordDepartureRequestDto,
@@ -152,6 +155,7 @@ export class StaffHttpController {
 
   @Get(':id')
   @Roles('manager', 'training-coordinator', 'auditor', 'admin')
+  @AccessLogged('staff-record')
   @ApiOperation({
     summary: 'A staff member as they stand, with their certifications; ETag = the stream revision',
     description:

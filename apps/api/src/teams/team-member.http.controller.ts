@@ -60,6 +60,7 @@ export class TeamMemberHttpController {
     ],
   })
   @Problems({ 400: ['COMMAND.OCCURRED_IN_FUTURE'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   async assign(
     @Param('id', TeamId) teamId: string,
     @Body() body: AssignMemberRequestDto,
@@ -105,6 +106,7 @@ export class TeamMemberHttpController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a pending override; `reason` is required' })
   @Problems({ 400: ['COMMAND.FIELD_REQUIRED'] })
+  @Problems({ 404: ['TEAM.OVERRIDE_NOT_FOUND'] })
   reject(
     @Param('id', TeamId) teamId: string,
     @Param('overrideId', OverrideId) overrideId: string,
@@ -118,6 +120,7 @@ export class TeamMemberHttpController {
   @Delete('members/:staffId')
   @ApiOperation({ summary: 'Release a member; `reason` is required' })
   @Problems({ 400: ['COMMAND.FIELD_REQUIRED'], 404: ['TEAM.NOT_A_MEMBER'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   release(
     @Param('id', TeamId) teamId: string,
     @Param('staffId', MemberId) staffId: string,

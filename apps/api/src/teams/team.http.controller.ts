@@ -21,6 +21,7 @@ import { withRevision } from '../shared/aggregate-reply.js';
 import { ApiController } from '../shared/api-controller.js';
 import { commandsOf } from '../shared/backdatable.request.dto.js';
 import { CommandReply } from '../shared/command-reply.js';
+import { RebuiltFrom } from '../shared/command-reply.interceptor.js';
 import { Command, type CommandRequest } from '../shared/command-request.js';
 import { ResourceNotFoundError } from '../shared/not-found.error.js';
 import {
@@ -60,6 +61,7 @@ export class TeamHttpController {
     422: ['JURISDICTION.NO_FRAMEWORK_ADOPTED', 'TEAM.UNKNOWN_ROLE'],
   })
   @Problems({ 400: ['COMMAND.OCCURRED_IN_FUTURE'] })
+  @RebuiltFrom('team')
   form(@Body() body: FormTeamRequestDto, @Command() request: CommandRequest): Promise<CommandReply> {
     const { name, jurisdiction, kind, caseRef } = body;
     const data = {
@@ -79,6 +81,7 @@ export class TeamHttpController {
   @Roles('manager')
   @ApiOperation({ summary: 'Designate a member as the team lead' })
   @Problems({ 422: ['TEAM.LEAD_NOT_A_MEMBER'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   lead(
     @Param('id', TeamId) teamId: string,
     @Body() body: StaffRefRequestDto,
@@ -96,6 +99,7 @@ export class TeamHttpController {
       'Declare the team operational: refused (422 TEAM.NOT_READY) until every required discipline is present',
   })
   @Problems({ 422: ['TEAM.NOT_READY'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   operational(
     @Param('id', TeamId) teamId: string,
     @Body() body: TeamDecisionRequestDto,
@@ -110,6 +114,7 @@ export class TeamHttpController {
   @Roles('manager')
   @ApiOperation({ summary: 'Dissolve the team (final); `reason` is required' })
   @Problems({ 400: ['COMMAND.FIELD_REQUIRED'] })
+  @Problems({ 404: ['TEAM.NOT_FOUND'] })
   dissolve(
     @Param('id', TeamId) teamId: string,
     @Body() body: ReasonedTeamRequestDto,

@@ -104,11 +104,13 @@ export class ProcessManagerWorker implements OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    const began = Date.now();
     if (this.timer) clearInterval(this.timer);
     this.lagMonitor.stop();
     await this.ticking?.catch(() => undefined);
     await this.sweeping?.catch(() => undefined);
     await Promise.all(this.runners.map((runner) => runner.stop()));
+    this.logger.info({ processes: this.runners.length, ms: Date.now() - began }, 'process managers stopped');
   }
 
   /** Sends every notice due by the clock now (also on demand, for tests and operators). */

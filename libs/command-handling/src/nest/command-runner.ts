@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DecisionContext, DomainCommand, DomainEvent } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import { CLOCK, type Actor, type Clock } from '@cadre/kernel';
-import { decisionContext, handleCommand, type CommandResult, type CommandSpec } from '../handle-command.js';
+import {
+  decisionContext,
+  handleCommand,
+  type CommandResult,
+  type CommandSpec,
+  type IdempotencyTag,
+} from '../handle-command.js';
 
 /** Who sends a command and how: the authenticated actor, the request's correlation id and `If-Match`. */
 export interface CommandRequest {
@@ -10,6 +16,8 @@ export interface CommandRequest {
   readonly correlationId: string;
   /** The revision named by `If-Match`, when the caller pinned one. */
   readonly expectedRevision?: number;
+  /** The request's `Idempotency-Key` and its scope, carried by every event the command appends. */
+  readonly idempotency?: IdempotencyTag;
 }
 
 /**
@@ -41,6 +49,7 @@ export class CommandRunner {
       now: () => this.clock.now(),
       expectedRevision: options.honourIfMatch === false ? undefined : request.expectedRevision,
       dryRun: options.dryRun,
+      idempotency: request.idempotency,
     });
   }
 }

@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { employeeRefDecider, employeeRefStream, type EmployeeRefCommand } from '@cadre/domain';
+import {
+  employeeRefDecider,
+  employeeRefStream,
+  type EmployeeRefCommand,
+  type EmployeeRefState,
+} from '@cadre/domain';
 import { PersonalDataVault } from '@cadre/personal-data';
 import { PINO_LOGGER } from '@cadre/platform';
 import type { Logger } from 'pino';
@@ -19,9 +24,26 @@ export class EmployeeRefReservations {
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Reserves the reference for the member; 409 STAFF.EMPLOYEE_REF_TAKEN when another holds it. */
-  async reserve(jurisdiction: string, employeeRef: string, staffId: string, request: CommandRequest) {
-    await this.send('ReserveEmployeeRef', jurisdiction, employeeRef, staffId, request);
+  /**
+   * Reserves the reference for the member; 409 STAFF.EMPLOYEE_REF_TAKEN when another holds it.
+   * Answers the holder: another member only when this request's `Idempotency-Key` reserved it for
+   * that one in an attempt cut short (the retry goes on with that member, decision 0019).
+   */
+  async reserve(
+    jurisdiction: string,
+    employeeRef: string,
+    staffId: string,
+    request: CommandRequest,
+  ): Promise<string> {
+    const state = await this.send('ReserveEmployeeRef', jurisdiction, employeeRef, staffId, request);
+    if (state.status === 'reserved') return state.staffId;
+    // The attempt cut short had reserved it and freed it again: reserve it anew.
+    const plain = request.idempotency && { key: request.idempotency.key, scope: request.idempotency.scope };
+    await this.send('ReserveEmployeeRef', jurisdiction, employeeRef, staffId, {
+      ...request,
+      idempotency: plain,
+    });
+    return staffId;
   }
 
   /** Frees the member's reservation (nothing if another member holds it); a failure propagates. */
@@ -61,9 +83,9 @@ export class EmployeeRefReservations {
     employeeRef: string,
     staffId: string,
     request: CommandRequest,
-  ): Promise<void> {
+  ): Promise<EmployeeRefState> {
     const refKey = employeeRefKey(this.vault, jurisdiction, employeeRef);
-    await this.runner.run(
+    const { state } = await this.runner.run(
       {
         stream: employeeRefStream(jurisdiction, refKey),
         decider: employeeRefDecider,
@@ -72,5 +94,6 @@ export class EmployeeRefReservations {
       request,
       { honourIfMatch: false },
     );
+    return state;
   }
 }

@@ -54,21 +54,30 @@ export class RegisterStaffHandler implements ICommandHandler<RegisterStaff> {
     staffId: string;
     result: CommandResult<StaffState>;
   }> {
-    const staffId = randomIds();
     const { personalData, metadata, ...placement } = registration;
-    const command = (sealed: RegisterStaffMember['data']['personalData']): RegisterStaffMember => ({
+    const command = (
+      staffId: string,
+      sealed: RegisterStaffMember['data']['personalData'],
+    ): RegisterStaffMember => ({
       type: 'RegisterStaffMember',
       data: { staffId, ...placement, personalData: sealed },
       metadata,
     });
-    await this.check(command(NOT_YET_SEALED), request);
+    await this.check(command(randomIds(), NOT_YET_SEALED), request);
 
     const { jurisdiction } = placement;
-    await this.reservations.reserve(jurisdiction, personalData.employeeRef, staffId, request);
+    // A fresh id, unless this request's Idempotency-Key reserved the reference for another one in
+    // an attempt that was cut short: the retry completes that member (decision 0019).
+    const staffId = await this.reservations.reserve(
+      jurisdiction,
+      personalData.employeeRef,
+      randomIds(),
+      request,
+    );
     try {
       const sealed = await sealPersonalData(this.vault, staffId, personalData);
       const result = await this.commands.execute(
-        new ExecuteStaffCommand(staffId, command(sealed), request, false),
+        new ExecuteStaffCommand(staffId, command(staffId, sealed), request, false),
       );
       return { staffId, result };
     } catch (error) {

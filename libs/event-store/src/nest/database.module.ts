@@ -40,7 +40,9 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
     return { url: this.cluster.url, embedded: true, dataDir, onShutdown };
   }
 
+  /** Last of the shutdown hooks: the database clients, then the embedded cluster. */
   async onApplicationShutdown(): Promise<void> {
+    const began = Date.now();
     for (const close of this.closers.splice(0).reverse()) {
       await close().catch((error: unknown) =>
         this.logger.warn({ err: error }, 'closing a database client failed'),
@@ -49,8 +51,10 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
     const cluster = this.cluster;
     this.cluster = null;
     if (cluster) {
+      const stopping = Date.now();
+      this.logger.info({ ms: stopping - began }, 'database clients closed; stopping the embedded PostgreSQL');
       await cluster.stop();
-      this.logger.info('embedded PostgreSQL stopped');
+      this.logger.info({ pid: cluster.pid, ms: Date.now() - stopping }, 'embedded PostgreSQL stopped');
     }
   }
 }

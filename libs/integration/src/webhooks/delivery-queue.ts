@@ -259,7 +259,6 @@ export class DeliveryQueue {
     policy: {
       readonly health?: EndpointHealthOptions;
       readonly retryDelay: (attempts: number) => number | null;
-      readonly deadLetter: () => { id: string; sequence: string };
     },
   ): Promise<Recorded | null> {
     if (outcome.delivered) {
@@ -326,7 +325,13 @@ export class DeliveryQueue {
           mine,
         );
         if ((rowCount ?? 0) > 0)
-          await this.subscriptions.recordDeadLetter(id, policy.deadLetter(), attempts, error ?? '', client);
+          await this.subscriptions.recordDeadLetter(
+            id,
+            { id: event.eventId, subject: event.subject, sequence: event.position },
+            attempts,
+            error ?? '',
+            client,
+          );
         return { health, previous: row.state, deadLettered: (rowCount ?? 0) > 0 };
       }
       await client.query(

@@ -189,7 +189,6 @@ export class SubjectOrderedDeliverer {
     const recorded = await this.queue.record(this.subscriptionId, event, owner, outcome, error, {
       health: this.options.health,
       retryDelay: (attempts) => retryDelayMs(this.options, attempts),
-      deadLetter: () => ({ ...(JSON.parse(body) as object), id: event.eventId, sequence: event.position }),
     });
     if (!recorded) return;
     if (recorded.previous !== recorded.health.state) {

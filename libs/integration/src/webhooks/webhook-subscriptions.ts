@@ -1,5 +1,5 @@
 import { withTransaction } from '@cadre/platform/database';
-import { ADVISORY_LOCKS, transactionLockSql, randomIds, storableJson, storableText } from '@cadre/kernel';
+import { ADVISORY_LOCKS, transactionLockSql, randomIds, storableText } from '@cadre/kernel';
 import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -27,11 +27,13 @@ ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS previous_s
 -- session leases (decision 0016). Kept so that a worker of the previous version still starts.
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS lease_owner text;
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS lease_until timestamptz;
+-- A dead letter keeps ids and the position only: its body is rebuilt from the log at redelivery
+-- (an erased member's employeeRef is null then, as in the feed). subject: the member's surrogate id.
 CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
   subscription_id uuid NOT NULL,
   event_id        uuid NOT NULL,
+  subject         text NOT NULL,
   position        text NOT NULL,
-  event           jsonb NOT NULL,
   attempts        int NOT NULL,
   last_error      text NOT NULL,
   recorded_at     timestamptz NOT NULL DEFAULT now(),
@@ -68,6 +70,34 @@ ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS probes int
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS hold_until timestamptz;
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS state_reason text;
 CREATE INDEX IF NOT EXISTS deliveries_by_subject ON ${WEBHOOKS_SCHEMA}.deliveries (subscription_id, subject, seq);`;
+
+/**
+ * Dead letters of earlier versions kept the body they were to deliver (personal data: the
+ * employeeRef): keep its subject, drop the body. Run after {@link DDL}, in its transaction.
+ */
+const DEAD_LETTERS_WITHOUT_BODIES = `
+DO $migrate$ BEGIN
+  IF EXISTS (SELECT 1 FROM information_schema.columns
+              WHERE table_schema = '${WEBHOOKS_SCHEMA}' AND table_name = 'dead_letters' AND column_name = 'event') THEN
+    ALTER TABLE ${WEBHOOKS_SCHEMA}.dead_letters ADD COLUMN IF NOT EXISTS subject text;
+    -- Every body has a subject; were one to lack it, the letter stays listed (not redeliverable).
+    UPDATE ${WEBHOOKS_SCHEMA}.dead_letters SET subject = coalesce(event->>'subject', '') WHERE subject IS NULL;
+    ALTER TABLE ${WEBHOOKS_SCHEMA}.dead_letters DROP COLUMN event;
+    ALTER TABLE ${WEBHOOKS_SCHEMA}.dead_letters ALTER COLUMN subject SET NOT NULL;
+  END IF;
+END $migrate$;`;
+
+/** A dead letter as kept: which event (its id, its member, its position), never its body. */
+export interface DeadLetter {
+  readonly eventId: string;
+  /** The member's surrogate id (the CloudEvents `subject`): where the event is read back from. */
+  readonly subject: string;
+  /** The event's position (its `sequence`), as recorded: possibly in an older spelling. */
+  readonly position: string;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly recordedAt: string;
+}
 
 export interface WebhookSubscription {
   readonly id: string;
@@ -138,6 +168,24 @@ export const keyRingSecretBox = (ring: KeyRing): SecretBox => ({
 
 const SECRET_FIELD = 'webhook-secret';
 
+interface DeadLetterRow {
+  event_id: string;
+  subject: string;
+  position: string;
+  attempts: number;
+  last_error: string;
+  recorded_at: Date;
+}
+
+const toDeadLetter = (row: DeadLetterRow): DeadLetter => ({
+  eventId: row.event_id,
+  subject: row.subject,
+  position: row.position,
+  attempts: row.attempts,
+  lastError: row.last_error,
+  recordedAt: row.recorded_at.toISOString(),
+});
+
 const toSubscription = (row: Row): WebhookSubscription => ({
   id: row.subscription_id,
   owner: row.owner,
@@ -180,7 +228,10 @@ export class WebhookSubscriptions {
   /** Creates the tables when they are missing (once per instance). */
   ensure(): Promise<void> {
     this.ready ??= (async () => {
-      await withTransaction(this.pool, (client) => client.query(DDL));
+      await withTransaction(this.pool, async (client) => {
+        await client.query(DDL);
+        await client.query(DEAD_LETTERS_WITHOUT_BODIES);
+      });
     })().catch((error: unknown) => {
       this.ready = null;
       throw error;
@@ -280,14 +331,14 @@ export class WebhookSubscriptions {
     return (rowCount ?? 0) > 0 ? secret : null;
   }
 
-  /** The body of a dead letter (null when there is none). */
-  async deadLetter(id: string, eventId: string): Promise<string | null> {
+  /** One dead letter (null when there is none): its body is rebuilt from the log to redeliver it. */
+  async deadLetter(id: string, eventId: string): Promise<DeadLetter | null> {
     await this.ensure();
-    const { rows } = await this.pool.query<{ event: unknown }>(
-      `SELECT event FROM ${WEBHOOKS_SCHEMA}.dead_letters WHERE subscription_id::text = $1 AND event_id::text = $2`,
+    const { rows } = await this.pool.query<DeadLetterRow>(
+      `SELECT * FROM ${WEBHOOKS_SCHEMA}.dead_letters WHERE subscription_id::text = $1 AND event_id::text = $2`,
       [id, eventId],
     );
-    return rows[0] ? JSON.stringify(rows[0].event) : null;
+    return rows[0] ? toDeadLetter(rows[0]) : null;
   }
 
   async removeDeadLetter(id: string, eventId: string): Promise<void> {
@@ -386,43 +437,32 @@ export class WebhookSubscriptions {
     return (rowCount ?? 0) > 0;
   }
 
+  /**
+   * Records that an event exhausted its attempts. Of `event` (the CloudEvent that was being
+   * delivered) only its ids and position are kept — `id`, `subject`, `sequence` — never its body:
+   * a redelivery rebuilds it from the log.
+   */
   async recordDeadLetter(
     id: string,
-    event: { id: string; sequence: string },
+    event: { readonly id: string; readonly subject: string; readonly sequence: string },
     attempts: number,
     error: string,
     client: Pick<pg.ClientBase, 'query'> = this.pool,
   ): Promise<void> {
     await client.query(
-      `INSERT INTO ${WEBHOOKS_SCHEMA}.dead_letters (subscription_id, event_id, position, event, attempts, last_error)
+      `INSERT INTO ${WEBHOOKS_SCHEMA}.dead_letters (subscription_id, event_id, subject, position, attempts, last_error)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription_id, event_id) DO UPDATE
          SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, recorded_at = now()`,
-      [id, event.id, event.sequence, storableJson(JSON.stringify(event)), attempts, storableText(error)],
+      [id, event.id, storableText(event.subject), event.sequence, attempts, storableText(error)],
     );
   }
 
-  async deadLetters(
-    id: string,
-  ): Promise<
-    { eventId: string; position: string; attempts: number; lastError: string; recordedAt: string }[]
-  > {
+  async deadLetters(id: string): Promise<DeadLetter[]> {
     await this.ensure();
-    const { rows } = await this.pool.query<{
-      event_id: string;
-      position: string;
-      attempts: number;
-      last_error: string;
-      recorded_at: Date;
-    }>(
+    const { rows } = await this.pool.query<DeadLetterRow>(
       `SELECT * FROM ${WEBHOOKS_SCHEMA}.dead_letters WHERE subscription_id::text = $1 ORDER BY recorded_at, event_id`,
       [id],
     );
-    return rows.map((r) => ({
-      eventId: r.event_id,
-      position: r.position,
-      attempts: r.attempts,
-      lastError: r.last_error,
-      recordedAt: r.recorded_at.toISOString(),
-    }));
+    return rows.map(toDeadLetter);
   }
 }

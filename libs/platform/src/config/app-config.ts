@@ -265,6 +265,17 @@ export class AppConfig {
   CADRE_READ_TIMEOUT_MS = 5000;
 
   /**
+   * How long an `Idempotency-Key` claim lives without a heartbeat from the api process running its
+   * command (renewed every third of it): past it, a retry looks the key up in the log and answers
+   * what was written, or runs the command (decision 0019).
+   */
+  @Expose()
+  @Transform(toInteger)
+  @IsInt({ message: 'CADRE_IDEMPOTENCY_LEASE_MS must be a whole number of milliseconds' })
+  @Min(300, { message: 'CADRE_IDEMPOTENCY_LEASE_MS must be 300 or more' })
+  CADRE_IDEMPOTENCY_LEASE_MS = 10_000;
+
+  /**
    * The longest a request waits for a database connection from a pool (a full pool, or a server
    * that does not answer): past it, 503 `DATABASE.UNAVAILABLE` with Retry-After. 0 = no limit.
    */

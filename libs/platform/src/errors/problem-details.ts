@@ -62,6 +62,14 @@ const FASTIFY_CODES: Record<string, { code: string; detail: string }> = {
     code: 'REQUEST.INVALID_CONTENT_LENGTH',
     detail: 'The request body does not match its Content-Length.',
   },
+  FST_ERR_BAD_URL: {
+    code: 'REQUEST.MALFORMED_URL',
+    detail: 'The request path does not decode: a percent-escape is not valid UTF-8.',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'REQUEST.URI_TOO_LONG',
+    detail: 'A path parameter is longer than the 100 characters this API accepts.',
+  },
 };
 
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'code', 'correlationId', 'instance']);

@@ -70,9 +70,11 @@ export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    const began = Date.now();
     this.lagMonitor.stop();
     await Promise.all(this.runners.map((runner) => runner.stop()));
     await this.runnerPool.end().catch(() => undefined);
+    this.logger.info({ projections: this.runners.length, ms: Date.now() - began }, 'projections stopped');
   }
 
   /** The last measured lag of each projection (measured every 5 s). */

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CursorKey } from '@cadre/read-models';
+import { ReturnedRecords } from '../../audit/returned-records.js';
 
 /** True when the client asked for a CSV export (`Accept: text/csv`). */
 export function wantsCsv(request: Pick<FastifyRequest, 'headers'>): boolean {
@@ -51,6 +52,21 @@ export async function* allPages<Row>(
 }
 
 /**
+ * A CSV export as the route returns it: what Nest streams, and the records it gave once it is
+ * done (the access log completes its entry with them: they are known only as rows stream).
+ */
+export class CsvExport extends StreamableFile {
+  constructor(
+    stream: Readable,
+    readonly returned: ReturnedRecords,
+    /** Settles when the last row was written, or the export stopped (the client went away). */
+    readonly finished: Promise<void>,
+  ) {
+    super(stream);
+  }
+}
+
+/**
  * Streams a CSV export to the client row by row (backpressure included), from pages read one
  * after another or from rows already in hand. The header row states that times are UTC: each time
  * column's header ends with "(UTC)". The handler returns what this gives, and Nest sends it once
@@ -62,13 +78,19 @@ export function sendCsv<Row>(
   filename: string,
   columns: readonly CsvColumn<Row>[],
   rows: AsyncIterable<Row> | Iterable<Row>,
-): StreamableFile {
+): CsvExport {
+  const returned = new ReturnedRecords();
   async function* lines(): AsyncGenerator<string> {
     yield csvLine(columns.map((column) => (column.time ? `${column.header} (UTC)` : column.header)));
-    for await (const row of rows) yield csvLine(columns.map((column) => column.value(row)));
+    for await (const row of rows) {
+      returned.note(row);
+      yield csvLine(columns.map((column) => column.value(row)));
+    }
   }
   reply
     .header('Content-Type', 'text/csv; charset=utf-8')
     .header('Content-Disposition', `attachment; filename="${filename}.csv"`);
-  return new StreamableFile(Readable.from(lines()));
+  const stream = Readable.from(lines());
+  const finished = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+  return new CsvExport(stream, returned, finished);
 }

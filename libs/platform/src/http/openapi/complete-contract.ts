@@ -37,14 +37,25 @@ const AUTHENTICATED: ProblemCodes = {
 /** Public routes are limited per client address, except the health probes (never limited). */
 const PUBLIC_LIMITED: ProblemCodes = { 429: ['REQUEST.RATE_LIMITED'] };
 const WITH_BODY: ProblemCodes = {
-  400: ['REQUEST.VALIDATION_FAILED', 'REQUEST.MALFORMED_JSON', 'REQUEST.INVALID_CONTENT_LENGTH'],
+  400: [
+    'REQUEST.VALIDATION_FAILED',
+    'REQUEST.MALFORMED_JSON',
+    'REQUEST.INVALID_CONTENT_LENGTH',
+    'REQUEST.BODY_TOO_DEEP',
+    'REQUEST.BODY_NOT_OBJECT',
+    'COMMAND.TEXT_NOT_PLAIN',
+  ],
   413: ['REQUEST.BODY_TOO_LARGE'],
   415: ['REQUEST.UNSUPPORTED_MEDIA_TYPE'],
 };
 const WITH_QUERY: ProblemCodes = { 400: ['REQUEST.VALIDATION_FAILED'] };
+/** The router refuses a path parameter longer than it takes (request-edge.ts). */
+const WITH_PATH_PARAMETERS: ProblemCodes = { 414: ['REQUEST.URI_TOO_LONG'] };
+/** A path or query parameter (any route may be sent a query) that is not plain text. */
+const EVERY_REQUEST: ProblemCodes = { 400: ['REQUEST.TEXT_NOT_PLAIN'] };
 const EVERY_ROUTE: ProblemCodes = {
   500: ['INTERNAL.UNEXPECTED'],
-  503: ['DATABASE.UNAVAILABLE', 'DATABASE.TIMEOUT', 'EVENT_STORE.UNAVAILABLE'],
+  503: ['DATABASE.UNAVAILABLE', 'DATABASE.TIMEOUT', 'EVENT_STORE.UNAVAILABLE', 'SERVICE.STOPPING'],
 };
 
 const TITLES: Record<ProblemStatus, string> = {
@@ -55,6 +66,7 @@ const TITLES: Record<ProblemStatus, string> = {
   409: 'Conflict with the current state',
   412: 'Precondition failed (If-Match)',
   413: 'Content too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Refused by a business rule',
   429: 'Too many requests',
@@ -115,6 +127,8 @@ export function completeContract(
         open ? (path.startsWith('/health/') ? {} : PUBLIC_LIMITED) : AUTHENTICATED,
         operation.requestBody ? WITH_BODY : {},
         query ? WITH_QUERY : {},
+        path.includes('{') ? WITH_PATH_PARAMETERS : {},
+        EVERY_REQUEST,
         convention?.problems ?? {},
         (Reflect.getMetadata(ROUTE_PROBLEMS, route.controller) as ProblemCodes | undefined) ?? {},
         (Reflect.getMetadata(ROUTE_PROBLEMS, route.handler) as ProblemCodes | undefined) ?? {},

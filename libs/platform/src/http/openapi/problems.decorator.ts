@@ -1,5 +1,5 @@
 /** The statuses a problem response can carry in this API (problem-details.ts maps the categories). */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 415 | 422 | 429 | 500 | 503;
 
 /** The stable codes an operation can answer, by status. */
 export type ProblemCodes = Partial<Record<ProblemStatus, readonly string[]>>;
