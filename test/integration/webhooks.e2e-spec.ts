@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server as HttpServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import request from 'supertest';
-import { HTTP, type CloudEvent } from 'cloudevents';
-import { Webhook } from 'standardwebhooks';
 import type pg from 'pg';
 import { SharedConnectionLeases } from '@cadre/subscriptions';
 import { READ_MODEL_POOL } from '@cadre/subscriptions/nest';
@@ -11,58 +9,7 @@ import { WebhookDeliveryWorker } from '../../apps/worker/src/processes/webhook-d
 import { CadreFixtures } from '../api/support/cadre-fixtures.js';
 import { registration } from '../api/support/staff-world.js';
 import { startPlatformTestApp, type PlatformTestApp } from '../platform/support/platform-test-app.js';
-
-/** An HR system's receiver: verifies the signature, parses the CloudEvent, fails while told to. */
-class Receiver {
-  readonly received: { webhookId: string; event: CloudEvent; headers: Record<string, string> }[] = [];
-  readonly rejectedSignatures: string[] = [];
-  /** The webhook-id of every request, failed ones included. */
-  readonly attempts: string[] = [];
-  failuresLeft = 0;
-  /** While true, requests are left unanswered (a receiver that hangs); kept to be ended later. */
-  hanging = false;
-  readonly held: ServerResponse[] = [];
-  secret = '';
-  private server: HttpServer | null = null;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        try {
-          new Webhook(this.secret).verify(body, headers);
-        } catch {
-          this.rejectedSignatures.push(headers['webhook-id']);
-          res.writeHead(400).end();
-          return;
-        }
-        this.attempts.push(headers['webhook-id']);
-        if (this.hanging) {
-          this.held.push(res);
-          return;
-        }
-        if (this.failuresLeft > 0) {
-          this.failuresLeft -= 1;
-          res.writeHead(503).end();
-          return;
-        }
-        const event = HTTP.toEvent({ headers, body }) as CloudEvent;
-        this.received.push({ webhookId: headers['webhook-id'], event, headers });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-
-  close(): Promise<void> {
-    for (const res of this.held.splice(0)) res.destroy();
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
+import { Receiver } from './support/webhook-receiver.js';
 
 describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', () => {
   let subject: PlatformTestApp;
@@ -156,7 +103,7 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
       .expect(404);
   });
 
-  it('delivers a backlog of several pages in order, each event once, across failures on the way', async () => {
+  it('maxInFlight 1: delivers a backlog of several pages in total log order, each event once, across failures', async () => {
     const backlog = new Receiver();
     const backlogUrl = await backlog.start();
     try {
@@ -173,7 +120,8 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
         .filter((e) => streams.has(e.stream) && e.type === 'CertificationAwarded')
         .map((e) => e.eventId);
       expect(ids).toHaveLength(232);
-      const created = await subscribe({ url: backlogUrl, from }).expect(201);
+      const created = await subscribe({ url: backlogUrl, from, maxInFlight: 1 }).expect(201);
+      expect(created.body.maxInFlight).toBe(1);
       backlog.secret = created.body.secret;
       await until(() => backlog.received.length >= 120);
       backlog.failuresLeft = 2;
@@ -424,12 +372,19 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
         await fixtures.certify(staffId, competency, 'awareness');
         ids.push((await fixtures.store.readStream(`staff-${staffId}`)).at(-1)!.eventId);
       }
-      // One worker holds the subscription and waits for the receiver's answer to its first event.
+      // One worker has claimed the member's first event and waits for the receiver's answer; the
+      // member's later events wait behind it.
       await until(() => takeover.attempts.length >= 1);
-      const holder = workers.find((worker) => worker.dispatcher.status().some((s) => s.state === 'running'))!;
-      const other = workers.find((worker) => worker !== holder)!;
-      expect(other.dispatcher.status().every((s) => s.state === 'waiting-for-lease')).toBe(true);
-      // It dies: its lease connection drops, its deliveries stop.
+      const { rows } = await subject.app
+        .get<pg.Pool>(READ_MODEL_POOL)
+        .query<{ claimed_by: string }>(
+          `SELECT claimed_by FROM cadre_webhooks.deliveries WHERE subscription_id = $1 AND claimed_by IS NOT NULL`,
+          [created.body.id],
+        );
+      expect(rows).toHaveLength(1);
+      const holder = workers.find((worker) => worker.dispatcher.claimsOwner() === rows[0].claimed_by)!;
+      expect(holder).toBeDefined();
+      // It dies: its lease connection drops (its claims lapse with it), its deliveries stop.
       await holder.leases.close();
       void holder.dispatcher.stop();
       takeover.hanging = false;
@@ -443,11 +398,11 @@ describe('webhooks: subscriptions and signed, at-least-once, ordered delivery', 
         .set('Authorization', hr)
         .expect(204);
     } finally {
+      await takeover.close();
       for (const worker of workers) {
         await worker.dispatcher.stop();
         await worker.leases.close();
       }
-      await takeover.close();
       own.dispatcher.start();
     }
   });

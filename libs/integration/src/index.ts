@@ -6,3 +6,6 @@ export * from './webhooks/post-signed.js';
 export * from './webhooks/webhook-delivery.js';
 export * from './webhooks/webhook-dispatcher.js';
 export * from './webhooks/address-guard.js';
+export * from './webhooks/delivery-queue.js';
+export * from './webhooks/subject-ordered-deliverer.js';
+export * from './webhooks/endpoint-health.js';

@@ -1,17 +1,26 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiCreatedResponse } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CLOCK, randomIds, type Actor, type Clock } from '@cadre/kernel';
 import type pg from 'pg';
 import { actsIn, DomainForbiddenError } from '@cadre/domain';
 import { EVENT_STORE, type EventStore } from '@cadre/event-store';
 import {
   CERTIFICATION_EVENT_TYPES,
+  DeliveryQueue,
   WebhookSubscriptions,
   assertPublicHost,
   keyRingSecretBox,
   isCertificationEventType,
   postSigned,
   toStructuredJson,
+  type EndpointState,
   type WebhookSubscription,
 } from '@cadre/integration';
 import { configuredKeyRing } from '@cadre/personal-data';
@@ -22,10 +31,15 @@ import {
   InvalidSubscriptionError,
   SUBSCRIPTION,
   SUBSCRIPTION_WITH_SECRET,
+  ReplayRequestDto,
+  SubscriptionChangeDto,
   SubscriptionRequestDto,
+  SubscriptionStateError,
+  maxInFlightOf,
   present,
 } from './webhook-subscription.contract.js';
 import { CertificationFeed } from './certification-feed.js';
+import { replayRange } from './webhook-replay.js';
 import { anything, bool, instant, int, list, nullableStr, object, str } from '../shared/response.schemas.js';
 
 /** How long the previous secret keeps signing after a rotation. */
@@ -41,6 +55,7 @@ const SECRET_OVERLAP_MS = 24 * 3_600_000;
 @Roles('hr-system', 'admin')
 export class WebhookSubscriptionsHttpController {
   private readonly subscriptions: WebhookSubscriptions;
+  private readonly queue: DeliveryQueue;
   private readonly source: string;
   private readonly production: boolean;
 
@@ -54,6 +69,7 @@ export class WebhookSubscriptionsHttpController {
     this.source = config.CADRE_EVENT_SOURCE;
     this.production = config.NODE_ENV === 'production';
     this.subscriptions = new WebhookSubscriptions(pool, keyRingSecretBox(configuredKeyRing(config)));
+    this.queue = new DeliveryQueue(this.subscriptions);
   }
 
   @Post()
@@ -75,6 +91,7 @@ export class WebhookSubscriptionsHttpController {
     }
     const eventTypes = this.eventTypes(body.eventTypes);
     const jurisdictions = this.jurisdictions(actor, body.jurisdictions);
+    const maxInFlight = body.maxInFlight === undefined ? undefined : maxInFlightOf(body.maxInFlight);
     const cursor = await this.from(body.from);
     const created = await this.subscriptions.create({
       owner: actor.sub,
@@ -82,6 +99,7 @@ export class WebhookSubscriptionsHttpController {
       eventTypes,
       jurisdictions,
       cursor,
+      maxInFlight,
     });
     return { ...this.present(created), secret: created.secret };
   }
@@ -99,6 +117,84 @@ export class WebhookSubscriptionsHttpController {
   @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
   async read(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.present(await this.find(actor, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a webhook subscription: how many events are delivered at once (`maxInFlight`)',
+    description:
+      '400 WEBHOOK.INVALID_SUBSCRIPTION when `maxInFlight` is not a whole number from 1 to 64. Takes effect at the next claim; events already in flight finish.',
+  })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 400: ['WEBHOOK.INVALID_SUBSCRIPTION'], 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'] })
+  async change(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SubscriptionChangeDto) {
+    const maxInFlight = maxInFlightOf(body.maxInFlight);
+    if (!(await this.subscriptions.setMaxInFlight(id, this.owner(actor), maxInFlight)))
+      throw this.notFound(id);
+    return this.present(await this.find(actor, id));
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pause delivery (a receiver in maintenance): events queue up, nothing is sent or spent',
+    description: '409 WEBHOOK.SUBSCRIPTION_STATE when it is disabled or already paused.',
+  })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'], 409: ['WEBHOOK.SUBSCRIPTION_STATE'] })
+  pause(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.changeState(actor, id, ['active', 'failing'], 'paused', 'active or failing');
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Resume a paused subscription where it stood',
+    description: '409 WEBHOOK.SUBSCRIPTION_STATE when it is not paused.',
+  })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'], 409: ['WEBHOOK.SUBSCRIPTION_STATE'] })
+  resume(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.changeState(actor, id, ['paused'], 'active', 'paused');
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Enable a disabled subscription: delivery resumes from where it stood',
+    description: '409 WEBHOOK.SUBSCRIPTION_STATE when it is not disabled.',
+  })
+  @ApiOkResponse({ description: 'The answer', schema: SUBSCRIPTION })
+  @Problems({ 404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'], 409: ['WEBHOOK.SUBSCRIPTION_STATE'] })
+  enable(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.changeState(actor, id, ['disabled'], 'active', 'disabled');
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a range of events again (Cadre-Redelivery: replay), in order per staff member',
+    description:
+      '`from`: a feed cursor (replay starts after it); `to`: a feed cursor, inclusive (default: the head). 400 FEED.INVALID_CURSOR when either is not a cursor, WEBHOOK.INVALID_REPLAY when `from` is missing, `to` comes before `from`, or the range holds more than 10,000 events.',
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'Queued',
+    schema: object({
+      replayed: int('Events queued to be sent again'),
+      from: str(),
+      to: nullableStr('The last position of the range (null: the log is empty)'),
+    }),
+  })
+  @Problems({
+    400: ['FEED.INVALID_CURSOR', 'WEBHOOK.INVALID_REPLAY'],
+    404: ['WEBHOOK.SUBSCRIPTION_NOT_FOUND'],
+  })
+  async replay(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ReplayRequestDto) {
+    const subscription = await this.find(actor, id);
+    const replayed = await replayRange(this.feed, this.queue, subscription, body.from, body.to);
+    if (!replayed) throw this.notFound(id);
+    return replayed;
   }
 
   @Delete(':id')
@@ -229,6 +325,19 @@ export class WebhookSubscriptionsHttpController {
       secret,
       previousSecretValidUntil: new Date(this.clock.now().getTime() + SECRET_OVERLAP_MS).toISOString(),
     };
+  }
+
+  private async changeState(
+    actor: Actor,
+    id: string,
+    from: readonly EndpointState[],
+    to: EndpointState,
+    wanted: string,
+  ) {
+    const changed = await this.subscriptions.changeState(id, this.owner(actor), from, to);
+    if (changed === 'missing') throw this.notFound(id);
+    if (changed === 'conflict') throw new SubscriptionStateError(id, wanted);
+    return this.present(await this.find(actor, id));
   }
 
   /** A subscription as shown: its cursor in today's spelling (one kept from before, too). */

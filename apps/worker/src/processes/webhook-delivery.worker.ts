@@ -11,11 +11,14 @@ import {
   CertificationEventMapper,
   WebhookDispatcher,
   WebhookSubscriptions,
+  ENDPOINT_STATES,
   keyRingSecretBox,
+  type WebhookDispatcherOptions,
+  type WebhookSubscription,
 } from '@cadre/integration';
 import { PersonalDataVault, configuredKeyRing } from '@cadre/personal-data';
 import { AppConfig, MetricsRegistry, PINO_LOGGER } from '@cadre/platform';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { LeaseProvider } from '@cadre/subscriptions';
 import { LEASES, READ_MODEL_POOL } from '@cadre/subscriptions/nest';
 
@@ -25,8 +28,8 @@ const PERSONAL_DATA_FIELD = 'personal-data';
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly dispatcher: WebhookDispatcher;
-  /** A dispatcher as this worker's, on other leases: another worker's, in tests. */
-  readonly dispatcherWith: (leases: LeaseProvider) => WebhookDispatcher;
+  /** A dispatcher as this worker's, on other leases: another worker's, in tests (options overridden). */
+  readonly dispatcherWith: (leases: LeaseProvider, options?: WebhookDispatcherOptions) => WebhookDispatcher;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -68,15 +71,47 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       },
     });
     const secrets = keyRingSecretBox(configuredKeyRing(config));
-    this.dispatcherWith = (leases) =>
+    this.subscriptionGauges(new WebhookSubscriptions(pool, secrets), metrics);
+    this.dispatcherWith = (leases, options = {}) =>
       new WebhookDispatcher(store, new WebhookSubscriptions(pool, secrets), mapper, leases, {
-        maxAttempts: config.NODE_ENV === 'test' ? 3 : 8,
-        baseDelayMs: config.NODE_ENV === 'test' ? 50 : 500,
+        // Tests: three attempts 50 ms apart; otherwise Standard Webhooks' schedule (eight attempts over about 27.5 h).
+        ...(config.NODE_ENV === 'test' ? { retryDelaysMs: [50, 50] } : {}),
         blockPrivateAddresses: config.NODE_ENV === 'production',
         onAttempt: (outcome) => attempts.inc({ outcome }),
         log: (level, message, fields) => logger[level]({ webhooks: true, ...fields }, message),
+        ...options,
       });
     this.dispatcher = this.dispatcherWith(leases);
+  }
+
+  /** Each subscription's state and lag, read when /metrics is scraped. */
+  private subscriptionGauges(subscriptions: WebhookSubscriptions, metrics: MetricsRegistry): void {
+    const read = async (): Promise<WebhookSubscription[]> => subscriptions.list().catch(() => []);
+    new Gauge({
+      name: 'cadre_webhook_subscription_state',
+      help: 'Webhook subscriptions by state (1 for the state each subscription is in): active, failing, disabled, paused.',
+      labelNames: ['subscription', 'state'] as const,
+      registers: [metrics.registry],
+      async collect() {
+        this.reset();
+        for (const s of await read()) {
+          for (const state of ENDPOINT_STATES)
+            this.set({ subscription: s.id, state }, s.state === state ? 1 : 0);
+        }
+      },
+    });
+    for (const unit of ['events', 'seconds'] as const) {
+      new Gauge({
+        name: `cadre_webhook_lag_${unit}`,
+        help: `Webhook delivery lag in ${unit}: events queued and not yet delivered${unit === 'seconds' ? ' (age of the oldest)' : ''}.`,
+        labelNames: ['subscription'] as const,
+        registers: [metrics.registry],
+        async collect() {
+          this.reset();
+          for (const s of await read()) this.set({ subscription: s.id }, s.lag[unit]);
+        },
+      });
+    }
   }
 
   onApplicationBootstrap(): void {

@@ -26,6 +26,34 @@ export async function postSigned(
   extraHeaders: Record<string, string> = {},
   blockPrivateAddresses = false,
 ): Promise<number> {
+  return (await postSignedAnswer(url, secrets, id, body, timeoutMs, extraHeaders, blockPrivateAddresses))
+    .status;
+}
+
+/** What a receiver answered: its status, and how long its Retry-After asks to wait (null: none). */
+export interface ReceiverAnswer {
+  readonly status: number;
+  readonly retryAfterMs: number | null;
+}
+
+/** Retry-After in seconds or as an HTTP date, in ms from `now`; null when absent or unreadable. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | null {
+  if (!header) return null;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** {@link postSigned}, answering the status and the receiver's Retry-After. */
+export async function postSignedAnswer(
+  url: string,
+  secrets: string | readonly string[],
+  id: string,
+  body: string,
+  timeoutMs = 10_000,
+  extraHeaders: Record<string, string> = {},
+  blockPrivateAddresses = false,
+): Promise<ReceiverAnswer> {
   const timestamp = new Date();
   // One signature per secret in force (a rotation's overlap): the receiver accepts either.
   const signature = (typeof secrets === 'string' ? [secrets] : secrets)
@@ -37,7 +65,7 @@ export async function postSigned(
     if (isIP(host) && isPrivateAddress(host)) throw new PrivateAddressError(host, host);
   }
   const client = target.protocol === 'https:' ? https : http;
-  return new Promise<number>((resolve, reject) => {
+  return new Promise<ReceiverAnswer>((resolve, reject) => {
     const req = client.request(
       target,
       {
@@ -56,7 +84,12 @@ export async function postSigned(
       },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfterMs: retryAfterMs(res.headers['retry-after']),
+          }),
+        );
         res.on('error', reject);
       },
     );

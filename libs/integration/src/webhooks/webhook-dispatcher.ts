@@ -1,32 +1,45 @@
+import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@cadre/event-store';
-import { SubscriptionRunner, type LeaseProvider, type RunnerStatus } from '@cadre/subscriptions';
+import { SubscriptionRunner, type Lease, type LeaseProvider, type RunnerStatus } from '@cadre/subscriptions';
 import type { CertificationEventMapper } from '../certification-event-mapper.js';
-import { WebhookDeliveryConsumer, type WebhookDeliveryOptions } from './webhook-delivery.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { SubjectOrderedDeliverer, type DelivererOptions } from './subject-ordered-deliverer.js';
+import { WebhookDeliveryConsumer } from './webhook-delivery.js';
 import type { WebhookSubscriptions } from './webhook-subscriptions.js';
 
-export interface WebhookDispatcherOptions extends WebhookDeliveryOptions {
+export interface WebhookDispatcherOptions extends DelivererOptions {
   /** How often the subscriptions are looked at: new ones start delivering, deleted ones stop. */
-  readonly pollMs?: number;
-  /** Events per batch a subscription's runner reads (the cursor is saved once per batch). */
+  readonly subscriptionsPollMs?: number;
+  /** Events per batch a subscription's runner reads and queues (with its cursor). */
   readonly batchSize?: number;
-  /** How often a runner without its lease tries to take it (another worker's delivery died). */
+  /** How often a runner without its lease tries to take it (another worker's runner died). */
   readonly leaseRetryMs?: number;
 }
 
+interface Delivery {
+  readonly runner: SubscriptionRunner;
+  readonly deliverer: SubjectOrderedDeliverer;
+}
+
 /**
- * Delivers the certification events to every webhook subscription: one subscription runner per
- * subscription (libs/subscriptions, the one way Cadre follows the log), so delivery resumes from
- * the subscription's cursor under its lease — one worker at a time per subscription, order kept;
- * a worker that dies drops its lease connection and another takes over within `leaseRetryMs` —
- * and wakes on new events as the read models do. A slow or failing receiver stalls only its own
- * subscription. Every `pollMs` the dispatcher starts runners for new subscriptions and stops those
- * of deleted ones.
+ * Delivers the certification events to every webhook subscription (decision 0023). Per
+ * subscription, a subscription runner (libs/subscriptions, the one way Cadre follows the log)
+ * queues the events the subscription wants, one worker at a time under the subscription's lease;
+ * and on every worker a deliverer posts the queued events, in order per subject, up to the
+ * subscription's `maxInFlight` across all workers. A deliverer's claims belong to this process's
+ * deliverer lease (on the same lease connection): a worker that dies drops it, and another
+ * worker's deliverers claim its events again at their next look (`pollMs`).
  */
 export class WebhookDispatcher {
-  private readonly runners = new Map<string, SubscriptionRunner>();
+  private readonly deliveries = new Map<string, Delivery>();
+  /** Deliveries of deleted subscriptions being stopped. */
+  private readonly ending = new Set<Promise<void>>();
+  private readonly queue: DeliveryQueue;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private stopping = false;
+  private ownerLease: Lease | null = null;
+  private ownerName: string | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -34,7 +47,9 @@ export class WebhookDispatcher {
     private readonly mapper: CertificationEventMapper,
     private readonly leases: LeaseProvider,
     private readonly options: WebhookDispatcherOptions = {},
-  ) {}
+  ) {
+    this.queue = new DeliveryQueue(subscriptions);
+  }
 
   start(): void {
     this.stopping = false;
@@ -46,7 +61,7 @@ export class WebhookDispatcher {
         )
         .finally(() => {
           this.polling = null;
-          if (!this.stopping) this.timer = setTimeout(poll, this.options.pollMs ?? 1000);
+          if (!this.stopping) this.timer = setTimeout(poll, this.options.subscriptionsPollMs ?? 1000);
         });
     };
     poll();
@@ -56,35 +71,75 @@ export class WebhookDispatcher {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.polling;
-    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
-    this.runners.clear();
+    await Promise.all([...this.deliveries.values()].map((delivery) => this.stopDelivery(delivery)));
+    this.deliveries.clear();
+    await Promise.all([...this.ending]);
+    const lease = this.ownerLease;
+    this.ownerLease = null;
+    await lease?.release();
   }
 
-  /** The runners' status, one per subscription this process delivers or stands by for. */
+  /** The runners' status, one per subscription this process queues or stands by for. */
   status(): RunnerStatus[] {
-    return [...this.runners.values()].map((runner) => runner.status());
+    return [...this.deliveries.values()].map((delivery) => delivery.runner.status());
   }
 
-  /** Starts a runner for each new subscription and stops the runners of deleted ones. */
+  /** The lease name this process's claims are made under now; null while it holds none. */
+  claimsOwner(): string | null {
+    return this.ownerLease?.held ? this.ownerName : null;
+  }
+
+  /** Starts the delivery of each new subscription and stops that of deleted ones. */
   async pollOnce(): Promise<void> {
+    await this.takeOwnerLease();
     // Ids only: the secrets are unsealed by each delivery when it reads its subscription.
     const active = new Set(await this.subscriptions.activeIds());
-    for (const [id, runner] of this.runners) {
+    for (const [id, delivery] of this.deliveries) {
       if (active.has(id)) continue;
-      this.runners.delete(id);
-      await runner.stop();
+      this.deliveries.delete(id);
+      // Not waited for here: its attempts in flight may wait on a receiver for their time limit.
+      const stopped = this.stopDelivery(delivery).finally(() => this.ending.delete(stopped));
+      this.ending.add(stopped);
     }
     for (const id of active) {
-      if (this.stopping || this.runners.has(id)) continue;
-      const consumer = new WebhookDeliveryConsumer(id, this.subscriptions, this.mapper, this.options);
+      if (this.stopping || this.deliveries.has(id)) continue;
+      const deliverer = new SubjectOrderedDeliverer(
+        id,
+        this.subscriptions,
+        this.queue,
+        this.store,
+        this.mapper,
+        () => this.claimsOwner(),
+        this.options,
+      );
+      const consumer = new WebhookDeliveryConsumer(id, this.subscriptions, this.queue, this.mapper, () =>
+        deliverer.wake(),
+      );
       const runner = new SubscriptionRunner(this.store, consumer, {
         leases: this.leases,
-        batchSize: this.options.batchSize ?? 100,
+        batchSize: this.options.batchSize ?? 500,
         leaseRetryMs: this.options.leaseRetryMs ?? 1000,
         log: (level, message, fields) => this.options.log?.(level, message, { subscription: id, ...fields }),
       });
-      this.runners.set(id, runner);
+      this.deliveries.set(id, { runner, deliverer });
       runner.start();
+      deliverer.start();
     }
+  }
+
+  /**
+   * The lease this process's claims belong to, taken again under a new name when it was lost (a
+   * claim made under the lost one may already be another worker's).
+   */
+  private async takeOwnerLease(): Promise<void> {
+    if (this.ownerLease?.held || this.stopping) return;
+    const name = `webhook-deliverer-${randomUUID()}`;
+    const lease = await this.leases.tryAcquire(name);
+    this.ownerLease = lease;
+    this.ownerName = lease ? name : null;
+  }
+
+  private async stopDelivery(delivery: Delivery): Promise<void> {
+    await Promise.all([delivery.runner.stop(), delivery.deliverer.stop()]);
   }
 }

@@ -3,6 +3,7 @@ import { ADVISORY_LOCKS, ddlLockSql, randomIds, storableText } from '@cadre/kern
 import { sealUnderRing, unsealUnderRing, type KeyRing } from '@cadre/personal-data';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import type { EndpointState } from './endpoint-health.js';
 
 export const WEBHOOKS_SCHEMA = 'cadre_webhooks';
 
@@ -37,7 +38,38 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
   last_error      text NOT NULL,
   recorded_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (subscription_id, event_id)
-);`;
+);
+-- Per-subject delivery (decision 0023): existing subscriptions keep their strict order (1).
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS max_in_flight int NOT NULL DEFAULT 1;
+-- The events enqueued for delivery, in log order (seq), until delivered or dead-lettered: ids
+-- and positions only, the body is rebuilt from the log when it is sent.
+CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.deliveries (
+  subscription_id uuid NOT NULL,
+  seq             bigserial,
+  event_id        uuid NOT NULL,
+  position        text NOT NULL,
+  stream          text NOT NULL,
+  revision        int NOT NULL,
+  subject         text NOT NULL,
+  recorded_at     timestamptz NOT NULL,
+  -- 'replay': sent again on request (Cadre-Redelivery: replay); null: its first delivery.
+  redelivery      text,
+  attempts        int NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  claimed_by      text,
+  last_error      text,
+  PRIMARY KEY (subscription_id, seq)
+);
+-- The receiver's health (decision 0023).
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'active';
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS consecutive_failures int NOT NULL DEFAULT 0;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS last_success_at timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS last_failure_at timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS failing_since timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS probes int NOT NULL DEFAULT 0;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS hold_until timestamptz;
+ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS state_reason text;
+CREATE INDEX IF NOT EXISTS deliveries_by_subject ON ${WEBHOOKS_SCHEMA}.deliveries (subscription_id, subject, seq);`;
 
 /**
  * Dead letters of earlier versions kept the body they were to deliver (personal data: the
@@ -75,8 +107,21 @@ export interface WebhookSubscription {
   readonly jurisdictions: readonly string[];
   /** Where delivery stands: the position of the last event handled (null: from the beginning). */
   readonly cursor: string | null;
+  /** Events delivered at once (of different subjects); one subject's events go one at a time. */
+  readonly maxInFlight: number;
   readonly createdAt: string;
+  readonly state: EndpointState;
+  /** Why it is failing or disabled; null otherwise. */
+  readonly stateReason: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+  readonly consecutiveFailures: number;
+  /** What is queued and not yet delivered: how many events, and how old the oldest is (seconds). */
+  readonly lag: { readonly events: number; readonly seconds: number };
 }
+
+/** The bounds of `maxInFlight`, and what a new subscription gets. */
+export const MAX_IN_FLIGHT = { min: 1, max: 64, default: 16 } as const;
 
 interface Row {
   subscription_id: string;
@@ -88,8 +133,21 @@ interface Row {
   previous_secret: string | null;
   previous_secret_until: Date | null;
   cursor: string | null;
+  max_in_flight: number;
   created_at: Date;
+  state: EndpointState;
+  state_reason: string | null;
+  last_success_at: Date | null;
+  last_failure_at: Date | null;
+  consecutive_failures: number;
+  pending?: number;
+  oldest?: Date | null;
 }
+
+/** A subscription with what is queued for it. */
+const SELECT = `SELECT s.*, q.pending, q.oldest FROM ${WEBHOOKS_SCHEMA}.subscriptions s
+  LEFT JOIN LATERAL (SELECT count(*)::int AS pending, min(recorded_at) AS oldest
+                       FROM ${WEBHOOKS_SCHEMA}.deliveries d WHERE d.subscription_id = s.subscription_id) q ON true`;
 
 /**
  * How signing secrets are kept at rest: sealed (under the key-encryption keys, see
@@ -135,7 +193,17 @@ const toSubscription = (row: Row): WebhookSubscription => ({
   eventTypes: row.event_types,
   jurisdictions: row.jurisdictions,
   cursor: row.cursor,
+  maxInFlight: row.max_in_flight,
   createdAt: row.created_at.toISOString(),
+  state: row.state,
+  stateReason: row.state_reason,
+  lastSuccessAt: row.last_success_at?.toISOString() ?? null,
+  lastFailureAt: row.last_failure_at?.toISOString() ?? null,
+  consecutiveFailures: row.consecutive_failures,
+  lag: {
+    events: row.pending ?? 0,
+    seconds: row.oldest ? Math.max(0, Math.round((Date.now() - row.oldest.getTime()) / 1000)) : 0,
+  },
 });
 
 /** The webhook subscriptions of HR systems, and their signing secrets (Standard Webhooks `whsec_`). */
@@ -157,7 +225,8 @@ export class WebhookSubscriptions {
       : [current];
   }
 
-  private ensure(): Promise<void> {
+  /** Creates the tables when they are missing (once per instance). */
+  ensure(): Promise<void> {
     this.ready ??= (async () => {
       await withTransaction(this.pool, async (client) => {
         await client.query(DDL);
@@ -177,14 +246,24 @@ export class WebhookSubscriptions {
     eventTypes: readonly string[];
     jurisdictions: readonly string[];
     cursor: string | null;
+    maxInFlight?: number;
   }): Promise<WebhookSubscription & { secret: string }> {
     await this.ensure();
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const id = randomIds();
     const { rows } = await this.pool.query<Row>(
-      `INSERT INTO ${WEBHOOKS_SCHEMA}.subscriptions (subscription_id, owner, url, event_types, jurisdictions, secret, cursor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [id, spec.owner, spec.url, spec.eventTypes, spec.jurisdictions, this.box.seal(id, secret), spec.cursor],
+      `INSERT INTO ${WEBHOOKS_SCHEMA}.subscriptions (subscription_id, owner, url, event_types, jurisdictions, secret, cursor, max_in_flight)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [
+        id,
+        spec.owner,
+        spec.url,
+        spec.eventTypes,
+        spec.jurisdictions,
+        this.box.seal(id, secret),
+        spec.cursor,
+        spec.maxInFlight ?? MAX_IN_FLIGHT.default,
+      ],
     );
     return { ...toSubscription(rows[0]), secret };
   }
@@ -192,15 +271,30 @@ export class WebhookSubscriptions {
   async list(owner?: string): Promise<WebhookSubscription[]> {
     await this.ensure();
     const { rows } = await this.pool.query<Row>(
-      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE deleted_at IS NULL AND ($1::text IS NULL OR owner = $1)
-       ORDER BY created_at, subscription_id`,
+      `${SELECT} WHERE s.deleted_at IS NULL AND ($1::text IS NULL OR s.owner = $1)
+       ORDER BY s.created_at, s.subscription_id`,
       [owner ?? null],
     );
     return rows.map(toSubscription);
   }
 
   async get(id: string, owner?: string): Promise<WebhookSubscription | null> {
-    return (await this.list(owner)).find((s) => s.id === id) ?? null;
+    await this.ensure();
+    const { rows } = await this.pool.query<Row>(
+      `${SELECT} WHERE s.subscription_id::text = $1 AND s.deleted_at IS NULL AND ($2::text IS NULL OR s.owner = $2)`,
+      [id, owner ?? null],
+    );
+    return rows[0] ? toSubscription(rows[0]) : null;
+  }
+
+  /** A subscription as {@link get} gives it, without reading its queue (lag zero): for delivery. */
+  async withoutLag(id: string): Promise<WebhookSubscription | null> {
+    await this.ensure();
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE subscription_id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return rows[0] ? toSubscription(rows[0]) : null;
   }
 
   /** The ids of the subscriptions to deliver to (what the dispatcher looks at every second). */
@@ -254,14 +348,64 @@ export class WebhookSubscriptions {
     );
   }
 
-  async remove(id: string, owner?: string): Promise<boolean> {
+  /** Changes how many events are delivered at once; false when there is no such subscription. */
+  async setMaxInFlight(id: string, owner: string | undefined, maxInFlight: number): Promise<boolean> {
     await this.ensure();
     const { rowCount } = await this.pool.query(
-      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET deleted_at = now()
-       WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
-      [id, owner ?? null],
+      `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET max_in_flight = $3
+        WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)`,
+      [id, owner ?? null, maxInFlight],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Moves the subscription to `to` if it is in one of `from` (pause, resume, enable); leaving
+   * `disabled` or `paused` for `active` starts its health afresh. `missing` when there is no such
+   * subscription (of `owner`), `conflict` when it is in another state.
+   */
+  async changeState(
+    id: string,
+    owner: string | undefined,
+    from: readonly EndpointState[],
+    to: EndpointState,
+  ): Promise<'changed' | 'conflict' | 'missing'> {
+    await this.ensure();
+    const { rows } = await this.pool.query<{ changed: boolean }>(
+      `WITH found AS (
+         SELECT subscription_id FROM ${WEBHOOKS_SCHEMA}.subscriptions
+          WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)
+       ), changed AS (
+         UPDATE ${WEBHOOKS_SCHEMA}.subscriptions s SET state = $4, state_reason = NULL, hold_until = NULL,
+                consecutive_failures = CASE WHEN $4 = 'active' THEN 0 ELSE consecutive_failures END,
+                failing_since = CASE WHEN $4 = 'active' THEN NULL ELSE failing_since END,
+                probes = CASE WHEN $4 = 'active' THEN 0 ELSE probes END
+           FROM found WHERE s.subscription_id = found.subscription_id AND s.state = ANY($3::text[])
+          RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM changed) AS changed FROM found`,
+      [id, owner ?? null, from, to],
+    );
+    if (!rows[0]) return 'missing';
+    return rows[0].changed ? 'changed' : 'conflict';
+  }
+
+  /** Deletes a subscription, and its pending deliveries with it. */
+  async remove(id: string, owner?: string): Promise<boolean> {
+    await this.ensure();
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET deleted_at = now()
+         WHERE subscription_id::text = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR owner = $2)
+         RETURNING subscription_id AS id`,
+        [id, owner ?? null],
+      );
+      if (rows[0])
+        await client.query(`DELETE FROM ${WEBHOOKS_SCHEMA}.deliveries WHERE subscription_id = $1`, [
+          rows[0].id,
+        ]);
+      return rows.length > 0;
+    });
   }
 
   /** The subscription as delivery needs it — fresh, with its secrets — or null once it is deleted. */
@@ -279,8 +423,13 @@ export class WebhookSubscriptions {
    * kept with its rows. False (and nothing written) when the cursor is no longer at `expected` —
    * another worker delivered meanwhile — or the subscription is deleted.
    */
-  async saveCursor(id: string, expected: string | null, cursor: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  async saveCursor(
+    id: string,
+    expected: string | null,
+    cursor: string,
+    client: Pick<pg.ClientBase, 'query'> = this.pool,
+  ): Promise<boolean> {
+    const { rowCount } = await client.query(
       `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET cursor = $3
         WHERE subscription_id = $1 AND deleted_at IS NULL AND cursor IS NOT DISTINCT FROM $2`,
       [id, expected, cursor],
