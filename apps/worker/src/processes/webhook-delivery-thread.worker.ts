@@ -14,7 +14,7 @@ const RESTART_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 /**
  * Webhook delivery in a thread of its own, for a standalone worker that also runs projections or
- * processes: delivery claims, posts and records events continuously (decision 0023), and on the
+ * processes: delivery claims, posts and records events continuously (decision 0025), and on the
  * worker's event loop each of those steps would queue behind the read models' batches. The thread runs the same delivery (leases, cursors, metrics of its own) on
  * connections of its own; it is started again if it dies, and stopped with the worker.
  */

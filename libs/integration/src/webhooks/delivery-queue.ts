@@ -78,7 +78,7 @@ export interface Recorded {
 const T = `${WEBHOOKS_SCHEMA}.deliveries`;
 
 /**
- * The durable per-subscription delivery queue (decision 0023). The subscription's runner enqueues
+ * The durable per-subscription delivery queue (decision 0025). The subscription's runner enqueues
  * the events it wants with its cursor, in one transaction; deliverers claim the head of each
  * subject — its oldest undelivered event, when none of that subject is in flight — up to the
  * subscription's `maxInFlight` across all workers. A claim belongs to a deliverer's lease (a

@@ -1,4 +1,4 @@
-/** Where a subscription's receiver stands (decision 0023). */
+/** Where a subscription's receiver stands (decision 0025). */
 export type EndpointState = 'active' | 'failing' | 'disabled' | 'paused';
 
 export const ENDPOINT_STATES: readonly EndpointState[] = ['active', 'failing', 'disabled', 'paused'];

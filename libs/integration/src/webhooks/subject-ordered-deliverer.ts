@@ -35,7 +35,7 @@ export interface DelivererOptions extends WebhookDeliveryOptions {
 type Deliverable = WebhookSubscription & { secrets: string[] };
 
 /**
- * Posts one subscription's queued events (decision 0023): claims the due heads of their subjects
+ * Posts one subscription's queued events (decision 0025): claims the due heads of their subjects
  * up to the subscription's `maxInFlight` (see {@link DeliveryQueue.claim}), posts them at once,
  * each body rebuilt from the log with the feed's mapper, and records each outcome: delivered
  * (out of the queue), failed (due again after its retry delay, still holding its subject) or,

@@ -35,7 +35,7 @@ export class SubscriptionGoneError extends Error {}
 export const deliveryName = (subscriptionId: string): string => `webhook-${subscriptionId}`;
 
 /**
- * The enqueueing half of a webhook subscription's delivery (decision 0023), a {@link LogConsumer}
+ * The enqueueing half of a webhook subscription's delivery (decision 0025), a {@link LogConsumer}
  * of the subscription runner: each batch's events the subscription wants go into its
  * {@link DeliveryQueue} (ids, positions and subject, never a body) in the same transaction as its
  * cursor, which therefore says how far the log has been queued. Nothing waits on a receiver here:

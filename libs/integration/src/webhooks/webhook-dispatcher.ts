@@ -22,7 +22,7 @@ interface Delivery {
 }
 
 /**
- * Delivers the certification events to every webhook subscription (decision 0023). Per
+ * Delivers the certification events to every webhook subscription (decision 0025). Per
  * subscription, a subscription runner (libs/subscriptions, the one way Cadre follows the log)
  * queues the events the subscription wants, one worker at a time under the subscription's lease;
  * and on every worker a deliverer posts the queued events, in order per subject, up to the

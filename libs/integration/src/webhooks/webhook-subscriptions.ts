@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.dead_letters (
   recorded_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (subscription_id, event_id)
 );
--- Per-subject delivery (decision 0023): existing subscriptions keep their strict order (1).
+-- Per-subject delivery (decision 0025): existing subscriptions keep their strict order (1).
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS max_in_flight int NOT NULL DEFAULT 1;
 -- The events enqueued for delivery, in log order (seq), until delivered or dead-lettered: ids
 -- and positions only, the body is rebuilt from the log when it is sent.
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS ${WEBHOOKS_SCHEMA}.deliveries (
   last_error      text,
   PRIMARY KEY (subscription_id, seq)
 );
--- The receiver's health (decision 0023).
+-- The receiver's health (decision 0025).
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'active';
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS consecutive_failures int NOT NULL DEFAULT 0;
 ALTER TABLE ${WEBHOOKS_SCHEMA}.subscriptions ADD COLUMN IF NOT EXISTS last_success_at timestamptz;
