@@ -23,7 +23,8 @@ async function readiness(
 
 /**
  * A projection whose runner fails (it retries, with back-off) leaves the api ready — it can serve —
- * but `/health/ready` says so: `status: "degraded"`, naming the projection and its error.
+ * but `/health/ready` says so: `status: "degraded"`, naming the projection, its position and its
+ * error, and the gauge `cadre_projection_failing` is 1 for it.
  */
 describe('readiness while a projection fails', () => {
   let subject: PlatformTestApp;
@@ -40,9 +41,38 @@ describe('readiness while a projection fails', () => {
     await subject?.close();
   });
 
+  /** `cadre_projection_failing{projection="<name>"}` as `/metrics` shows it. */
+  const failingGauge = async (name: string): Promise<number | undefined> => {
+    const metrics = await request(subject.app.getHttpServer()).get('/metrics').expect(200);
+    const line = metrics.text
+      .split('\n')
+      .find((l) => l.startsWith(`cadre_projection_failing{projection="${name}"}`));
+    return line === undefined ? undefined : Number(line.split(' ').at(-1));
+  };
+
   it('says "degraded" naming the failing projection, and "ok" again once it recovers', async () => {
     const ok = await readiness(subject, (body) => body.status === 'ok');
     expect(ok.degraded).toBeUndefined();
+
+    const manager = await world.bearer(['manager'], ['AL'], 'mgr-al');
+    const formTeam = (name: string) =>
+      request(world.server)
+        .post('/v1/teams')
+        .set('Authorization', manager)
+        .send({
+          name,
+          jurisdiction: 'AL',
+          institutions: ['Prison Tirana 313'],
+          kind: 'joint',
+          caseRef: 'CASE-1',
+          requiredDisciplines: [{ role: 'psychologist', minCount: 1 }],
+        })
+        .expect(201);
+    // A first team is listed: the team list stands at a position from then on.
+    const first = await formTeam('MDT Durres');
+    await eventually(world.server, '/v1/teams', manager, (body) =>
+      (body.items ?? []).some((t) => (t as { teamId: string }).teamId === first.body.id),
+    );
 
     // The team list's table refuses every row from now on.
     await pool.query(`
@@ -50,27 +80,24 @@ describe('readiness while a projection fails', () => {
         $$ BEGIN RAISE EXCEPTION 'the test refuses this row'; END $$;
       CREATE TRIGGER refuse_teams BEFORE INSERT ON rm_team_list.teams
         FOR EACH ROW EXECUTE FUNCTION rm_team_list.refuse_teams();`);
-    const manager = await world.bearer(['manager'], ['AL'], 'mgr-al');
-    const team = await request(world.server)
-      .post('/v1/teams')
-      .set('Authorization', manager)
-      .send({
-        name: 'MDT Tirana',
-        jurisdiction: 'AL',
-        institutions: ['Prison Tirana 313'],
-        kind: 'joint',
-        caseRef: 'CASE-1',
-        requiredDisciplines: [{ role: 'psychologist', minCount: 1 }],
-      })
-      .expect(201);
+    const team = await formTeam('MDT Tirana');
 
     const degraded = await readiness(subject, (body) => body.status === 'degraded');
     expect(degraded.degraded).toEqual({
-      projections: [{ name: 'team-list', error: expect.stringContaining('the test refuses this row') }],
+      projections: [
+        {
+          name: 'team-list',
+          position: expect.stringMatching(/^\d{20}-\d{20}$/),
+          error: expect.stringContaining('the test refuses this row'),
+        },
+      ],
     });
+    expect(await failingGauge('team-list')).toBe(1);
+    expect(await failingGauge('staff-directory')).toBe(0);
 
     await pool.query('DROP TRIGGER refuse_teams ON rm_team_list.teams');
     await readiness(subject, (body) => body.status === 'ok');
+    expect(await failingGauge('team-list')).toBe(0);
     await eventually(world.server, '/v1/teams', manager, (body) =>
       (body.items ?? []).some((t) => (t as { teamId: string }).teamId === team.body.id),
     );

@@ -23,7 +23,7 @@ const UP = {
 /** Readiness adds `degraded` (and says so in `status`) while a projection or process has failed. */
 const READY = {
   description:
-    'Up. `status` is `degraded` while a projection or a process manager is failing (it retries): `degraded` names each, with its error, under its kind (`projections`, `processes`).',
+    'Up. `status` is `degraded` while a projection or a process manager is failing (it retries): `degraded` names each, with the position it stands at and its error, under its kind (and the gauge `cadre_projection_failing` / `cadre_process_failing` is 1 for it) (`projections`, `processes`).',
   schema: {
     ...UP.schema,
     properties: {
@@ -35,8 +35,12 @@ const READY = {
           type: 'array',
           items: {
             type: 'object',
-            required: ['name', 'error'],
-            properties: { name: { type: 'string' }, error: { type: 'string', nullable: true } },
+            required: ['name', 'position', 'error'],
+            properties: {
+              name: { type: 'string' },
+              position: { type: 'string', nullable: true, description: 'The last position it applied.' },
+              error: { type: 'string', nullable: true },
+            },
           },
         },
       },

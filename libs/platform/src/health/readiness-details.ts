@@ -2,6 +2,8 @@
 export interface Degradation {
   /** What failed (a projection's name). */
   readonly name: string;
+  /** Where it stands in the log (the last position it applied; null before its first). */
+  readonly position: string | null;
   readonly error: string | null;
 }
 
@@ -30,7 +32,7 @@ export class ReadinessDetails {
     return Object.fromEntries(entries);
   }
 
-  /** What is failing now, under the name of its part (`{ projections: [{ name, error }] }`); {} when nothing. */
+  /** What is failing now, under the name of its part (`{ projections: [{ name, position, error }] }`); {} when nothing. */
   degraded(): Record<string, readonly Degradation[]> {
     return Object.fromEntries(
       [...this.failures].map(([name, failing]) => [name, failing()] as const).filter(([, f]) => f.length > 0),

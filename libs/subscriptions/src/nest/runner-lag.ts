@@ -54,6 +54,18 @@ export class RunnerLagMonitor {
       labelNames: [options.label],
       registers: [metrics.registry],
     });
+    // Read at each scrape: 1 while the runner fails (it retries), as `/health/ready` says "degraded".
+    const failing: Gauge = new Gauge({
+      name: `${options.metric}_failing`,
+      help: `1 while a ${options.label} fails to apply events (it retries; /health/ready says "degraded"), else 0.`,
+      labelNames: [options.label],
+      registers: [metrics.registry],
+      collect: () => {
+        for (const runner of runners) {
+          failing.set({ [options.label]: runner.name }, runner.status().state === 'failed' ? 1 : 0);
+        }
+      },
+    });
   }
 
   /** Measures now and every 5 s — every half second while a runner's checkpoint is not known yet. */
@@ -88,7 +100,7 @@ export class RunnerLagMonitor {
     return this.runners
       .map((runner) => runner.status())
       .filter((status) => status.state === 'failed')
-      .map((status) => ({ name: status.name, error: status.error }));
+      .map((status) => ({ name: status.name, position: status.position, error: status.error }));
   }
 
   async measure(): Promise<readonly RunnerLag[]> {
