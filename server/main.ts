@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import {
-  EmbeddedClusterInUseError,
   leaveShutdownSignalsToTheApp,
   startEmbeddedDatabase,
   type EmbeddedCluster,
 } from '@cadre/event-store/embedded';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino, type Logger } from 'pino';
-import { ConfigurationError, loadConfig } from '@cadre/platform/config';
-import { createLogger } from '@cadre/platform/logging';
+import { loadConfig } from '@cadre/platform/config';
+import { createLogger, saidToTheOperator } from '@cadre/platform/logging';
 
 /** The signals that stop `npm start` (Ctrl-C, a service manager, a closed terminal). */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -17,6 +16,8 @@ const STOP_LIMIT_MS = 30_000;
 
 /** `listen` refused: another program has the port. Said in a sentence, as a busy data folder is. */
 export class PortInUseError extends Error {
+  /** Said in a sentence, with no stack (see OperatorError). */
+  readonly saidToTheOperator = true as const;
   constructor(host: string, port: number) {
     super(
       `Port ${port} on ${host} is already in use: another program (another Cadre?) listens there. ` +
@@ -136,10 +137,6 @@ function flushed(logger: Logger): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known =
-    error instanceof ConfigurationError ||
-    error instanceof EmbeddedClusterInUseError ||
-    error instanceof PortInUseError;
-  console.error(known ? (error as Error).message : error);
+  console.error(error instanceof Error && saidToTheOperator(error) ? error.message : error);
   process.exit(1);
 });

@@ -292,4 +292,31 @@ describe('npm start, stopped by a signal', () => {
       busy.close();
     }
   }, 150_000);
+  it('on a busy data folder: says so in one sentence and logs it with no stack, leaving the running one alone', async () => {
+    const first = await start();
+    const env: NodeJS.ProcessEnv = { ...process.env, CADRE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, [MAIN], { env, detached: true, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((done) => child.once('exit', (exit) => done(exit)));
+
+    expect(code).toBe(1);
+    expect(stderr.trim()).toMatch(/^The embedded PostgreSQL in .* is already running \(port \d+\)/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    // Its log line says the same sentence, with no stack (a JSON string would hold it as "\n    at").
+    const said = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Line)
+      .filter((line) => line.level === 'error');
+    expect(said.map((line) => line.msg)).toEqual([stderr.trim()]);
+    expect(stdout).not.toMatch(/\\n\s+at /);
+    expect(alive(first.postgresPid)).toBe(true);
+
+    process.kill(-first.child.pid!, 'SIGINT');
+    expect((await first.exited).code).toBe('0');
+  }, 150_000);
 });

@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigurationError, PinoLoggerService, createLogger, loadConfig } from '@cadre/platform';
+import {
+  ConfigurationError,
+  PinoLoggerService,
+  createLogger,
+  loadConfig,
+  saidToTheOperator,
+} from '@cadre/platform';
 import { WorkerAppModule } from './worker-app.module.js';
 
 /** The worker on its own (docker compose, scaling out). `npm start` runs it inside the api instead. */
@@ -28,6 +34,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigurationError ? error.message : error);
+  console.error(error instanceof Error && saidToTheOperator(error) ? error.message : error);
   process.exit(1);
 });

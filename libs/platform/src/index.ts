@@ -2,6 +2,7 @@ export * from './config/app-config.js';
 export * from './config/load-config.js';
 export * from './logging/create-logger.js';
 export * from './logging/log-serializers.js';
+export * from './logging/operator-error.js';
 export * from './logging/pino-logger.service.js';
 export * from './logging/request-context.js';
 export * from './logging/logging.tokens.js';

@@ -271,6 +271,8 @@ export function freeLoopbackPort(): Promise<number> {
 
 /** `npm start` twice on one data folder: the second is refused, with what to do. */
 export class EmbeddedClusterInUseError extends Error {
+  /** Said in a sentence, with no stack (see OperatorError). */
+  readonly saidToTheOperator = true as const;
   constructor(
     readonly dataDir: string,
     readonly port: number,

@@ -9,6 +9,8 @@ import {
 
 /** The environment cannot start Cadre; the message names every variable to fix. */
 export class ConfigurationError extends Error {
+  /** Said in a sentence, with no stack (see OperatorError). */
+  readonly saidToTheOperator = true as const;
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration, Cadre does not start:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigurationError';

@@ -3,3 +3,4 @@ export * from './create-logger.js';
 export * from './log-serializers.js';
 export * from './request-context.js';
 export * from './logging.tokens.js';
+export * from './operator-error.js';

@@ -1,5 +1,6 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { saidToTheOperator } from './operator-error.js';
 
 /**
  * Nest's LoggerService over pino (nestjs-pino 5 needs Node 22 and nestjs-pino 4 refuses Nest 12,
@@ -60,7 +61,10 @@ export class PinoLoggerService implements LoggerService {
     if (context) fields.context = context;
     if (stack) fields.stack = stack;
     if (rest.length > 0) fields.params = rest;
-    if (message instanceof Error) this.logger[level]({ ...fields, err: message }, message.message);
+    if (message instanceof Error && saidToTheOperator(message)) {
+      // The entry point says it in a sentence on stderr: the log line says it too, without a stack.
+      this.logger[level]({ ...(context ? { context } : {}), type: message.name }, message.message);
+    } else if (message instanceof Error) this.logger[level]({ ...fields, err: message }, message.message);
     else if (typeof message === 'object' && message !== null) this.logger[level]({ ...fields, ...message });
     else this.logger[level](fields, String(message));
   }
