@@ -149,6 +149,26 @@ describe('webhooks: endpoint health (failing, probes, disabled, 410, Retry-After
     expect(refused.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('a disabled subscription queues nothing while events are appended (its cursor stays); enable sends them all, in order per member', async () => {
+    const { receiver, id } = await subscribed();
+    receiver.answer = () => ({ status: 410 });
+    const before = await events(1, 1);
+    await until(async () => (await subscription(id)).state === 'disabled');
+    await pause(1500);
+    const disabled = await subscription(id);
+    expect(disabled.lag.events).toBe(1);
+    const during = await events(3, 3);
+    // Long enough for a runner (batches at once) and the dispatcher (every second) to have queued them.
+    await pause(2500);
+    const still = await subscription(id);
+    expect(still).toMatchObject({ state: 'disabled', cursor: disabled.cursor, lag: { events: 1 } });
+    receiver.answer = () => null;
+    await action(id, 'enable').expect(200);
+    await until(() => new Set(receiver.received.map((r) => r.webhookId)).size >= 10);
+    expect(bySubject(receiver)).toEqual(new Map([...before, ...during]));
+    await until(async () => (await subscription(id)).lag.events === 0);
+  });
+
   it('Retry-After on a 503 holds the whole subscription that long, without spending the event', async () => {
     const { receiver, id } = await subscribed();
     let toldAt: number | null = null;

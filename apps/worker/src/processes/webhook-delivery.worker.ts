@@ -72,10 +72,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     });
     const secrets = keyRingSecretBox(configuredKeyRing(config));
     this.subscriptionGauges(new WebhookSubscriptions(pool, secrets), metrics);
+    // The configured schedule and health thresholds (CADRE_WEBHOOK_*), in the in-process worker
+    // and the standalone worker's delivery thread alike; what is absent keeps the dispatcher's
+    // defaults (Standard Webhooks' eight attempts over about 27.5 h), under NODE_ENV=test three
+    // attempts 50 ms apart.
+    const configured = config.webhookDelivery;
     this.dispatcherWith = (leases, options = {}) =>
       new WebhookDispatcher(store, new WebhookSubscriptions(pool, secrets), mapper, leases, {
-        // Tests: three attempts 50 ms apart; otherwise Standard Webhooks' schedule (eight attempts over about 27.5 h).
         ...(config.NODE_ENV === 'test' ? { retryDelaysMs: [50, 50] } : {}),
+        ...configured,
         blockPrivateAddresses: config.NODE_ENV === 'production',
         onAttempt: (outcome) => attempts.inc({ outcome }),
         log: (level, message, fields) => logger[level]({ webhooks: true, ...fields }, message),

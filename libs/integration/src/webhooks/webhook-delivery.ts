@@ -31,6 +31,12 @@ export interface WebhookDeliveryOptions {
 /** The subscription was deleted while its events were being delivered: its runner stops. */
 export class SubscriptionGoneError extends Error {}
 
+/**
+ * The subscription was disabled while its runner was queueing: nothing more is queued, its cursor
+ * stays; the dispatcher stops its runner at its next look, and `enable` starts it again from there.
+ */
+export class SubscriptionDisabledError extends Error {}
+
 /** The name of a subscription's delivery: its lease's and its runner's. */
 export const deliveryName = (subscriptionId: string): string => `webhook-${subscriptionId}`;
 
@@ -67,16 +73,22 @@ export class WebhookDeliveryConsumer implements LogConsumer {
     last: RecordedEvent,
   ): Promise<void> {
     // Read again for each batch: a change of event types or a deletion takes effect at the next batch.
-    const subscription = await this.current();
+    const subscription = this.notDisabled(await this.current());
     if (subscription.cursor !== expected) {
       throw new CheckpointMovedError(`the cursor of ${this.name} moved: another worker is delivering it`);
     }
     const queued = await wantedEvents(this.mapper, subscription, events);
     if (!(await this.queue.enqueue(this.subscriptionId, expected, last.position, queued))) {
-      await this.current();
+      this.notDisabled(await this.current());
       throw new CheckpointMovedError(`the cursor of ${this.name} moved: another worker is delivering it`);
     }
     if (queued.length > 0) this.onQueued();
+  }
+
+  private notDisabled(subscription: WebhookSubscription): WebhookSubscription {
+    if (subscription.state === 'disabled')
+      throw new SubscriptionDisabledError(`webhook subscription ${this.subscriptionId} is disabled`);
+    return subscription;
   }
 
   private async current(): Promise<WebhookSubscription> {

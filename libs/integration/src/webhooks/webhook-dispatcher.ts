@@ -8,7 +8,10 @@ import { WebhookDeliveryConsumer } from './webhook-delivery.js';
 import type { WebhookSubscriptions } from './webhook-subscriptions.js';
 
 export interface WebhookDispatcherOptions extends DelivererOptions {
-  /** How often the subscriptions are looked at: new ones start delivering, deleted ones stop. */
+  /**
+   * How often the subscriptions are looked at: new and enabled ones start delivering, deleted and
+   * disabled ones stop.
+   */
   readonly subscriptionsPollMs?: number;
   /** Events per batch a subscription's runner reads and queues (with its cursor). */
   readonly batchSize?: number;
@@ -32,7 +35,7 @@ interface Delivery {
  */
 export class WebhookDispatcher {
   private readonly deliveries = new Map<string, Delivery>();
-  /** Deliveries of deleted subscriptions being stopped. */
+  /** Deliveries of deleted or disabled subscriptions being stopped. */
   private readonly ending = new Set<Promise<void>>();
   private readonly queue: DeliveryQueue;
   private timer: NodeJS.Timeout | null = null;
@@ -89,7 +92,11 @@ export class WebhookDispatcher {
     return this.ownerLease?.held ? this.ownerName : null;
   }
 
-  /** Starts the delivery of each new subscription and stops that of deleted ones. */
+  /**
+   * Starts the delivery of each new (or newly enabled) subscription and stops that of deleted and
+   * disabled ones: a disabled subscription queues nothing, its cursor stays where it stood, and
+   * `enable` has it start again from there at the next look.
+   */
   async pollOnce(): Promise<void> {
     await this.takeOwnerLease();
     // Ids only: the secrets are unsealed by each delivery when it reads its subscription.

@@ -297,11 +297,16 @@ export class WebhookSubscriptions {
     return rows[0] ? toSubscription(rows[0]) : null;
   }
 
-  /** The ids of the subscriptions to deliver to (what the dispatcher looks at every second). */
+  /**
+   * The ids of the subscriptions to deliver to (what the dispatcher looks at every second): not
+   * deleted and not `disabled` — a disabled subscription queues nothing (its cursor stays where it
+   * stood) until `enable` starts it again from there. A `paused` one keeps queueing (decision 0025).
+   */
   async activeIds(): Promise<string[]> {
     await this.ensure();
     const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT subscription_id AS id FROM ${WEBHOOKS_SCHEMA}.subscriptions WHERE deleted_at IS NULL ORDER BY created_at`,
+      `SELECT subscription_id AS id FROM ${WEBHOOKS_SCHEMA}.subscriptions
+        WHERE deleted_at IS NULL AND state <> 'disabled' ORDER BY created_at`,
     );
     return rows.map((row) => row.id);
   }
@@ -421,7 +426,8 @@ export class WebhookSubscriptions {
   /**
    * Moves the delivery cursor from `expected` to `cursor`: its checkpoint, as a read model's is
    * kept with its rows. False (and nothing written) when the cursor is no longer at `expected` —
-   * another worker delivered meanwhile — or the subscription is deleted.
+   * another worker delivered meanwhile — or the subscription is deleted or disabled (a disabled
+   * subscription's cursor stays where it stood, so nothing more is queued for it).
    */
   async saveCursor(
     id: string,
@@ -431,7 +437,8 @@ export class WebhookSubscriptions {
   ): Promise<boolean> {
     const { rowCount } = await client.query(
       `UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET cursor = $3
-        WHERE subscription_id = $1 AND deleted_at IS NULL AND cursor IS NOT DISTINCT FROM $2`,
+        WHERE subscription_id = $1 AND deleted_at IS NULL AND state <> 'disabled'
+          AND cursor IS NOT DISTINCT FROM $2`,
       [id, expected, cursor],
     );
     return (rowCount ?? 0) > 0;

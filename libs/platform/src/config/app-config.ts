@@ -27,13 +27,14 @@ import {
 export * from './config-constants.js';
 
 import { KEK, KEK_LIST, toBoolean, toInteger, toList } from './config-transforms.js';
+import { WebhookSettings } from './webhook-settings.js';
 
 /**
  * The validated configuration of every Cadre process, read from the environment once at start
  * (one loader: {@link loadConfig}). Property names are the variable names, so a refusal names the
  * variable to fix. Inject it by class: `constructor(private readonly config: AppConfig)`.
  */
-export class AppConfig {
+export class AppConfig extends WebhookSettings {
   @Expose()
   @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';

@@ -103,6 +103,42 @@ describe('loadConfig', () => {
     }
   });
 
+  it('leaves webhook delivery to its defaults, or takes its schedule and thresholds as durations', () => {
+    expect(loadConfig({}).webhookDelivery).toEqual({ health: {} });
+    const config = loadConfig({
+      CADRE_WEBHOOK_RETRY_SCHEDULE: '0s, 5s,5m,30m,2h,5h,10h,10h',
+      CADRE_WEBHOOK_RETRY_JITTER_PERCENT: '10',
+      CADRE_WEBHOOK_FAILING_AFTER: '5',
+      CADRE_WEBHOOK_PROBE_SCHEDULE: '250ms,1s',
+      CADRE_WEBHOOK_DISABLE_AFTER: '5d',
+    });
+    expect(config.webhookDelivery).toEqual({
+      retryDelaysMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+      retryJitter: 0.1,
+      health: { failingAfter: 5, probeDelaysMs: [250, 1000], disableAfterMs: 432_000_000 },
+    });
+    // One attempt only: no retry.
+    expect(loadConfig({ CADRE_WEBHOOK_RETRY_SCHEDULE: '0s' }).webhookDelivery.retryDelaysMs).toEqual([]);
+  });
+
+  it.each([
+    ['CADRE_WEBHOOK_RETRY_SCHEDULE', '5s,5m', /must be a comma-separated list of durations .* the first 0s/],
+    ['CADRE_WEBHOOK_RETRY_SCHEDULE', '0s,5 minutes', /must be a comma-separated list of durations/],
+    ['CADRE_WEBHOOK_RETRY_SCHEDULE', ',', /must be a comma-separated list of durations/],
+    ['CADRE_WEBHOOK_RETRY_SCHEDULE', ['0s', ...Array<string>(20).fill('1s')].join(','), /at most 20/],
+    ['CADRE_WEBHOOK_RETRY_JITTER_PERCENT', '150', /between 0 and 100/],
+    ['CADRE_WEBHOOK_FAILING_AFTER', '0', /whole number of attempts between 1 and 1000/],
+    ['CADRE_WEBHOOK_FAILING_AFTER', 'twenty', /whole number of attempts/],
+    ['CADRE_WEBHOOK_PROBE_SCHEDULE', '5s,0s', /each above 0/],
+    ['CADRE_WEBHOOK_DISABLE_AFTER', '5 days', /must be a duration such as 30s, 5m, 2h or 5d/],
+    ['CADRE_WEBHOOK_DISABLE_AFTER', '500ms', /of 1s or more/],
+  ])('refuses %s=%j with a sentence naming it', (variable, value, message) => {
+    const error = catchError(() => loadConfig({ [variable]: value }));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${variable} `));
+    expect(error.problems[0]).toMatch(message);
+  });
+
   it('names every bad variable at once', () => {
     const error = catchError(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }));
     expect(error.problems).toHaveLength(2);
