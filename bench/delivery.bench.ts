@@ -48,6 +48,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { EVENT_EVOLUTION } from '@cadre/domain';
 import { PostgresEventStore, UpcasterChain } from '@cadre/event-store';
+import pg from 'pg';
 import { signToken } from '@cadre/platform';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './api/api-process.js';
 import { BenchHttp } from './api/http.js';
@@ -176,6 +177,9 @@ async function main(): Promise<void> {
     const load = await CertificationLoad.of(writer, FRAMEWORK, staffIds, COMPETENCIES);
     const hr = await signToken({ sub: 'bench-hr', roles: ['hr-system'], jurisdictions: ['*'] }, SECRET);
     const hooks = new Subscriptions(http, hr);
+    const checkpoints = new pg.Pool({ connectionString: database.url, max: 1 });
+    cleanup.add(() => checkpoints.end());
+    workerQuiet = () => quiet(checkpoints);
     const lines: BenchLine[] = [];
     const common = { topology: TOPOLOGY, maxInFlight: MAX_IN_FLIGHT, staff: staffIds.length };
 
@@ -366,6 +370,9 @@ async function throughputScenario(
       const appended = await load.run(BACKLOG, 1_000_000, 64, APPEND_BATCH);
       const ids = [...appended.committed.keys()];
       await hooks.queued(id, ids.length);
+      // A backlog is the receiver's outage, not the log's: the read models and processes sharing
+      // the worker have caught up with these events before the receiver is back.
+      await workerQuiet();
       // Baseline: the raw store subscription reads the same events from the same cursor.
       const rawStart = performance.now();
       const raw = storeConsumer(observer, cursor);
@@ -426,6 +433,7 @@ async function tenScenario(hooks: Subscriptions, load: CertificationLoad, extra:
         const appended = await load.run(MULTI_BACKLOG, 1_000_000, 64, APPEND_BATCH);
         const count = appended.committed.size;
         for (const id of ids) await hooks.queued(id, count);
+        await workerQuiet();
         const start = performance.now();
         await Promise.all(ids.map((id) => hooks.post(`/v1/webhook-subscriptions/${id}/resume`)));
         const nine = receivers.slice(0, 9);
@@ -498,6 +506,18 @@ class Subscriptions {
   async remove(id: string): Promise<void> {
     await this.http.request('DELETE', `/v1/webhook-subscriptions/${id}`, this.token);
   }
+}
+
+let workerQuiet: () => Promise<void> = async () => undefined;
+
+/** Waits until no read model or process of the worker moved its checkpoint for 2 s (caught up). */
+async function quiet(pool: pg.Pool): Promise<void> {
+  await until(async () => {
+    const { rows } = await pool.query<{ idle: boolean }>(
+      `SELECT coalesce(max(updated_at) < now() - interval '2 seconds', true) AS idle FROM cadre_projections.checkpoints`,
+    );
+    return rows[0]?.idle ?? true;
+  }, 180_000).catch(() => log('the worker did not go quiet within 180 s: measured anyway'));
 }
 
 async function until(done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
