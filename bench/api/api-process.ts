@@ -25,12 +25,15 @@ const freePort = (): Promise<number> =>
  * The api exactly as `npm start` runs it (dist/server/main.js), as a child process so its
  * RSS is its own; the worker (projections, processes) is left out of it.
  */
-export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
+export async function startApiProcess(
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<ApiProcess> {
   const port = await freePort();
   const main = fileURLToPath(new URL('../../server/main.js', import.meta.url));
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), main],
+    [...nodeArgs, ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), main],
     {
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -83,11 +86,14 @@ export interface WorkerProcess {
  * as docker compose runs it beside an api started with CADRE_IN_PROCESS_WORKER=false. Ready once
  * it logged its start.
  */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<WorkerProcess> {
   const main = fileURLToPath(new URL('../../apps/worker/src/main.js', import.meta.url));
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), main],
+    [...nodeArgs, ...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), main],
     { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -109,10 +109,10 @@ export function feedConsumer(port: number, token: string, after: string | null, 
 
 /**
  * An HR system's webhook receiver on 127.0.0.1: a real HTTP server that verifies every delivery's
- * Standard Webhooks signature (the `standardwebhooks` package) and answers 204. The time of
- * receipt is when the body has fully arrived, before verification.
+ * Standard Webhooks signature (the `standardwebhooks` package) and answers 204 after `delayMs`
+ * (0: at once). The time of receipt is when the body has fully arrived, before verification.
  */
-export async function webhookReceiver() {
+export async function webhookReceiver(delayMs = 0) {
   const seen: Sightings = new Map();
   let secret = '';
   let rejected = 0;
@@ -139,7 +139,8 @@ export async function webhookReceiver() {
       const id = headers['webhook-id'];
       if (seen.has(id)) repeats += 1;
       else seen.set(id, at);
-      res.writeHead(204).end();
+      if (delayMs > 0) setTimeout(() => res.writeHead(204).end(), delayMs);
+      else res.writeHead(204).end();
     });
   });
   server.keepAliveTimeout = 60_000;

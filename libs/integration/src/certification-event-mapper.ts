@@ -58,6 +58,15 @@ export class CertificationEventMapper {
     private readonly options: CertificationEventMapperOptions,
   ) {}
 
+  /**
+   * A mapper of the same store and options with a cache of its own: for a reader that goes
+   * through the log at its own pace (a webhook deliverer behind its runner), whose folds would
+   * otherwise be ahead of what it maps — read again from each stream's start every time.
+   */
+  fork(): CertificationEventMapper {
+    return new CertificationEventMapper(this.store, this.options);
+  }
+
   /** Whether the recorded event belongs to the contract (voids of other records do not). */
   static isPublic(event: RecordedEvent): boolean {
     if (!event.stream.startsWith('staff-') || !(event.type in PUBLIC_TYPE_OF)) return false;

@@ -33,6 +33,12 @@ export interface ClaimedEvent extends QueuedEvent {
 
 export interface Claim {
   readonly claimed: readonly ClaimedEvent[];
+  /**
+   * Whether the deliveries passed to the claim as delivered were recorded (out of the queue) in
+   * its transaction: false when the receiver's health may change with them (not active, failures
+   * in a row, a hold) — each must then be recorded with {@link DeliveryQueue.record}.
+   */
+  readonly acknowledged: boolean;
   /** When the next waiting (not yet due) head falls due; null when none waits. */
   readonly nextDueAt: Date | null;
   /** False when the subscription is deleted. */
@@ -160,32 +166,69 @@ export class DeliveryQueue {
    * of one subscription are serialized on its row, so `maxInFlight` holds across workers. With
    * `maxInFlight` 1 only the subscription's oldest queued event is ever claimed: total order.
    */
-  async claim(id: string, owner: string, inFlight: readonly string[]): Promise<Claim> {
+  async claim(
+    id: string,
+    owner: string,
+    inFlight: readonly string[],
+    /** Events of `owner` the receiver took (2xx) since the last claim: recorded here, if healthy. */
+    delivered: readonly string[] = [],
+    /** False: only record `delivered`, claim nothing (a deliverer stopping). */
+    claimNew = true,
+  ): Promise<Claim> {
     await this.subscriptions.ensure();
     return withTransaction(this.pool, async (client) => {
       const { rows: found } = await client.query<{
         max_in_flight: number;
         state: EndpointState;
         hold_until: Date | null;
+        healthy: boolean;
       }>(
-        `SELECT max_in_flight, state, hold_until FROM ${WEBHOOKS_SCHEMA}.subscriptions
+        `SELECT max_in_flight, state, hold_until,
+                state = 'active' AND consecutive_failures = 0 AND hold_until IS NULL AS healthy
+           FROM ${WEBHOOKS_SCHEMA}.subscriptions
           WHERE subscription_id = $1 AND deleted_at IS NULL FOR UPDATE`,
         [id],
       );
       const subscription = found[0];
-      if (!subscription) return { claimed: [], nextDueAt: null, exists: false };
-      if (subscription.state === 'paused' || subscription.state === 'disabled')
-        return { claimed: [], nextDueAt: null, exists: true };
+      if (!subscription) return { claimed: [], acknowledged: true, nextDueAt: null, exists: false };
+      // Deliveries to a healthy receiver change nothing of its health: they leave the queue here,
+      // in one statement for all of them (not a round trip each); their subjects' next events
+      // are heads for the claim below.
+      const acknowledged = delivered.length === 0 || subscription.healthy;
+      if (delivered.length > 0 && subscription.healthy) {
+        await client.query(
+          `WITH gone AS (
+             DELETE FROM ${T} WHERE subscription_id = $1 AND seq = ANY($2::bigint[]) AND claimed_by = $3
+           )
+           -- last_success_at to the second: not a write per claim.
+           UPDATE ${WEBHOOKS_SCHEMA}.subscriptions SET last_success_at = now()
+            WHERE subscription_id = $1 AND (last_success_at IS NULL OR last_success_at < now() - interval '1 second')`,
+          [id, delivered, owner],
+        );
+      }
+      const none = { claimed: [], acknowledged, nextDueAt: null, exists: true };
+      if (!claimNew || subscription.state === 'paused' || subscription.state === 'disabled') return none;
       if (subscription.hold_until && subscription.hold_until.getTime() > Date.now())
-        return { claimed: [], nextDueAt: subscription.hold_until, exists: true };
+        return { ...none, nextDueAt: subscription.hold_until };
       const { rows: heads } = await client.query<HeadRow>(
-        `WITH live AS (
+        `WITH RECURSIVE live AS (
            SELECT objid FROM pg_locks
             WHERE locktype = 'advisory' AND classid = $2::int::oid AND objsubid = 2 AND granted
               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ), subjects AS (
+           -- The subjects queued, one index probe each on (subscription_id, subject, seq) (a
+           -- loose index scan): the cost follows the number of subjects, not of queued events.
+           (SELECT subject FROM ${T} WHERE subscription_id = $1 ORDER BY subject LIMIT 1)
+           UNION ALL
+           SELECT (SELECT d.subject FROM ${T} d WHERE d.subscription_id = $1 AND d.subject > s.subject
+                    ORDER BY d.subject LIMIT 1)
+             FROM subjects s WHERE s.subject IS NOT NULL
          ), heads AS (
-           SELECT DISTINCT ON (subject) seq, claimed_by, next_attempt_at FROM ${T}
-            WHERE subscription_id = $1 ORDER BY subject, seq
+           SELECT h.seq, h.claimed_by, h.next_attempt_at FROM subjects s
+            CROSS JOIN LATERAL (
+              SELECT seq, claimed_by, next_attempt_at FROM ${T}
+               WHERE subscription_id = $1 AND subject = s.subject ORDER BY seq LIMIT 1) h
+            WHERE s.subject IS NOT NULL
          )
          SELECT seq::text, claimed_by, next_attempt_at, next_attempt_at <= now() AS due,
                 CASE WHEN claimed_by IS NULL THEN false
@@ -211,7 +254,7 @@ export class DeliveryQueue {
         .filter((h) => h.due || failing)
         .slice(0, Math.max(0, (failing ? 1 : subscription.max_in_flight) - busy))
         .map((h) => h.seq);
-      if (take.length === 0) return { claimed: [], nextDueAt, exists: true };
+      if (take.length === 0) return { claimed: [], acknowledged, nextDueAt, exists: true };
       const { rows } = await client.query<ClaimedRow>(
         `UPDATE ${T} SET claimed_by = $3 WHERE subscription_id = $1 AND seq = ANY($2::bigint[])
          RETURNING seq::text, event_id, position, stream, revision, subject, recorded_at, attempts, redelivery`,
@@ -230,7 +273,7 @@ export class DeliveryQueue {
           redelivery: r.redelivery,
         }))
         .sort((a, b) => Number(a.seq) - Number(b.seq));
-      return { claimed, nextDueAt, exists: true };
+      return { claimed, acknowledged, nextDueAt, exists: true };
     });
   }
 

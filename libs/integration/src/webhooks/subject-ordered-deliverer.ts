@@ -44,21 +44,27 @@ type Deliverable = WebhookSubscription & { secrets: string[] };
  */
 export class SubjectOrderedDeliverer {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Taken by the receiver (2xx), to be recorded by the next claim (still counted in flight). */
+  private readonly acks = new Map<string, ClaimedEvent>();
   private loop: Promise<void> | null = null;
   private stopping = false;
   private woken = false;
   private wakeUp: (() => void) | null = null;
+  /** Its own folds: the runner sharing `mapper` is ahead in the log (see CertificationEventMapper.fork). */
+  private readonly mapper: CertificationEventMapper;
 
   constructor(
     private readonly subscriptionId: string,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly queue: DeliveryQueue,
     private readonly store: EventStore,
-    private readonly mapper: CertificationEventMapper,
+    mapper: CertificationEventMapper,
     /** The lease its claims are made under; null while the process holds none. */
     private readonly owner: () => string | null,
     private readonly options: DelivererOptions = {},
-  ) {}
+  ) {
+    this.mapper = mapper.fork();
+  }
 
   start(): void {
     this.stopping = false;
@@ -89,7 +95,14 @@ export class SubjectOrderedDeliverer {
       this.woken = false;
       if (owner) {
         try {
-          const claim = await this.queue.claim(this.subscriptionId, owner, [...this.inFlight.keys()]);
+          const delivered = [...this.acks.values()];
+          const claim = await this.queue.claim(
+            this.subscriptionId,
+            owner,
+            [...this.inFlight.keys()],
+            delivered.map((e) => e.seq),
+          );
+          await this.settle(owner, delivered, claim.acknowledged);
           if (!claim.exists) break;
           // Sent without waiting: the next claim runs while these bodies are read and posted.
           if (claim.claimed.length > 0) this.send(owner, claim.claimed);
@@ -103,6 +116,50 @@ export class SubjectOrderedDeliverer {
       await this.sleep(wait);
     }
     await Promise.allSettled([...this.inFlight.values()]);
+    // What the receiver took since the last claim is recorded before the deliverer stops.
+    const owner = this.owner();
+    const delivered = [...this.acks.values()];
+    if (owner && delivered.length > 0) {
+      try {
+        const claim = await this.queue.claim(
+          this.subscriptionId,
+          owner,
+          [...this.inFlight.keys()],
+          delivered.map((e) => e.seq),
+          false,
+        );
+        await this.settle(owner, delivered, claim.acknowledged);
+      } catch (error) {
+        // Left claimed: sent again once this lease is gone (at least once).
+        this.log('error', 'webhook deliveries not recorded on stop', { error: String(error) });
+      }
+    }
+  }
+
+  /**
+   * After a claim: the events delivered before it are out of flight, recorded by the claim when
+   * the receiver was healthy (`acknowledged`), else each recorded now on the full path (its
+   * health may change with it).
+   */
+  private async settle(
+    owner: string,
+    delivered: readonly ClaimedEvent[],
+    acknowledged: boolean,
+  ): Promise<void> {
+    for (const event of delivered) {
+      if (!acknowledged) {
+        try {
+          await this.recordOutcome(owner, event, { delivered: true }, null);
+        } catch (error) {
+          // Its claim lapses with this deliverer's next claim (no longer in flight): sent again.
+          this.log('error', 'webhook delivery failed before its outcome was recorded', {
+            error: String(error),
+          });
+        }
+      } else this.options.onAttempt?.('delivered', this.subscriptionId);
+      this.acks.delete(event.seq);
+      this.inFlight.delete(event.seq);
+    }
   }
 
   /**
@@ -130,7 +187,8 @@ export class SubjectOrderedDeliverer {
           });
         })
         .finally(() => {
-          this.inFlight.delete(event.seq);
+          // Delivered: in flight until the next claim records it (see settle).
+          if (!this.acks.has(event.seq)) this.inFlight.delete(event.seq);
           // After a failure the next look waits for the poll (a vault or store outage is not spun on).
           if (!failed) this.wake();
         });
@@ -186,6 +244,20 @@ export class SubjectOrderedDeliverer {
       outcome = { delivered: false, status: null, retryAfterMs: null };
       error = failure instanceof Error ? failure.message : String(failure);
     }
+    if (outcome.delivered) {
+      // Recorded with the next claim, in one statement with the others delivered meanwhile.
+      this.acks.set(event.seq, event);
+      return;
+    }
+    await this.recordOutcome(owner, event, outcome, error);
+  }
+
+  private async recordOutcome(
+    owner: string,
+    event: ClaimedEvent,
+    outcome: AttemptOutcome,
+    error: string | null,
+  ): Promise<void> {
     const recorded = await this.queue.record(this.subscriptionId, event, owner, outcome, error, {
       health: this.options.health,
       retryDelay: (attempts) => retryDelayMs(this.options, attempts),
