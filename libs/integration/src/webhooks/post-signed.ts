@@ -16,19 +16,9 @@ const AGENTS = {
   'https:': new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64 }),
 } as const;
 
-/** Signs and POSTs one body per Standard Webhooks; resolves with the status, rejects on a network error. */
-export async function postSigned(
-  url: string,
-  secrets: string | readonly string[],
-  id: string,
-  body: string,
-  timeoutMs = 10_000,
-  extraHeaders: Record<string, string> = {},
-  blockPrivateAddresses = false,
-): Promise<number> {
-  return (await postSignedAnswer(url, secrets, id, body, timeoutMs, extraHeaders, blockPrivateAddresses))
-    .status;
-}
+/** {@link postSignedAnswer}, resolving with the status only. */
+export const postSigned = async (...args: Parameters<typeof postSignedAnswer>): Promise<number> =>
+  (await postSignedAnswer(...args)).status;
 
 /** What a receiver answered: its status, and how long its Retry-After asks to wait (null: none). */
 export interface ReceiverAnswer {
@@ -44,7 +34,10 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-/** {@link postSigned}, answering the status and the receiver's Retry-After. */
+/**
+ * Signs and POSTs one body per Standard Webhooks; resolves with the status and the receiver's
+ * Retry-After, rejects on a network error.
+ */
 export async function postSignedAnswer(
   url: string,
   secrets: string | readonly string[],
